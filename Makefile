@@ -1,0 +1,43 @@
+# kzreg — two commands set up a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint lock system-packages clean bench
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+system-packages:
+	@sh scripts/install-system-packages
+
+## Creates the environment, migrates the data folder, loads demo data once, starts every service.
+run: $(STAMP) system-packages
+	$(BIN)/kzreg up
+
+## Lint, migration check, the whole suite on SQLite, and again on PostgreSQL when KZREG_TEST_DATABASE_URL is set.
+test: $(STAMP) system-packages
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	KZREG_DATABASE_URL= $(BIN)/python -m django makemigrations --check --dry-run --settings=kzreg.config.settings
+	KZREG_DATABASE_URL= $(BIN)/pytest
+	@if [ -n "$$KZREG_TEST_DATABASE_URL" ]; then \
+		echo "== the suite again on PostgreSQL ($$KZREG_TEST_DATABASE_URL)"; \
+		KZREG_DATABASE_URL="$$KZREG_TEST_DATABASE_URL" $(BIN)/pytest; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+## Regenerates requirements.lock from pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock -q --python-version 3.11
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

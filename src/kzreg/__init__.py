@@ -1,0 +1,3 @@
+"""kzreg — domain registration for the Kazakhstan ccTLD: registry ← registrar ← reseller ← registrant."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,124 @@
+"""Django settings, read from the environment (see README: Configuration)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+DATA_DIR = Path(os.environ.get("KZREG_DATA_DIR") or "var").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
+DEBUG = os.environ.get("KZREG_DEBUG", "") == "1"
+SECRET_KEY = os.environ.get("KZREG_SECRET_KEY") or "kzreg-development-key-change-me-in-production"
+ALLOWED_HOSTS = [h for h in os.environ.get("KZREG_ALLOWED_HOSTS", "*").split(",") if h]
+
+WEB_PORT = int(os.environ.get("KZREG_WEB_PORT") or 8000)
+WHOIS_PORT = int(os.environ.get("KZREG_WHOIS_PORT") or 4343)
+SMTP_PORT = int(os.environ.get("KZREG_SMTP_PORT") or 2525)
+HOSTMASTER = os.environ.get("KZREG_HOSTMASTER") or "hostmaster@nic.kz"
+SMTP_RELAY = os.environ.get("KZREG_SMTP_RELAY") or ""
+
+
+def database_from_url(url: str, data_dir: Path) -> dict:
+    """One `KZREG_DATABASE_URL` → Django's DATABASES entry; empty means SQLite in the data folder."""
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(data_dir / "kzreg.sqlite3"),
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;"
+                ),
+            },
+            "TEST": {"NAME": str(data_dir / "test-kzreg.sqlite3")},
+        }
+    parts = urlparse(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ValueError(f"KZREG_DATABASE_URL: unsupported scheme {parts.scheme!r} (use postgresql://)")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")) or "kzreg",
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": 60,
+        "TEST": {"NAME": "test_kzreg_" + (unquote(parts.path.lstrip("/")) or "kzreg")},
+    }
+
+
+DATABASES = {"default": database_from_url(os.environ.get("KZREG_DATABASE_URL", ""), DATA_DIR)}
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "kzreg.registry",
+    "kzreg.accounts",
+    "kzreg.resellers",
+    "kzreg.notify",
+    "kzreg.template_mail",
+    "kzreg.whois",
+    "kzreg.rdap",
+    "kzreg.zone",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "kzreg.config.urls"
+WSGI_APPLICATION = "kzreg.config.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+LANGUAGE_CODE = "kk"
+LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+TIME_ZONE = "Asia/Almaty"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = str(DATA_DIR / "static")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Registry policy that is configuration rather than code (zones themselves are rows: see Zone).
+KZREG = {
+    # Which operation guards run before every registry operation (billing, tenant access, compliance).
+    "OPERATION_GUARDS": [],
+    # WHOIS/RDAP: hide individuals' personal data unless they consented to publication (SPEC R18).
+    "REDACT_INDIVIDUALS": os.environ.get("KZREG_REDACT_INDIVIDUALS", "1") != "0",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KZREG_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

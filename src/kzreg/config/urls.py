@@ -1,0 +1,11 @@
+"""URL wiring: each part of the system owns its own urls module."""
+
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "kzreg registry back-office"
+admin.site.site_title = "kzreg"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,327 @@
+"""Problem codes and their messages in Kazakh, Russian and English.
+
+The Kazakh wording follows the seed's terms (SPEC glossary). `{name}`-style fields are filled from the
+problem's params. Each code also says which EPP result code and HTTP status it maps to.
+"""
+
+from __future__ import annotations
+
+import enum
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+class Code(enum.StrEnum):
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+    INVALID = "invalid"
+    INVALID_CHOICE = "invalid_choice"
+    INVALID_EMAIL = "invalid_email"
+    INVALID_PHONE = "invalid_phone"
+    INVALID_COUNTRY = "invalid_country"
+    INVALID_IP = "invalid_ip"
+    INVALID_HOSTNAME = "invalid_hostname"
+    NAME_EMPTY_LABEL = "name_empty_label"
+    NAME_HYPHEN_EDGE = "name_hyphen_edge"
+    NAME_HYPHEN_34 = "name_hyphen_34"
+    NAME_BAD_CHARACTER = "name_bad_character"
+    NAME_MIXED_SCRIPT = "name_mixed_script"
+    NAME_SCRIPT_NOT_ALLOWED = "name_script_not_allowed"
+    NAME_TOO_LONG = "name_too_long"
+    NAME_NOT_SECOND_LEVEL = "name_not_second_level"
+    NAME_IDNA = "name_idna"
+    ZONE_UNKNOWN = "zone_unknown"
+    NAME_RESERVED = "name_reserved"
+    NAME_BLOCKED = "name_blocked"
+    ALREADY_REGISTERED = "already_registered"
+    NOT_FOUND = "not_found"
+    PERIOD_RANGE = "period_range"
+    PERIOD_EXCEEDS_MAX = "period_exceeds_max"
+    NAMESERVERS_TOO_FEW = "nameservers_too_few"
+    NAMESERVERS_TOO_MANY = "nameservers_too_many"
+    NAMESERVER_DUPLICATE = "nameserver_duplicate"
+    GLUE_REQUIRED = "glue_required"
+    HOST_ADDRESS_DIFFERS = "host_address_differs"
+    SAME_NETWORK = "same_network"
+    HOST_EXISTS = "host_exists"
+    HOST_IN_USE = "host_in_use"
+    HANDLE_TAKEN = "handle_taken"
+    HANDLE_INVALID = "handle_invalid"
+    REGISTRANT_NAME = "registrant_name"
+    STATUS_PROHIBITS = "status_prohibits"
+    STATUS_ALREADY_SET = "status_already_set"
+    STATUS_NOT_SET = "status_not_set"
+    NOT_AUTHORIZED = "not_authorized"
+    SAME_VALUE = "same_value"
+    NOTHING_TO_CHANGE = "nothing_to_change"
+    CONTACT_MATCHED = "contact_matched"
+    REFUSED = "refused"
+
+    @property
+    def epp_code(self) -> int:
+        return _EPP.get(self, 2005)
+
+    @property
+    def http_status(self) -> int:
+        return _HTTP.get(self, 400)
+
+
+_EPP = {
+    Code.REQUIRED: 2003,
+    Code.ALREADY_REGISTERED: 2302,
+    Code.HANDLE_TAKEN: 2302,
+    Code.HOST_EXISTS: 2302,
+    Code.NOT_FOUND: 2303,
+    Code.STATUS_PROHIBITS: 2304,
+    Code.HOST_IN_USE: 2305,
+    Code.NOT_AUTHORIZED: 2201,
+    Code.NAME_RESERVED: 2306,
+    Code.NAME_BLOCKED: 2306,
+    Code.PERIOD_EXCEEDS_MAX: 2306,
+    Code.REFUSED: 2306,
+    Code.STATUS_ALREADY_SET: 2306,
+    Code.STATUS_NOT_SET: 2306,
+    Code.NOTHING_TO_CHANGE: 2306,
+    Code.SAME_VALUE: 2306,
+}
+_HTTP = {
+    Code.ALREADY_REGISTERED: 409,
+    Code.HANDLE_TAKEN: 409,
+    Code.HOST_EXISTS: 409,
+    Code.NOT_FOUND: 404,
+    Code.STATUS_PROHIBITS: 409,
+    Code.HOST_IN_USE: 409,
+    Code.NOT_AUTHORIZED: 403,
+}
+
+MESSAGES: dict[Code, dict[str, str]] = {
+    Code.REQUIRED: {
+        "kk": "толтырылуы міндетті",
+        "ru": "обязательное поле",
+        "en": "is required",
+    },
+    Code.TOO_LONG: {
+        "kk": "тым ұзын (ең көбі {limit} таңба)",
+        "ru": "слишком длинно (не более {limit} символов)",
+        "en": "is too long (at most {limit} characters)",
+    },
+    Code.INVALID: {
+        "kk": "мәні дұрыс емес: {value}",
+        "ru": "неверное значение: {value}",
+        "en": "is not valid: {value}",
+    },
+    Code.INVALID_CHOICE: {
+        "kk": "мәні дұрыс емес: {value} (рұқсат етілгені: {choices})",
+        "ru": "неверное значение: {value} (допустимо: {choices})",
+        "en": "is not valid: {value} (allowed: {choices})",
+    },
+    Code.INVALID_EMAIL: {
+        "kk": "e-mail адресі дұрыс емес: {value}",
+        "ru": "неверный адрес e-mail: {value}",
+        "en": "e-mail address is not valid: {value}",
+    },
+    Code.INVALID_PHONE: {
+        "kk": "телефон нөмірі дұрыс емес: {value} (мысалы, +7 727 2501234)",
+        "ru": "неверный номер телефона: {value} (например, +7 727 2501234)",
+        "en": "phone number is not valid: {value} (for example +7 727 2501234)",
+    },
+    Code.INVALID_COUNTRY: {
+        "kk": "ел коды ISO 3166-1 бойынша екі әріп болуы керек: {value}",
+        "ru": "код страны должен состоять из двух букв по ISO 3166-1: {value}",
+        "en": "country code must be two letters of ISO 3166-1: {value}",
+    },
+    Code.INVALID_IP: {
+        "kk": "IP мекен-жайы дұрыс емес: {value}",
+        "ru": "неверный IP-адрес: {value}",
+        "en": "IP address is not valid: {value}",
+    },
+    Code.INVALID_HOSTNAME: {
+        "kk": "хост атауы толық (FQDN) болуы керек: {value}",
+        "ru": "имя хоста должно быть полным (FQDN): {value}",
+        "en": "host name must be fully qualified: {value}",
+    },
+    Code.NAME_EMPTY_LABEL: {
+        "kk": "домендік атауда бос бөлік бар: {value}",
+        "ru": "в доменном имени пустая метка: {value}",
+        "en": "domain name has an empty label: {value}",
+    },
+    Code.NAME_HYPHEN_EDGE: {
+        "kk": "атау дефиспен басталмауы және аяқталмауы керек: {value}",
+        "ru": "имя не может начинаться или заканчиваться дефисом: {value}",
+        "en": "name must not begin or end with a hyphen: {value}",
+    },
+    Code.NAME_HYPHEN_34: {
+        "kk": "3-ші және 4-ші орындағы «--» тек IDN (xn--) атауларға рұқсат: {value}",
+        "ru": "«--» в 3-й и 4-й позициях допустимо только для IDN (xn--): {value}",
+        "en": "'--' in the third and fourth positions is reserved for IDN (xn--): {value}",
+    },
+    Code.NAME_BAD_CHARACTER: {
+        "kk": "рұқсат етілмеген таңба «{char}»: тек әріптер, цифрлар және дефис",
+        "ru": "недопустимый символ «{char}»: только буквы, цифры и дефис",
+        "en": "character '{char}' is not allowed: letters, digits and hyphen only",
+    },
+    Code.NAME_MIXED_SCRIPT: {
+        "kk": "бір атауда латын және кирилл әріптерін араластыруға болмайды: {value}",
+        "ru": "нельзя смешивать латиницу и кириллицу в одном имени: {value}",
+        "en": "Latin and Cyrillic letters must not be mixed in one label: {value}",
+    },
+    Code.NAME_SCRIPT_NOT_ALLOWED: {
+        "kk": "{zone} зонасында {script} әріптеріне рұқсат жоқ",
+        "ru": "в зоне {zone} не допускаются буквы письменности {script}",
+        "en": "{script} letters are not allowed in zone {zone}",
+    },
+    Code.NAME_TOO_LONG: {
+        "kk": "зонасымен бірге толық атау {limit} таңбадан аспауы керек ({length} таңба)",
+        "ru": "полное имя вместе с зоной не длиннее {limit} символов (сейчас {length})",
+        "en": "the full name including the zone is at most {limit} characters (it has {length})",
+    },
+    Code.NAME_NOT_SECOND_LEVEL: {
+        "kk": "тек екінші деңгейлі атау тіркеледі (мысалы, example.kz): {value}",
+        "ru": "регистрируются только имена второго уровня (например, example.kz): {value}",
+        "en": "only second-level names are registered (for example example.kz): {value}",
+    },
+    Code.NAME_IDNA: {
+        "kk": "IDNA2008 бойынша жарамсыз атау: {value} ({reason})",
+        "ru": "имя недопустимо по IDNA2008: {value} ({reason})",
+        "en": "name is not valid under IDNA2008: {value} ({reason})",
+    },
+    Code.ZONE_UNKNOWN: {
+        "kk": "{zone} зонасында тіркеу жүргізілмейді",
+        "ru": "регистрация в зоне {zone} не ведётся",
+        "en": "zone {zone} is not served by this registry",
+    },
+    Code.NAME_RESERVED: {
+        "kk": "{name} атауы резервтелген: {reason}",
+        "ru": "имя {name} зарезервировано: {reason}",
+        "en": "{name} is reserved: {reason}",
+    },
+    Code.NAME_BLOCKED: {
+        "kk": "{name} атауын тіркеуге тыйым салынған: {reason}",
+        "ru": "имя {name} запрещено к регистрации: {reason}",
+        "en": "{name} is blocked from registration: {reason}",
+    },
+    Code.ALREADY_REGISTERED: {
+        "kk": "{name} домендік атауы тіркелген",
+        "ru": "доменное имя {name} уже зарегистрировано",
+        "en": "{name} is already registered",
+    },
+    Code.NOT_FOUND: {
+        "kk": "{kind} табылмады: {key}",
+        "ru": "{kind} не найден: {key}",
+        "en": "{kind} not found: {key}",
+    },
+    Code.PERIOD_RANGE: {
+        "kk": "кезең {min}–{max} жыл болуы керек: {value}",
+        "ru": "срок должен быть от {min} до {max} лет: {value}",
+        "en": "period must be {min} to {max} years: {value}",
+    },
+    Code.PERIOD_EXCEEDS_MAX: {
+        "kk": "ұзартудан кейін мерзім {max} жылдан аспауы керек",
+        "ru": "после продления срок не может превышать {max} лет",
+        "en": "after renewal the registration may not run more than {max} years ahead",
+    },
+    Code.NAMESERVERS_TOO_FEW: {
+        "kk": "бірінші және кемінде бір екінші атаулар сервері керек",
+        "ru": "нужны первичный и хотя бы один вторичный сервер имён",
+        "en": "a primary and at least one secondary name server are required",
+    },
+    Code.NAMESERVERS_TOO_MANY: {
+        "kk": "атаулар серверлері {limit}-дан аспауы керек",
+        "ru": "серверов имён не более {limit}",
+        "en": "at most {limit} name servers",
+    },
+    Code.NAMESERVER_DUPLICATE: {
+        "kk": "атаулар сервері қайталанған: {value}",
+        "ru": "сервер имён указан дважды: {value}",
+        "en": "name server is listed twice: {value}",
+    },
+    Code.GLUE_REQUIRED: {
+        "kk": "{host} сервері тіркелетін зонаның ішінде, сондықтан IP мекен-жайы міндетті",
+        "ru": "сервер {host} находится внутри зоны, IP-адрес обязателен",
+        "en": "{host} is inside a registry zone, so its IP address is required",
+    },
+    Code.HOST_ADDRESS_DIFFERS: {
+        "kk": "{host} хосты бұрыннан бар, мекен-жайы {stored}; көрсетілген {given} қолданылмады "
+        "(хостты Хост үлгісі арқылы өзгертіңіз)",
+        "ru": "хост {host} уже существует с адресом {stored}; указанный {given} не применён "
+        "(хост меняется шаблоном Host)",
+        "en": "host {host} exists with address {stored}; the given {given} was not applied "
+        "(hosts change through the Host template)",
+    },
+    Code.SAME_NETWORK: {
+        "kk": "барлық атаулар серверлері бір желіде ({network}); әртүрлі желілер ұсынылады",
+        "ru": "все серверы имён в одной сети ({network}); рекомендуются разные сети",
+        "en": "all name servers are in one network ({network}); different networks are recommended",
+    },
+    Code.HOST_EXISTS: {
+        "kk": "{host} хосты бұрыннан тіркелген",
+        "ru": "хост {host} уже существует",
+        "en": "host {host} already exists",
+    },
+    Code.HOST_IN_USE: {
+        "kk": "{host} хосты {count} доменде қолданылады",
+        "ru": "хост {host} используется {count} доменами",
+        "en": "host {host} is used by {count} domains",
+    },
+    Code.HANDLE_TAKEN: {
+        "kk": "{handle} NIC нөмірі бос емес",
+        "ru": "NIC-хэндл {handle} уже занят",
+        "en": "NIC handle {handle} is taken",
+    },
+    Code.HANDLE_INVALID: {
+        "kk": "NIC нөмірі дұрыс емес (ең көбі 10 латын әрпі, цифр немесе дефис): {value}",
+        "ru": "неверный NIC-хэндл (до 10 латинских букв, цифр или дефисов): {value}",
+        "en": "NIC handle is not valid (at most 10 Latin letters, digits or hyphens): {value}",
+    },
+    Code.REGISTRANT_NAME: {
+        "kk": "тіркелуші заңды тұлғаның толық атауы болуы керек, «dba» немесе қысқартусыз: {value}",
+        "ru": "администратор домена — полное наименование юрлица, без «dba» и сокращений: {value}",
+        "en": "the registrant must be the legal entity's full name, no 'dba' or abbreviation: {value}",
+    },
+    Code.STATUS_PROHIBITS: {
+        "kk": "домен күйі ({status}) бұл әрекетке рұқсат бермейді",
+        "ru": "состояние домена ({status}) не позволяет это действие",
+        "en": "the domain's status ({status}) does not allow this",
+    },
+    Code.STATUS_ALREADY_SET: {
+        "kk": "{status} күйі бұрыннан орнатылған",
+        "ru": "статус {status} уже установлен",
+        "en": "status {status} is already set",
+    },
+    Code.STATUS_NOT_SET: {
+        "kk": "{status} күйі орнатылмаған",
+        "ru": "статус {status} не установлен",
+        "en": "status {status} is not set",
+    },
+    Code.NOT_AUTHORIZED: {
+        "kk": "бұл әрекетке құқығыңыз жоқ: {reason}",
+        "ru": "нет прав на это действие: {reason}",
+        "en": "not authorized: {reason}",
+    },
+    Code.SAME_VALUE: {
+        "kk": "жаңа мән қазіргімен бірдей: {value}",
+        "ru": "новое значение совпадает с текущим: {value}",
+        "en": "the new value is the same as the current one: {value}",
+    },
+    Code.NOTHING_TO_CHANGE: {
+        "kk": "өзгертетін ештеңе көрсетілмеген",
+        "ru": "не указано, что менять",
+        "en": "nothing to change was given",
+    },
+    Code.CONTACT_MATCHED: {
+        "kk": "контакт бұрыннан бар ({handle}); жіберілген мәліметтер қолданылмады "
+        "(өзгерту үшін Контакт үлгісін пайдаланыңыз)",
+        "ru": "контакт уже существует ({handle}); присланные данные не применены (изменения — через шаблон Contact)",
+        "en": "contact already exists ({handle}); the submitted details were not applied "
+        "(changes go through the Contact template)",
+    },
+    Code.REFUSED: {
+        "kk": "тізілім сұранысты қабылдамады: {reason}",
+        "ru": "реестр отказал в запросе: {reason}",
+        "en": "the registry refused the request: {reason}",
+    },
+}
+
+missing = [c for c in Code if c not in MESSAGES or set(MESSAGES[c]) != set(LANGUAGES)]
+if missing:  # pragma: no cover - caught at import by every test run
+    raise RuntimeError(f"messages missing for {missing}")

@@ -1,0 +1,1 @@
+"""Outbox: every message to send is a row written with the change that causes it."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RdapConfig(AppConfig):
+    name = "kzreg.rdap"
+    label = "rdap"

@@ -1,0 +1,1 @@
+"""The registry core: domains, contacts, hosts, zones, registrars; their rules, history and operations."""

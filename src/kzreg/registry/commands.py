@@ -1,0 +1,160 @@
+"""Channel-neutral commands: what an operation is asked to do, before any rule is checked.
+
+Adapters (mail templates, cabinet forms, API, CLI) build these from their input; operations validate
+them. Strings are kept as the user sent them, so that problems can quote the user's own text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ContactData:
+    """A contact given in full, without a handle (R8). Lists may also be comma-separated strings."""
+
+    kind: str  # "I" or "R"
+    name: str
+    organisation: str = ""
+    address: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country_code: str = ""
+    phones: tuple[str, ...] | str = ()
+    faxes: tuple[str, ...] | str = ()
+    emails: tuple[str, ...] | str = ()
+    language: str = "ru"
+    disclose: bool = False
+
+
+# A contact is named either by its NIC handle or by its data (matched or created: R7).
+ContactRef = str | ContactData
+
+
+@dataclass(frozen=True)
+class NameServer:
+    name: str
+    addresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the equipment that serves the domain stands (R12, 9a–9c); replaced as a whole."""
+
+    address: str
+    city: str
+    region: str
+
+
+@dataclass(frozen=True)
+class CreateDomain:
+    name: str
+    period: int | None
+    registrant: ContactRef | None
+    admin: ContactRef | None
+    nameservers: tuple[NameServer, ...]
+    location: Location | None
+    tech: ContactRef | None = None  # defaults to admin (R9)
+    billing: ContactRef | None = None  # defaults to admin (R9)
+    purpose: str = ""
+    registrar: str | None = None  # handle; defaults to the actor's registrar
+    reseller: str | None = None  # handle of the reseller that serves the domain
+    ds_records: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModifyDomain:
+    """Only what is given changes; each given section replaces the stored one whole (T7)."""
+
+    name: str
+    admin: ContactRef | None = None
+    tech: ContactRef | None = None
+    billing: ContactRef | None = None
+    nameservers: tuple[NameServer, ...] | None = None
+    location: Location | None = None
+    purpose: str | None = None
+    add_years: int | None = None
+    ds_records: tuple[str, ...] | None = None
+    reseller: str | None = None  # handle, or "" to unlink
+
+
+@dataclass(frozen=True)
+class RenewDomain:
+    name: str
+    years: int
+
+
+@dataclass(frozen=True)
+class DeleteDomain:
+    name: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SetDomainStatus:
+    """Set or lift `hold` or `suspended` (R13); `reason` is required either way."""
+
+    name: str
+    flag: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TransferDomain:
+    """A new registrant takes the domain (R14, T13): the new holder's New form, applied whole."""
+
+    name: str
+    registrant: ContactRef | None
+    admin: ContactRef | None = None
+    tech: ContactRef | None = None
+    billing: ContactRef | None = None
+    nameservers: tuple[NameServer, ...] | None = None
+    location: Location | None = None
+    authorization: str = ""  # how the current holder agreed: "forwarded-delete", "crypt-pw", "pgp", "fax: …"
+
+
+@dataclass(frozen=True)
+class ChangeRegistrar:
+    name: str
+    registrar: str
+    reseller: str | None = None
+
+
+@dataclass(frozen=True)
+class CreateContact:
+    data: ContactData
+    handle: str | None = None  # registry staff may choose one; otherwise generated (R5)
+    security_scheme: str = ""
+    crypt_password: str | None = None
+    pgp_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ModifyContact:
+    """Fields left as None stay as they are."""
+
+    handle: str
+    changes: dict[str, object] = field(default_factory=dict)  # ContactData field → new value
+    security_scheme: str | None = None
+    crypt_password: str | None = None  # clear text; stored only as a hash
+    crypt_hash: str | None = None  # a legacy crypt hash carried over from another system
+    pgp_key: str | None = None
+
+
+@dataclass(frozen=True)
+class CreateHost:
+    name: str
+    addresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModifyHost:
+    name: str
+    new_name: str | None = None
+    addresses: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class DeleteHost:
+    name: str

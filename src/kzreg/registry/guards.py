@@ -1,0 +1,38 @@
+"""Places where the registrar side plugs into every registry operation without reaching around it.
+
+A guard is any object with two methods, listed by dotted path in `settings.KZREG["OPERATION_GUARDS"]`:
+
+- `check(ctx, target)` → problems that forbid the operation (tenant access, compliance restrictions,
+  insufficient balance). Runs inside the operation's transaction after its own checks, before any write.
+- `after(ctx, result)` → runs in the same transaction after the write (charge the fee, queue a
+  notification). Raising `OperationFailed` there rolls the whole operation back.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from kzreg.core.errors import Problem
+
+if TYPE_CHECKING:
+    from kzreg.registry.operations.base import Context
+
+
+class OperationGuard(Protocol):
+    def check(self, ctx: Context, target: Any) -> Iterable[Problem]: ...
+
+    def after(self, ctx: Context, result: Any) -> None: ...
+
+
+@functools.cache
+def _load(paths: tuple[str, ...]) -> tuple[OperationGuard, ...]:
+    return tuple(import_string(path)() for path in paths)
+
+
+def active_guards() -> tuple[OperationGuard, ...]:
+    return _load(tuple(settings.KZREG.get("OPERATION_GUARDS", ())))

@@ -1,0 +1,24 @@
+"""Registry records. Only `kzreg.registry.operations` writes them (one write path)."""
+
+from kzreg.registry.models.contact import Contact, ContactKind, SecurityScheme
+from kzreg.registry.models.domain import Domain, DomainNameServer, DomainStatus, StatusFlag
+from kzreg.registry.models.history import HistoryEntry, ObjectType
+from kzreg.registry.models.host import Host
+from kzreg.registry.models.registrar import Registrar
+from kzreg.registry.models.zone import ReservedName, Zone
+
+__all__ = [
+    "Contact",
+    "ContactKind",
+    "Domain",
+    "DomainNameServer",
+    "DomainStatus",
+    "HistoryEntry",
+    "Host",
+    "ObjectType",
+    "Registrar",
+    "ReservedName",
+    "SecurityScheme",
+    "StatusFlag",
+    "Zone",
+]

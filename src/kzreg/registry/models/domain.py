@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class StatusFlag(models.TextChoices):
+    """Flags that combine (R13). A domain with none of them and not expired is `active`."""
+
+    HOLD = "hold", "on hold (visible in WHOIS, not delegated)"
+    SUSPENDED = "suspended", "suspended (delegation removed)"
+    PENDING_DELETE = "pending_delete", "pending delete"
+
+
+class Domain(models.Model):
+    name = models.CharField(max_length=255, help_text="Full A-label name, lowercase: example.kz")
+    unicode_name = models.CharField(max_length=255)
+    zone = models.ForeignKey("registry.Zone", on_delete=models.PROTECT, related_name="domains")
+    registrar = models.ForeignKey("registry.Registrar", on_delete=models.PROTECT, related_name="domains")
+    reseller = models.ForeignKey(
+        "resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="domains"
+    )
+    registrant = models.ForeignKey("registry.Contact", on_delete=models.PROTECT, related_name="+")
+    admin_contact = models.ForeignKey("registry.Contact", on_delete=models.PROTECT, related_name="+")
+    tech_contact = models.ForeignKey("registry.Contact", on_delete=models.PROTECT, related_name="+")
+    billing_contact = models.ForeignKey("registry.Contact", on_delete=models.PROTECT, related_name="+")
+    purpose = models.TextField(blank=True, help_text="1a")
+    location_address = models.CharField(max_length=255, blank=True, help_text="9a")
+    location_city = models.CharField(max_length=100, blank=True, help_text="9b")
+    location_region = models.CharField(max_length=100, blank=True, help_text="9c")
+    ds_records = models.JSONField(default=list, blank=True, help_text="DNSSEC DS records, presentation form")
+    hold = models.BooleanField(default=False)
+    suspended = models.BooleanField(default=False)
+    pending_delete = models.BooleanField(default=False)
+    purge_at = models.DateTimeField(null=True, blank=True, help_text="When a pending delete completes")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # One live registration per name: the database, not a check-then-insert, decides races.
+            models.UniqueConstraint(fields=["name"], condition=Q(deleted_at__isnull=True), name="domain_live_name")
+        ]
+        indexes = [
+            models.Index(fields=["name"], name="domain_name_idx"),
+            models.Index(fields=["zone", "updated_at"], name="domain_zone_changed_idx"),
+            models.Index(fields=["registrant"], name="domain_registrant_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.unicode_name
+
+    @property
+    def flags(self) -> list[str]:
+        return [f.value for f in StatusFlag if getattr(self, f.value)]
+
+    def statuses(self, at) -> list[str]:  # type: ignore[no-untyped-def]
+        """Status words as shown to users: flags, plus `expired`/`deleted`, or `active` when none."""
+        if self.deleted_at is not None:
+            return ["deleted"]
+        words = self.flags
+        if self.expires_at <= at:
+            words.append("expired")
+        return words or ["active"]
+
+    def is_delegated(self, at) -> bool:  # type: ignore[no-untyped-def]
+        """Whether DNS publishes this domain (P2): active only, not on hold, suspended or expired."""
+        return self.deleted_at is None and not self.flags and self.expires_at > at
+
+
+class DomainNameServer(models.Model):
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="nameserver_links")
+    host = models.ForeignKey("registry.Host", on_delete=models.PROTECT, related_name="domain_links")
+    position = models.PositiveSmallIntegerField(help_text="0 = primary (7a), 1.. = secondaries (8a..)")
+
+    class Meta:
+        ordering = ["domain", "position"]
+        constraints = [models.UniqueConstraint(fields=["domain", "host"], name="ns_once_per_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.domain_id} NS#{self.position} {self.host_id}"
+
+
+class DomainStatus(models.Model):
+    """One period of one flag: who set it, when and why; who lifted it, when and why."""
+
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="status_periods")
+    flag = models.CharField(max_length=20, choices=StatusFlag.choices)
+    reason = models.TextField(blank=True)
+    set_at = models.DateTimeField()
+    set_by = models.CharField(max_length=255)
+    set_channel = models.CharField(max_length=20)
+    set_request = models.CharField(max_length=64, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.CharField(max_length=255, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["domain", "set_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain", "flag"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_open_period_per_flag",
+            )
+        ]

@@ -1,0 +1,129 @@
+"""What every registry operation shares: one timestamp, one transaction, guards and history.
+
+An operation module exposes one function `op(command, actor) -> OperationResult`. The function body
+runs in `execute()`, which takes `now` once, opens a transaction (a savepoint when an adapter already
+holds one, so the adapter can queue its reply in the same transaction), and turns a lost race on a
+unique index into the problem the user should see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.db import IntegrityError, transaction
+
+from kzreg.core import clock
+from kzreg.core.actor import Actor, Role
+from kzreg.core.errors import OperationFailed, Problem, Problems
+from kzreg.core.messages import Code
+from kzreg.registry.guards import active_guards
+from kzreg.registry.models import Domain, HistoryEntry, ObjectType
+from kzreg.registry.policy import parse_domain_name
+from kzreg.registry.zones import zone_policies
+
+T = TypeVar("T")
+
+
+@dataclass
+class Context:
+    """One operation in progress: who, when, what was asked, and what it has found so far."""
+
+    operation: str
+    command: Any
+    actor: Actor
+    now: dt.datetime
+    problems: Problems = field(default_factory=Problems)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def warn(self, field_name: str, code: Code, **params: object) -> None:
+        self.warnings.append(Problem(field_name, code, params))
+
+    def check_guards(self, target: Any) -> None:
+        """Guards add their problems; then every problem found so far ends the operation."""
+        for guard in active_guards():
+            self.problems.extend(guard.check(self, target))
+        self.problems.raise_if_any()
+
+    def history(self, object_type: ObjectType, obj: Any, key: str, snapshot: dict, reason: str = "") -> None:
+        HistoryEntry.objects.create(
+            object_type=object_type,
+            object_id=obj.pk,
+            object_key=key,
+            version=obj.version,
+            operation=self.operation,
+            at=self.now,
+            principal=self.actor.principal,
+            role=self.actor.role,
+            channel=self.actor.channel,
+            request_id=self.actor.request_id,
+            registrar_id=self.actor.registrar_id,
+            reason=reason,
+            snapshot=snapshot,
+        )
+
+
+@dataclass
+class OperationResult(Generic[T]):
+    object: T
+    warnings: list[Problem]
+    at: dt.datetime
+
+
+def execute(
+    operation: str,
+    command: Any,
+    actor: Actor,
+    body: Callable[[Context], T],
+    on_integrity_error: Callable[[IntegrityError], Iterable[Problem]] | None = None,
+) -> OperationResult[T]:
+    ctx = Context(operation=operation, command=command, actor=actor, now=clock.now())
+    try:
+        with transaction.atomic():
+            result = body(ctx)
+            for guard in active_guards():
+                guard.after(ctx, result)
+    except IntegrityError as exc:
+        problems = list(on_integrity_error(exc)) if on_integrity_error else []
+        if not problems:
+            raise
+        raise OperationFailed(problems) from exc
+    return OperationResult(object=result, warnings=ctx.warnings, at=ctx.now)
+
+
+def add_years(moment: dt.datetime, years: int) -> dt.datetime:
+    """Same day and time `years` later; 29 February becomes 28 February."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
+
+
+def load_live_domain(ctx: Context, raw_name: str, field_name: str = "name", lock: bool = True) -> Domain:
+    """The registered (not deleted) domain by name in either form, locked for the rest of the operation."""
+    parsed, problems = parse_domain_name(raw_name, zone_policies(), field_name)
+    if parsed is None:
+        raise OperationFailed(problems)
+    query = Domain.objects.select_related(
+        "registrant", "admin_contact", "tech_contact", "billing_contact", "registrar", "zone"
+    )
+    if lock:
+        query = query.select_for_update(of=("self",))
+    domain = query.filter(name=parsed.name, deleted_at__isnull=True).first()
+    if domain is None:
+        raise OperationFailed([Problem(field_name, Code.NOT_FOUND, {"kind": "domain", "key": parsed.unicode_name})])
+    check_sponsor(ctx, domain)
+    return domain
+
+
+def check_sponsor(ctx: Context, domain: Domain) -> None:
+    """Registrars and resellers act only on the domains they sponsor or serve."""
+    actor = ctx.actor
+    if actor.role == Role.REGISTRAR and domain.registrar_id != actor.registrar_id:
+        raise OperationFailed([Problem("name", Code.NOT_AUTHORIZED, {"reason": "not the sponsoring registrar"})])
+    if actor.role == Role.RESELLER and (
+        domain.reseller_id != actor.reseller_id or domain.registrar_id != actor.registrar_id
+    ):
+        raise OperationFailed([Problem("name", Code.NOT_AUTHORIZED, {"reason": "not the serving reseller"})])

@@ -1,0 +1,105 @@
+"""Register a new domain (R3–R12, T6): every rule checked, every problem reported at once.
+
+Races on the name are decided by the database: the partial unique index on live names lets exactly one
+of two simultaneous creates commit; the other gets "already registered".
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError
+
+from kzreg.core.actor import Actor
+from kzreg.core.errors import Problem
+from kzreg.core.messages import Code
+from kzreg.registry.commands import CreateDomain
+from kzreg.registry.models import Contact, Domain
+from kzreg.registry.operations.base import Context, OperationResult, add_years, execute
+from kzreg.registry.operations.contact import ContactResolver
+from kzreg.registry.operations.domain_parts import (
+    clean_ds_records,
+    clean_location,
+    find_registrar,
+    find_reseller,
+    link_nameservers,
+    record_domain,
+)
+from kzreg.registry.operations.host import materialize_hosts, resolve_nameservers
+from kzreg.registry.policy import (
+    check_period,
+    check_reservation,
+    parse_domain_name,
+    registrant_name_acceptable,
+    zone_of_name,
+)
+from kzreg.registry.zones import zone_policies
+
+
+def check_registrant(ctx: Context, registrant: Contact | dict | None) -> None:
+    """R10: the registrant's own legal name, no "dba" or bare abbreviation."""
+    if registrant is None:
+        return
+    get = registrant.get if isinstance(registrant, dict) else lambda f: getattr(registrant, f)
+    field_name = "organisation" if get("organisation") else "name"
+    value = get(field_name)
+    if value and not registrant_name_acceptable(value):
+        ctx.problems.add(f"registrant.{field_name}", Code.REGISTRANT_NAME, value=value)
+
+
+def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain]:
+    def body(ctx: Context) -> Domain:
+        problems = ctx.problems
+        parsed, name_problems = parse_domain_name(command.name, zone_policies(), "name")
+        problems.extend(name_problems)
+        if parsed is not None:
+            problems.extend(check_reservation(parsed, ctx.actor.is_privileged))
+            if Domain.objects.filter(name=parsed.name, deleted_at__isnull=True).exists():
+                problems.add("name", Code.ALREADY_REGISTERED, name=parsed.unicode_name)
+        zone = parsed.zone if parsed else zone_of_name(command.name, zone_policies())
+        if zone is not None:
+            problems.extend(check_period(command.period, zone))
+        resolver = ContactResolver(ctx)
+        registrant = resolver.lookup(command.registrant, "registrant")
+        check_registrant(ctx, registrant)
+        admin = resolver.lookup(command.admin, "admin")
+        tech = resolver.lookup(command.tech, "tech", required=False) if command.tech else admin
+        billing = resolver.lookup(command.billing, "billing", required=False) if command.billing else admin
+        resolved_ns = resolve_nameservers(ctx, command.nameservers, zone) if zone else None
+        location = clean_location(ctx, command.location)
+        ds_records = clean_ds_records(ctx, command.ds_records)
+        registrar = find_registrar(ctx, command.registrar)
+        reseller = find_reseller(ctx, command.reseller, registrar)
+        purpose = " ".join((command.purpose or "").split())
+        ctx.check_guards(None)
+        assert parsed and zone and registrant and admin and tech and billing and location and registrar
+        assert resolved_ns is not None and command.period is not None
+
+        domain = Domain(
+            name=parsed.name,
+            unicode_name=parsed.unicode_name,
+            zone_id=zone.id,
+            registrar=registrar,
+            reseller=reseller,
+            registrant=resolver.materialize(registrant),
+            admin_contact=resolver.materialize(admin),
+            tech_contact=resolver.materialize(tech),
+            billing_contact=resolver.materialize(billing),
+            purpose=purpose,
+            ds_records=ds_records,
+            created_at=ctx.now,
+            updated_at=ctx.now,
+            expires_at=add_years(ctx.now, command.period),
+            **location,
+        )
+        domain.save(force_insert=True)
+        hosts = materialize_hosts(ctx, resolved_ns)
+        link_nameservers(domain, hosts, replace=False)
+        record_domain(ctx, domain, hosts)
+        return domain
+
+    def on_race(exc: IntegrityError) -> list[Problem]:
+        text = str(exc)
+        if "domain_live_name" in text or "registry_domain.name" in text:
+            return [Problem("name", Code.ALREADY_REGISTERED, {"name": command.name.strip().lower()})]
+        return []
+
+    return execute("domain_create", command, actor, body, on_race)

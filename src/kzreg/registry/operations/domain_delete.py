@@ -1,0 +1,33 @@
+"""Delete a domain (T8, R16): the name becomes free at once; the record and its history stay."""
+
+from __future__ import annotations
+
+from kzreg.core.actor import Actor
+from kzreg.registry.commands import DeleteDomain
+from kzreg.registry.models import Domain, DomainNameServer, StatusFlag
+from kzreg.registry.operations.base import Context, OperationResult, execute, load_live_domain
+from kzreg.registry.operations.domain_parts import bump, current_nameservers, record_domain
+from kzreg.registry.operations.domain_status import lift_flag
+
+
+def mark_deleted(ctx: Context, domain: Domain, reason: str) -> None:
+    hosts = current_nameservers(domain)
+    for flag in StatusFlag:
+        if getattr(domain, flag.value):
+            lift_flag(ctx, domain, flag, "deleted")
+    domain.deleted_at = ctx.now
+    domain.purge_at = None
+    DomainNameServer.objects.filter(domain=domain).delete()
+    bump(ctx, domain)
+    domain.save()
+    record_domain(ctx, domain, hosts, reason=reason)
+
+
+def delete_domain(command: DeleteDomain, actor: Actor) -> OperationResult[Domain]:
+    def body(ctx: Context) -> Domain:
+        domain = load_live_domain(ctx, command.name)
+        ctx.check_guards(domain)
+        mark_deleted(ctx, domain, " ".join((command.reason or "").split()))
+        return domain
+
+    return execute("domain_delete", command, actor, body)

@@ -1,0 +1,83 @@
+"""Modify a domain (T7): each section given replaces the stored one whole; the registrant never changes
+here (that is a transfer, R14), nor does the name (a new spelling is a new registration, B3)."""
+
+from __future__ import annotations
+
+from kzreg.core.actor import Actor
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.core.messages import Code
+from kzreg.registry.commands import ModifyDomain
+from kzreg.registry.models import Domain
+from kzreg.registry.operations.base import Context, OperationResult, execute, load_live_domain
+from kzreg.registry.operations.contact import ContactResolver
+from kzreg.registry.operations.domain_parts import (
+    bump,
+    clean_ds_records,
+    clean_location,
+    find_reseller,
+    link_nameservers,
+    record_domain,
+)
+from kzreg.registry.operations.domain_renew import check_extension
+from kzreg.registry.operations.host import materialize_hosts, resolve_nameservers
+from kzreg.registry.zones import zone_policies
+
+
+def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain]:
+    def body(ctx: Context) -> Domain:
+        domain = load_live_domain(ctx, command.name)
+        if domain.pending_delete:
+            raise OperationFailed([Problem("name", Code.STATUS_PROHIBITS, {"status": "pending_delete"})])
+        zone = zone_policies()[domain.zone.name]
+        resolver = ContactResolver(ctx)
+        roles = {
+            "admin_contact": resolver.lookup(command.admin, "admin") if command.admin else None,
+            "tech_contact": resolver.lookup(command.tech, "tech") if command.tech else None,
+            "billing_contact": resolver.lookup(command.billing, "billing") if command.billing else None,
+        }
+        resolved_ns = resolve_nameservers(ctx, command.nameservers, zone) if command.nameservers is not None else None
+        location = clean_location(ctx, command.location) if command.location is not None else None
+        ds_records = clean_ds_records(ctx, command.ds_records) if command.ds_records is not None else None
+        new_expiry = None
+        if command.add_years is not None:
+            new_expiry = check_extension(ctx, domain, zone, command.add_years, "add_years")
+        reseller = None
+        if command.reseller:
+            reseller = find_reseller(ctx, command.reseller, domain.registrar)
+        nothing = (
+            all(v is None for v in roles.values())
+            and resolved_ns is None
+            and location is None
+            and ds_records is None
+            and command.purpose is None
+            and command.add_years is None
+            and command.reseller is None
+        )
+        if nothing and not ctx.problems:
+            ctx.problems.add("", Code.NOTHING_TO_CHANGE)
+        ctx.check_guards(domain)
+
+        for attr, value in roles.items():
+            if value is not None:
+                setattr(domain, attr, resolver.materialize(value))
+        if location is not None:
+            for attr, value in location.items():
+                setattr(domain, attr, value)
+        if ds_records is not None:
+            domain.ds_records = ds_records
+        if command.purpose is not None:
+            domain.purpose = " ".join(command.purpose.split())
+        if new_expiry is not None:
+            domain.expires_at = new_expiry
+        if command.reseller is not None:
+            domain.reseller = reseller
+        hosts = None
+        if resolved_ns is not None:
+            hosts = materialize_hosts(ctx, resolved_ns)
+            link_nameservers(domain, hosts, replace=True)
+        bump(ctx, domain)
+        domain.save()
+        record_domain(ctx, domain, hosts)
+        return domain
+
+    return execute("domain_modify", command, actor, body)

@@ -1,0 +1,107 @@
+"""Pieces that several domain operations share: location, name-server links, sponsor lookup, history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kzreg.core.messages import Code
+from kzreg.registry.commands import Location
+from kzreg.registry.models import Domain, DomainNameServer, Host, ObjectType, Registrar
+from kzreg.registry.operations.base import Context
+from kzreg.registry.snapshots import domain_snapshot
+from kzreg.resellers.models import Reseller
+
+LOCATION_LIMITS = {"address": 255, "city": 100, "region": 100}
+
+
+def clean_location(ctx: Context, location: Location | None) -> dict | None:
+    """R12: all three lines are required and replace the stored ones as a whole."""
+    if location is None:
+        ctx.problems.add("location", Code.REQUIRED)
+        return None
+    clean = {}
+    for part, limit in LOCATION_LIMITS.items():
+        value = " ".join(str(getattr(location, part) or "").split())
+        if not value:
+            ctx.problems.add(f"location.{part}", Code.REQUIRED)
+        elif len(value) > limit:
+            ctx.problems.add(f"location.{part}", Code.TOO_LONG, limit=limit)
+        clean[f"location_{part}"] = value
+    return clean
+
+
+def clean_ds_records(ctx: Context, records: Sequence[str]) -> list[str]:
+    """DS records in presentation form: `keytag algorithm digest-type digest-hex`."""
+    out = []
+    for i, record in enumerate(records):
+        parts = str(record).split()
+        ok = (
+            len(parts) >= 4
+            and parts[0].isdigit()
+            and int(parts[0]) < 65536
+            and parts[1].isdigit()
+            and int(parts[1]) < 256
+            and parts[2].isdigit()
+            and int(parts[2]) < 256
+            and all(c in "0123456789abcdefABCDEF" for c in "".join(parts[3:]))
+        )
+        if not ok:
+            ctx.problems.add(f"ds_records[{i}]", Code.INVALID, value=record)
+        else:
+            out.append(f"{int(parts[0])} {int(parts[1])} {int(parts[2])} {''.join(parts[3:]).upper()}")
+    return out
+
+
+def find_registrar(ctx: Context, handle: str | None, field_name: str = "registrar") -> Registrar | None:
+    if handle:
+        registrar = Registrar.objects.filter(handle=handle.strip(), active=True).first()
+        if registrar is None:
+            ctx.problems.add(field_name, Code.NOT_FOUND, kind="registrar", key=handle)
+        return registrar
+    if ctx.actor.registrar_id is not None:
+        return Registrar.objects.filter(pk=ctx.actor.registrar_id).first()
+    ctx.problems.add(field_name, Code.REQUIRED)
+    return None
+
+
+def find_reseller(ctx: Context, handle: str | None, registrar: Registrar | None) -> Reseller | None:
+    if ctx.actor.reseller_id is not None and not handle:
+        return Reseller.objects.filter(pk=ctx.actor.reseller_id).first()
+    if not handle:
+        return None
+    reseller = Reseller.objects.filter(handle=handle.strip(), active=True).first()
+    if reseller is None:
+        ctx.problems.add("reseller", Code.NOT_FOUND, kind="reseller", key=handle)
+    elif registrar is not None and reseller.registrar_id != registrar.id:
+        ctx.problems.add("reseller", Code.NOT_AUTHORIZED, reason="the reseller belongs to another registrar")
+    return reseller
+
+
+def link_nameservers(domain: Domain, hosts: Sequence[Host], replace: bool) -> None:
+    if replace:
+        DomainNameServer.objects.filter(domain=domain).delete()
+    DomainNameServer.objects.bulk_create(
+        [DomainNameServer(domain=domain, host=host, position=i) for i, host in enumerate(hosts)]
+    )
+
+
+def current_nameservers(domain: Domain) -> list[Host]:
+    return [link.host for link in DomainNameServer.objects.filter(domain=domain).select_related("host")]
+
+
+def record_domain(ctx: Context, domain: Domain, hosts: Sequence[Host] | None = None, reason: str = "") -> None:
+    """Writes the domain's new version to history (hosts: the list just written, if known)."""
+    if hosts is None:
+        hosts = current_nameservers(domain)
+    contacts = {
+        "registrant": domain.registrant,
+        "admin": domain.admin_contact,
+        "tech": domain.tech_contact,
+        "billing": domain.billing_contact,
+    }
+    ctx.history(ObjectType.DOMAIN, domain, domain.name, domain_snapshot(domain, hosts, contacts), reason)
+
+
+def bump(ctx: Context, domain: Domain) -> None:
+    domain.version += 1
+    domain.updated_at = ctx.now

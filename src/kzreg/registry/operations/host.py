@@ -1,0 +1,174 @@
+"""Create, modify and delete hosts (name servers); resolve a domain's name-server list (R11).
+
+A registration never changes an existing host: a differing address given with a registration is
+reported back as a warning and left alone. Only these host operations change hosts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kzreg.core.actor import Actor
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.core.messages import Code
+from kzreg.registry.commands import CreateHost, DeleteHost, ModifyHost, NameServer
+from kzreg.registry.models import DomainNameServer, Host, ObjectType
+from kzreg.registry.operations.base import Context, OperationResult, execute
+from kzreg.registry.policy import ZonePolicy, normalize_host_name, normalize_ip, same_network
+from kzreg.registry.snapshots import host_snapshot
+
+
+def _clean_addresses(ctx: Context, raw: Sequence[str], field_name: str) -> list[str]:
+    out: list[str] = []
+    for text in raw:
+        for part in str(text).replace(";", ",").replace(" ", ",").split(","):
+            if not part.strip():
+                continue
+            value = normalize_ip(part)
+            if isinstance(value, Problem):
+                ctx.problems.add(field_name, value.code, **value.params)
+            elif value not in out:
+                out.append(value)
+    return out
+
+
+def _clean_name(ctx: Context, raw: str, field_name: str) -> tuple[str, str] | None:
+    value = normalize_host_name(raw)
+    if isinstance(value, Problem):
+        ctx.problems.add(field_name, value.code, **value.params)
+        return None
+    return value
+
+
+def _new_host(ctx: Context, name: str, unicode_name: str, addresses: list[str]) -> Host:
+    host = Host(
+        name=name,
+        unicode_name=unicode_name,
+        addresses=addresses,
+        registrar_id=ctx.actor.registrar_id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    host.save(force_insert=True)
+    ctx.history(ObjectType.HOST, host, host.name, host_snapshot(host))
+    return host
+
+
+def resolve_nameservers(ctx: Context, specs: Sequence[NameServer], zone: ZonePolicy) -> list | None:
+    """Checks the full list; returns, in order, existing Hosts or (name, unicode, addresses) to create."""
+    problems = ctx.problems
+    if len(specs) < zone.min_nameservers:
+        problems.add("nameservers", Code.NAMESERVERS_TOO_FEW)
+    if len(specs) > zone.max_nameservers:
+        problems.add("nameservers", Code.NAMESERVERS_TOO_MANY, limit=zone.max_nameservers)
+    cleaned: list[tuple[int, str, str, list[str]]] = []
+    seen: set[str] = set()
+    for i, spec in enumerate(specs):
+        names = _clean_name(ctx, spec.name, f"nameservers[{i}].name")
+        addresses = _clean_addresses(ctx, spec.addresses, f"nameservers[{i}].addresses")
+        if names is None:
+            continue
+        if names[0] in seen:
+            problems.add(f"nameservers[{i}].name", Code.NAMESERVER_DUPLICATE, value=names[1])
+            continue
+        seen.add(names[0])
+        cleaned.append((i, names[0], names[1], addresses))
+    existing = {h.name: h for h in Host.objects.filter(name__in=[c[1] for c in cleaned])}
+    resolved: list = []
+    all_addresses: list[str] = []
+    for i, name, unicode_name, addresses in cleaned:
+        host = existing.get(name)
+        if host is not None:
+            if addresses and set(addresses) != set(host.addresses):
+                ctx.warn(
+                    f"nameservers[{i}].addresses",
+                    Code.HOST_ADDRESS_DIFFERS,
+                    host=unicode_name,
+                    stored=", ".join(host.addresses) or "-",
+                    given=", ".join(addresses),
+                )
+            all_addresses.extend(host.addresses)
+            resolved.append(host)
+        else:
+            if not addresses:
+                problems.add(f"nameservers[{i}].addresses", Code.REQUIRED)
+            all_addresses.extend(addresses)
+            resolved.append((name, unicode_name, addresses))
+    network = same_network(all_addresses) if len(resolved) > 1 and all_addresses else None
+    if network:
+        ctx.warn("nameservers", Code.SAME_NETWORK, network=network)
+    return resolved
+
+
+def materialize_hosts(ctx: Context, resolved: list) -> list[Host]:
+    return [item if isinstance(item, Host) else _new_host(ctx, *item) for item in resolved]
+
+
+def create_host(command: CreateHost, actor: Actor) -> OperationResult[Host]:
+    def body(ctx: Context) -> Host:
+        names = _clean_name(ctx, command.name, "name")
+        addresses = _clean_addresses(ctx, command.addresses, "addresses")
+        if names and Host.objects.filter(name=names[0]).exists():
+            ctx.problems.add("name", Code.HOST_EXISTS, host=names[1])
+        if names and not addresses:
+            ctx.problems.add("addresses", Code.REQUIRED)
+        ctx.check_guards(None)
+        assert names is not None
+        return _new_host(ctx, names[0], names[1], addresses)
+
+    return execute("host_create", command, actor, body)
+
+
+def _load_host(ctx: Context, raw: str) -> Host:
+    names = normalize_host_name(raw)
+    if isinstance(names, Problem):
+        raise OperationFailed([names])
+    host = Host.objects.select_for_update().filter(name=names[0]).first()
+    if host is None:
+        raise OperationFailed([Problem("name", Code.NOT_FOUND, {"kind": "host", "key": names[1]})])
+    return host
+
+
+def modify_host(command: ModifyHost, actor: Actor) -> OperationResult[Host]:
+    """Rename a host or replace its addresses; every domain using it follows."""
+
+    def body(ctx: Context) -> Host:
+        host = _load_host(ctx, command.name)
+        new_names = _clean_name(ctx, command.new_name, "new_name") if command.new_name else None
+        if new_names and new_names[0] != host.name and Host.objects.filter(name=new_names[0]).exists():
+            ctx.problems.add("new_name", Code.HOST_EXISTS, host=new_names[1])
+        addresses = None
+        if command.addresses is not None:
+            addresses = _clean_addresses(ctx, command.addresses, "addresses")
+            if not addresses and not ctx.problems:
+                ctx.problems.add("addresses", Code.REQUIRED)
+        if new_names is None and addresses is None:
+            ctx.problems.add("", Code.NOTHING_TO_CHANGE)
+        ctx.check_guards(host)
+        if new_names:
+            host.name, host.unicode_name = new_names
+        if addresses is not None:
+            host.addresses = addresses
+        host.updated_at = ctx.now
+        host.version += 1
+        host.save()
+        ctx.history(ObjectType.HOST, host, host.name, host_snapshot(host))
+        return host
+
+    return execute("host_modify", command, actor, body)
+
+
+def delete_host(command: DeleteHost, actor: Actor) -> OperationResult[Host]:
+    def body(ctx: Context) -> Host:
+        host = _load_host(ctx, command.name)
+        in_use = DomainNameServer.objects.filter(host=host).count()
+        if in_use:
+            ctx.problems.add("name", Code.HOST_IN_USE, host=host.unicode_name, count=in_use)
+        ctx.check_guards(host)
+        host.version += 1
+        host.updated_at = ctx.now
+        ctx.history(ObjectType.HOST, host, host.name, {**host_snapshot(host), "deleted_at": ctx.now.isoformat()})
+        host.delete()
+        return host
+
+    return execute("host_delete", command, actor, body)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class Reseller(models.Model):
+    """A legal entity that takes registrants' requests and submits them to its registrar (S1, PS-1.1)."""
+
+    registrar = models.ForeignKey("registry.Registrar", on_delete=models.PROTECT, related_name="resellers")
+    handle = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200, help_text="Trading name shown to registrants")
+    legal_name = models.CharField(max_length=255)
+    bin = models.CharField("BIN", max_length=12, blank=True, help_text="Kazakh business identification number")
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+    active = models.BooleanField(default=True)
+    contract_number = models.CharField(max_length=40, blank=True)
+    contract_signed_at = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["handle"]
+
+    def __str__(self) -> str:
+        return f"{self.handle} ({self.name})"

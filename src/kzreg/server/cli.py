@@ -1,0 +1,69 @@
+"""`kzreg up`, `kzreg web`, `kzreg migrate` and `kzreg manage …` (any Django management command)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from django.conf import settings
+from django.core.management import call_command, execute_from_command_line
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    up = sub.add_parser("up", help="migrate, load demo data on first start, start every service")
+    up.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty database")
+    up.set_defaults(func=cmd_up)
+
+    web = sub.add_parser("web", help="serve the web site, admin, RDAP and cabinet (gunicorn)")
+    web.add_argument("--port", type=int, default=settings.WEB_PORT)
+    web.add_argument("--bind", default=os.environ.get("KZREG_BIND", "127.0.0.1"))
+    web.add_argument("--workers", type=int, default=int(os.environ.get("KZREG_WEB_WORKERS", "2")))
+    web.set_defaults(func=cmd_web)
+
+    migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.set_defaults(func=lambda args: call_command("migrate", interactive=False, verbosity=1) or 0)
+
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=lambda args: execute_from_command_line(["kzreg manage", *args.rest]) or 0)
+
+
+def prepare_database(load_demo: bool) -> None:
+    """Schema up to date; static files collected; demo data loaded when the database is empty."""
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if load_demo:
+        from kzreg.registry.demo import load_demo_if_empty
+
+        load_demo_if_empty()
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from kzreg.plugins import all_services
+    from kzreg.server.supervisor import Supervisor
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    print(f"kzreg: data folder {settings.DATA_DIR}, database {settings.DATABASES['default']['ENGINE']}")
+    prepare_database(load_demo=not args.no_demo)
+    services = all_services()
+    print("kzreg: starting " + ", ".join(s.name for s in services) + " (Ctrl-C stops them all)")
+    return Supervisor(services).run()
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    argv = [
+        "gunicorn",
+        "--bind", f"{args.bind}:{args.port}",
+        "--workers", str(args.workers),
+        "--access-logfile", "-",
+        "--graceful-timeout", "5",
+        "kzreg.config.wsgi:application",
+    ]  # fmt: skip
+    import sys
+
+    sys.argv = argv
+    WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+    return 0

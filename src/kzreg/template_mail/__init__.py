@@ -1,0 +1,1 @@
+"""The KazNIC registration forms by e-mail: blank forms, parser, authorization, intake, replies."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WhoisConfig(AppConfig):
+    name = "kzreg.whois"
+    label = "whois"

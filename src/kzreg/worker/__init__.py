@@ -1,0 +1,1 @@
+"""The worker: sweeps due deadlines and delivers the outbox, driven by rows in the database."""

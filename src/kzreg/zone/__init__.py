@@ -1,0 +1,1 @@
+"""DNS zone files generated from the registry (P2)."""

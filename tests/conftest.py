@@ -1,0 +1,100 @@
+"""Shared fixtures: a registrar, actors, a frozen clock, and a domain factory that uses the operations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kzreg.core import clock
+from kzreg.core.actor import Actor, Channel, Role
+from kzreg.registry import commands as c
+from kzreg.registry.models import Registrar
+from kzreg.registry.operations import create_domain
+from kzreg.resellers.models import Reseller
+
+T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _clock_thawed():
+    yield
+    clock.thaw()
+
+
+@pytest.fixture
+def frozen_clock():
+    clock.freeze(T0)
+    return clock
+
+
+@pytest.fixture
+def registrar(db) -> Registrar:
+    return Registrar.objects.create(
+        handle="PS-KZ", name="Internet-company PS LLP", email="support@ps.kz", created_at=T0
+    )
+
+
+@pytest.fixture
+def other_registrar(db) -> Registrar:
+    return Registrar.objects.create(handle="HOSTER-KZ", name="Hoster KZ LLP", email="info@hoster.kz", created_at=T0)
+
+
+@pytest.fixture
+def reseller(registrar) -> Reseller:
+    return Reseller.objects.create(
+        registrar=registrar, handle="ALPHA", name="Alpha Hosting", legal_name="Alpha Hosting LLP",
+        email="support@alpha.kz", created_at=T0,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def staff() -> Actor:
+    return Actor.registry_staff("tester", Channel.CLI)
+
+
+@pytest.fixture
+def registrar_actor(registrar) -> Actor:
+    return Actor(principal="ps-operator", role=Role.REGISTRAR, channel=Channel.API, registrar_id=registrar.id)
+
+
+def org_contact(n: int = 1, **overrides) -> c.ContactData:
+    values = dict(
+        kind="R", name="Ivanov, Ivan", organisation=f"Kazakhtelecom Joint Stock Company {n}",
+        address="Abay avenue 10", city="Almaty", region="Almaty", postal_code="050000", country_code="KZ",
+        phones=f"+7 727 250{n:04d}", emails=f"noc{n}@telecom.kz",
+    )  # fmt: skip
+    values.update(overrides)
+    return c.ContactData(**values)
+
+
+def person(n: int = 1, **overrides) -> c.ContactData:
+    values = dict(
+        kind="I", name="Grozny, Ivan V., III", address="Dostyk 5", city="Astana", country_code="KZ",
+        phones=f"+7 717 270{n:04d}", emails=f"ivan{n}@example.kz",
+    )  # fmt: skip
+    values.update(overrides)
+    return c.ContactData(**values)
+
+
+NS = (c.NameServer("ns1.ps.kz", ("195.210.46.10",)), c.NameServer("ns2.ps.kz", ("91.201.214.10",)))
+LOCATION = c.Location("Abay avenue 10", "Almaty", "Almaty")
+
+
+def domain_command(name: str = "example.kz", **overrides) -> c.CreateDomain:
+    values = dict(
+        name=name, period=1, registrant=org_contact(), admin=person(), nameservers=NS, location=LOCATION,
+        registrar="PS-KZ",
+    )  # fmt: skip
+    values.update(overrides)
+    return c.CreateDomain(**values)
+
+
+@pytest.fixture
+def make_domain(registrar, staff):
+    """`make_domain("example.kz", period=2, ...)` → the created Domain (through create_domain)."""
+
+    def make(name: str = "example.kz", actor: Actor | None = None, **overrides):
+        return create_domain(domain_command(name, **overrides), actor or staff).object
+
+    return make
