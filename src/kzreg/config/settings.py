@@ -19,6 +19,9 @@ HOSTMASTER = os.environ.get("KZREG_HOSTMASTER") or "hostmaster@nic.kz"
 SMTP_RELAY = os.environ.get("KZREG_SMTP_RELAY") or ""
 
 
+_suffix = os.environ.get("KZREG_TEST_DB_SUFFIX", "")
+
+
 def database_from_url(url: str, data_dir: Path) -> dict:
     """One `KZREG_DATABASE_URL` → Django's DATABASES entry; empty means SQLite in the data folder."""
     if not url:
@@ -46,7 +49,8 @@ def database_from_url(url: str, data_dir: Path) -> dict:
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 60,
-        "TEST": {"NAME": "test_kzreg_" + (unquote(parts.path.lstrip("/")) or "kzreg")},
+        # KZREG_TEST_DB_SUFFIX keeps parallel test runs on one server apart.
+        "TEST": {"NAME": "_".join(filter(None, ["test_kzreg", unquote(parts.path.lstrip("/")), _suffix]))},
     }
 
 

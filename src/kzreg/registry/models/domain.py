@@ -108,3 +108,6 @@ class DomainStatus(models.Model):
                 name="one_open_period_per_flag",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.flag} since {self.set_at:%Y-%m-%d} by {self.set_by}"
