@@ -34,7 +34,7 @@ def prepare_database(load_demo: bool) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     if load_demo:
-        from kzreg.registry.demo import load_demo_if_empty
+        from kzreg.demo import load_demo_if_empty
 
         load_demo_if_empty()
 
