@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from kzreg.core.messages import LANGUAGES, MESSAGES, Code
+from kzreg.core.messages import KINDS, LANGUAGES, MESSAGES, Code
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +23,12 @@ class Problem:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
-        texts = MESSAGES[self.code]
-        template = texts.get(lang if lang in LANGUAGES else "en") or texts["en"]
-        return template.format(**self.params)
+        lang = lang if lang in LANGUAGES else "en"
+        params = dict(self.params)
+        kind = params.get("kind")
+        if isinstance(kind, str) and kind in KINDS:
+            params["kind"] = KINDS[kind][lang]
+        return MESSAGES[self.code][lang].format(**params)
 
     def render(self, lang: str = "en") -> str:
         """`field: message`, the form every channel shows."""

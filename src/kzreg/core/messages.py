@@ -322,6 +322,15 @@ MESSAGES: dict[Code, dict[str, str]] = {
     },
 }
 
+# Object kinds named in messages (the `kind` param), translated with the message.
+KINDS: dict[str, dict[str, str]] = {
+    "domain": {"kk": "домен", "ru": "домен", "en": "domain"},
+    "contact": {"kk": "контакт", "ru": "контакт", "en": "contact"},
+    "host": {"kk": "хост", "ru": "хост", "en": "host"},
+    "registrar": {"kk": "тіркеуші", "ru": "регистратор", "en": "registrar"},
+    "reseller": {"kk": "реселлер", "ru": "реселлер", "en": "reseller"},
+}
+
 missing = [c for c in Code if c not in MESSAGES or set(MESSAGES[c]) != set(LANGUAGES)]
 if missing:  # pragma: no cover - caught at import by every test run
     raise RuntimeError(f"messages missing for {missing}")

@@ -1,0 +1,173 @@
+"""The registry back-office: reads everything; changes registry objects only through the operations.
+
+Domains, contacts, hosts and history are read-only here. Domain actions (hold, suspend, renew, delete)
+call the same operations as every other channel, as the logged-in staff member, channel `admin`.
+Zones, reserved names and registrars are configuration and are edited directly.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html_join
+
+from kzreg.core.actor import Actor, Channel
+from kzreg.core.errors import OperationFailed
+from kzreg.registry import commands as c
+from kzreg.registry import operations as ops
+from kzreg.registry.models import (
+    Contact,
+    Domain,
+    DomainStatus,
+    HistoryEntry,
+    Host,
+    Registrar,
+    ReservedName,
+    Zone,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Registry objects change only through operations, never by editing rows."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ReasonActionForm(ActionForm):
+    reason = forms.CharField(required=False, label="Reason", max_length=500)
+
+
+def _run_for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call) -> None:  # type: ignore[no-untyped-def]
+    actor = Actor.registry_staff(request.user.get_username(), Channel.ADMIN)
+    lang = getattr(request, "LANGUAGE_CODE", "en")
+    reason = request.POST.get("reason", "").strip()
+    done = 0
+    for domain in queryset:
+        try:
+            call(domain, actor, reason)
+            done += 1
+        except OperationFailed as exc:
+            modeladmin.message_user(request, f"{domain}: " + "; ".join(exc.render(lang)), messages.ERROR)
+    if done:
+        modeladmin.message_user(request, f"{done} domain(s) changed", messages.SUCCESS)
+
+
+def _status_action(flag: str, setting: bool, label: str):  # type: ignore[no-untyped-def]
+    op = ops.set_domain_status if setting else ops.lift_domain_status
+
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        _run_for_each(modeladmin, request, queryset, lambda d, a, r: op(c.SetDomainStatus(d.name, flag, r), a))
+
+    action.__name__ = f"{'set' if setting else 'lift'}_{flag}"
+    return admin.action(description=label)(action)
+
+
+@admin.action(description="Renew for one year")
+def renew_one_year(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    _run_for_each(modeladmin, request, queryset, lambda d, a, r: ops.renew_domain(c.RenewDomain(d.name, 1), a))
+
+
+@admin.action(description="Delete the registration (reason required)")
+def delete_registration(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    if not request.POST.get("reason", "").strip():
+        modeladmin.message_user(request, "A reason is required to delete a registration", messages.ERROR)
+        return
+    _run_for_each(modeladmin, request, queryset, lambda d, a, r: ops.delete_domain(c.DeleteDomain(d.name, r), a))
+
+
+class StatusInline(admin.TabularInline):
+    model = DomainStatus
+    extra = 0
+    can_delete = False
+    fields = ("flag", "reason", "set_at", "set_by", "set_channel", "lifted_at", "lifted_by", "lift_reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Domain)
+class DomainAdmin(ReadOnlyAdmin):
+    list_display = ("unicode_name", "name", "status_words", "registrar", "reseller", "registrant", "expires_at")
+    list_filter = ("zone", "hold", "suspended", "pending_delete", "registrar")
+    search_fields = ("name", "unicode_name", "registrant__handle", "registrant__organisation")
+    list_select_related = ("registrar", "reseller", "registrant")
+    readonly_fields = ("nameservers", "history")
+    inlines = [StatusInline]
+    action_form = ReasonActionForm
+    actions = [
+        _status_action("hold", True, "Put on hold (reason required)"),
+        _status_action("hold", False, "Lift hold"),
+        _status_action("suspended", True, "Suspend delegation (reason required)"),
+        _status_action("suspended", False, "Lift suspension"),
+        renew_one_year,
+        delete_registration,
+    ]
+    show_full_result_count = False
+
+    @admin.display(description="status")
+    def status_words(self, obj: Domain) -> str:
+        from kzreg.core import clock
+
+        return ", ".join(obj.statuses(clock.now()))
+
+    @admin.display(description="name servers")
+    def nameservers(self, obj: Domain) -> str:
+        links = obj.nameserver_links.select_related("host").order_by("position")
+        return format_html_join(", ", "{} ({})", ((ln.host.name, ", ".join(ln.host.addresses)) for ln in links))
+
+    @admin.display(description="history")
+    def history(self, obj: Domain) -> str:
+        entries = HistoryEntry.objects.filter(object_type="domain", object_id=obj.pk).order_by("version")
+        rows = ((e.version, f"{e.at:%Y-%m-%d %H:%M}", e.operation, e.principal, e.channel, e.reason) for e in entries)
+        return format_html_join("\n", "<div>v{} {} {} by {} via {} {}</div>", rows)
+
+
+@admin.register(Contact)
+class ContactAdmin(ReadOnlyAdmin):
+    list_display = ("handle", "kind", "name", "organisation", "country_code", "security_scheme", "updated_at")
+    search_fields = ("handle", "name", "organisation")
+    list_filter = ("kind", "security_scheme", "country_code")
+    exclude = ("crypt_hash", "match_key")
+
+
+@admin.register(Host)
+class HostAdmin(ReadOnlyAdmin):
+    list_display = ("name", "unicode_name", "addresses", "updated_at")
+    search_fields = ("name", "unicode_name")
+
+
+@admin.register(HistoryEntry)
+class HistoryAdmin(ReadOnlyAdmin):
+    list_display = ("object_type", "object_key", "version", "operation", "at", "principal", "channel", "request_id")
+    list_filter = ("object_type", "operation", "channel")
+    search_fields = ("object_key", "request_id", "principal")
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+
+class ReservedInline(admin.TabularInline):
+    model = ReservedName
+    extra = 1
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ("unicode_name", "name", "max_name_length", "allow_latin", "allow_cyrillic", "grace_days")
+    inlines = [ReservedInline]
+
+
+@admin.register(Registrar)
+class RegistrarAdmin(admin.ModelAdmin):
+    list_display = ("handle", "name", "email", "active")
+    search_fields = ("handle", "name")
