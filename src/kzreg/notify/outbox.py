@@ -1,0 +1,128 @@
+"""`queue_email`: the one way any part of kzreg sends mail.
+
+The row is written on the caller's database connection, so inside the caller's `transaction.atomic()` it
+commits or rolls back with the change it reports (DESIGN: outbox for every message). The worker only ever
+sees committed rows, so nothing leaves before commit and nothing leaves for a change that rolled back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from email.utils import make_msgid
+
+from django.conf import settings
+
+from kzreg.core import clock
+from kzreg.core.errors import Problems
+from kzreg.core.messages import LANGUAGES, Code
+from kzreg.notify.addresses import addr_spec, normalise, normalise_list
+from kzreg.notify.models import OutboxMessage
+
+# Headers the outbox writes itself; a caller that passes one of these in `headers` gets a clear error.
+MANAGED_HEADERS = frozenset(
+    h.lower()
+    for h in (
+        "From", "To", "Cc", "Bcc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
+        "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Sender", "Return-Path",
+    )
+)  # fmt: skip
+HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,75}$")
+MSG_ID_RE = re.compile(r"^<[^<>\s@]+@[^<>\s@]+>$")
+REFERENCE_MAX = OutboxMessage._meta.get_field("reference").max_length
+
+
+def unfold(text: str) -> str:
+    """Header text on one line: CR/LF (header injection, or folding copied from a received mail) → space."""
+    return re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", text).strip()
+
+
+def _message_ids(value: str, field: str, problems: Problems) -> list[str]:
+    """`<a@b> <c@d>` (angle brackets optional on input) → the ids, each checked."""
+    ids = []
+    for token in unfold(value or "").replace(",", " ").split():
+        token = token if token.startswith("<") else f"<{token}>"
+        if not MSG_ID_RE.match(token):
+            problems.add(field, Code.INVALID, value=token)
+        else:
+            ids.append(token)
+    return ids
+
+
+def _extra_headers(headers: Mapping[str, str] | None, problems: Problems) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        field = f"headers.{name}"
+        if not HEADER_NAME_RE.match(str(name)):
+            problems.add(field, Code.INVALID, value=name)
+        elif name.lower() in MANAGED_HEADERS:
+            problems.add(field, Code.INVALID, value=f"{name} (written by the outbox itself)")
+        else:
+            result[name] = unfold(str(value))
+    return result
+
+
+def new_message_id(sender: str) -> str:
+    """An RFC 5322 Message-ID on the sender's domain, known at queue time so replies can thread on it."""
+    domain = addr_spec(sender).rpartition("@")[2] or "localhost"
+    return make_msgid(idstring="kzreg", domain=domain)
+
+
+def queue_email(
+    *,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    cc: Sequence[str] = (),
+    sender: str | None = None,
+    in_reply_to: str | None = None,
+    references: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    reference: str = "",
+    language: str = "en",
+) -> OutboxMessage:
+    """Write one message to the outbox; raises `OperationFailed` (every problem, nothing written) on bad input.
+
+    Recipients are checked and de-duplicated (an address in `to` is dropped from `cc`). With `in_reply_to`
+    and no `references`, References is the In-Reply-To id, so mail clients thread the reply.
+    """
+    problems = Problems()
+    from_address = normalise(sender or settings.HOSTMASTER, "sender", problems)
+    to_list = normalise_list(to, "to", problems)
+    if not to_list and not any(p.field.startswith("to[") for p in problems.items):
+        problems.add("to", Code.REQUIRED)
+    cc_list = normalise_list(cc, "cc", problems, exclude=to_list)
+    subject_line = unfold(subject or "")
+    if not subject_line:
+        problems.add("subject", Code.REQUIRED)
+    parent = _message_ids(in_reply_to or "", "in_reply_to", problems)
+    if len(parent) > 1:
+        problems.add("in_reply_to", Code.INVALID, value=in_reply_to)
+    chain = _message_ids(references or "", "references", problems)
+    if parent and not chain:
+        chain = parent[:1]
+    extra = _extra_headers(headers, problems)
+    reference = unfold(reference or "")
+    if len(reference) > REFERENCE_MAX:
+        problems.add("reference", Code.TOO_LONG, limit=REFERENCE_MAX)
+    if language not in LANGUAGES:
+        problems.add("language", Code.INVALID_CHOICE, value=language, choices=", ".join(LANGUAGES))
+    problems.raise_if_any()
+
+    now = clock.now()
+    return OutboxMessage.objects.create(
+        created_at=now,
+        sender=from_address,
+        to=to_list,
+        cc=cc_list,
+        subject=subject_line,
+        body=(body or "").replace("\r\n", "\n").replace("\r", "\n"),
+        headers=extra,
+        message_id=new_message_id(from_address or ""),
+        in_reply_to=parent[0] if parent else "",
+        references=" ".join(chain),
+        reference=reference,
+        language=language,
+        state=OutboxMessage.State.QUEUED,
+        next_attempt_at=now,
+    )
