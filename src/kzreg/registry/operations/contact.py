@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem, Problems
@@ -29,6 +29,7 @@ from kzreg.registry.policy import (
 )
 from kzreg.registry.snapshots import contact_snapshot
 
+HANDLE_ATTEMPTS = 5  # concurrent requests may generate the same next handle; the unique index decides
 LANGUAGE_CHOICES = {"r": "ru", "ru": "ru", "e": "en", "en": "en", "k": "kk", "kk": "kk"}
 TEXT_LIMITS = {
     "name": 255, "organisation": 255, "address": 255, "city": 100, "region": 100, "postal_code": 20,
@@ -122,14 +123,23 @@ def insert_contact(ctx: Context, clean: dict, handle: str | None = None) -> Cont
     """Writes a validated contact with its first history version (in the caller's transaction)."""
     contact = Contact(
         **clean,
-        handle=handle or generate_handle(clean["kind"], clean["name"], clean["organisation"]),
         match_key=match_key(clean["name"], clean["organisation"], clean["phones"], clean["emails"]),
         registrar_id=ctx.actor.registrar_id,
         consent_at=ctx.now,
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    contact.save(force_insert=True)
+    for attempt in range(HANDLE_ATTEMPTS):
+        contact.handle = handle or generate_handle(clean["kind"], clean["name"], clean["organisation"])
+        try:
+            # A savepoint, so that losing a race for a generated handle costs one retry, not the request.
+            with transaction.atomic():
+                contact.save(force_insert=True)
+            break
+        except IntegrityError:
+            taken = Contact.objects.filter(handle=contact.handle).exists()
+            if handle or not taken or attempt == HANDLE_ATTEMPTS - 1:
+                raise
     ctx.history(ObjectType.CONTACT, contact, contact.handle, contact_snapshot(contact))
     return contact
 

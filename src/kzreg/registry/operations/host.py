@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db import IntegrityError, transaction
+
 from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
@@ -101,7 +103,16 @@ def resolve_nameservers(ctx: Context, specs: Sequence[NameServer], zone: ZonePol
 
 
 def materialize_hosts(ctx: Context, resolved: list) -> list[Host]:
-    return [item if isinstance(item, Host) else _new_host(ctx, *item) for item in resolved]
+    return [item if isinstance(item, Host) else _host_for_registration(ctx, *item) for item in resolved]
+
+
+def _host_for_registration(ctx: Context, name: str, unicode_name: str, addresses: list[str]) -> Host:
+    """A new host, or the one a concurrent request created a moment ago (R11: never changed here)."""
+    try:
+        with transaction.atomic():
+            return _new_host(ctx, name, unicode_name, addresses)
+    except IntegrityError:
+        return Host.objects.get(name=name)
 
 
 def create_host(command: CreateHost, actor: Actor) -> OperationResult[Host]:
@@ -116,7 +127,10 @@ def create_host(command: CreateHost, actor: Actor) -> OperationResult[Host]:
         assert names is not None
         return _new_host(ctx, names[0], names[1], addresses)
 
-    return execute("host_create", command, actor, body)
+    def on_race(exc: IntegrityError) -> list[Problem]:
+        return [Problem("name", Code.HOST_EXISTS, {"host": command.name.strip().lower()})]
+
+    return execute("host_create", command, actor, body, on_race)
 
 
 def _load_host(ctx: Context, raw: str) -> Host:

@@ -1,0 +1,52 @@
+"""The same name created twice at the same moment: exactly one wins (issue 2, SPEC R3/T14)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from kzreg.core.errors import OperationFailed
+from kzreg.core.messages import Code
+from kzreg.registry.models import Domain
+from kzreg.registry.operations import create_domain
+from tests.conftest import domain_command, org_contact, person
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+THREADS = 8
+
+
+def test_one_of_many_simultaneous_creates_wins(registrar, staff):
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent transactions need PostgreSQL (SQLite serialises writers)")
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[object] = []
+    lock = threading.Lock()
+
+    def attempt(n: int) -> None:
+        command = domain_command("race.kz", registrant=org_contact(100 + n), admin=person(100 + n))
+        try:
+            barrier.wait(timeout=10)
+            result = create_domain(command, staff)
+            outcome: object = result.object.pk
+        except OperationFailed as exc:
+            outcome = exc.codes
+        except Exception as exc:  # anything else is a bug the assertion below shows
+            outcome = repr(exc)
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    winners = [o for o in outcomes if isinstance(o, int)]
+    losers = [o for o in outcomes if not isinstance(o, int)]
+    assert len(outcomes) == THREADS and len(winners) == 1
+    assert all(o == {Code.ALREADY_REGISTERED} for o in losers)
+    assert Domain.objects.filter(name="race.kz", deleted_at__isnull=True).count() == 1
