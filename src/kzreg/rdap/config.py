@@ -1,0 +1,62 @@
+"""RDAP settings: `settings.KZREG_RDAP` (tests override it) over environment variables over defaults.
+
+- `KZREG_RDAP_RATE_LIMIT` — `N/S`: at most N requests per S seconds per client address and worker
+  process; `0` turns the limit off (benchmarks). Default `600/60`.
+- `KZREG_RDAP_SEARCH_LIMIT` — most results a search returns (default 50); more are cut with a notice.
+- `KZREG_RDAP_PORT43` — the WHOIS host named in `port43` (default: the host the request was sent to).
+- `KZREG_RDAP_BASE_URL` — the public base of the links (default: from the request, `…/rdap/`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+
+MIN_PATTERN_PREFIX = 2  # characters before '*' in a search pattern
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    requests: int
+    seconds: int
+
+    @property
+    def enabled(self) -> bool:
+        return self.requests > 0 and self.seconds > 0
+
+
+def _value(key: str, default: str) -> str:
+    overrides = getattr(settings, "KZREG_RDAP", None) or {}
+    if key in overrides:
+        return str(overrides[key])
+    return os.environ.get(f"KZREG_RDAP_{key}", default)
+
+
+def parse_rate_limit(text: str) -> RateLimit:
+    """`"600/60"` → RateLimit(600, 60); `"0"` or empty → off. A malformed value is a startup error."""
+    text = text.strip()
+    if text in ("", "0"):
+        return RateLimit(0, 0)
+    count, _, seconds = text.partition("/")
+    try:
+        return RateLimit(int(count), int(seconds or "1"))
+    except ValueError:
+        raise ValueError(f"KZREG_RDAP_RATE_LIMIT: expected N/SECONDS such as 600/60, got {text!r}") from None
+
+
+def rate_limit() -> RateLimit:
+    return parse_rate_limit(_value("RATE_LIMIT", "600/60"))
+
+
+def search_limit() -> int:
+    return max(1, int(_value("SEARCH_LIMIT", "50")))
+
+
+def port43() -> str:
+    return _value("PORT43", "")
+
+
+def base_url() -> str:
+    return _value("BASE_URL", "").rstrip("/")
