@@ -10,8 +10,9 @@ them to its own vocabulary (the mail gateway to `3l`, `8d`, ...).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kzreg.core.messages import KINDS, LANGUAGES, MESSAGES, Code
 
@@ -20,7 +21,7 @@ from kzreg.core.messages import KINDS, LANGUAGES, MESSAGES, Code
 class Problem:
     field: str
     code: Code
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
         lang = lang if lang in LANGUAGES else "en"
