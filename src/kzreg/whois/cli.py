@@ -1,0 +1,73 @@
+"""`kzreg whois serve` (the port-43 server) and `kzreg whois query NAME` (one lookup, printed)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+
+from django.conf import settings
+
+from kzreg.whois.limits import Limits
+
+DEFAULTS = Limits()
+
+
+def _env(name: str, default: object) -> str:
+    return os.environ.get(f"KZREG_WHOIS_{name}") or str(default)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    whois = sub.add_parser("whois", help="the port-43 WHOIS server and lookups (RFC 3912)")
+    actions = whois.add_subparsers(dest="whois_command", metavar="ACTION", required=True)
+
+    serve = actions.add_parser("serve", help="serve WHOIS on a TCP port")
+    serve.add_argument("--port", type=int, default=settings.WHOIS_PORT, help="default: $KZREG_WHOIS_PORT or 4343")
+    serve.add_argument("--bind", default=os.environ.get("KZREG_BIND", "127.0.0.1"))
+    serve.add_argument("--workers", type=int, default=int(_env("WORKERS", 1)), help="processes sharing the port")
+    serve.add_argument("--reuse-port", action="store_true", help="bind with SO_REUSEPORT (set for --workers > 1)")
+    serve.add_argument(
+        "--rate", type=float, default=float(_env("RATE", DEFAULTS.rate)), help="queries/s per address, 0 = no limit"
+    )
+    serve.add_argument("--burst", type=int, default=int(_env("BURST", DEFAULTS.burst)))
+    serve.add_argument("--max-connections", type=int, default=int(_env("MAX_CONNECTIONS", DEFAULTS.max_connections)))
+    serve.add_argument("--max-per-address", type=int, default=int(_env("MAX_PER_ADDRESS", DEFAULTS.max_per_address)))
+    serve.add_argument("--read-timeout", type=float, default=float(_env("READ_TIMEOUT", DEFAULTS.read_timeout)))
+    serve.add_argument("--cache", type=int, default=int(_env("CACHE", 200_000)), help="cached answers per process")
+    serve.add_argument("--poll", type=float, default=1.0, help="seconds between checks for changed objects")
+    serve.set_defaults(func=cmd_serve)
+
+    query = actions.add_parser("query", help="print the WHOIS answer for one query, as port 43 gives it")
+    query.add_argument("text", nargs="+", help="domain (A- or U-label), NIC handle, name server or registrar")
+    query.set_defaults(func=cmd_query)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kzreg.whois.runner import run, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    limits = Limits(
+        rate=args.rate, burst=args.burst, read_timeout=args.read_timeout,
+        max_connections=args.max_connections, max_per_address=args.max_per_address,
+    )  # fmt: skip
+    reuse = args.reuse_port or args.workers > 1
+    tail = [
+        "--port", str(args.port), "--bind", args.bind, "--rate", str(args.rate), "--burst", str(args.burst),
+        "--max-connections", str(args.max_connections), "--max-per-address", str(args.max_per_address),
+        "--read-timeout", str(args.read_timeout), "--cache", str(args.cache), "--poll", str(args.poll),
+    ]  # fmt: skip
+
+    def serve_one() -> None:
+        asyncio.run(serve(args.bind, args.port, limits, args.cache, args.poll, reuse))
+
+    return run(tail, args.workers, serve_one)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kzreg.whois.db import django_database
+    from kzreg.whois.lookup import Lookup
+
+    answer = Lookup(django_database()).answer(" ".join(args.text))
+    print(answer.text, end="")
+    return 0 if answer.found else 1

@@ -1,0 +1,91 @@
+"""One lookup for port 43 and the web page: query text in, WHOIS text out, with an optional LRU cache.
+
+The cache holds rendered answers keyed by the parsed query. `ChangeWatcher` (freshness.py) tells the
+cache which entries went stale; an answer that depends on time (a domain that expires) carries the
+instant after which it must be rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kzreg.core import clock
+from kzreg.whois import records, render
+from kzreg.whois.db import RawDatabase
+from kzreg.whois.query import InvalidQuery, Kind, Query, parse_query
+from kzreg.whois.texts import LANGUAGE_ORDER, Notice, notice_text
+
+FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    found: bool
+    kind: str = ""  # domain, contact, host, registrar; "" when nothing was found or the query was bad
+    valid_until: dt.datetime = FOREVER
+
+
+class Lookup:
+    def __init__(self, db: RawDatabase, cache_size: int = 0, languages: tuple[str, ...] = LANGUAGE_ORDER):
+        self.db = db
+        self.cache_size = cache_size
+        self.languages = languages
+        self._cache: OrderedDict[str, Answer] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def answer(self, text: str, at: dt.datetime | None = None) -> Answer:
+        """The reply to one query line. Bad input gets a notice, never an exception."""
+        try:
+            query = parse_query(text)
+        except InvalidQuery:
+            return Answer(notice_text(Notice.INVALID), found=False)
+        if query is None:
+            return Answer(notice_text(Notice.EMPTY), found=False)
+        at = at or clock.now()
+        if not self.cache_size:
+            return self._lookup(query, at)
+        cached = self._cache.get(query.cache_key)
+        if cached is not None and at < cached.valid_until:
+            self._cache.move_to_end(query.cache_key)
+            self.hits += 1
+            return cached
+        self.misses += 1
+        answer = self._lookup(query, at)
+        self._cache[query.cache_key] = answer
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return answer
+
+    def _lookup(self, query: Query, at: dt.datetime) -> Answer:
+        if query.kind == Kind.DOMAIN:
+            domain = records.fetch_domain(self.db, query.key)
+            if domain is not None:
+                text, _ = render.render_domain(domain, at, self.languages)
+                until = domain.expires_at if domain.expires_at > at else FOREVER
+                return Answer(text, True, "domain", until)
+        elif query.kind == Kind.HOST:
+            host = records.fetch_host(self.db, query.key)
+            if host is not None:
+                return Answer(render.render_host(host), True, "host")
+        else:
+            if query.kind in (Kind.HANDLE, Kind.CONTACT):
+                contact = records.fetch_contact(self.db, query.key)
+                if contact is not None:
+                    return Answer(render.render_contact(contact, self.languages), True, "contact")
+            if query.kind in (Kind.HANDLE, Kind.REGISTRAR):
+                registrar = records.fetch_registrar(self.db, query.key)
+                if registrar is not None:
+                    return Answer(render.render_registrar(registrar), True, "registrar")
+        return Answer(render.render_not_found(), False)
+
+    def forget(self, domain_names: Iterable[str] = (), everything: bool = False) -> None:
+        """Drops stale answers: the named domains' (found or not), or all of them."""
+        if everything:
+            self._cache.clear()
+            return
+        for name in domain_names:
+            self._cache.pop(Query(Kind.DOMAIN, name).cache_key, None)

@@ -1,0 +1,72 @@
+"""Runs the WHOIS server: one process, or several sharing the port with SO_REUSEPORT.
+
+Each process has its own database connection, answer cache and change watcher, so processes share
+nothing but the listening port and the kernel spreads connections between them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import subprocess
+import sys
+
+from kzreg.whois.db import open_raw_database
+from kzreg.whois.freshness import ChangeWatcher
+from kzreg.whois.limits import Limits
+from kzreg.whois.lookup import Lookup
+from kzreg.whois.server import start_server
+
+log = logging.getLogger("kzreg.whois")
+
+
+async def watch_changes(lookup: Lookup, watcher: ChangeWatcher, every: float) -> None:
+    """Drops stale cached answers every `every` seconds; a failed poll empties the cache instead."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            changes = watcher.poll()
+        except Exception:
+            log.exception("WHOIS change poll failed; emptying the cache")
+            lookup.forget(everything=True)
+            continue
+        lookup.forget(changes.domains, everything=changes.everything)
+
+
+async def serve(host: str, port: int, limits: Limits, cache_size: int, poll: float, reuse_port: bool) -> None:
+    db = open_raw_database()
+    lookup = Lookup(db, cache_size=cache_size)
+    watcher = ChangeWatcher(db)
+    server, state = await start_server(lookup, limits, host, port, reuse_port=reuse_port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    watching = asyncio.create_task(watch_changes(lookup, watcher, poll))
+    log.info("WHOIS listening on %s port %s", host, port)
+    async with server:
+        await stop.wait()
+    watching.cancel()
+    db.close()
+    log.info("WHOIS stopped after %d answers (cache hits %d, misses %d)", state.answered, lookup.hits, lookup.misses)
+
+
+def run(argv_tail: list[str], workers: int, serve_one) -> int:  # type: ignore[no-untyped-def]
+    """Starts `workers - 1` helper processes on the same port, serves in this one, stops them all at the end."""
+    helpers: list[subprocess.Popen] = []
+    if workers > 1:
+        command = [sys.executable, "-m", "kzreg", "whois", "serve", *argv_tail, "--workers", "1", "--reuse-port"]
+        helpers = [subprocess.Popen(command) for _ in range(workers - 1)]
+    try:
+        serve_one()
+    finally:
+        for helper in helpers:
+            helper.send_signal(signal.SIGTERM)
+        for helper in helpers:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                helper.wait(timeout=10)
+            if helper.poll() is None:
+                helper.kill()
+    return 0

@@ -1,0 +1,151 @@
+"""The port-43 WHOIS server (RFC 3912): one query line in, the answer out, then the server closes.
+
+A thin protocol class over `Lookup`. Defences, each so that one client cannot disturb the others:
+a per-address token bucket (a clear notice, no lookup), a query length limit, a read timeout that
+also ends half-open connections, caps on open connections in all and per address, and a write
+timeout for clients that never read. Lookups run in the event loop itself: they are one or two
+indexed SELECTs on a local database, cheaper than a hand-off to a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+from collections import Counter
+from collections.abc import Callable
+
+from kzreg.whois.limits import Limits, RateLimiter
+from kzreg.whois.lookup import Lookup
+from kzreg.whois.texts import Notice, notice_text
+
+log = logging.getLogger("kzreg.whois")
+
+
+def client_key(address: str) -> str:
+    """The rate-limit key: the address itself for IPv4, its /64 for IPv6 (one site gets many addresses)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
+
+
+class ServerState:
+    """What all connections of one server share."""
+
+    def __init__(self, lookup: Lookup, limits: Limits, limiter: RateLimiter):
+        self.lookup = lookup
+        self.limits = limits
+        self.limiter = limiter
+        self.open_total = 0
+        self.open_by_key: Counter[str] = Counter()
+        self.answered = 0
+
+
+class WhoisProtocol(asyncio.Protocol):
+    def __init__(self, state: ServerState):
+        self.state = state
+        self.buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+        self.key = ""
+        self.timer: asyncio.TimerHandle | None = None
+        self.done = False
+
+    # connection life
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.key = client_key(peer[0] if peer else "")
+        state, limits = self.state, self.state.limits
+        state.open_total += 1
+        state.open_by_key[self.key] += 1
+        if state.open_total > limits.max_connections or state.open_by_key[self.key] > limits.max_per_address:
+            self.finish(notice_text(Notice.BUSY))
+            return
+        wait = state.limiter.allow(self.key)
+        if wait:
+            self.finish(notice_text(Notice.RATE_LIMITED, address=self.key, seconds=RateLimiter.whole_seconds(wait)))
+            return
+        self.timer = asyncio.get_running_loop().call_later(limits.read_timeout, self.read_timed_out)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.done = True
+        if self.timer is not None:
+            self.timer.cancel()
+        self.state.open_total -= 1
+        self.state.open_by_key[self.key] -= 1
+        if self.state.open_by_key[self.key] <= 0:
+            del self.state.open_by_key[self.key]
+
+    # reading the query
+    def data_received(self, data: bytes) -> None:
+        if self.done:
+            return
+        self.buffer += data
+        end = self.buffer.find(b"\n")
+        if end >= 0:
+            self.answer(bytes(self.buffer[:end]))
+        elif len(self.buffer) >= self.state.limits.max_query:
+            self.finish(notice_text(Notice.TOO_LONG, limit=self.state.limits.max_query))
+
+    def eof_received(self) -> bool:
+        """A client that half-closes after its query without a line end still gets its answer."""
+        if not self.done:
+            self.answer(bytes(self.buffer))
+        return True  # keep our side open until the answer is written
+
+    def read_timed_out(self) -> None:
+        if not self.done:
+            self.finish(notice_text(Notice.TIMEOUT, seconds=self.state.limits.read_timeout))
+
+    def answer(self, line: bytes) -> None:
+        if len(line) + 1 > self.state.limits.max_query:
+            self.finish(notice_text(Notice.TOO_LONG, limit=self.state.limits.max_query))
+            return
+        try:
+            text = line.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            self.finish(notice_text(Notice.INVALID))
+            return
+        try:
+            reply = self.state.lookup.answer(text).text
+        except Exception:  # a database hiccup must not kill the server or show a traceback
+            log.exception("WHOIS lookup failed for %r", text)
+            reply = notice_text(Notice.BUSY)
+        self.state.answered += 1
+        self.finish(reply)
+
+    def finish(self, reply: str) -> None:
+        """Send the reply and close; a client that never reads is cut off after the write timeout."""
+        if self.done or self.transport is None:
+            return
+        self.done = True
+        if self.timer is not None:
+            self.timer.cancel()
+        self.transport.write(reply.encode("utf-8"))
+        self.transport.close()
+        if self.transport.get_write_buffer_size():
+            asyncio.get_running_loop().call_later(self.state.limits.write_timeout, self.transport.abort)
+
+
+async def start_server(
+    lookup: Lookup,
+    limits: Limits,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    clock: Callable[[], float] | None = None,
+    reuse_port: bool = False,
+) -> tuple[asyncio.Server, ServerState]:
+    """A listening server (port 0 = an ephemeral port, for tests) and its shared state."""
+    limiter = RateLimiter(limits.rate, limits.burst, limits.tracked_addresses, **({"clock": clock} if clock else {}))
+    state = ServerState(lookup, limits, limiter)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: WhoisProtocol(state), host, port, reuse_port=reuse_port, backlog=1024, family=socket.AF_UNSPEC
+    )
+    return server, state
