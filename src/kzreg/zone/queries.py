@@ -80,15 +80,18 @@ def delegated_among(zone_id: int, names: list[str], at: dt.datetime) -> set[str]
 
 
 def change_figures(zone_id: int, at: dt.datetime) -> tuple[object, ...]:
-    """Cheap figures that move whenever the zone's content may have moved (see `kzreg.zone.changes`)."""
+    """Cheap figures that move whenever the zone's content may have moved (see `kzreg.zone.serial`).
+
+    Every registry operation bumps its object's `version`, so the version sums move even when two changes
+    share one timestamp; the delegated count moves when a domain expires without any row changing.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(updated_at), COUNT(*) FROM {DOMAIN} WHERE zone_id = %s", [zone_id])
-        domains_changed, domains = cursor.fetchone()
         cursor.execute(
-            f"SELECT COUNT(*) FROM {DOMAIN} d WHERE d.zone_id = %s AND {DELEGATED.format(d='d')}",
-            [zone_id, _db_time(at)],
+            f"SELECT MAX(d.updated_at), COUNT(*), SUM(d.version), "
+            f"SUM(CASE WHEN {DELEGATED.format(d='d')} THEN 1 ELSE 0 END) FROM {DOMAIN} d WHERE d.zone_id = %s",
+            [_db_time(at), zone_id],
         )
-        (delegated,) = cursor.fetchone()
-        cursor.execute(f"SELECT MAX(updated_at), COUNT(*) FROM {HOST}")
-        hosts_changed, hosts = cursor.fetchone()
-    return domains_changed, domains, delegated, hosts_changed, hosts
+        domain_figures = cursor.fetchone()
+        cursor.execute(f"SELECT MAX(updated_at), COUNT(*), SUM(version) FROM {HOST}")
+        host_figures = cursor.fetchone()
+    return (*domain_figures, *host_figures)

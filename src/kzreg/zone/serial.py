@@ -4,11 +4,11 @@ Serial scheme: Unix time in seconds, or the previous serial + 1 when that is lar
 (`max(previous + 1, unix_now)`). Unlike YYYYMMDDnn it does not run out after 100 changes a day, and a
 zone that was published with a date-style serial before simply continues with +1 steps.
 
-A change is detected by a *marker*: a fingerprint of the newest `updated_at` and the row counts of the
-zone's domains and of all hosts, the number of delegated domains at this moment (expiry removes a
-delegation without touching any row) and the zone's configuration. Every registry operation moves
-`updated_at`, so an unchanged marker means unchanged content and the serial stays; a changed marker may
-still mean unchanged content (a contact edit), which the content digest then tells apart.
+A change is detected by a *marker*: a fingerprint of the newest `updated_at`, the row counts and the
+version sums of the zone's domains and of all hosts, the number of delegated domains at this moment
+(expiry removes a delegation without touching any row) and the zone's configuration. Every registry
+operation moves `updated_at` and `version`, so an unchanged marker means unchanged content and the serial
+stays; a changed marker may still mean unchanged content (a contact edit), which the digest tells apart.
 """
 
 from __future__ import annotations
