@@ -6,17 +6,20 @@ import datetime as dt
 import email
 import re
 import socket
+import threading
 from email import policy
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 
 from kzreg.notify import OutboxMessage, delivery, queue_email
 from kzreg.notify.delivery import claim, deliver_due
 
 State = OutboxMessage.State
 SUBJECT = "KZ-261122.1: өтінім қабылданды / заявка принята"
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 BODY = "Сәлеметсіз бе!\nДомен пример.қаз тіркелді.\n"
 
 
@@ -193,3 +196,39 @@ def test_a_row_that_keeps_crashing_the_worker_ends_failed(relay, frozen_clock, m
     assert claim() == []
     msg.refresh_from_db()
     assert msg.state == State.FAILED and "interrupted" in msg.last_error
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="SKIP LOCKED needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_workers_skip_rows_another_worker_holds(frozen_clock):
+    """DESIGN: several workers share the outbox; a row locked by one is skipped, not waited for, by another."""
+    held, free = queue(), queue(to=["noc@telecom.kz"])
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                list(OutboxMessage.objects.select_for_update().filter(pk=held.pk))
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert locked.wait(30)
+        claimed = claim()
+    finally:
+        release.set()
+        thread.join(30)
+    assert [row.pk for row in claimed] == [free.pk]
+    assert OutboxMessage.objects.get(pk=held.pk).state == State.QUEUED
+
+
+def test_the_worker_runs_the_outbox_job():
+    from kzreg.plugins import all_jobs
+
+    (job,) = [job for job in all_jobs() if job.name == "outbox"]
+    assert job.run is deliver_due and job.every == 5.0

@@ -7,6 +7,8 @@ from django.db import transaction
 
 from kzreg.core.errors import OperationFailed
 from kzreg.notify import OutboxMessage, queue_email
+from kzreg.registry.operations import create_domain
+from tests.conftest import domain_command
 
 
 @pytest.mark.django_db
@@ -85,3 +87,17 @@ def test_rolled_back_change_leaves_no_message():
         queue_email(to=["a@example.kz"], subject="s", body="b")
         raise RuntimeError("the change failed")
     assert OutboxMessage.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_mail_commits_with_the_registry_change_or_not_at_all(registrar, staff, frozen_clock):
+    """T11/KZ-IV: the completion mail and the registration are one transaction; a refused change sends nothing."""
+    with transaction.atomic():
+        created = create_domain(domain_command("example.kz"), staff).object
+        queue_email(to=["noc1@telecom.kz"], subject=f"{created.name}: тіркелді", body="OK", reference="KZ-261122.1")
+    assert OutboxMessage.objects.count() == 1
+
+    with pytest.raises(OperationFailed), transaction.atomic():
+        queue_email(to=["noc1@telecom.kz"], subject="example.kz: тіркелді", body="OK", reference="KZ-261122.2")
+        create_domain(domain_command("example.kz"), staff)  # already registered: refused
+    assert list(OutboxMessage.objects.values_list("reference", flat=True)) == ["KZ-261122.1"]
