@@ -1,0 +1,96 @@
+"""T10: a request waiting for the contact on record is applied when that contact replies with the
+token, and lapses when the deadline passes (the worker sweeps expiries; the clock decides)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from kzreg.core import clock
+from kzreg.registry.models import Contact
+from kzreg.template_mail.authorization import Verdict
+from kzreg.template_mail.models import Confirmation, ConfirmationState
+from kzreg.template_mail.outgoing import by_language, send
+from kzreg.template_mail.parser import ParsedForm
+from kzreg.template_mail.replies import Outcome, text
+from kzreg.template_mail.run import Run, Submission
+
+TOKEN_RE = re.compile(r"\bCONFIRM\s+([0-9a-f]{20})\b", re.I)
+
+
+def _on_record(confirmation: Confirmation) -> list[Contact | None]:
+    if confirmation.template == "contact":
+        return [Contact.objects.filter(handle=confirmation.object_key).first()]
+    from kzreg.template_mail.actions_domain import find_domain
+
+    domain = find_domain(confirmation.object_key)
+    return [domain.registrant, domain.admin_contact] if domain else []
+
+
+def apply_confirmation(run: Run) -> Outcome | None:
+    """The reply's token → the waiting request, applied as the contact on record's own (None: no token)."""
+    from kzreg.template_mail.actions_domain import domain_delete, domain_modify
+    from kzreg.template_mail.actions_other import contact_form
+
+    found = TOKEN_RE.search(run.mail.subject) or TOKEN_RE.search(" ".join(p.text for p in run.mail.parts)[:20000])
+    if found is None:
+        return None
+    confirmation = (
+        Confirmation.objects.select_for_update()
+        .filter(token=found.group(1).lower(), request=run.request, state=ConfirmationState.PENDING)
+        .first()
+    )
+    now = clock.now()
+    contacts = _on_record(confirmation) if confirmation else []
+    emails = {e.lower() for c in contacts if c is not None for e in c.emails}
+    if confirmation is None or confirmation.expires_at <= now or run.sender not in emails:
+        return Outcome("message", "?", "", "rejected", detail=text("confirm_unknown", run.lang))
+    form = ParsedForm(confirmation.template, fields=dict(confirmation.fields), language=run.request.language)
+    form.pgp_key = confirmation.fields.get("pgp_key", "")
+    contact = next(c for c in contacts if c is not None and run.sender in {e.lower() for e in c.emails})
+    verdict = Verdict(True, contact, "confirmed")
+    original = run.sender
+    run.sender = run.request.sender  # the request remains the original sender's
+    sub = Submission(form)
+    if confirmation.template == "contact":
+        outcome = contact_form(run, sub, "M", confirmed=verdict)
+    elif confirmation.action == "M":
+        outcome = domain_modify(run, sub, confirmed=verdict)
+    else:
+        outcome = domain_delete(run, sub, confirmed=verdict)
+    run.sender = original
+    confirmation.state = ConfirmationState.CONFIRMED if outcome.status == "completed" else ConfirmationState.FAILED
+    confirmation.decided_at, confirmation.decided_by = now, original
+    confirmation.save()
+    outcome.detail = text("confirmed", run.lang, what=outcome.what(run.lang), by=original)
+    if run.request.sender and run.request.sender != original:
+        send(run.request, [run.request.sender], text(f"state_{outcome.status}", run.lang),
+             outcome.detail, run.lang)  # fmt: skip
+    return outcome
+
+
+def expire_confirmations(limit: int = 200) -> int:
+    """Confirmations past their deadline lapse; the requester and the contacts are told."""
+    now = clock.now()
+    count = 0
+    with transaction.atomic():
+        due = (
+            Confirmation.objects.select_for_update(skip_locked=True)
+            .select_related("request")
+            .filter(state=ConfirmationState.PENDING, expires_at__lte=now)[:limit]
+        )
+        for confirmation in due:
+            confirmation.state, confirmation.decided_at = ConfirmationState.EXPIRED, now
+            confirmation.save(update_fields=["state", "decided_at"])
+            request = confirmation.request
+            lang = request.language
+            what = f"{text('action_' + confirmation.action, lang)} {confirmation.object_key}"
+            send(request, [request.sender], text("expired_subject", lang), text("expired_body", lang, what=what), lang)
+            for clang, emails in by_language(_on_record(confirmation)).items():
+                send(request, emails, text("expired_subject", clang),
+                     text("expired_body", clang, what=what), clang)  # fmt: skip
+            request.state, request.updated_at = "rejected", now
+            request.save(update_fields=["state", "updated_at"])
+            count += 1
+    return count

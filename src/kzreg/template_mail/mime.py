@@ -1,0 +1,213 @@
+"""A raw e-mail → its sender, subject and the texts that may hold forms (T2).
+
+Handles plain, quoted-printable and base64 bodies; UTF-8, Windows-1251 and KOI8-R (also when the
+charset is missing or wrong); multipart with the form in the text part or in a text attachment;
+HTML-only mail; forwarded messages (`message/rfc822`, remembered with their own From for T13);
+clear-signed text and PGP/MIME `multipart/signed` (kept byte-exact for verification, T9).
+Malformed input never raises: what cannot be read becomes a problem for the reply.
+"""
+
+from __future__ import annotations
+
+import email
+import email.header
+import email.policy
+import re
+from dataclasses import dataclass, field
+from email.message import Message
+from email.utils import getaddresses
+
+from kzreg.template_mail.htmltext import html_to_text
+from kzreg.template_mail.problems import FormProblem
+
+_CLEAR_RE = re.compile(r"-----BEGIN PGP SIGNED MESSAGE-----\r?\n.*?-----END PGP SIGNATURE-----[^\n]*", re.S)
+_MAX_PARTS = 200
+_KAZAKH = set("әіңғүұқөһӘІҢҒҮҰҚӨҺ")
+
+
+@dataclass
+class Signature:
+    """Signed content exactly as signed: a clear-signed block, or a PGP/MIME part and its signature."""
+
+    data: bytes
+    detached: bytes = b""  # empty for clear-signed text
+
+
+@dataclass
+class TextPart:
+    text: str
+    forwarded_from: str = ""  # the From address of the forwarded message this text came in
+    forwarded_subject: str = ""
+    signature: Signature | None = None
+
+
+@dataclass
+class Mail:
+    sender: str = ""
+    subject: str = ""
+    message_id: str = ""
+    references: str = ""
+    parts: list[TextPart] = field(default_factory=list)
+    problems: list[FormProblem] = field(default_factory=list)
+
+    @property
+    def language_hint(self) -> str:
+        text = " ".join(p.text[:2000] for p in self.parts) + self.subject
+        if any(ch in _KAZAKH for ch in text):
+            return "kk"
+        if any("а" <= ch.lower() <= "я" for ch in text):
+            return "ru"
+        return "en"
+
+
+def _header(msg: Message, name: str) -> str:
+    try:
+        value = msg.get(name)
+        return " ".join(str(value).split()) if value is not None else ""
+    except Exception:  # a header too broken to parse is treated as absent
+        return ""
+
+
+def address_of(header_value: str) -> str:
+    try:
+        pairs = getaddresses([header_value])
+    except Exception:
+        return ""
+    for _, addr in pairs:
+        if "@" in addr:
+            return addr.strip().lower()
+    return ""
+
+
+def decode_bytes(data: bytes, declared: str | None) -> str | None:
+    """Text in the declared charset, else UTF-8, else Windows-1251 or KOI8-R by letter statistics."""
+    if b"\x00" in data:
+        return None
+    for charset in (declared, "utf-8"):
+        if not charset:
+            continue
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    high = [b for b in data if b >= 0xC0]
+    # Most Cyrillic text is lower case: 0xE0–0xFF in Windows-1251, 0xC0–0xDF in KOI8-R.
+    guess = "cp1251" if sum(b >= 0xE0 for b in high) * 2 >= len(high) else "koi8_r"
+    return data.decode(guess, errors="replace")
+
+
+def _part_text(part: Message, mail: Mail) -> str | None:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        data = None
+    if not isinstance(data, bytes):
+        return None
+    text = decode_bytes(data, part.get_content_charset())
+    if text is None:
+        mail.problems.append(FormProblem("", "undecodable", {"detail": part.get_content_type()}))
+    return text
+
+
+def _split_clear_signed(text: str, base: TextPart) -> list[TextPart]:
+    parts: list[TextPart] = []
+    pos = 0
+    for m in _CLEAR_RE.finditer(text):
+        if text[pos : m.start()].strip():
+            parts.append(TextPart(text[pos : m.start()], base.forwarded_from, base.forwarded_subject))
+        block = m.group(0)
+        parts.append(
+            TextPart(_clear_body(block), base.forwarded_from, base.forwarded_subject, Signature(block.encode()))
+        )
+        pos = m.end()
+    if text[pos:].strip() or not parts:
+        parts.append(TextPart(text[pos:], base.forwarded_from, base.forwarded_subject, base.signature))
+    return parts
+
+
+def _clear_body(block: str) -> str:
+    """The signed text inside a clear-signed block, dash-escaping undone (RFC 4880 §7.1)."""
+    lines = block.splitlines()
+    start = next((i + 1 for i, line in enumerate(lines) if not line.strip()), len(lines))
+    body = []
+    for line in lines[start:]:
+        if line.startswith("-----BEGIN PGP SIGNATURE-----"):
+            break
+        body.append(line[2:] if line.startswith("- ") else line)
+    return "\n".join(body)
+
+
+def _signed_part_bytes(raw: bytes, boundary: str) -> bytes | None:
+    """The first body part of a multipart/signed exactly as sent, with CRLF line ends (RFC 3156)."""
+    marker = b"--" + boundary.encode("ascii", "replace")
+    start = raw.find(marker)
+    if start < 0:
+        return None
+    start = raw.find(b"\n", start) + 1
+    end = raw.find(b"\n" + marker, start)
+    if start <= 0 or end < 0:
+        return None
+    chunk = raw[start:end].rstrip(b"\r")
+    return re.sub(rb"\r?\n", b"\r\n", chunk)
+
+
+def _walk(msg: Message, mail: Mail, raw: bytes, forwarded: tuple[str, str], html: list[TextPart]) -> None:
+    if len(mail.parts) + len(html) > _MAX_PARTS:
+        return
+    ctype = msg.get_content_type()
+    if ctype == "message/rfc822":
+        for inner in msg.get_payload() or []:
+            if isinstance(inner, Message):
+                origin = (address_of(_header(inner, "From")), _header(inner, "Subject"))
+                _walk(inner, mail, raw, origin, html)
+        return
+    if ctype == "multipart/signed" and msg.get_param("protocol") == "application/pgp-signature":
+        payload = msg.get_payload()
+        signed_bytes = _signed_part_bytes(raw, msg.get_boundary() or "")
+        if isinstance(payload, list) and len(payload) == 2 and signed_bytes is not None:
+            detached = payload[1].get_payload(decode=True) or b""
+            before = len(mail.parts)
+            _walk(payload[0], mail, raw, forwarded, html)
+            for part in mail.parts[before:]:
+                part.signature = Signature(signed_bytes, detached)
+            return
+    if msg.is_multipart():
+        for sub in msg.get_payload() or []:
+            if isinstance(sub, Message):
+                _walk(sub, mail, raw, forwarded, html)
+        return
+    filename = (msg.get_filename() or "").lower()
+    if ctype == "text/plain" or (ctype == "application/octet-stream" and filename.endswith(".txt")):
+        text = _part_text(msg, mail)
+        if text is not None:
+            mail.parts.extend(_split_clear_signed(text, TextPart("", *forwarded)))
+    elif ctype == "text/html":
+        text = _part_text(msg, mail)
+        if text is not None:
+            html.append(TextPart(html_to_text(text), *forwarded))
+
+
+def parse_mail(raw: bytes) -> Mail:
+    mail = Mail()
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except Exception:  # the parser is lenient; this is for the truly unexpected
+        mail.problems.append(FormProblem("", "undecodable", {"detail": "MIME"}))
+        return mail
+    mail.sender = address_of(_decoded(_header(msg, "From")))
+    mail.subject = _decoded(_header(msg, "Subject"))[:500]
+    mail.message_id = _header(msg, "Message-ID")[:300]
+    mail.references = " ".join(filter(None, [_header(msg, "References"), mail.message_id]))[-900:]
+    html: list[TextPart] = []
+    _walk(msg, mail, raw, ("", ""), html)
+    if not any(p.text.strip() for p in mail.parts):
+        mail.parts.extend(html)  # HTML-only mail: the form is read from the HTML text
+    return mail
+
+
+def _decoded(value: str) -> str:
+    """RFC 2047 encoded words decoded; undecodable words are kept as they are."""
+    try:
+        return str(email.header.make_header(email.header.decode_header(value)))
+    except Exception:
+        return value

@@ -1,0 +1,202 @@
+"""A stored message → a request with a tracking number → registry operations and replies, all in ONE
+transaction (T2, T3, T5): a crash rolls everything back and the stored message is simply processed
+again; a rejected form changes nothing; every reply is queued with the change it reports."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kzreg.core import clock
+from kzreg.core.actor import Actor, Channel, Role
+from kzreg.registry.models import Registrar
+from kzreg.template_mail import mapping
+from kzreg.template_mail.actions_domain import domain_delete, domain_modify, domain_new, transfer
+from kzreg.template_mail.actions_other import contact_form, host_form
+from kzreg.template_mail.conf import mail_registrar_handle
+from kzreg.template_mail.confirm import apply_confirmation
+from kzreg.template_mail.mime import Mail, parse_mail
+from kzreg.template_mail.models import InboundMessage, InboundState, MailRequest, RequestState, TrackingCounter
+from kzreg.template_mail.outgoing import send
+from kzreg.template_mail.parser import MAX_FORMS, parse_form, split_forms
+from kzreg.template_mail.problems import FormProblem
+from kzreg.template_mail.redact import redact_secrets
+from kzreg.template_mail.replies import Outcome, overall_state, render_outcomes, text
+from kzreg.template_mail.run import Run, Submission
+
+log = logging.getLogger("kzreg.template_mail")
+TRACKING_RE = re.compile(r"\bKZ-(\d{6})\.(\d{1,6})\b", re.I)
+TRANSFER_RE = re.compile(r"transfer\s+domain\s+(\S+)", re.I)
+MAX_ATTEMPTS = 3
+
+
+def allocate_tracking(now) -> tuple:
+    """`KZ-YYMMDD.N`: N is the day's sequence, taken under the counter row's lock (race-free)."""
+    day = timezone.localtime(now).date()
+    if not TrackingCounter.objects.filter(day=day).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                TrackingCounter.objects.create(day=day, last=1)
+        except IntegrityError:  # another worker created the day's row first
+            TrackingCounter.objects.filter(day=day).update(last=F("last") + 1)
+    seq = TrackingCounter.objects.get(day=day).last
+    return day, seq, f"KZ-{day:%y%m%d}.{seq}"
+
+
+def mail_registrar() -> Registrar:
+    """The sponsoring registrar of domains registered directly by mail (`KZREG_MAIL_REGISTRAR`)."""
+    from django.conf import settings
+
+    registrar, _ = Registrar.objects.get_or_create(
+        handle=mail_registrar_handle(),
+        defaults={"name": "KazNIC (registrations by e-mail)", "email": settings.HOSTMASTER, "created_at": clock.now()},
+    )
+    return registrar
+
+
+def collect(mail: Mail) -> list[Submission]:
+    subs = []
+    for part in mail.parts:
+        for form_text in split_forms(part.text):
+            subs.append(Submission(parse_form(form_text), part))
+            if len(subs) > MAX_FORMS * 10:  # enough to say "too many"; stop reading
+                return subs
+    return subs
+
+
+def handle_forms(run: Run, subs: list[Submission]) -> list[Outcome]:
+    transfer_match = TRANSFER_RE.search(run.mail.subject)
+    if transfer_match:
+        return [_transfer(run, transfer_match.group(1).rstrip(".,;"), subs)]
+    return [dispatch(run, sub) for sub in subs]
+
+
+def dispatch(run: Run, sub: Submission) -> Outcome:
+    form = sub.form
+    if any(p.key in ("version_missing", "version_altered") for p in form.problems):
+        return Outcome(form.template, "?", form.get("2") or form.get("1"), "rejected", form.problems)
+    action = mapping.action_of(form)
+    if action is None:
+        return Outcome(form.template, "?", form.get("2") or form.get("1"), "rejected", form.problems)
+    if form.template == "contact":
+        return contact_form(run, sub, action)
+    if form.template == "host":
+        return host_form(run, sub, action)
+    return {"N": domain_new, "M": domain_modify, "D": domain_delete}[action](run, sub)
+
+
+def _transfer(run: Run, name: str, subs: list[Submission]) -> Outcome:
+    def pick(action: str) -> Submission | None:
+        for sub in subs:
+            same_name = sub.form.get("2").strip().lower().rstrip(".") == name.lower()
+            if sub.form.template == "domain" and mapping.action_code(sub.form.get("0a")) == action and same_name:
+                return sub
+        return None
+
+    return transfer(run, name, pick("D"), pick("N"))
+
+
+def process_message(message: InboundMessage, dry_run: bool = False) -> MailRequest:
+    """Everything for one stored message, inside the caller's transaction."""
+    now = clock.now()
+    mail = parse_mail(bytes(message.raw))
+    sender = mail.sender or message.envelope_from.lower()
+    message.sender, message.subject = sender[:320], mail.subject[:500]
+    subs = collect(mail)
+    lang = subs[0].form.language if subs else mail.language_hint
+    quoted = TRACKING_RE.search(mail.subject)
+    request = MailRequest.objects.filter(tracking__iexact=quoted.group(0)).first() if quoted else None
+    silent = not sender or _automatic(message)
+    if request is None:
+        day, seq, tracking = allocate_tracking(now)
+        request = MailRequest.objects.create(
+            tracking=tracking, day=day, seq=seq, created_at=now, updated_at=now, sender=sender[:320],
+            subject=mail.subject[:500], language=lang,
+        )  # fmt: skip
+        if not silent:
+            send(request, [sender], text("ack_subject", lang), text("ack_body", lang, tracking=tracking), lang,
+                 mail.message_id, mail.references)  # fmt: skip
+    else:
+        lang = request.language
+    message.request = request
+    registrar = mail_registrar()
+    actor = Actor(sender or "unknown", Role.REGISTRANT, Channel.MAIL, request.tracking, registrar.id)
+    run = Run(request, mail, sender, lang, actor, dry_run=dry_run)
+    outcomes = _outcomes(run, subs, quoted is not None)
+    if outcomes:
+        _finish(run, outcomes, silent)
+    if any(s.form.get("0c") or s.form.get("3b") for s in subs):
+        message.raw = redact_secrets(bytes(message.raw), [s.form for s in subs])
+    return request
+
+
+def _outcomes(run: Run, subs: list[Submission], is_reply: bool) -> list[Outcome]:
+    if len(subs) > MAX_FORMS:
+        problem = FormProblem("", "too_many_forms", {"count": len(subs), "limit": MAX_FORMS})
+        return [Outcome("message", "?", "", "rejected", [problem])]
+    if is_reply:
+        confirmed = apply_confirmation(run)
+        if confirmed is not None:
+            return [confirmed, *handle_forms(run, subs)] if subs else [confirmed]
+        if not subs:
+            send(run.request, [run.sender], text("state_received", run.lang),
+                 text("attached_body", run.lang, tracking=run.request.tracking), run.lang)  # fmt: skip
+            return []
+    if not subs:
+        problems = [*run.mail.problems, FormProblem("", "no_form")]
+        return [Outcome("message", "?", "", "rejected", problems)]
+    return handle_forms(run, subs)
+
+
+def _finish(run: Run, outcomes: list[Outcome], silent: bool) -> None:
+    request = run.request
+    state = overall_state(outcomes)
+    body = render_outcomes(outcomes, run.lang, request.tracking)
+    request.state = RequestState(state)
+    request.summary = "; ".join(o.what("en") for o in outcomes)[:500]
+    request.outcome = (request.outcome + "\n\n" + body).strip()[-20000:]
+    request.updated_at = clock.now()
+    request.save()
+    if not silent and not run.dry_run:
+        send(request, [run.sender], text(f"state_{state}", run.lang), body, run.lang,
+             run.mail.message_id, run.mail.references)  # fmt: skip
+
+
+def _automatic(message: InboundMessage) -> bool:
+    """Bounces and auto-replies get no answer, so two robots never mail each other forever."""
+    head = bytes(message.raw[:8192]).lower()
+    return not message.envelope_from or b"\nauto-submitted: auto-" in head or b"\nprecedence: bulk" in head
+
+
+def process_stored(message_id: int) -> MailRequest | None:
+    """The worker's unit: one stored message in one transaction; a bug is recorded, not lost."""
+    try:
+        with transaction.atomic():
+            query = InboundMessage.objects.filter(pk=message_id, state=InboundState.NEW)
+            message = query.select_for_update(skip_locked=True).first()
+            if message is None:
+                return None
+            request = process_message(message)
+            message.state, message.processed_at, message.attempts = InboundState.DONE, clock.now(), message.attempts + 1
+            message.save()
+            return request
+    except Exception as exc:
+        log.exception("inbound message %s could not be processed", message_id)
+        with transaction.atomic():
+            message = InboundMessage.objects.select_for_update().get(pk=message_id)
+            message.attempts += 1
+            message.error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.state = InboundState.FAILED
+            message.save(update_fields=["attempts", "error", "state"])
+        return None
+
+
+def pending_ids(limit: int = 100) -> list[int]:
+    return list(
+        InboundMessage.objects.filter(state=InboundState.NEW).order_by("id").values_list("id", flat=True)[:limit]
+    )

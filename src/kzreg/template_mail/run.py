@@ -1,0 +1,133 @@
+"""One message being processed: who sent it, in which language, under which request, and the shared
+steps every action takes: run an operation in a savepoint, ask for confirmation, tell the parties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kzreg.core import clock
+from kzreg.core.actor import Actor
+from kzreg.core.errors import OperationFailed
+from kzreg.registry.models import Contact
+from kzreg.template_mail.authorization import Evidence, Verdict
+from kzreg.template_mail.mapping import map_problems
+from kzreg.template_mail.mime import Mail, TextPart
+from kzreg.template_mail.models import Confirmation, MailRequest, SeenSignature
+from kzreg.template_mail.outgoing import by_language, send
+from kzreg.template_mail.parser import ParsedForm
+from kzreg.template_mail.problems import FormProblem
+from kzreg.template_mail.replies import Outcome, text
+
+CONFIRM_DAYS = int(os.environ.get("KZREG_MAIL_CONFIRM_DAYS") or 7)
+SECRET_FIELDS = ("0c", "3b")  # Crypt-PW passwords: never stored in clear, never echoed
+
+
+@dataclass
+class Submission:
+    """A form and the part of the message it came in (its signature, the forwarder's From)."""
+
+    form: ParsedForm
+    part: TextPart = field(default_factory=lambda: TextPart(""))
+
+
+@dataclass
+class Run:
+    request: MailRequest
+    mail: Mail
+    sender: str
+    lang: str
+    actor: Actor
+    dry_run: bool = False
+    notified: set[str] = field(default_factory=set)
+
+    def evidence(self, sub: Submission) -> Evidence:
+        return Evidence(self.sender, sub.form.get("0c"), sub.part.signature, sub.part.forwarded_from)
+
+    def record_signature(self, verdict: Verdict) -> None:
+        if verdict.signature_digest and not self.dry_run:
+            SeenSignature.objects.get_or_create(
+                digest=verdict.signature_digest,
+                defaults={"fingerprint": verdict.fingerprint, "first_seen": clock.now(), "request": self.request},
+            )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def attempt(
+    operation: Callable[[], Any], template: str, rollback: bool = False
+) -> tuple[Any, list[FormProblem], list[FormProblem]]:
+    """Runs an operation in a savepoint: (result, problems, warnings); `rollback` makes it a dry run."""
+    try:
+        with transaction.atomic():
+            result = operation()
+            if rollback:
+                raise _Rollback
+    except _Rollback:
+        return None, [], []
+    except OperationFailed as exc:
+        return None, map_problems(exc.problems, template), []
+    return result, [], map_problems(result.warnings, template)
+
+
+def until_text(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def ask_confirmation(
+    run: Run, sub: Submission, action: str, key: str, contacts: Sequence[Contact | None], what: str
+) -> Outcome:
+    """T10: the request waits for the contact on record, who confirms by replying with the token."""
+    now = clock.now()
+    token = secrets.token_hex(10)
+    fields = {k: v for k, v in sub.form.fields.items() if k not in SECRET_FIELDS}
+    if sub.form.get("3b") and sub.form.template == "contact":
+        from kzreg.registry.passwords import hash_password, is_known_hash
+
+        value = sub.form.get("3b")
+        fields["3b#hash"] = value if is_known_hash(value) else hash_password(value)
+    if sub.form.pgp_key:
+        fields["pgp_key"] = sub.form.pgp_key
+    groups = by_language(contacts)
+    confirmation = Confirmation.objects.create(
+        request=run.request, token=token, template=sub.form.template, action=action, object_key=key,
+        fields=fields, sent_to=sorted({a for emails in groups.values() for a in emails}), created_at=now,
+        expires_at=now + dt.timedelta(days=CONFIRM_DAYS),
+    )  # fmt: skip
+    until = until_text(confirmation.expires_at)
+    for lang, emails in groups.items():
+        send(
+            run.request, emails, text("confirm_subject", lang, what=what, token=token),
+            text("confirm_body", lang, sender=run.sender, what=what, tracking=run.request.tracking, token=token,
+                 until=until),
+            lang,
+        )  # fmt: skip
+    return Outcome(sub.form.template, action, key, "awaiting", detail=until)
+
+
+def notify(run: Run, what: str, result_key: str, groups: Iterable[tuple[str, Sequence[Contact | None]]]) -> None:
+    """T11: each party told once, in its own language; the requester gets the result instead."""
+    if run.dry_run:
+        return
+    for role, contacts in groups:
+        for lang, emails in by_language(contacts, exclude={run.sender, *run.notified}).items():
+            run.notified.update(emails)
+            send(
+                run.request, emails, text("notice_subject", lang, what=what),
+                text("notice_body", lang, sender=run.sender, tracking=run.request.tracking, what=what,
+                     result=text(result_key, lang), role=text(role, lang)),
+                lang,
+            )  # fmt: skip
+
+
+def not_authorized(verdict: Verdict, field_name: str = "0b") -> FormProblem:
+    return FormProblem(field_name, "not_authorized", {"reason": verdict.reason})
