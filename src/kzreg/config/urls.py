@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("rdap/", include("kzreg.rdap.urls")),
     path("staff/outbox/", include("kzreg.notify.urls")),
+    path("whois/", include("kzreg.whois.urls")),
 ]

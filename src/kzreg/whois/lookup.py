@@ -25,7 +25,7 @@ FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 class Answer:
     text: str
     found: bool
-    kind: str = ""  # domain, contact, host, registrar; "" when nothing was found or the query was bad
+    kind: str = ""  # domain, contact, host, registrar; "" when nothing was found; "invalid" for a bad query
     valid_until: dt.datetime = FOREVER
 
 
@@ -42,9 +42,9 @@ class Lookup:
         try:
             query = parse_query(text)
         except InvalidQuery:
-            return Answer(notice_text(Notice.INVALID), found=False)
+            return Answer(notice_text(Notice.INVALID), found=False, kind="invalid")
         if query is None:
-            return Answer(notice_text(Notice.EMPTY), found=False)
+            return Answer(notice_text(Notice.EMPTY), found=False, kind="invalid")
         at = at or clock.now()
         if not self.cache_size:
             return self._lookup(query, at)

@@ -21,6 +21,7 @@ from kzreg.whois.lookup import Lookup
 from kzreg.whois.texts import Notice, notice_text
 
 log = logging.getLogger("kzreg.whois")
+LINGER = 2.0  # seconds a refused connection is drained before it is cut
 
 
 def client_key(address: str) -> str:
@@ -43,6 +44,7 @@ class ServerState:
         self.limiter = limiter
         self.open_total = 0
         self.open_by_key: Counter[str] = Counter()
+        self.protocols: set[WhoisProtocol] = set()  # open connections, for shutdown and inspection
         self.answered = 0
 
 
@@ -54,6 +56,7 @@ class WhoisProtocol(asyncio.Protocol):
         self.key = ""
         self.timer: asyncio.TimerHandle | None = None
         self.done = False
+        self.lingering = False
 
     # connection life
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -63,13 +66,14 @@ class WhoisProtocol(asyncio.Protocol):
         self.key = client_key(peer[0] if peer else "")
         state, limits = self.state, self.state.limits
         state.open_total += 1
+        state.protocols.add(self)
         state.open_by_key[self.key] += 1
         if state.open_total > limits.max_connections or state.open_by_key[self.key] > limits.max_per_address:
-            self.finish(notice_text(Notice.BUSY))
+            self.refuse(notice_text(Notice.BUSY))
             return
         wait = state.limiter.allow(self.key)
         if wait:
-            self.finish(notice_text(Notice.RATE_LIMITED, address=self.key, seconds=RateLimiter.whole_seconds(wait)))
+            self.refuse(notice_text(Notice.RATE_LIMITED, address=self.key, seconds=RateLimiter.whole_seconds(wait)))
             return
         self.timer = asyncio.get_running_loop().call_later(limits.read_timeout, self.read_timed_out)
 
@@ -77,7 +81,9 @@ class WhoisProtocol(asyncio.Protocol):
         self.done = True
         if self.timer is not None:
             self.timer.cancel()
+            self.timer = None
         self.state.open_total -= 1
+        self.state.protocols.discard(self)
         self.state.open_by_key[self.key] -= 1
         if self.state.open_by_key[self.key] <= 0:
             del self.state.open_by_key[self.key]
@@ -91,13 +97,13 @@ class WhoisProtocol(asyncio.Protocol):
         if end >= 0:
             self.answer(bytes(self.buffer[:end]))
         elif len(self.buffer) >= self.state.limits.max_query:
-            self.finish(notice_text(Notice.TOO_LONG, limit=self.state.limits.max_query))
+            self.refuse(notice_text(Notice.TOO_LONG, limit=self.state.limits.max_query))
 
     def eof_received(self) -> bool:
         """A client that half-closes after its query without a line end still gets its answer."""
         if not self.done:
             self.answer(bytes(self.buffer))
-        return True  # keep our side open until the answer is written
+        return not self.lingering  # a refused client has read our notice: close now
 
     def read_timed_out(self) -> None:
         if not self.done:
@@ -119,6 +125,18 @@ class WhoisProtocol(asyncio.Protocol):
             reply = notice_text(Notice.BUSY)
         self.state.answered += 1
         self.finish(reply)
+
+    def refuse(self, notice: str) -> None:
+        """Send the notice and half-close, but read (and drop) what the client still sends for a moment:
+        closing with unread input would reset the connection and lose the notice on the way."""
+        if self.done or self.transport is None:
+            return
+        self.done = self.lingering = True
+        if self.timer is not None:
+            self.timer.cancel()
+        self.transport.write(notice.encode("utf-8"))
+        self.transport.write_eof()
+        self.timer = asyncio.get_running_loop().call_later(LINGER, self.transport.abort)
 
     def finish(self, reply: str) -> None:
         """Send the reply and close; a client that never reads is cut off after the write timeout."""
