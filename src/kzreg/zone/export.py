@@ -2,7 +2,7 @@
 
 Contents, in order: `$ORIGIN`/`$TTL`, the SOA, the apex NS set with the addresses of apex servers inside
 the zone, then one delegation per delegated domain (its NS set in position order and its DS records), then
-glue. Names are A-labels throughout (IDN in `xn--` form).
+glue. Delegations come in registration order, glue by host name. Names are A-labels throughout (IDN in `xn--` form).
 
 Glue rule (documented in docs/zone.md): a host inside this zone gets A/AAAA records when a delegated domain
 of this zone uses it *and* the registration it lies under (`ns1.example.kz` → `example.kz`) is itself
@@ -165,20 +165,31 @@ def _write_apex(zone: Zone, sink: _Sink, result: ExportResult) -> set[str]:
 
 
 def _write_delegations(zone: Zone, sink: _Sink, result: ExportResult, at: dt.datetime) -> None:
-    current = None
-    for name, ds, host in delegation_rows(zone.id, at):
-        if name != current:
-            current = name
-            result.delegations += 1
-            ds_list = json_list(ds)
-            if ds_list:
-                lines, rejected = records.ds_lines(name, ds_list)
-                result.ds_records += len(ds_list) - len(rejected)
-                result.rejected_ds_count += len(rejected)
-                result.rejected_ds.extend(f"{name}: {r}" for r in rejected[: REPORT_LIMIT - len(result.rejected_ds)])
-                sink.add(lines)
-        result.ns_records += 1
-        sink.add(f"{name}.\tNS\t{host}.\n")
+    """One delegation per domain, in registration order: its DS records, then its NS set by position."""
+    current: int | None = None
+    name, ds, servers = "", None, []
+
+    def flush() -> None:
+        result.delegations += 1
+        ds_list = json_list(ds)
+        if ds_list:
+            lines, rejected = records.ds_lines(name, ds_list)
+            result.ds_records += len(ds_list) - len(rejected)
+            result.rejected_ds_count += len(rejected)
+            result.rejected_ds.extend(f"{name}: {r}" for r in rejected[: REPORT_LIMIT - len(result.rejected_ds)])
+            sink.add(lines)
+        servers.sort()
+        result.ns_records += len(servers)
+        sink.add("".join(f"{name}.\tNS\t{host}.\n" for _, host in servers))
+
+    for domain_id, domain_name, domain_ds, position, host in delegation_rows(zone.id, at):
+        if domain_id != current:
+            if current is not None:
+                flush()
+            current, name, ds, servers = domain_id, domain_name, domain_ds, []
+        servers.append((position, host))
+    if current is not None:
+        flush()
 
 
 def _write_glue(zone: Zone, sink: _Sink, result: ExportResult, at: dt.datetime, skip: set[str]) -> None:

@@ -47,12 +47,17 @@ def _stream(sql: str, params: list) -> Iterator[tuple]:
             yield from rows
 
 
-def delegation_rows(zone_id: int, at: dt.datetime) -> Iterator[tuple[str, object, str]]:
-    """(domain name, ds_records, name-server host name) for every delegated domain, by name then position."""
+def delegation_rows(zone_id: int, at: dt.datetime) -> Iterator[tuple[int, str, object, int, str]]:
+    """(domain id, name, ds_records, position, host name) of every delegated domain's name servers.
+
+    Ordered by domain id only: both databases then walk the zone index without a sort step (a sort by
+    name costs SQLite half as much again at a million domains); the caller orders each domain's few
+    name servers by position itself.
+    """
     sql = (
-        f"SELECT d.name, d.ds_records, h.name FROM {DOMAIN} d "
+        f"SELECT d.id, d.name, d.ds_records, l.position, h.name FROM {DOMAIN} d "
         f"JOIN {LINK} l ON l.domain_id = d.id JOIN {HOST} h ON h.id = l.host_id "
-        f"WHERE d.zone_id = %s AND {DELEGATED.format(d='d')} ORDER BY d.name, l.position"
+        f"WHERE d.zone_id = %s AND {DELEGATED.format(d='d')} ORDER BY d.id"
     )
     return _stream(sql, [zone_id, _db_time(at)])
 
