@@ -1,0 +1,181 @@
+"""`kzreg bulkload`: fill a database with N realistic domains, fast, for benchmarks and migrations.
+
+It writes exactly the rows `create_domain` (and `set_domain_status` for the few held domains) would
+write, but in large transactions with `executemany`/`COPY` instead of one operation per domain: see
+docs/adr/0002-bulk-loader.md for why this is the one place that writes registry rows without the
+operations. It adds to a database that already has data: names, handles and host names continue after
+the existing ones, and primary keys come from blocks reserved in the sequences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from kzreg.core import clock
+from kzreg.demo import people
+from kzreg.demo.bulk_rows import Batch, RowFactory
+from kzreg.demo.handles import HandleAllocator
+from kzreg.demo.hosting import HostPool, build_host_pool
+from kzreg.demo.names import NameSource
+from kzreg.demo.parties import ensure_registrar
+from kzreg.demo.sinks import Sink, Table
+from kzreg.registry.models import (
+    Contact,
+    Domain,
+    DomainNameServer,
+    DomainStatus,
+    HistoryEntry,
+    Host,
+    StatusFlag,
+    Zone,
+)
+from kzreg.resellers.models import Reseller
+
+PERIODS, PERIOD_WEIGHTS = (1, 2, 3, 5, 10), (55, 20, 10, 10, 5)
+PURPOSES = ("Корпоративный сайт", "Интернет-дүкен", "Company website", "Блог", "Онлайн-школа", "Portfolio")
+YEAR = dt.timedelta(days=365)
+
+
+@dataclass
+class BulkStats:
+    domains: int = 0
+    contacts: int = 0
+    hosts: int = 0
+    links: int = 0
+    statuses: int = 0
+    history: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.domains / self.seconds if self.seconds else 0.0
+
+
+class BulkLoader:
+    def __init__(self, count: int, seed: int = 1, batch: int = 50_000, out: Callable[[str], None] = print):
+        if count < 1 or batch < 1:
+            raise ValueError("--domains and --batch must be at least 1")
+        self.count, self.batch_size, self.out = count, batch, out
+        self.rnd = random.Random(seed)
+        self.now = clock.now()
+        self.sink = Sink()
+        self.tables = {
+            model: Table(model, with_id=model in (Contact, Host, Domain))
+            for model in (Contact, Host, Domain, DomainNameServer, DomainStatus, HistoryEntry)
+        }
+        self.stats = BulkStats()
+
+    def run(self) -> BulkStats:
+        started = time.perf_counter()
+        self.sink.prepare()
+        registrar = ensure_registrar()
+        zones = dict(Zone.objects.filter(name__in=("kz", "xn--80ao21a")).values_list("name", "id"))
+        if len(zones) != 2:
+            raise RuntimeError("zones kz and xn--80ao21a (қаз) are missing: run `kzreg migrate` first")
+        self.zones = zones
+        self.resellers = list(Reseller.objects.filter(registrar=registrar, active=True).values_list("id", flat=True))
+        self.names = NameSource(self.rnd, self._taken_names())
+        self.factory = RowFactory(self.rnd, registrar.id, HandleAllocator(Contact.objects.values_list("handle", flat=True)))  # fmt: skip
+        with transaction.atomic():
+            self.pool = self._setup_pools()
+        done = 0
+        while done < self.count:
+            size = min(self.batch_size, self.count - done)
+            with transaction.atomic():
+                self._write(self._domains(size))
+            done += size
+            elapsed = time.perf_counter() - started
+            self.out(f"bulkload: {done:,}/{self.count:,} domains, {elapsed:,.0f} s, {done / elapsed:,.0f} domains/s")
+        self.sink.finish(list(self.tables.values()))
+        self.stats.seconds = time.perf_counter() - started
+        return self.stats
+
+    def _taken_names(self) -> set[str]:
+        taken = set(Domain.objects.filter(deleted_at__isnull=True).values_list("name", flat=True))
+        for zone in Zone.objects.prefetch_related("reserved_names"):
+            taken.update(f"{r.label}.{zone.name}" for r in zone.reserved_names.all())
+        return taken
+
+    def _setup_pools(self) -> HostPool:
+        """Hosts of the hosting companies, their NOC contacts and the shared administrative contacts."""
+        batch, rnd, factory = Batch(), self.rnd, self.factory
+        pool = build_host_pool(rnd, self.count, self.sink, factory, batch, self.now - 11 * YEAR)
+        admins = max(5, min(40_000, self.count // 25))
+        nocs = max(3, min(200, self.count // 5_000))
+        first = self.sink.reserve_ids(Contact, admins + nocs)
+        since = self.now - 11 * YEAR
+        for i in range(admins + nocs):
+            person = people.individual(rnd, serial=first + i) if i < admins else people.role(rnd, serial=first + i)
+            at = since + dt.timedelta(days=rnd.randint(0, 200))
+            contact = factory.contact(batch, person, first + i, at, factory.request_id(), "contact_create")
+            (pool.admins if i < admins else pool.nocs).append(contact)
+        self._write(batch)
+        return pool
+
+    def _domains(self, size: int) -> Batch:
+        batch, rnd, factory, pool = Batch(), self.rnd, self.factory, self.pool
+        groups, planned = [], 0
+        while planned < size:  # one holder registers one to five domains
+            groups.append(min(rnd.choices((1, 2, 3, 5), weights=(60, 20, 12, 8))[0], size - planned))
+            planned += groups[-1]
+        first_contact = self.sink.reserve_ids(Contact, len(groups))
+        pk = self.sink.reserve_ids(Domain, size)
+        for g, group_size in enumerate(groups):
+            serial = first_contact + g
+            holder = people.role(rnd, serial) if rnd.random() < 0.55 else people.individual(rnd, serial)
+            admin = rnd.choice(pool.admins)
+            ages = sorted(self._when() for _ in range(group_size))
+            registrant = None
+            for created, period in ages:
+                request_id = factory.request_id()
+                if registrant is None:
+                    registrant = factory.contact(batch, holder, serial, created, request_id, "domain_create")
+                self._domain(batch, pk, created, period, registrant, admin, request_id)
+                pk += 1
+        return batch
+
+    def _when(self) -> tuple[dt.datetime, int]:
+        """(registered at, period): still registered today, except ~2% that expired a few days ago."""
+        rnd = self.rnd
+        period = rnd.choices(PERIODS, PERIOD_WEIGHTS)[0]
+        if rnd.random() < 0.02:
+            return self.now - period * YEAR - dt.timedelta(days=rnd.randint(1, 25)), period
+        return self.now - rnd.random() * period * YEAR, period
+
+    def _domain(self, batch: Batch, pk: int, created: dt.datetime, period: int, registrant, admin, request_id: str) -> None:  # fmt: skip
+        rnd, pool = self.rnd, self.pool
+        name, unicode_name, zone = self.names.next()
+        provider = pool.pick_provider(rnd)
+        hosts = pool.nameservers(rnd, provider)
+        tech = admin if rnd.random() < 0.6 else rnd.choice(pool.nocs)
+        contacts = {"registrant": registrant, "admin": admin, "tech": tech, "billing": admin if rnd.random() < 0.8 else registrant}  # fmt: skip
+        ds = [f"{rnd.randint(1, 65535)} 13 2 {rnd.getrandbits(256):064X}"] if rnd.random() < 0.03 else []
+        domain = self.factory.domain(
+            batch, pk, (name, unicode_name, self.zones[zone]), created, period, contacts, hosts,
+            provider.location, request_id, reseller_id=rnd.choice(self.resellers) if self.resellers and rnd.random() < 0.35 else None,
+            purpose=rnd.choice(PURPOSES) if rnd.random() < 0.1 else "", ds_records=ds,
+        )  # fmt: skip
+        roll = rnd.random()
+        if roll < 0.013 and domain.expires_at > self.now:
+            flag = StatusFlag.HOLD if roll < 0.01 else StatusFlag.SUSPENDED
+            at = min(self.now, created + dt.timedelta(days=rnd.randint(1, 300)))
+            self.factory.set_flag(batch, domain, flag, at, contacts, hosts)
+
+    def _write(self, batch: Batch) -> None:
+        sink, tables, stats = self.sink, self.tables, self.stats
+        stats.contacts += sink.write(tables[Contact], (tables[Contact].row(c) for c in batch.contacts))
+        stats.hosts += sink.write(tables[Host], (tables[Host].row(h) for h in batch.hosts))
+        stats.domains += sink.write(tables[Domain], (tables[Domain].row(d) for d in batch.domains))
+        stats.links += sink.write(tables[DomainNameServer], (tables[DomainNameServer].row(x) for x in batch.links))
+        stats.statuses += sink.write(tables[DomainStatus], (tables[DomainStatus].row(s) for s in batch.statuses))
+        stats.history += sink.write(tables[HistoryEntry], (tables[HistoryEntry].row(h) for h in batch.history))
+
+
+def bulkload(count: int, seed: int = 1, batch: int = 50_000, out: Callable[[str], None] = print) -> BulkStats:
+    return BulkLoader(count, seed, batch, out).run()
