@@ -81,13 +81,12 @@ def domain_modify(run: Run, sub: Submission, confirmed: Verdict | None = None) -
         return Outcome("domain", "M", form.get("2"), "rejected", problems)
     run.record_signature(verdict)
     after = Before.of(result.object)
-    what = f"{text('action_M', run.lang)} {result.object.unicode_name}"
     groups: list = []
     if set(before.contacts) != set(after.contacts):
         groups += [("role_old_contact", before.contacts), ("role_contact", after.contacts)]
     if before.primary != after.primary or command.nameservers is not None:
         groups.append(("role_ns_tech", [primary_ns_tech(before.primary or None), primary_ns_tech(after.primary)]))
-    notify(run, what, "result_done", groups)
+    notify(run, "M", result.object.unicode_name, "result_done", groups)
     return Outcome("domain", "M", form.get("2"), "completed", warnings=warnings)
 
 
@@ -137,8 +136,13 @@ def domain_delete(run: Run, sub: Submission, confirmed: Verdict | None = None) -
             if problems:
                 return Outcome("domain", "D", name, "rejected", problems)
             run.record_signature(isp)
-            what = f"{text('action_D', run.lang)} {domain.unicode_name}"
-            notify(run, what, "result_held", [("role_contact", [domain.admin_contact, domain.tech_contact])])
+            notify(
+                run,
+                "D",
+                domain.unicode_name,
+                "result_held",
+                [("role_contact", [domain.admin_contact, domain.tech_contact])],
+            )
             return Outcome("domain", "D", name, "held")
 
     def operation():
@@ -146,8 +150,13 @@ def domain_delete(run: Run, sub: Submission, confirmed: Verdict | None = None) -
 
     if domain is not None and not verdict.ok and verdict.locked and not run.dry_run and not form.problems:
         # T12: returned to the requester; the administrative and technical contacts are told.
-        what = f"{text('action_D', run.lang)} {domain.unicode_name}"
-        notify(run, what, "result_refused", [("role_contact", [domain.admin_contact, domain.tech_contact])])
+        notify(
+            run,
+            "D",
+            domain.unicode_name,
+            "result_refused",
+            [("role_contact", [domain.admin_contact, domain.tech_contact])],
+        )
     outcome = _precheck(run, sub, "D", operation, verdict, domain)
     if outcome is not None:
         return outcome
@@ -158,8 +167,9 @@ def domain_delete(run: Run, sub: Submission, confirmed: Verdict | None = None) -
     if problems:
         return Outcome("domain", "D", name, "rejected", problems)
     run.record_signature(verdict)
-    what = f"{text('action_D', run.lang)} {domain.unicode_name}"
-    notify(run, what, "result_done", [("role_contact", before.contacts), ("role_ns_tech", [ns_tech])])
+    notify(
+        run, "D", domain.unicode_name, "result_done", [("role_contact", before.contacts), ("role_ns_tech", [ns_tech])]
+    )
     return Outcome("domain", "D", name, "completed")
 
 
@@ -201,6 +211,11 @@ def transfer(run: Run, name: str, delete: Submission | None, new: Submission | N
         written.save(update_fields=["used_by", "used_at"])
     before = Before.of(domain)
     after = Before.of(result.object)
-    what = f"{text('action_T', run.lang)} {result.object.unicode_name}"
-    notify(run, what, "result_done", [("role_old_contact", before.contacts), ("role_contact", after.contacts)])
+    notify(
+        run,
+        "T",
+        result.object.unicode_name,
+        "result_done",
+        [("role_old_contact", before.contacts), ("role_contact", after.contacts)],
+    )
     return Outcome("transfer", "T", name, "completed", warnings=warnings)

@@ -63,7 +63,10 @@ class Mail:
 def _header(msg: Message, name: str) -> str:
     try:
         value = msg.get(name)
-        return " ".join(str(value).split()) if value is not None else ""
+        if value is None:
+            return ""
+        text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # raw 8-bit headers
+        return " ".join(text.split())
     except Exception:  # a header too broken to parse is treated as absent
         return ""
 

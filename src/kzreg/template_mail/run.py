@@ -114,13 +114,16 @@ def ask_confirmation(
     return Outcome(sub.form.template, action, key, "awaiting", detail=until)
 
 
-def notify(run: Run, what: str, result_key: str, groups: Iterable[tuple[str, Sequence[Contact | None]]]) -> None:
+def notify(
+    run: Run, action: str, name: str, result_key: str, groups: Iterable[tuple[str, Sequence[Contact | None]]]
+) -> None:
     """T11: each party told once, in its own language; the requester gets the result instead."""
     if run.dry_run:
         return
     for role, contacts in groups:
         for lang, emails in by_language(contacts, exclude={run.sender, *run.notified}).items():
             run.notified.update(emails)
+            what = f"{text('action_' + action, lang)} {name}"
             send(
                 run.request, emails, text("notice_subject", lang, what=what),
                 text("notice_body", lang, sender=run.sender, tracking=run.request.tracking, what=what,

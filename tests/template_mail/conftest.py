@@ -1,0 +1,119 @@
+"""Fixtures for the mail gateway: the real SMTP intake on an ephemeral port, golden e-mails, a PGP key."""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import gnupg
+import pytest
+
+from kzreg.notify.models import OutboxMessage
+from kzreg.template_mail.intake import IntakeController
+from kzreg.template_mail.jobs import process_inbox
+from kzreg.template_mail.models import InboundMessage, MailRequest
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "mail"
+HOSTMASTER = "hostmaster@nic.kz"
+
+
+def golden(name: str, **subs: str) -> bytes:
+    data = (GOLDEN / name).read_bytes()
+    for key, value in subs.items():
+        data = data.replace(f"{{{{{key}}}}}".encode(), value.encode())
+    return data
+
+
+@dataclass
+class Delivery:
+    request: MailRequest
+    replies: list[OutboxMessage]  # everything queued for this request, oldest first
+
+    def to(self, address: str) -> list[OutboxMessage]:
+        return [m for m in self.replies if address in m.to]
+
+    def result(self) -> OutboxMessage:
+        """The completion or rejection sent to the requester (the last reply quoting the number)."""
+        return [m for m in self.replies if m.to == [self.request.sender]][-1]
+
+
+class Intake:
+    """The running intake and a client that talks SMTP to it."""
+
+    def __init__(self, controller: IntakeController):
+        self.host, self.port = controller.hostname, controller.port
+
+    def send(self, raw: bytes, mail_from: str = "sender@example.kz", rcpt: str = HOSTMASTER) -> tuple[int, bytes]:
+        raw = re.sub(rb"\r?\n", b"\r\n", raw)  # on the wire every line ends in CRLF
+        with smtplib.SMTP(self.host, self.port, timeout=10) as client:
+            client.ehlo()
+            client.mail(mail_from)
+            code, text = client.rcpt(rcpt)
+            if code != 250:
+                return code, text
+            return client.data(raw)
+
+    def deliver(self, raw: bytes, mail_from: str = "sender@example.kz") -> Delivery:
+        """A real SMTP conversation, then the worker's job, then what was queued for the request."""
+        code, text = self.send(raw, mail_from)
+        assert code == 250, text
+        stored = int(text.decode().rsplit("#", 1)[1])
+        assert process_inbox() >= 1
+        request = InboundMessage.objects.get(pk=stored).request
+        assert request is not None
+        replies = list(OutboxMessage.objects.filter(reference=request.tracking).order_by("id"))
+        return Delivery(request, replies)
+
+
+@pytest.fixture
+def intake(transactional_db) -> Intake:  # needs committed rows: the intake stores on its own thread
+    controller = IntakeController("127.0.0.1", 0)
+    controller.start()
+    try:
+        yield Intake(controller)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def pgp_home():
+    """A throw-away keyring with two signing keys: the contact's and a stranger's."""
+    with tempfile.TemporaryDirectory(prefix="kzreg-test-gpg-") as home:
+        for uid in ("Ivan Grozny <ivan1@example.kz>", "Mallory <stranger@elsewhere.kz>"):
+            subprocess.run(
+                ["gpg", "--homedir", home, "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+                 "--quick-gen-key", uid, "ed25519", "sign", "never"],
+                check=True, capture_output=True,
+            )  # fmt: skip
+        yield home
+
+
+def export_key(home: str, email: str) -> str:
+    return gnupg.GPG(gnupghome=home).export_keys(email)
+
+
+def clearsign(home: str, email: str, text: str) -> str:
+    signed = gnupg.GPG(gnupghome=home).sign(text, keyid=email, clearsign=True)
+    assert signed.data, signed.stderr
+    return str(signed)
+
+
+@pytest.fixture
+def registered(make_domain, staff):
+    """example.kz (admin ivan1@example.kz, registrant noc1@telecom.kz) served by ns1/ns2.ps.kz, and ps.kz,
+    the ISP's own domain, whose technical contact is noc@ps.kz and administrative contact ivan7@example.kz."""
+    from tests.conftest import org_contact, person
+
+    make_domain("ps.kz", registrant=org_contact(7), admin=person(7), tech=person(8, emails="noc@ps.kz"))
+    return make_domain("example.kz")
+
+
+def set_scheme(contact, scheme: str, staff, **secrets) -> None:
+    from kzreg.registry.commands import ModifyContact
+    from kzreg.registry.operations import modify_contact
+
+    modify_contact(ModifyContact(contact.handle, security_scheme=scheme, **secrets), staff)
