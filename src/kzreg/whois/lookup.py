@@ -42,9 +42,9 @@ class Lookup:
         try:
             query = parse_query(text)
         except InvalidQuery:
-            return Answer(notice_text(Notice.INVALID), found=False, kind="invalid")
+            return Answer(notice_text(Notice.INVALID, self.languages), found=False, kind="invalid")
         if query is None:
-            return Answer(notice_text(Notice.EMPTY), found=False, kind="invalid")
+            return Answer(notice_text(Notice.EMPTY, self.languages), found=False, kind="invalid")
         at = at or clock.now()
         if not self.cache_size:
             return self._lookup(query, at)

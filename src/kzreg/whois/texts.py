@@ -65,6 +65,6 @@ def notice_lines(notice: Notice, languages: tuple[str, ...] = LANGUAGE_ORDER, **
     return [f"% {NOTICES[notice][lang].format(**params)}" for lang in languages]
 
 
-def notice_text(notice: Notice, **params: object) -> str:
-    """A whole port-43 reply made of one notice in all three languages."""
-    return "\n".join(notice_lines(notice, **params)) + "\n"
+def notice_text(notice: Notice, languages: tuple[str, ...] = LANGUAGE_ORDER, **params: object) -> str:
+    """A whole reply made of one notice (port 43: in all three languages)."""
+    return "\n".join(notice_lines(notice, languages, **params)) + "\n"
