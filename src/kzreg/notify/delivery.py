@@ -13,6 +13,7 @@ import logging
 from collections import Counter
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from kzreg.core import clock
 from kzreg.notify.models import OutboxMessage
@@ -44,20 +45,29 @@ def claim(limit: int = BATCH_SIZE) -> list[OutboxMessage]:
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         for row in due[:limit]:
-            if row.state == State.SENDING:
-                note = f"attempt {row.attempts} was interrupted (worker stopped while sending at {row.next_attempt_at - SENDING_LEASE:%Y-%m-%d %H:%M:%S}Z)"
-                log.warning("outbox #%s: %s", row.pk, note)
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.state, row.last_error = State.FAILED, note
-                    row.save(update_fields=["state", "last_error"])
-                    continue
-                row.last_error = f"{note}; delivering again with the same Message-ID"
-            row.state = State.SENDING
-            row.attempts += 1
-            row.next_attempt_at = now + SENDING_LEASE
-            row.save(update_fields=["state", "attempts", "next_attempt_at", "last_error"])
+            if row.state == State.SENDING and not _reclaim(row):
+                continue
+            row.state, row.attempts, row.next_attempt_at = State.SENDING, row.attempts + 1, now + SENDING_LEASE
             claimed.append(row)
+        if claimed:  # one UPDATE for the batch: every claimed row was read under this transaction's lock
+            OutboxMessage.objects.filter(pk__in=[row.pk for row in claimed]).update(
+                state=State.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + SENDING_LEASE
+            )
     return claimed
+
+
+def _reclaim(row: OutboxMessage) -> bool:
+    """A `sending` row past its lease: its worker died. Say so on the row; give up after `MAX_ATTEMPTS`."""
+    started = row.next_attempt_at - SENDING_LEASE
+    note = f"attempt {row.attempts} was interrupted (worker stopped while sending at {started:%Y-%m-%d %H:%M:%S}Z)"
+    log.warning("outbox #%s: %s", row.pk, note)
+    if row.attempts >= MAX_ATTEMPTS:
+        row.state, row.last_error = State.FAILED, note
+        row.save(update_fields=["state", "last_error"])
+        return False
+    row.last_error = f"{note}; delivering again with the same Message-ID"
+    row.save(update_fields=["last_error"])
+    return True
 
 
 def _finish(row: OutboxMessage, **fields: object) -> None:

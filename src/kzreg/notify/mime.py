@@ -12,6 +12,7 @@ from email.utils import format_datetime
 
 from django.utils import timezone
 
+from kzreg.notify.addresses import addr_spec
 from kzreg.notify.models import OutboxMessage
 
 # 7-bit on the wire: a UTF-8 body goes quoted-printable or base64 (whichever is shorter), and non-ASCII
@@ -50,7 +51,4 @@ def as_bytes(message: OutboxMessage) -> bytes:
 
 def envelope(message: OutboxMessage) -> tuple[str, list[str]]:
     """SMTP MAIL FROM and RCPT TO: the bare addresses of the sender and of every To and Cc recipient."""
-    mail = build_message(message)
-    sender = mail["From"].addresses[0].addr_spec
-    recipients = [a.addr_spec for h in ("To", "Cc") if mail[h] for a in mail[h].addresses]
-    return sender, recipients
+    return addr_spec(message.sender), [addr_spec(a) for a in message.recipients]
