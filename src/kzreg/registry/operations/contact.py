@@ -150,6 +150,7 @@ class ContactResolver:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self._created: list[tuple[str, Contact]] = []
+        self._by_handle: dict[str, Contact | None] = {}
 
     def lookup(self, ref: ContactRef | None, prefix: str, required: bool = True) -> Contact | dict | None:
         """A Contact for a handle or a matched contact; clean data (a dict) for a contact to create."""
@@ -163,7 +164,9 @@ class ContactResolver:
             if not check_handle(handle):
                 problems.add(f"{prefix}.handle", Code.HANDLE_INVALID, value=ref.strip())
                 return None
-            found = Contact.objects.filter(handle=handle).first()
+            if handle not in self._by_handle:  # registrant and admin are often the same handle
+                self._by_handle[handle] = Contact.objects.filter(handle=handle).first()
+            found = self._by_handle[handle]
             if found is None:
                 problems.add(f"{prefix}.handle", Code.NOT_FOUND, kind="contact", key=handle)
             return found
