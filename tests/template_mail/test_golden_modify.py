@@ -12,7 +12,7 @@ from kzreg.registry.models import Domain, HistoryEntry
 from kzreg.registry.passwords import hash_password
 from kzreg.template_mail.confirm import expire_confirmations
 from kzreg.template_mail.models import Confirmation, SeenSignature
-from tests.template_mail.conftest import clearsign, export_key, golden, pgp_home, set_scheme  # noqa: F401
+from tests.template_mail.conftest import clearsign, export_key, golden, set_scheme
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -1,0 +1,100 @@
+"""The form parser and MIME reader (T1, T2, T4, T5), and a hypothesis fuzz: whatever the input, a list
+of problems and never an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kzreg.template_mail.blank import blank_form
+from kzreg.template_mail.mapping import action_code, form_field, nameservers
+from kzreg.template_mail.mime import decode_bytes, parse_mail
+from kzreg.template_mail.parser import parse_text
+
+SEED = Path("/work/shared/seeds/001_f17495431521ea63.txt")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed is outside the repository")
+def test_the_kazakh_domain_form_is_the_seed_verbatim_T1():
+    lines = SEED.read_text("utf-8").splitlines()[123:222]
+    assert blank_form("domain", "kk") == "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("template", ["domain", "contact", "host"])
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_every_blank_form_parses_back_cleanly_in_its_language_T1(template, lang):
+    (form,) = parse_text(blank_form(template, lang))
+    assert form.problems == [] and form.language == lang and form.template == template
+
+
+@pytest.mark.parametrize("value", ["N", "n", "New", "NEW", "(N)ew", "(n)EW", "Жаңа", "новый"])
+def test_action_values_in_any_case_T6(value):
+    assert action_code(value) == "N"
+
+
+def test_crlf_dots_and_case_are_tolerated_T1():
+    text = blank_form("domain", "en").replace(
+        "2. Complete Domain Name....................:", "2. complete domain name.:"
+    )
+    text = text.replace("\n", "\r\n").replace("3l. E-Mailbox..............................:", "3L.  E-Mailbox :")
+    (form,) = parse_text(text.replace("2. complete domain name.:", "2. complete domain name.: example.kz"))
+    assert form.problems == [] and form.get("2") == "example.kz" and "3l" in form.fields
+
+
+def test_values_keep_colons_ipv6_T1():
+    text = blank_form("domain", "en").replace("7b. Primary Server Netaddress..............:", "7b. x: 2001:db8::1")
+    (form,) = parse_text(text)
+    assert form.get("7b") == "2001:db8::1"
+    assert [p.field for p in form.problems] == ["7b"]  # the label "x" is not one of 7b's
+    text = blank_form("domain", "en").replace("Netaddress..............:", "Netaddress..............: 2001:db8::1", 1)
+    (form,) = parse_text(text)
+    assert nameservers(form)[0].addresses == ("2001:db8::1",)
+
+
+def test_a_quoted_forwarded_form_is_read():
+    quoted = "\n".join("> " + line for line in blank_form("host", "en").splitlines())
+    quoted = quoted.replace("1. Host Name...............................:", "1. Host Name....: ns1.x.kz")
+    (form,) = parse_text("Forwarded:\n" + quoted)
+    assert form.problems == [] and form.get("1") == "ns1.x.kz"
+
+
+@pytest.mark.parametrize(
+    ("neutral", "field"),
+    [("registrant.emails", "3l"), ("admin.phones", "4j"), ("tech.handle", "5a"), ("billing.country_code", "6i"),
+     ("nameservers[0].name", "7a"), ("nameservers[0].addresses", "7b"), ("nameservers[1].addresses", "8b"),
+     ("nameservers[5].name", "8i"), ("location.city", "9b"), ("period", "1b"), ("name", "2"), ("add_years", "1b")],
+)  # fmt: skip
+def test_problem_fields_map_back_to_form_fields_T5(neutral, field):
+    assert form_field(neutral) == field
+
+
+def test_charsets_are_guessed_when_missing_or_wrong_T2():
+    text = "Қала: Алматы, улица Абая"
+    assert decode_bytes("улица Абая".encode("cp1251"), None) == "улица Абая"
+    assert decode_bytes("улица Абая".encode("koi8_r"), None) == "улица Абая"
+    assert decode_bytes(text.encode(), "no-such-charset") == text
+    assert decode_bytes(b"\x00\x01", None) is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=3000))
+def test_fuzz_the_form_parser_never_raises(text):
+    for form in parse_text(text):
+        for problem in form.problems:
+            assert problem.render("kk") and problem.render("en")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(blank_form("domain", "ru").splitlines()) | st.text(max_size=80), max_size=120))
+def test_fuzz_shuffled_form_lines_never_raise(lines):
+    parse_text("Domain Version Number: 3.2\n" + "\n".join(lines))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=4000))
+def test_fuzz_the_mime_reader_never_raises(raw):
+    mail = parse_mail(b"Content-Type: multipart/mixed; boundary=b\n\n--b\n" + raw)
+    assert isinstance(mail.parts, list)
