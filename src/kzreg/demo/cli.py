@@ -25,7 +25,11 @@ def cmd_demo_load(args: argparse.Namespace) -> int:
     from kzreg.demo.loader import load_demo
 
     call_command("migrate", interactive=False, verbosity=0)
-    load_demo(force=args.force)
+    try:
+        load_demo(force=args.force)
+    except RuntimeError as exc:  # an operation refused demo data: nothing was loaded
+        print(f"error: {exc}")
+        return 1
     return 0
 
 
