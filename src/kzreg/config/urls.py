@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("rdap/", include("kzreg.rdap.urls")),
     path("staff/outbox/", include("kzreg.notify.urls")),
+    path("staff/requests/", include("kzreg.template_mail.urls")),
     path("whois/", include("kzreg.whois.urls")),
 ]
