@@ -85,7 +85,9 @@ def as_datetime(value: Any) -> dt.datetime:
 
 def as_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
-        value = json.loads(value) if value else []
+        if value in ("", "[]"):  # most fax lists: skip the JSON decoder
+            return ()
+        value = json.loads(value)
     return tuple(str(v) for v in value or ())
 
 
