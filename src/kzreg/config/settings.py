@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 DATA_DIR = Path(os.environ.get("KZREG_DATA_DIR") or "var").resolve()
@@ -112,7 +113,7 @@ STATIC_ROOT = str(DATA_DIR / "static")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Registry policy that is configuration rather than code (zones themselves are rows: see Zone).
-KZREG = {
+KZREG: dict[str, Any] = {
     # Which operation guards run before every registry operation (billing, tenant access, compliance).
     "OPERATION_GUARDS": [],
     # WHOIS/RDAP: hide individuals' personal data unless they consented to publication (SPEC R18).

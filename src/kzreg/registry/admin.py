@@ -7,6 +7,8 @@ Zones, reserved names and registrars are configuration and are edited directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -47,7 +49,9 @@ class ReasonActionForm(ActionForm):
     reason = forms.CharField(required=False, label="Reason", max_length=500)
 
 
-def _run_for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call) -> None:  # type: ignore[no-untyped-def]
+def _run_for_each(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call: Callable[[Domain, Actor, str], object]
+) -> None:
     actor = Actor.registry_staff(request.user.get_username(), Channel.ADMIN)
     lang = getattr(request, "LANGUAGE_CODE", "en")
     reason = request.POST.get("reason", "").strip()
@@ -62,7 +66,7 @@ def _run_for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: 
         modeladmin.message_user(request, f"{done} domain(s) changed", messages.SUCCESS)
 
 
-def _status_action(flag: str, setting: bool, label: str):  # type: ignore[no-untyped-def]
+def _status_action(flag: str, setting: bool, label: str) -> Callable[..., None]:
     op = ops.set_domain_status if setting else ops.lift_domain_status
 
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:

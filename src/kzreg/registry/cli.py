@@ -20,7 +20,7 @@ from kzreg.core.messages import Code
 from kzreg.registry import commands as c
 from kzreg.registry import operations as ops
 from kzreg.registry import queries
-from kzreg.registry.models import HistoryEntry
+from kzreg.registry.models import Domain, HistoryEntry
 from kzreg.registry.snapshots import contact_snapshot, host_snapshot
 
 
@@ -69,7 +69,7 @@ def emit(data: dict, as_json: bool) -> None:
 
 
 # ---------------------------------------------------------------- domains
-def domain_view(domain) -> dict:  # type: ignore[no-untyped-def]
+def domain_view(domain: Domain) -> dict:
     now = clock.now()
     hosts = queries.domain_nameservers(domain)
     return {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -35,4 +35,5 @@ def _load(paths: tuple[str, ...]) -> tuple[OperationGuard, ...]:
 
 
 def active_guards() -> tuple[OperationGuard, ...]:
-    return _load(tuple(settings.KZREG.get("OPERATION_GUARDS", ())))
+    config = cast(dict[str, list[str]], settings.KZREG)
+    return _load(tuple(config.get("OPERATION_GUARDS", [])))

@@ -26,7 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
-    manage.set_defaults(func=lambda args: execute_from_command_line(["kzreg manage", *args.rest]) or 0)
+    manage.set_defaults(func=cmd_manage)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    execute_from_command_line(["kzreg manage", *args.rest])
+    return 0
 
 
 def prepare_database(load_demo: bool) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 
@@ -58,7 +60,7 @@ class Domain(models.Model):
     def flags(self) -> list[str]:
         return [f.value for f in StatusFlag if getattr(self, f.value)]
 
-    def statuses(self, at) -> list[str]:  # type: ignore[no-untyped-def]
+    def statuses(self, at: datetime.datetime) -> list[str]:
         """Status words as shown to users: flags, plus `expired`/`deleted`, or `active` when none."""
         if self.deleted_at is not None:
             return ["deleted"]
@@ -67,7 +69,7 @@ class Domain(models.Model):
             words.append("expired")
         return words or ["active"]
 
-    def is_delegated(self, at) -> bool:  # type: ignore[no-untyped-def]
+    def is_delegated(self, at: datetime.datetime) -> bool:
         """Whether DNS publishes this domain (P2): active only, not on hold, suspended or expired."""
         return self.deleted_at is None and not self.flags and self.expires_at > at
 

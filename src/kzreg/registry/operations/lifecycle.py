@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from kzreg.core.actor import Actor, Channel
 from kzreg.registry.models import Domain, StatusFlag
@@ -19,7 +20,7 @@ from kzreg.registry.operations.domain_parts import bump, record_domain
 from kzreg.registry.operations.domain_status import set_flag
 
 
-def _due(query, limit: int):  # type: ignore[no-untyped-def]
+def _due(query: QuerySet[Domain], limit: int) -> list[Domain]:
     if connection.features.has_select_for_update_skip_locked:
         query = query.select_for_update(skip_locked=True, of=("self",))
     return list(query.select_related("registrant", "admin_contact", "tech_contact", "billing_contact")[:limit])
