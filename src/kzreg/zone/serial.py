@@ -4,11 +4,12 @@ Serial scheme: Unix time in seconds, or the previous serial + 1 when that is lar
 (`max(previous + 1, unix_now)`). Unlike YYYYMMDDnn it does not run out after 100 changes a day, and a
 zone that was published with a date-style serial before simply continues with +1 steps.
 
-A change is detected by a *marker*: a fingerprint of the newest `updated_at`, the row counts and the
-version sums of the zone's domains and of all hosts, the number of delegated domains at this moment
-(expiry removes a delegation without touching any row) and the zone's configuration. Every registry
-operation moves `updated_at` and `version`, so an unchanged marker means unchanged content and the serial
-stays; a changed marker may still mean unchanged content (a contact edit), which the digest tells apart.
+A change is detected by a *marker*: the newest history row (every registry operation writes one, R1),
+the newest `updated_at` of the zone's domains and of hosts, how many domains have reached their expiry
+(expiry removes a delegation without any row changing) and the zone's configuration — index lookups
+only, so checking an unchanged million-domain zone costs milliseconds. An unchanged marker means unchanged
+content and the serial stays; a changed marker may still mean unchanged content (a contact edit, another
+zone's change), which the content digest tells apart.
 """
 
 from __future__ import annotations
