@@ -19,9 +19,11 @@ import random
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 
@@ -95,9 +97,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workers: int) -> tuple[subprocess.Popen, int]:
+SETTINGS_SHIM = "from kzreg.config.settings import *  # noqa\nDATABASES['default']['CONN_MAX_AGE'] = None\n"
+
+
+def start_server(workers: int, keep_connections: bool) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**os.environ, "KZREG_RDAP_RATE_LIMIT": "0"}
+    if keep_connections:  # what the figures would be with persistent database connections
+        shim = Path(tempfile.mkdtemp(prefix="bench-rdap-")) / "bench_rdap_settings.py"
+        shim.write_text(SETTINGS_SHIM)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(shim.parent), env.get("PYTHONPATH", "")]))
+        env["DJANGO_SETTINGS_MODULE"] = "bench_rdap_settings"
     argv = [sys.executable, "-m", "kzreg", "web", "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):  # up to 20 s for gunicorn and Django to start
@@ -120,6 +130,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--names", type=int, default=5000, help="how many random names to draw")
+    parser.add_argument(
+        "--keep-connections", action="store_true", help="serve with CONN_MAX_AGE=None (a settings shim)"
+    )
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of load before measuring")
     args = parser.parse_args()
 
@@ -129,7 +142,7 @@ def main() -> int:
         parts = urllib.parse.urlsplit(args.url)
         host, port, prefix = parts.hostname or "127.0.0.1", parts.port or 80, parts.path.rstrip("/")
     else:
-        proc, port = start_server(args.workers)
+        proc, port = start_server(args.workers, args.keep_connections)
         host, prefix = "127.0.0.1", "/rdap"
     try:
         if args.warmup > 0:
@@ -144,7 +157,8 @@ def main() -> int:
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(
         f"rdap domain lookups ({engine}, {len(names)} names, {args.clients} clients, "
-        f"{'server ' + args.url if args.url else f'{args.workers} gunicorn workers'}): "
+        f"{'server ' + args.url if args.url else f'{args.workers} gunicorn workers'}"
+        f"{', persistent connections' if args.keep_connections else ''}): "
         f"{result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
         f"{result['requests']} requests, statuses {result['statuses']}, {result['errors']} errors"
     )
