@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--read-timeout", type=float, default=float(_env("READ_TIMEOUT", DEFAULTS.read_timeout)))
     serve.add_argument("--cache", type=int, default=int(_env("CACHE", 200_000)), help="cached answers per process")
     serve.add_argument("--poll", type=float, default=1.0, help="seconds between checks for changed objects")
+    serve.add_argument("--parent", type=int, default=0, help=argparse.SUPPRESS)  # set for helper processes
     serve.set_defaults(func=cmd_serve)
 
     query = actions.add_parser("query", help="print the WHOIS answer for one query, as port 43 gives it")
@@ -59,7 +60,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ]  # fmt: skip
 
     def serve_one() -> None:
-        asyncio.run(serve(args.bind, args.port, limits, args.cache, args.poll, reuse))
+        asyncio.run(serve(args.bind, args.port, limits, args.cache, args.poll, reuse, args.parent))
 
     return run(tail, args.workers, serve_one)
 

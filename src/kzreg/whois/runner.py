@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -35,7 +36,16 @@ async def watch_changes(lookup: Lookup, watcher: ChangeWatcher, every: float) ->
         lookup.forget(changes.domains, everything=changes.everything)
 
 
-async def serve(host: str, port: int, limits: Limits, cache_size: int, poll: float, reuse_port: bool) -> None:
+async def orphan_watch(parent: int, stop: asyncio.Event) -> None:
+    """A helper process stops when the process that started it is gone (no orphans holding the port)."""
+    while os.getppid() == parent:
+        await asyncio.sleep(1.0)
+    stop.set()
+
+
+async def serve(
+    host: str, port: int, limits: Limits, cache_size: int, poll: float, reuse_port: bool, parent: int = 0
+) -> None:
     db = open_raw_database()
     lookup = Lookup(db, cache_size=cache_size)
     watcher = ChangeWatcher(db)
@@ -45,10 +55,13 @@ async def serve(host: str, port: int, limits: Limits, cache_size: int, poll: flo
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     watching = asyncio.create_task(watch_changes(lookup, watcher, poll))
+    orphaned = asyncio.create_task(orphan_watch(parent, stop)) if parent else None
     log.info("WHOIS listening on %s port %s", host, port)
     async with server:
         await stop.wait()
     watching.cancel()
+    if orphaned:
+        orphaned.cancel()
     db.close()
     log.info("WHOIS stopped after %d answers (cache hits %d, misses %d)", state.answered, lookup.hits, lookup.misses)
 
@@ -56,8 +69,14 @@ async def serve(host: str, port: int, limits: Limits, cache_size: int, poll: flo
 def run(argv_tail: list[str], workers: int, serve_one) -> int:  # type: ignore[no-untyped-def]
     """Starts `workers - 1` helper processes on the same port, serves in this one, stops them all at the end."""
     helpers: list[subprocess.Popen] = []
+
+    def stop_now(signum: int, _frame: object) -> None:  # until the event loop takes the signals over
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop_now)
     if workers > 1:
         command = [sys.executable, "-m", "kzreg", "whois", "serve", *argv_tail, "--workers", "1", "--reuse-port"]
+        command += ["--parent", str(os.getpid())]
         helpers = [subprocess.Popen(command) for _ in range(workers - 1)]
     try:
         serve_one()
