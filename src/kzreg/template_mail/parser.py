@@ -8,9 +8,8 @@ blank lines, CRLF, quoting `>` of a forwarded form, case), strict where a mistak
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from kzreg.template_mail.blank import END_MARKERS, LANGS, TEMPLATES, VERSION_LINES, blank_form
 from kzreg.template_mail.problems import FormProblem
@@ -19,13 +18,20 @@ MAX_VALUE = 1000  # characters in one field's value; longer is refused, not trun
 MAX_FORMS = 10  # forms in one message
 
 _KEY_RE = re.compile(r"^(?P<key>\d(?:\.?[a-zA-Z])?)\.?(?=[\s(])\s*(?P<rest>.*)$")
-_LABEL_RE = re.compile(r"^(?P<label>[^:]*?)[\s.]*:(?P<value>.*)$")
-_VERSION_RE = re.compile(r"^(?P<quote>[>\s]*)(?P<template>domain|contact|host)\s+version\s+number\b(?P<tail>.*)$", re.I)
-_END_RE = re.compile("|".join(re.escape(m) for m in END_MARKERS) + r"|-----BEGIN PGP SIGNATURE-----", re.I)
 
 
+@lru_cache(maxsize=8192)
 def normalize_label(label: str) -> str:
     return "".join(ch for ch in label.casefold() if ch.isalnum())
+
+
+def split_label(rest: str) -> tuple[str | None, str]:
+    """`Label.......: value` → (label, value); (None, "") when there is no colon. Values keep their own
+    colons (IPv6 addresses); labels never contain one."""
+    label, colon, value = rest.partition(":")
+    if not colon:
+        return None, ""
+    return label.rstrip(" .\t"), value
 
 
 def canonical_key(raw: str) -> str:
@@ -38,6 +44,7 @@ class Layout:
 
     order: tuple[str, ...]
     labels: dict[str, dict[str, str]]  # key → {normalized label: language}
+    position: dict[str, int]  # key → its index in `order`
 
 
 # Seed spellings that differ from the blank form of the same language, still accepted.
@@ -57,13 +64,12 @@ def layout(template: str) -> Layout:
             if key not in labels:
                 order.append(key)
                 labels[key] = {}
-            lm = _LABEL_RE.match(m["rest"])
-            assert lm, line
-            labels[key].setdefault(normalize_label(lm["label"]), lang)
+            label, _ = split_label(m["rest"])
+            labels[key].setdefault(normalize_label(label or ""), lang)
     for key, extra in ALIASES.get(template, {}).items():
         for label in extra:
             labels[key].setdefault(normalize_label(label), "kk")
-    return Layout(tuple(order), labels)
+    return Layout(tuple(order), labels, {key: i for i, key in enumerate(order)})
 
 
 @dataclass
@@ -92,28 +98,34 @@ class FormText:
     version: str  # the version line as found ("" when missing)
 
 
+_VERSION_LINE_RE = re.compile(
+    r"^(?P<quote>[> \t]*)(?P<template>domain|contact|host)[ \t]+version[ \t]+number\b[^\n]*", re.I | re.M
+)
+_END_LINE_RE = re.compile(
+    r"^(?![ \t>]*\d)[^\n]*?(?:" + "|".join(re.escape(m) for m in END_MARKERS) + r"|-----BEGIN PGP SIGNATURE-----)",
+    re.I | re.M,
+)
+
+
 def split_forms(text: str) -> list[FormText]:
     """Each form in a text: from its version line to the end marker, the next form or the end."""
-    lines = text.splitlines()
-    forms: list[FormText] = []
-    current: FormText | None = None
-    quote = ""
-    for number, raw in enumerate(lines, start=1):
-        m = _VERSION_RE.match(raw)
-        if m:
-            quote = m["quote"]
-            current = FormText(m["template"].lower(), [], number, raw[len(quote) :].strip())
-            forms.append(current)
-            continue
-        if current is None:
-            continue
-        line = raw[len(quote) :] if quote and raw.startswith(quote) else raw.lstrip("> ") if quote else raw
-        if _END_RE.search(line) and not _KEY_RE.match(line.strip()):
-            current = None
-            continue
-        current.lines.append(line)
-    if not forms and _looks_like_unversioned_form(lines):
-        forms.append(FormText("domain", lines, 1, ""))
+    starts = list(_VERSION_LINE_RE.finditer(text))
+    if not starts:
+        lines = text.splitlines()
+        return [FormText("domain", lines, 1, "")] if _looks_like_unversioned_form(lines) else []
+    forms = []
+    for i, m in enumerate(starts):
+        body_end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        body = text[m.end() + 1 : body_end]
+        end = _END_LINE_RE.search(body)
+        if end:
+            body = body[: end.start()]
+        lines = body.splitlines()
+        quote = m["quote"]
+        if quote:
+            lines = [line[len(quote) :] if line.startswith(quote) else line.lstrip("> ") for line in lines]
+        version = m.group(0)[len(quote) :].strip()
+        forms.append(FormText(m["template"].lower(), lines, text.count("\n", 0, m.start()) + 1, version))
     return forms
 
 
@@ -122,54 +134,60 @@ def _looks_like_unversioned_form(lines: list[str]) -> bool:
     return {"0a", "2"} <= keys or len(keys & set(layout("domain").order)) >= 5
 
 
+_FIELD_RE = re.compile(r"^[ \t]*(\d(?:\.?[a-zA-Z])?)\.?(?=[ \t(])[ \t]*([^:\n]*)(:?)([^\n]*)", re.M)
+_KEYS: dict[str, str] = {}  # "1.a" → "1a", "3L" → "3l": raw keys seen so far
+
+
 def parse_form(form: FormText) -> ParsedForm:
+    """One pass of one regular expression over the form; Python only touches the field lines."""
     lay = layout(form.template)
-    parsed = ParsedForm(form.template, first_line=form.first_line, text="\n".join(form.lines))
+    text = "\n".join(form.lines)
+    parsed = ParsedForm(form.template, first_line=form.first_line, text=text)
     expected = VERSION_LINES[form.template]
     if not form.version:
         parsed.problems.append(FormProblem("", "version_missing", {"expected": expected}))
     elif " ".join(form.version.split()).lower() != expected.lower():
         parsed.problems.append(FormProblem("", "version_altered", {"value": form.version[:80], "expected": expected}))
-    votes: Counter[str] = Counter()
-    last_index, last_key = -1, ""
-    for offset, raw in enumerate(form.lines, start=1):
-        number = form.first_line + offset
-        line = raw.strip()
-        if "BEGIN PGP PUBLIC KEY BLOCK" in line:
-            parsed.pgp_key = _key_block(form.lines[offset - 1 :])
-            break
-        m = _KEY_RE.match(line)
-        if not m:
+    key_block = text.find("-----BEGIN PGP PUBLIC KEY BLOCK")
+    if key_block >= 0:
+        parsed.pgp_key = _key_block(text[key_block:].splitlines())
+        text = text[:key_block]
+    votes = dict.fromkeys(LANGS, 0)
+    labels, position, fields, lines, problems = lay.labels, lay.position, parsed.fields, parsed.lines, parsed.problems
+    last_index, last_key, number, pos = -1, "", form.first_line + 1, 0
+    for m in _FIELD_RE.finditer(text):
+        number += text.count("\n", pos, m.start())
+        pos = m.start()
+        raw_key, label, colon, value = m.groups()
+        key = _KEYS.get(raw_key) or _KEYS.setdefault(raw_key, canonical_key(raw_key))
+        if key not in labels:
+            problems.append(FormProblem("", "unknown_field", {"line": number, "value": raw_key}))
             continue
-        key = canonical_key(m["key"])
-        if key not in lay.labels:
-            parsed.problems.append(FormProblem("", "unknown_field", {"line": number, "value": m["key"]}))
+        if not colon:
+            problems.append(FormProblem(key, "no_colon", {"line": number}))
             continue
-        lm = _LABEL_RE.match(m["rest"])
-        if lm is None:
-            parsed.problems.append(FormProblem(key, "no_colon", {"line": number}))
-            continue
-        lang = lay.labels[key].get(normalize_label(lm["label"]))
+        label = label.rstrip(" .\t")
+        lang = labels[key].get(normalize_label(label))
         if lang is None:
-            parsed.problems.append(FormProblem(key, "label_unknown", {"line": number, "value": lm["label"][:60]}))
+            problems.append(FormProblem(key, "label_unknown", {"line": number, "value": label[:60]}))
         else:
             votes[lang] += 1
-        if key in parsed.lines:
-            parsed.problems.append(FormProblem(key, "duplicate", {"first": parsed.lines[key], "line": number}))
+        if key in lines:
+            problems.append(FormProblem(key, "duplicate", {"first": lines[key], "line": number}))
             continue
-        index = lay.order.index(key)
+        index = position[key]
         if index < last_index:
-            parsed.problems.append(FormProblem(key, "out_of_order", {"line": number, "after": last_key}))
+            problems.append(FormProblem(key, "out_of_order", {"line": number, "after": last_key}))
         else:
             last_index, last_key = index, key
-        value = lm["value"].strip()
+        value = value.strip()
         if len(value) > MAX_VALUE:
-            parsed.problems.append(FormProblem(key, "too_long", {"limit": MAX_VALUE}))
+            problems.append(FormProblem(key, "too_long", {"limit": MAX_VALUE}))
             value = ""
-        parsed.fields[key] = value
-        parsed.lines[key] = number
-    if votes:
-        top = max(votes.values())
+        fields[key] = value
+        lines[key] = number
+    top = max(votes.values())
+    if top:
         parsed.language = next(lang for lang in LANGS if votes[lang] == top)
     return parsed
 
