@@ -76,7 +76,13 @@ class Sink:
         return connection.connection
 
     def prepare(self) -> None:
-        """Session settings for bulk work; durability comes back with `finish()`."""
+        """Session settings for bulk work; durability comes back with `finish()`.
+
+        Inside a caller's transaction (tests) they are left alone: SQLite refuses them there.
+        """
+        self.tuned = not connection.in_atomic_block
+        if not self.tuned:
+            return
         if self.vendor == "sqlite":
             raw = self._raw()
             for pragma in ("synchronous=OFF", "cache_size=-400000", "temp_store=MEMORY"):
@@ -92,6 +98,8 @@ class Sink:
 
     def finish(self, tables: Sequence[Table]) -> None:
         """Durable again, and fresh planner statistics for the benchmarks that follow."""
+        if not self.tuned:
+            return
         if self.vendor == "sqlite":
             raw = self._raw()
             raw.execute("PRAGMA synchronous=NORMAL")

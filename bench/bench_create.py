@@ -1,0 +1,86 @@
+"""Domain creates per second through `create_domain`, single process (issue 2: at least 500/s).
+
+    python bench/bench_create.py [N] [--profile]          # SQLite in KZREG_DATA_DIR (migrated if fresh)
+    KZREG_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kzreg_bench python bench/bench_create.py
+
+Realistic requests: name servers that already exist, the administrative contact by handle, the holder
+by handle for most domains (a returning customer) and as new data for the rest. A database with fewer
+than 1,000 domains is first filled by the bulk loader, so lookups run against a registry with data.
+`--profile` prints where the time goes (cProfile, top 30 by cumulative time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("count", nargs="?", type=int, default=5000)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kzreg.core.actor import Actor, Channel, Role
+    from kzreg.demo import names, people
+    from kzreg.demo.bulk import bulkload
+    from kzreg.demo.demo_domains import contact_data
+    from kzreg.demo.parties import ensure_registrar
+    from kzreg.registry import commands as c
+    from kzreg.registry.models import Contact, Domain, Host
+    from kzreg.registry.operations import create_domain
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if Domain.objects.count() < 1000:
+        bulkload(1000, seed=99, out=lambda line: None)
+    registrar = ensure_registrar()
+    actor = Actor("bench", Role.REGISTRAR, Channel.API, registrar_id=registrar.id)
+    rnd = random.Random(11)
+    handles = list(Contact.objects.order_by("-id").values_list("handle", flat=True)[:5000])
+    hosts = list(Host.objects.filter(name__startswith="ns").order_by("name").values_list("name", flat=True)[:200])
+    pairs = [hosts[i : i + 2] for i in range(0, len(hosts) - 1, 2)]
+    source = names.NameSource(rnd, Domain.objects.filter(deleted_at__isnull=True).values_list("name", flat=True))
+    location = c.Location("пр. Абая, 10", "Алматы", "г. Алматы")
+    requests = []
+    for _ in range(args.count):
+        holder = rnd.choice(handles) if rnd.random() < 0.7 else contact_data(people.role(rnd, rnd.getrandbits(40)))
+        requests.append(
+            c.CreateDomain(
+                name=source.next()[1], period=rnd.choice((1, 1, 2, 5)), registrant=holder,
+                admin=rnd.choice(handles), nameservers=tuple(c.NameServer(h) for h in rnd.choice(pairs)),
+                location=location,
+            )
+        )  # fmt: skip
+
+    def run() -> None:
+        for command in requests:
+            create_domain(command, actor)
+
+    started = time.perf_counter()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(run)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    else:
+        run()
+    elapsed = time.perf_counter() - started
+    print(
+        f"bench_create: {connection.vendor} ({Domain.objects.count():,} domains in the database): "
+        f"{args.count:,} creates in {elapsed:,.1f} s = {args.count / elapsed:,.0f} creates/s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
