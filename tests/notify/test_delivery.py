@@ -51,6 +51,7 @@ def test_smtp_relay_receives_a_proper_mime_message(relay, frozen_clock):
     assert mail["In-Reply-To"] == "<request.1@sender.example>"
     assert mail["References"] == "<request.1@sender.example>"
     assert mail["Auto-Submitted"] == "auto-replied"
+    assert mail["Content-Language"] == "kk"
     assert mail["To"].addresses[0].display_name == "Иван Петров"
     assert mail["Date"].datetime == frozen_clock.now()
     assert mail["Content-Transfer-Encoding"] in ("quoted-printable", "base64")

@@ -101,3 +101,11 @@ def test_mail_commits_with_the_registry_change_or_not_at_all(registrar, staff, f
         queue_email(to=["noc1@telecom.kz"], subject="example.kz: тіркелді", body="OK", reference="KZ-261122.2")
         create_domain(domain_command("example.kz"), staff)  # already registered: refused
     assert list(OutboxMessage.objects.values_list("reference", flat=True)) == ["KZ-261122.1"]
+
+
+@pytest.mark.django_db
+def test_references_end_with_the_parent():
+    reply = queue_email(
+        to=["a@example.kz"], subject="Re: x", body="b", in_reply_to="<p@x.kz>", references="<root@x.kz>, <mid@x.kz>"
+    )
+    assert reply.references == "<root@x.kz> <mid@x.kz> <p@x.kz>"

@@ -36,12 +36,12 @@ def build_message(message: OutboxMessage) -> EmailMessage:
     extra = {name.lower() for name in message.headers}
     if "auto-submitted" not in extra:  # RFC 3834: no auto-replies to us, no loops
         mail["Auto-Submitted"] = "auto-replied" if message.in_reply_to else "auto-generated"
+    body = message.body if message.body.endswith("\n") or not message.body else message.body + "\n"
+    mail.set_content(body, charset="utf-8")  # drops any Content-* header set before it, so headers come after
     if "content-language" not in extra:
         mail["Content-Language"] = message.language
     for name, value in message.headers.items():
         mail[name] = value
-    body = message.body if message.body.endswith("\n") or not message.body else message.body + "\n"
-    mail.set_content(body, charset="utf-8")
     return mail
 
 

@@ -83,8 +83,8 @@ def queue_email(
 ) -> OutboxMessage:
     """Write one message to the outbox; raises `OperationFailed` (every problem, nothing written) on bad input.
 
-    Recipients are checked and de-duplicated (an address in `to` is dropped from `cc`). With `in_reply_to`
-    and no `references`, References is the In-Reply-To id, so mail clients thread the reply.
+    Recipients are checked and de-duplicated (an address in `to` is dropped from `cc`). With `in_reply_to`,
+    References ends with the In-Reply-To id (added if missing), so mail clients thread the reply.
     """
     problems = Problems()
     from_address = normalise(sender or settings.HOSTMASTER, "sender", problems)
@@ -99,8 +99,8 @@ def queue_email(
     if len(parent) > 1:
         problems.add("in_reply_to", Code.INVALID, value=in_reply_to)
     chain = _message_ids(references or "", "references", problems)
-    if parent and not chain:
-        chain = parent[:1]
+    if parent and parent[0] not in chain:  # References ends with the parent, so clients can thread
+        chain.append(parent[0])
     extra = _extra_headers(headers, problems)
     reference = unfold(reference or "")
     if len(reference) > REFERENCE_MAX:
