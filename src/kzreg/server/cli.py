@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     web.add_argument("--port", type=int, default=settings.WEB_PORT)
     web.add_argument("--bind", default=os.environ.get("KZREG_BIND", "127.0.0.1"))
     web.add_argument("--workers", type=int, default=int(os.environ.get("KZREG_WEB_WORKERS", "2")))
+    web.add_argument("--worker-class", default=os.environ.get("KZREG_WEB_WORKER_CLASS", "gthread"))
+    web.add_argument("--threads", type=int, default=int(os.environ.get("KZREG_WEB_THREADS", "4")))
     web.set_defaults(func=cmd_web)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -63,10 +65,14 @@ def cmd_web(args: argparse.Namespace) -> int:
         "gunicorn",
         "--bind", f"{args.bind}:{args.port}",
         "--workers", str(args.workers),
-        "--access-logfile", "-",
+        "--worker-class", args.worker_class,
+        "--threads", str(args.threads),
         "--graceful-timeout", "5",
-        "kzreg.config.wsgi:application",
+        "--keep-alive", "5",
     ]  # fmt: skip
+    if os.environ.get("KZREG_WEB_ACCESS_LOG", "1") != "0":
+        argv += ["--access-logfile", "-"]
+    argv.append("kzreg.config.wsgi:application")
     import sys
 
     sys.argv = argv
