@@ -65,7 +65,7 @@ def test_bulkload_twice_with_the_same_seed_adds_new_names_and_handles_R5(frozen_
     bulkload(200, seed=3, batch=200, out=_quiet)
     first_handles = set(Contact.objects.values_list("handle", flat=True))
     first_hosts = Host.objects.count()
-    bulkload(200, seed=3, batch=90, out=_quiet)
+    bulkload(200, seed=3, batch=90, out=_quiet, parallel=True)  # rows built in a forked child
     assert Domain.objects.count() == 400
     assert len(set(Domain.objects.values_list("name", flat=True))) == 400
     assert first_handles < set(Contact.objects.values_list("handle", flat=True))
