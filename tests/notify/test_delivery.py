@@ -201,7 +201,7 @@ def test_a_row_that_keeps_crashing_the_worker_ends_failed(relay, frozen_clock, m
 
 @pytest.mark.postgres_only
 @pytest.mark.skipif(not ON_POSTGRES, reason="SKIP LOCKED needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_skip_rows_another_worker_holds(frozen_clock):
     """DESIGN: several workers share the outbox; a row locked by one is skipped, not waited for, by another."""
     held, free = queue(), queue(to=["noc@telecom.kz"])

@@ -13,7 +13,8 @@ from kzreg.registry.models import Domain
 from kzreg.registry.operations import create_domain
 from tests.conftest import domain_command, org_contact, person
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the zones from the data migration come back after the flush, for the tests after this one.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 THREADS = 8
 
