@@ -18,15 +18,29 @@ from django.db import connection, models
 Converter = Callable[[Any], Any] | None
 
 
+_formatted: dict[dt.datetime, str] = {}
+
+
 def _sqlite_datetime(value: dt.datetime) -> str:
-    """What Django's SQLite backend stores for an aware datetime under USE_TZ: naive UTC, space-separated."""
-    if value.tzinfo is dt.UTC:  # the clock's own values: skip the conversion
-        return value.isoformat(" ")[:-6]
-    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+    """What Django's SQLite backend stores for an aware datetime under USE_TZ: naive UTC, space-separated.
+
+    A domain's moment recurs in its row, its contact and its history, so each is formatted once.
+    """
+    text = _formatted.get(value)
+    if text is None:
+        if len(_formatted) > 200_000:
+            _formatted.clear()
+        text = str(value.astimezone(dt.UTC).replace(tzinfo=None))
+        _formatted[value] = text
+    return text
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value)
+    """JSON text as JSONField reads it back; Cyrillic kept as is (shorter and faster than \\u escapes)."""
+    return _encode(value)
 
 
 def _converter(field: models.Field, vendor: str) -> Converter:
