@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -39,7 +39,7 @@ def context(request: HttpRequest) -> Context:
 
 
 def json_response(status: int, body: Json, method: str) -> HttpResponse:
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    content = orjson.dumps(body)
     response = HttpResponse(b"" if method == "HEAD" else content, status=status, content_type=RDAP_JSON)
     response["Content-Length"] = str(len(content))
     response["Access-Control-Allow-Origin"] = "*"

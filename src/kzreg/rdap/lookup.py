@@ -1,7 +1,7 @@
 """The reads behind RDAP: a few indexed queries per request, no N+1 (the 2,000 lookups/s target).
 
-A domain lookup is three precompiled queries (`rows`): the live domain with its registrar and reseller,
-its contacts, its name servers with their hosts. Searches load at most `limit + 1` rows to see truncation.
+A domain lookup is one precompiled statement (`rows`): the live domain with its registrar, reseller,
+contacts and name servers. Searches load at most `limit + 1` rows to see truncation.
 """
 
 from __future__ import annotations
@@ -29,11 +29,15 @@ def domains() -> QuerySet[Domain]:
     )
 
 
-def domain_by_name(ldh_name: str) -> Domain | None:
+def domain_by_name(ldh_name: str) -> rows.Record | None:
     return rows.live_domain(ldh_name)
 
 
-def hosts_of(domain_ids: Sequence[int]) -> dict[int, list[Host]]:
+def domain_with_hosts(ldh_name: str) -> tuple[rows.Record, list[rows.Record]] | None:
+    return rows.live_domain_with_hosts(ldh_name)
+
+
+def hosts_of(domain_ids: Sequence[int]) -> dict[int, list[rows.Record]]:
     return rows.hosts_of(domain_ids)
 
 

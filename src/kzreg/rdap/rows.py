@@ -1,19 +1,22 @@
 """Raw-SQL reads for the hot path (a domain lookup), built once from the models' own metadata.
 
-Compiling a seven-table ORM query took longer than running it, so the statements are generated once at
-import and rows become model instances through `Model.from_db` (no per-request compilation). Values
-are converted the way the ORM would: JSON text → lists, SQLite's naive UTC → aware datetimes,
-SQLite's 0/1 → booleans.
+Compiling the ORM query and building model instances cost more than running the query, so a domain
+answer is ONE precompiled statement: the live domain joined to its registrar, reseller and four
+contacts, with its name servers folded into a JSON array by a subquery (`json_group_array` on SQLite,
+`json_agg` on PostgreSQL). Rows become light `Record`s — plain attribute bags the pure builders in
+`objects` read exactly as they read models. Values are converted the way the ORM would: JSON text →
+lists, SQLite's naive UTC → aware datetimes, SQLite's 0/1 → booleans.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
+import orjson
 from django.db import connection, models
 
 from kzreg.registry.models import Contact, Domain, DomainNameServer, Host, Registrar
@@ -32,62 +35,83 @@ CONTACT_FIELDS = (
 REGISTRAR_FIELDS = ("id", "handle", "name", "email", "phone", "url", "active", "created_at")
 RESELLER_FIELDS = ("id", "handle", "name", "legal_name", "email", "phone", "website", "active", "created_at")
 HOST_FIELDS = ("id", "name", "unicode_name", "addresses", "created_at", "updated_at")
+NS_FIELDS = ("id", "name", "unicode_name", "addresses")  # what a domain answer shows of its name servers
+ROLES = ("registrant", "admin_contact", "tech_contact", "billing_contact")
 
 
-def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field]:
-    """The named fields in the model's own order, the order `Model.from_db` expects values in."""
+class Record(SimpleNamespace):
+    """One row's fields as attributes (what `objects` reads of a model, without building the model)."""
+
+
+def _json(value: Any) -> Any:
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _datetime(value: Any) -> dt.datetime:
+    value = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    if isinstance(field, models.JSONField):
+        return _json
+    if isinstance(field, models.DateTimeField):
+        return _datetime
+    if isinstance(field, models.BooleanField):
+        return bool
+    return None
+
+
+@cache
+def _layout(model: type[models.Model], names: tuple[str, ...]) -> tuple[tuple[str, str, Any], ...]:
+    """(attribute, column, converter) of the named fields, in the model's own order."""
     wanted = set(names)
     fields = [f for f in model._meta.concrete_fields if f.attname in wanted]
     if len(fields) != len(wanted):
         raise LookupError(f"{model.__name__}: no such fields {sorted(wanted - {f.attname for f in fields})}")
-    return fields
+    return tuple((f.attname, f.column, _converter(f)) for f in fields)
 
 
-def _columns(alias: str, model: type[models.Model], names: Sequence[str]) -> str:
-    return ", ".join(f'{alias}."{f.column}"' for f in _fields(model, names))
+def _columns(alias: str, model: type[models.Model], names: tuple[str, ...]) -> str:
+    return ", ".join(f'{alias}."{column}"' for _, column, _ in _layout(model, names))
 
 
-def _convert(field: models.Field, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(field, models.JSONField):
-        return json.loads(value) if isinstance(value, str | bytes) else value
-    if isinstance(field, models.DateTimeField):
-        value = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-    if isinstance(field, models.BooleanField):
-        return bool(value)
-    return value
+def _record(model: type[models.Model], names: tuple[str, ...], values: Sequence[Any]) -> Record:
+    """A Record from a row slice whose columns came from `_columns(…, model, names)`."""
+    out = {}
+    for (attribute, _, convert), value in zip(_layout(model, names), values, strict=True):
+        out[attribute] = value if convert is None or value is None else convert(value)
+    return Record(**out)
 
 
-def _instance(model: type[models.Model], names: Sequence[str], values: Sequence[Any]) -> Any:
-    """A model instance from a row whose columns came from `_columns(…, model, names)`."""
-    fields = _fields_cached(model, tuple(names))
-    converted = [_convert(field, value) for field, value in zip(fields, values, strict=True)]
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
-
-
-@cache
-def _fields_cached(model: type[models.Model], names: tuple[str, ...]) -> list[models.Field]:
-    return _fields(model, names)
-
-
-@cache
-def _domain_sql() -> str:
-    d, r, s = Domain._meta.db_table, Registrar._meta.db_table, Reseller._meta.db_table
+def _nameservers_sql(vendor: str) -> str:
+    """A subquery: the domain's name servers, primary first, as one JSON array of [id, name, …] arrays."""
+    link, host = DomainNameServer._meta.db_table, Host._meta.db_table
+    if vendor == "postgresql":
+        return (
+            f'(SELECT json_agg(json_build_array(h."id", h."name", h."unicode_name", h."addresses") '
+            f'ORDER BY l."position") FROM "{link}" l JOIN "{host}" h ON h."id" = l."host_id" '
+            f'WHERE l."domain_id" = d."id")'
+        )
     return (
-        f"SELECT {_columns('d', Domain, DOMAIN_FIELDS)}, {_columns('r', Registrar, REGISTRAR_FIELDS)}, "
-        f"{_columns('s', Reseller, RESELLER_FIELDS)} "
-        f'FROM "{d}" d JOIN "{r}" r ON r."id" = d."registrar_id" LEFT JOIN "{s}" s ON s."id" = d."reseller_id" '
-        f'WHERE d."name" = %s AND d."deleted_at" IS NULL LIMIT 1'
+        f'(SELECT json_group_array(json_array(n."id", n."name", n."unicode_name", json(n."addresses"))) '
+        f'FROM (SELECT h."id", h."name", h."unicode_name", h."addresses" FROM "{link}" l '
+        f'JOIN "{host}" h ON h."id" = l."host_id" WHERE l."domain_id" = d."id" ORDER BY l."position") n)'
     )
 
 
 @cache
-def _contacts_sql(count: int) -> str:
-    marks = ", ".join(["%s"] * count)
+def _domain_sql(vendor: str) -> str:
+    d, r, s, c = Domain._meta.db_table, Registrar._meta.db_table, Reseller._meta.db_table, Contact._meta.db_table
+    contacts = ", ".join(_columns(f"c{i}", Contact, CONTACT_FIELDS) for i in range(4))
+    joins = " ".join(
+        f'JOIN "{c}" c{i} ON c{i}."id" = d."{Domain._meta.get_field(role).column}"' for i, role in enumerate(ROLES)
+    )
     return (
-        f'SELECT {_columns("c", Contact, CONTACT_FIELDS)} FROM "{Contact._meta.db_table}" c WHERE c."id" IN ({marks})'
+        f"SELECT {_columns('d', Domain, DOMAIN_FIELDS)}, {_columns('r', Registrar, REGISTRAR_FIELDS)}, "
+        f"{_columns('s', Reseller, RESELLER_FIELDS)}, {contacts}, {_nameservers_sql(vendor)} "
+        f'FROM "{d}" d JOIN "{r}" r ON r."id" = d."registrar_id" LEFT JOIN "{s}" s ON s."id" = d."reseller_id" '
+        f'{joins} WHERE d."name" = %s AND d."deleted_at" IS NULL LIMIT 1'
     )
 
 
@@ -102,35 +126,43 @@ def _hosts_sql(count: int) -> str:
     )
 
 
-def live_domain(ldh_name: str) -> Domain | None:
-    """The live domain with its registrar, reseller and four contacts: two queries."""
+def live_domain_with_hosts(ldh_name: str) -> tuple[Record, list[Record]] | None:
+    """The live domain with its registrar, reseller, four contacts and name servers: one statement."""
     with connection.cursor() as cursor:
-        cursor.execute(_domain_sql(), [ldh_name])
+        cursor.execute(_domain_sql(connection.vendor), [ldh_name])
         row = cursor.fetchone()
-        if row is None:
-            return None
-        n_d, n_r = len(DOMAIN_FIELDS), len(REGISTRAR_FIELDS)
-        domain = _instance(Domain, DOMAIN_FIELDS, row[:n_d])
-        domain.registrar = _instance(Registrar, REGISTRAR_FIELDS, row[n_d : n_d + n_r])
-        reseller_row = row[n_d + n_r :]
-        domain.reseller = _instance(Reseller, RESELLER_FIELDS, reseller_row) if reseller_row[0] else None
-        ids = sorted({domain.registrant_id, domain.admin_contact_id, domain.tech_contact_id, domain.billing_contact_id})
-        cursor.execute(_contacts_sql(len(ids)), ids)
-        contacts = {c.id: c for c in (_instance(Contact, CONTACT_FIELDS, r) for r in cursor.fetchall())}
-    domain.registrant = contacts[domain.registrant_id]
-    domain.admin_contact = contacts[domain.admin_contact_id]
-    domain.tech_contact = contacts[domain.tech_contact_id]
-    domain.billing_contact = contacts[domain.billing_contact_id]
-    return domain
+    if row is None:
+        return None
+    start = 0
+
+    def take(names: tuple[str, ...]) -> Sequence[Any]:
+        nonlocal start
+        start += len(names)
+        return row[start - len(names) : start]
+
+    domain = _record(Domain, DOMAIN_FIELDS, take(DOMAIN_FIELDS))
+    domain.registrar = _record(Registrar, REGISTRAR_FIELDS, take(REGISTRAR_FIELDS))
+    reseller_row = take(RESELLER_FIELDS)
+    domain.reseller = _record(Reseller, RESELLER_FIELDS, reseller_row) if reseller_row[0] is not None else None
+    for role in ROLES:
+        setattr(domain, role, _record(Contact, CONTACT_FIELDS, take(CONTACT_FIELDS)))
+    hosts = [Record(**dict(zip(NS_FIELDS, values, strict=True))) for values in _json(row[start]) or []]
+    return domain, hosts
 
 
-def hosts_of(domain_ids: Sequence[int]) -> dict[int, list[Host]]:
-    """Name servers of each domain, primary first: one query for all the domains."""
-    result: dict[int, list[Host]] = {}
+def live_domain(ldh_name: str) -> Record | None:
+    """The live domain with its registrar, reseller and four contacts."""
+    found = live_domain_with_hosts(ldh_name)
+    return found[0] if found is not None else None
+
+
+def hosts_of(domain_ids: Sequence[int]) -> dict[int, list[Record]]:
+    """Name servers of each domain, primary first: one query for all the domains (search results)."""
+    result: dict[int, list[Record]] = {}
     if not domain_ids:
         return result
     with connection.cursor() as cursor:
         cursor.execute(_hosts_sql(len(domain_ids)), list(domain_ids))
         for row in cursor.fetchall():
-            result.setdefault(row[0], []).append(_instance(Host, HOST_FIELDS, row[1:]))
+            result.setdefault(row[0], []).append(_record(Host, HOST_FIELDS, row[1:]))
     return result

@@ -68,6 +68,14 @@ ERRORS: dict[int, tuple[str, Trilingual]] = {
             "Too many requests; try again after Retry-After.",
         ),
     ),
+    500: (
+        "Internal Server Error",
+        (
+            "Серверде қате болды; кейінірек қайталаңыз.",
+            "На сервере произошла ошибка; повторите позже.",
+            "The server failed to answer; try again later.",
+        ),
+    ),
     501: (
         "Not Implemented",
         (

@@ -22,10 +22,10 @@ from kzreg.rdap.patterns import BadQuery, ldh_name, name_pattern, text_pattern
 
 @rdap_view
 def domain(request: HttpRequest, ctx: Context, name: str) -> Json:
-    found = lookup.domain_by_name(ldh_name(name))
+    found = lookup.domain_with_hosts(ldh_name(name))
     if found is None:  # never registered, or deleted
         raise NotFound(name)
-    obj, redacted = domain_object(found, lookup.hosts_of([found.id])[found.id], ctx)
+    obj, redacted = domain_object(*found, ctx)
     return envelope(obj, ctx, redacted)
 
 
