@@ -111,7 +111,8 @@ TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
-STATIC_ROOT = str(DATA_DIR / "static")
+STATIC_ROOT = str(DATA_DIR / "static")  # filled by collectstatic in `kzreg up`
+(DATA_DIR / "static").mkdir(exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Registry policy that is configuration rather than code (zones themselves are rows: see Zone).

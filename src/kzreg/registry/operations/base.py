@@ -19,6 +19,7 @@ from kzreg.core import clock
 from kzreg.core.actor import Actor, Role
 from kzreg.core.errors import OperationFailed, Problem, Problems
 from kzreg.core.messages import Code
+from kzreg.registry import rows
 from kzreg.registry.guards import active_guards
 from kzreg.registry.models import Domain, HistoryEntry, ObjectType
 from kzreg.registry.policy import parse_domain_name
@@ -48,20 +49,22 @@ class Context:
         self.problems.raise_if_any()
 
     def history(self, object_type: ObjectType, obj: Any, key: str, snapshot: dict, reason: str = "") -> None:
-        HistoryEntry.objects.create(
-            object_type=object_type,
-            object_id=obj.pk,
-            object_key=key,
-            version=obj.version,
-            operation=self.operation,
-            at=self.now,
-            principal=self.actor.principal,
-            role=self.actor.role,
-            channel=self.actor.channel,
-            request_id=self.actor.request_id,
-            registrar_id=self.actor.registrar_id,
-            reason=reason,
-            snapshot=snapshot,
+        rows.insert(
+            HistoryEntry(
+                object_type=object_type,
+                object_id=obj.pk,
+                object_key=key,
+                version=obj.version,
+                operation=self.operation,
+                at=self.now,
+                principal=self.actor.principal,
+                role=self.actor.role,
+                channel=self.actor.channel,
+                request_id=self.actor.request_id,
+                registrar_id=self.actor.registrar_id,
+                reason=reason,
+                snapshot=snapshot,
+            )
         )
 
 

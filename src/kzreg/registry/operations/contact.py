@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem, Problems
 from kzreg.core.messages import Code
-from kzreg.registry import handles
+from kzreg.registry import handles, rows
 from kzreg.registry.commands import ContactData, ContactRef, CreateContact, ModifyContact
 from kzreg.registry.models import Contact, ContactKind, ObjectType, SecurityScheme
 from kzreg.registry.operations.base import Context, OperationResult, execute
@@ -134,7 +134,7 @@ def insert_contact(ctx: Context, clean: dict, handle: str | None = None) -> Cont
         try:
             # A savepoint, so that losing a race for a generated handle costs one retry, not the request.
             with transaction.atomic():
-                contact.save(force_insert=True)
+                rows.insert(contact)
             break
         except IntegrityError:
             taken = Contact.objects.filter(handle=contact.handle).exists()
@@ -165,7 +165,8 @@ class ContactResolver:
                 problems.add(f"{prefix}.handle", Code.HANDLE_INVALID, value=ref.strip())
                 return None
             if handle not in self._by_handle:  # registrant and admin are often the same handle
-                self._by_handle[handle] = Contact.objects.filter(handle=handle).first()
+                found_rows = rows.select(Contact, rows.all_columns(Contact), "handle = %s", [handle])
+                self._by_handle[handle] = found_rows[0] if found_rows else None
             found = self._by_handle[handle]
             if found is None:
                 problems.add(f"{prefix}.handle", Code.NOT_FOUND, kind="contact", key=handle)

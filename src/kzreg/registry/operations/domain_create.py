@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from kzreg.core.actor import Actor
 from kzreg.core.errors import Problem
 from kzreg.core.messages import Code
+from kzreg.registry import rows
 from kzreg.registry.commands import CreateDomain
 from kzreg.registry.models import Contact, Domain
 from kzreg.registry.operations.base import Context, OperationResult, add_years, execute
@@ -52,7 +53,7 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
         problems.extend(name_problems)
         if parsed is not None:
             problems.extend(check_reservation(parsed, ctx.actor.is_privileged))
-            if Domain.objects.filter(name=parsed.name, deleted_at__isnull=True).exists():
+            if rows.select(Domain, ("id",), "name = %s AND deleted_at IS NULL", [parsed.name]):
                 problems.add("name", Code.ALREADY_REGISTERED, name=parsed.unicode_name)
         zone = parsed.zone if parsed else zone_of_name(command.name, zone_policies())
         if zone is not None:
@@ -90,7 +91,7 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
             expires_at=add_years(ctx.now, command.period),
             **location,
         )
-        domain.save(force_insert=True)
+        rows.insert(domain)
         hosts = materialize_hosts(ctx, resolved_ns)
         link_nameservers(domain, hosts, replace=False)
         record_domain(ctx, domain, hosts)

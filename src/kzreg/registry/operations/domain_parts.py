@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kzreg.core.messages import Code
+from kzreg.registry import rows
 from kzreg.registry.commands import Location
 from kzreg.registry.models import Domain, DomainNameServer, Host, ObjectType, Registrar
 from kzreg.registry.operations.base import Context
@@ -54,7 +55,8 @@ def clean_ds_records(ctx: Context, records: Sequence[str]) -> list[str]:
 
 def find_registrar(ctx: Context, handle: str | None, field_name: str = "registrar") -> Registrar | None:
     if handle:
-        registrar = Registrar.objects.filter(handle=handle.strip(), active=True).first()
+        found = rows.select(Registrar, rows.all_columns(Registrar), "handle = %s AND active", [handle.strip()])
+        registrar = found[0] if found else None
         if registrar is None:
             ctx.problems.add(field_name, Code.NOT_FOUND, kind="registrar", key=handle)
         return registrar
@@ -80,9 +82,7 @@ def find_reseller(ctx: Context, handle: str | None, registrar: Registrar | None)
 def link_nameservers(domain: Domain, hosts: Sequence[Host], replace: bool) -> None:
     if replace:
         DomainNameServer.objects.filter(domain=domain).delete()
-    DomainNameServer.objects.bulk_create(
-        [DomainNameServer(domain=domain, host=host, position=i) for i, host in enumerate(hosts)]
-    )
+    rows.insert_many(DomainNameServer(domain=domain, host=host, position=i) for i, host in enumerate(hosts))
 
 
 def current_nameservers(domain: Domain) -> list[Host]:

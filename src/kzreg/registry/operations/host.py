@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
+from kzreg.registry import rows
 from kzreg.registry.commands import CreateHost, DeleteHost, ModifyHost, NameServer
 from kzreg.registry.models import DomainNameServer, Host, ObjectType
 from kzreg.registry.operations.base import Context, OperationResult, execute
@@ -51,7 +52,7 @@ def _new_host(ctx: Context, name: str, unicode_name: str, addresses: list[str]) 
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    host.save(force_insert=True)
+    rows.insert(host)
     ctx.history(ObjectType.HOST, host, host.name, host_snapshot(host))
     return host
 
@@ -75,7 +76,11 @@ def resolve_nameservers(ctx: Context, specs: Sequence[NameServer], zone: ZonePol
             continue
         seen.add(names[0])
         cleaned.append((i, names[0], names[1], addresses))
-    existing = {h.name: h for h in Host.objects.filter(name__in=[c[1] for c in cleaned])}
+    names = [c[1] for c in cleaned]
+    found = (
+        rows.select(Host, rows.all_columns(Host), f"name IN ({rows.placeholders(len(names))})", names) if names else []
+    )
+    existing = {h.name: h for h in found}
     resolved: list = []
     all_addresses: list[str] = []
     for i, name, unicode_name, addresses in cleaned:
