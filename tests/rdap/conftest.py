@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
+from kzreg.rdap import cache as answer_cache
 from kzreg.rdap import ratelimit
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -62,3 +63,22 @@ def _fresh_rate_limit():
     ratelimit.reset()
     yield
     ratelimit.reset()
+
+
+class Ticking:
+    """A monotonic clock that jumps an hour per reading: the answer cache polls before every answer, so
+    tests that change a domain between two requests see the change at once (test_cache moves its own)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 3600.0
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def _fresh_answer_cache():
+    answer_cache.install(answer_cache.AnswerCache(size=1000, seconds=1.0, monotonic=Ticking()))
+    yield
+    answer_cache.install(None)

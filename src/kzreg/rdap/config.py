@@ -5,6 +5,8 @@
 - `KZREG_RDAP_SEARCH_LIMIT` — most results a search returns (default 50); more are cut with a notice.
 - `KZREG_RDAP_PORT43` — the WHOIS host named in `port43` (default: the host the request was sent to).
 - `KZREG_RDAP_BASE_URL` — the public base of the links (default: from the request, `…/rdap/`).
+- `KZREG_RDAP_CACHE_SIZE` — domain answers each worker process keeps (default 10000, ~10 KB each; 0 = off).
+- `KZREG_RDAP_CACHE_SECONDS` — the most a cached answer may lag behind a change (default 1).
 """
 
 from __future__ import annotations
@@ -60,3 +62,11 @@ def port43() -> str:
 
 def base_url() -> str:
     return _value("BASE_URL", "").rstrip("/")
+
+
+def cache_size() -> int:
+    return max(0, int(_value("CACHE_SIZE", "10000")))
+
+
+def cache_seconds() -> float:
+    return max(0.0, float(_value("CACHE_SECONDS", "1")))

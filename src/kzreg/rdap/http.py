@@ -1,6 +1,7 @@
 """The HTTP side of RDAP (RFC 7480): content type, CORS, HEAD, OPTIONS, 405, 429 and error bodies.
 
-`rdap_view` wraps a query function `(request, ctx, **path) -> body dict`; the function raises `NotFound`,
+`rdap_view` wraps a query function `(request, ctx, **path) -> body dict` (or the body already encoded,
+from the answer cache); the function raises `NotFound`,
 `NotImplementedQuery` or `BadQuery` for the RFC 9083 error responses and never sees other methods.
 """
 
@@ -21,7 +22,7 @@ from kzreg.rdap.objects import CONFORMANCE, RDAP_JSON, Context, Json, notices
 from kzreg.rdap.patterns import BadQuery
 
 ALLOWED = "GET, HEAD, OPTIONS"
-QueryFunction = Callable[..., Json]
+QueryFunction = Callable[..., Json | bytes]
 
 
 class NotFound(LookupError):
@@ -38,8 +39,13 @@ def context(request: HttpRequest) -> Context:
     return Context(base=base, port43=port43, now=clock.now())
 
 
-def json_response(status: int, body: Json, method: str) -> HttpResponse:
-    content = orjson.dumps(body)
+def encode(body: Json) -> bytes:
+    """Compact UTF-8 JSON (orjson: several times faster than the json module on these bodies)."""
+    return orjson.dumps(body)
+
+
+def json_response(status: int, body: Json | bytes, method: str) -> HttpResponse:
+    content = body if isinstance(body, bytes) else encode(body)
     response = HttpResponse(b"" if method == "HEAD" else content, status=status, content_type=RDAP_JSON)
     response["Content-Length"] = str(len(content))
     response["Access-Control-Allow-Origin"] = "*"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 
-from kzreg.rdap import config, lookup, texts
+from kzreg.rdap import cache, config, lookup, texts
 from kzreg.rdap.http import NotFound, NotImplementedQuery, rdap_view
 from kzreg.rdap.objects import (
     Context,
@@ -21,12 +23,17 @@ from kzreg.rdap.patterns import BadQuery, ldh_name, name_pattern, text_pattern
 
 
 @rdap_view
-def domain(request: HttpRequest, ctx: Context, name: str) -> Json:
-    found = lookup.domain_with_hosts(ldh_name(name))
-    if found is None:  # never registered, or deleted
-        raise NotFound(name)
-    obj, redacted = domain_object(*found, ctx)
-    return envelope(obj, ctx, redacted)
+def domain(request: HttpRequest, ctx: Context, name: str) -> Json | bytes:
+    ldh = ldh_name(name)
+
+    def build() -> tuple[Json, dt.datetime] | None:
+        found = lookup.domain_with_hosts(ldh)
+        if found is None:  # never registered, or deleted
+            return None
+        obj, redacted = domain_object(*found, ctx)
+        return envelope(obj, ctx, redacted), found[0].expires_at
+
+    return cache.domain_answer(ctx, ldh, build)
 
 
 @rdap_view

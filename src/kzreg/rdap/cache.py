@@ -1,0 +1,166 @@
+"""A per-process cache of rendered domain answers, kept fresh from the history table (the 2,000/s target).
+
+Building a domain answer (one SQL statement, the builders, JSON) costs several times what serving
+cached bytes does. An answer is cached as the bytes around its one time-dependent value, the
+`last update of RDAP database` event, which is filled in with the current time on every hit.
+
+Freshness: every registry change writes a history row (R1). Before answering, a request polls the history
+table (a primary-key range scan, reusing the WHOIS server's `ChangeWatcher`, which also catches ids that
+commit out of order on PostgreSQL) if the last poll is `CACHE_SECONDS` old or more, and drops what
+changed: the domain for a domain row, everything for a contact or host row, or when a registrar or
+reseller row changed. So an answer is never older than `CACHE_SECONDS` (1 s by default). An answer also
+expires at the domain's expiry time, when its status turns `inactive`. The cache is first-in-first-out,
+bounded by `CACHE_SIZE` answers per process (about 10 KB each).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+
+from kzreg.rdap import config, rows
+from kzreg.rdap.http import NotFound, encode
+from kzreg.rdap.objects import Context, Json
+from kzreg.registry.disclosure import may_publish_personal_data
+from kzreg.registry.models import ContactKind, Registrar
+from kzreg.resellers.models import Reseller
+from kzreg.whois.freshness import ChangeWatcher
+
+NOW_MARK = b'"eventAction":"last update of RDAP database","eventDate":"'
+STAMP_LENGTH = len("2026-11-22T04:45:06Z")
+FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+# Everything an answer depends on: base URL, port43 host, whether individuals are redacted, A-label name.
+Key = tuple[str, str, bool, str]
+# An individual who did not consent: whether the one disclosure rule withholds such a contact's data.
+WITHHELD_PROBE = rows.Record(kind=ContactKind.INDIVIDUAL, disclose=False)
+
+
+class DjangoDatabase:
+    """`ChangeWatcher`'s database interface over the request thread's Django connection."""
+
+    def execute(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+
+class RdapChangeWatcher(ChangeWatcher):
+    """History changes, plus any change to what RDAP shows of registrars and resellers (no history rows)."""
+
+    def _registrars(self) -> list[tuple]:
+        registrars = (
+            f'SELECT {rows._columns("r", Registrar, rows.REGISTRAR_FIELDS)} FROM "{Registrar._meta.db_table}" r'
+        )
+        resellers = f'SELECT {rows._columns("s", Reseller, rows.RESELLER_FIELDS)} FROM "{Reseller._meta.db_table}" s'
+        return self.db.execute(registrars + " ORDER BY 1") + self.db.execute(resellers + " ORDER BY 1")
+
+
+@dataclass(frozen=True)
+class Answer:
+    head: bytes  # the body up to the `last update of RDAP database` date
+    tail: bytes  # the body after it
+    until: dt.datetime  # the answer is stale from this moment (the domain expires)
+    name: str
+
+
+class AnswerCache:
+    def __init__(self, size: int, seconds: float, monotonic: Callable[[], float] = time.monotonic):
+        self.size, self.seconds, self.monotonic = size, seconds, monotonic
+        self.answers: dict[Key, Answer] = {}
+        self.lock = threading.Lock()
+        self.watcher: RdapChangeWatcher | None = None
+        self.polled_at = float("-inf")
+        self.generation = 0  # polls so far: an answer read before a poll may miss what that poll dropped
+
+    @property
+    def enabled(self) -> bool:
+        return self.size > 0
+
+    def refresh(self) -> None:
+        """Drop what changed since the last poll, if that poll is `seconds` old (before any answer)."""
+        if self.monotonic() - self.polled_at < self.seconds:
+            return
+        with self.lock:
+            started = self.monotonic()
+            if started - self.polled_at < self.seconds:
+                return  # another thread polled while this one waited
+            if self.watcher is None:
+                self.watcher = RdapChangeWatcher(DjangoDatabase(), self.monotonic)
+                self.answers.clear()  # answers built before the watcher's starting point
+            else:
+                changes = self.watcher.poll()
+                if changes.everything:
+                    self.answers.clear()
+                elif changes.domains:
+                    for key in [k for k in self.answers if k[3] in changes.domains]:
+                        self.answers.pop(key, None)
+            self.polled_at = started
+            self.generation += 1
+
+    def get(self, key: Key, now: dt.datetime) -> bytes | None:
+        answer = self.answers.get(key)
+        if answer is None or now >= answer.until:
+            return None
+        stamp = now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        return answer.head + stamp + answer.tail
+
+    def put(self, key: Key, body: bytes, expires_at: dt.datetime, now: dt.datetime, generation: int) -> None:
+        """Keep `body`, read from the database after poll number `generation`, unless a poll ran since
+        (it may have dropped this very domain before the answer was stored)."""
+        at = body.find(NOW_MARK)
+        if at < 0 or generation != self.generation:
+            return
+        at += len(NOW_MARK)
+        until = expires_at if now < expires_at else FOREVER
+        answer = Answer(body[:at], body[at + STAMP_LENGTH :], until, key[3])
+        while len(self.answers) >= self.size:
+            try:
+                self.answers.pop(next(iter(self.answers)))
+            except (StopIteration, RuntimeError, KeyError):  # another thread changed the dict meanwhile
+                break
+        self.answers[key] = answer
+
+
+_answers: AnswerCache | None = None
+
+
+def answers() -> AnswerCache:
+    """This process's cache, configured from `KZREG_RDAP_CACHE_SIZE` and `KZREG_RDAP_CACHE_SECONDS`."""
+    global _answers
+    if _answers is None:
+        _answers = AnswerCache(config.cache_size(), config.cache_seconds())
+    return _answers
+
+
+def install(cache: AnswerCache | None) -> None:
+    """Replace this process's cache (tests: a fresh one with their own clock); None = from settings."""
+    global _answers
+    _answers = cache
+
+
+def domain_answer(ctx: Context, ldh_name: str, build: Callable[[], tuple[Json, dt.datetime] | None]) -> Json | bytes:
+    """The domain's answer: cached bytes, or `build()` (body and expiry; None → NotFound) stored for next
+    time. With the cache off (`CACHE_SIZE` 0) the body is returned as built."""
+    cache = answers()
+    if not cache.enabled:
+        built = build()
+        if built is None:
+            raise NotFound(ldh_name)
+        return built[0]
+    cache.refresh()
+    key = (ctx.base, ctx.port43, may_publish_personal_data(WITHHELD_PROBE), ldh_name)
+    hit = cache.get(key, ctx.now)
+    if hit is not None:
+        return hit
+    generation = cache.generation
+    built = build()
+    if built is None:
+        raise NotFound(ldh_name)
+    body = encode(built[0])
+    cache.put(key, body, built[1], ctx.now, generation)
+    return body
