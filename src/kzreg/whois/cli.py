@@ -36,6 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--read-timeout", type=float, default=float(_env("READ_TIMEOUT", DEFAULTS.read_timeout)))
     serve.add_argument("--cache", type=int, default=int(_env("CACHE", 200_000)), help="cached answers per process")
     serve.add_argument("--poll", type=float, default=1.0, help="seconds between checks for changed objects")
+    serve.add_argument(
+        "--loop", choices=("uvloop", "asyncio"), default=_env("LOOP", "uvloop"), help="event loop (default uvloop)"
+    )
     serve.add_argument("--parent", type=int, default=0, help=argparse.SUPPRESS)  # set for helper processes
     serve.set_defaults(func=cmd_serve)
 
@@ -56,11 +59,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     tail = [
         "--port", str(args.port), "--bind", args.bind, "--rate", str(args.rate), "--burst", str(args.burst),
         "--max-connections", str(args.max_connections), "--max-per-address", str(args.max_per_address),
-        "--read-timeout", str(args.read_timeout), "--cache", str(args.cache), "--poll", str(args.poll),
+        "--read-timeout", str(args.read_timeout), "--cache", str(args.cache), "--poll", str(args.poll), "--loop", args.loop,
     ]  # fmt: skip
 
     def serve_one() -> None:
-        asyncio.run(serve(args.bind, args.port, limits, args.cache, args.poll, reuse, args.parent))
+        main = serve(args.bind, args.port, limits, args.cache, args.poll, reuse, args.parent)
+        if args.loop == "uvloop":
+            import uvloop
+
+            uvloop.run(main)
+        else:
+            asyncio.run(main)
 
     return run(tail, args.workers, serve_one)
 

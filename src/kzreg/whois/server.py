@@ -60,8 +60,7 @@ class WhoisProtocol(asyncio.Protocol):
 
     # connection life
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = transport  # type: ignore[assignment]  # uvloop's transports are not asyncio.Transport
         peer = transport.get_extra_info("peername")
         self.key = client_key(peer[0] if peer else "")
         state, limits = self.state, self.state.limits
