@@ -65,12 +65,20 @@ def scheme_of(form: ParsedForm, key: str = "0b") -> str | None:
     return scheme
 
 
+# Section → [(ContactData field, form key)], e.g. "3" → [("kind", "3b"), ("name", "3c"), ...].
+_CONTACT_KEYS = {
+    section: [(name, section + letter) for name, letter in CONTACT_LETTERS.items() if name != "handle"]
+    for section in "2" + "".join(SECTIONS.values())
+}
+
+
 def contact_ref(form: ParsedForm, section: str) -> c.ContactRef | None:
     """A handle when `a` is given (the rest is then ignored: KZ-§4-6), data when any other line is."""
-    handle = form.get(f"{section}a")
+    fields = form.fields
+    handle = fields.get(section + "a")
     if handle:
         return handle
-    values = {name: form.get(f"{section}{letter}") for name, letter in CONTACT_LETTERS.items() if name != "handle"}
+    values = {name: fields.get(key, "") for name, key in _CONTACT_KEYS[section]}
     if not any(values.values()):
         return None
     values["language"] = values["language"] or "ru"

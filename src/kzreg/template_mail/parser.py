@@ -9,74 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 
-from kzreg.template_mail.blank import END_MARKERS, LANGS, TEMPLATES, VERSION_LINES, blank_form
+from kzreg.template_mail.blank import LANGS, TEMPLATES, VERSION_LINES
+from kzreg.template_mail.formlayout import ALIASES, Layout, canonical_key, layout, normalize_label, split_label
 from kzreg.template_mail.problems import FormProblem
+from kzreg.template_mail.splitting import FormText, split_forms
 
 MAX_VALUE = 1000  # characters in one field's value; longer is refused, not truncated
 MAX_FORMS = 10  # forms in one message
-
-_KEY_RE = re.compile(r"^(?P<key>\d(?:\.?[a-zA-Z])?)\.?(?=[\s(])\s*(?P<rest>.*)$")
-
-
-@lru_cache(maxsize=8192)
-def normalize_label(label: str) -> str:
-    return "".join(ch for ch in label.casefold() if ch.isalnum())
-
-
-def split_label(rest: str) -> tuple[str | None, str]:
-    """`Label.......: value` → (label, value); (None, "") when there is no colon. Values keep their own
-    colons (IPv6 addresses); labels never contain one."""
-    label, colon, value = rest.partition(":")
-    if not colon:
-        return None, ""
-    return label.rstrip(" .\t"), value
-
-
-def canonical_key(raw: str) -> str:
-    return raw.replace(".", "").lower()
-
-
-@dataclass(frozen=True)
-class Layout:
-    """A template's fields in order, and the label wording accepted for each, per language."""
-
-    order: tuple[str, ...]
-    labels: dict[str, dict[str, str]]  # key → {normalized label: language}
-    position: dict[str, int]  # key → its index in `order`
-
-
-# Seed spellings that differ from the blank form of the same language, still accepted.
-ALIASES = {"domain": {"6e": ["Мекен-жайы"], "6d": ["Ұйым атауы"], "3l": ["E-mail"], "4l": ["E-mail"]}}
-
-
-@cache
-def layout(template: str) -> Layout:
-    order: list[str] = []
-    labels: dict[str, dict[str, str]] = {}
-    for lang in LANGS:
-        for line in blank_form(template, lang).splitlines():
-            m = _KEY_RE.match(line)
-            if not m:
-                continue
-            key = canonical_key(m["key"])
-            if key not in labels:
-                order.append(key)
-                labels[key] = {}
-            label, _ = split_label(m["rest"])
-            labels[key].setdefault(normalize_label(label or ""), lang)
-    for key, extra in ALIASES.get(template, {}).items():
-        for label in extra:
-            labels[key].setdefault(normalize_label(label), "kk")
-    return Layout(tuple(order), labels, {key: i for i, key in enumerate(order)})
 
 
 @dataclass
 class ParsedForm:
     template: str
     fields: dict[str, str] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)
     problems: list[FormProblem] = field(default_factory=list)
     language: str = "kk"
     first_line: int = 1
@@ -89,61 +35,43 @@ class ParsedForm:
     def any_filled(self, prefixes: str) -> bool:
         return any(v for k, v in self.fields.items() if k[:1] in prefixes)
 
+    def line_of(self, offset: int) -> int:
+        """The line number (in the text the form came from) of a position in `text`."""
+        return self.first_line + 1 + self.text.count("\n", 0, offset)
 
-@dataclass
-class FormText:
-    template: str
-    lines: list[str]
-    first_line: int  # 1-based line number of the version line in the text it came from
-    version: str  # the version line as found ("" when missing)
-
-
-_VERSION_LINE_RE = re.compile(
-    r"^(?P<quote>[> \t]*)(?P<template>domain|contact|host)[ \t]+version[ \t]+number\b[^\n]*", re.I | re.M
-)
-_END_LINE_RE = re.compile(
-    r"^(?![ \t>]*\d)[^\n]*?(?:" + "|".join(re.escape(m) for m in END_MARKERS) + r"|-----BEGIN PGP SIGNATURE-----)",
-    re.I | re.M,
-)
-
-
-def split_forms(text: str) -> list[FormText]:
-    """Each form in a text: from its version line to the end marker, the next form or the end."""
-    starts = list(_VERSION_LINE_RE.finditer(text))
-    if not starts:
-        lines = text.splitlines()
-        return [FormText("domain", lines, 1, "")] if _looks_like_unversioned_form(lines) else []
-    forms = []
-    for i, m in enumerate(starts):
-        body_end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-        body = text[m.end() + 1 : body_end]
-        end = _END_LINE_RE.search(body)
-        if end:
-            body = body[: end.start()]
-        lines = body.splitlines()
-        quote = m["quote"]
-        if quote:
-            lines = [line[len(quote) :] if line.startswith(quote) else line.lstrip("> ") for line in lines]
-        version = m.group(0)[len(quote) :].strip()
-        forms.append(FormText(m["template"].lower(), lines, text.count("\n", 0, m.start()) + 1, version))
-    return forms
+    @property
+    def lines(self) -> dict[str, int]:
+        """key → the line its value was read from; counted only when asked (replies name lines only
+        for problems): the first line of a known key with a colon, as the reading loops take it."""
+        labels = layout(self.template).labels
+        found: dict[str, int] = {}
+        for m in _FIELD_RE.finditer(self.text):
+            key = canonical_key(m[2])
+            if m[3] and key in labels and key not in found:
+                found[key] = self.line_of(m.start())
+        return found
 
 
-def _looks_like_unversioned_form(lines: list[str]) -> bool:
-    keys = {canonical_key(m["key"]) for line in lines if (m := _KEY_RE.match(line.strip()))}
-    return {"0a", "2"} <= keys or len(keys & set(layout("domain").order)) >= 5
-
-
-_FIELD_RE = re.compile(r"^[ \t]*(\d(?:\.?[a-zA-Z])?)\.?(?=[ \t(])[ \t]*([^:\n]*)(:?)([^\n]*)", re.M)
+# One field line: its head (key and label, up to the colon), the key alone, the colon, the value.
+_FIELD_RE = re.compile(r"^[ \t]*((\d(?:\.?[a-zA-Z])?)\.?(?=[ \t(])[ \t]*[^:\n]*)(:?)([^\n]*)", re.M)
 _KEYS: dict[str, str] = {}  # "1.a" → "1a", "3L" → "3l": raw keys seen so far
+# template → {head: (key, language, position)} for heads already understood: a filled-in form repeats
+# the blank form's heads, so nearly every line is one dictionary lookup. Bounded: odd heads are few
+# and cheap to work out again.
+_HEADS: dict[str, dict[str, tuple[str, str, int]]] = {template: {} for template in TEMPLATES}
+_HEADS_MAX = 20_000
 
 
 def parse_form(form: FormText) -> ParsedForm:
-    """One pass of one regular expression over the form; Python only touches the field lines."""
-    lay = layout(form.template)
-    text = "\n".join(form.lines)
-    parsed = ParsedForm(form.template, first_line=form.first_line, text=text)
-    expected = VERSION_LINES[form.template]
+    """One pass of one regular expression over the form; Python only touches the field lines.
+
+    The common case (every head already known, fields in order, none twice, none too long) is read in
+    a tight loop; anything else is read again by the careful loop, which names every problem's line.
+    """
+    template = form.template
+    text = form.text
+    parsed = ParsedForm(template, first_line=form.first_line, text=text)
+    expected = VERSION_LINES[template]
     if not form.version:
         parsed.problems.append(FormProblem("", "version_missing", {"expected": expected}))
     elif " ".join(form.version.split()).lower() != expected.lower():
@@ -152,32 +80,54 @@ def parse_form(form: FormText) -> ParsedForm:
     if key_block >= 0:
         parsed.pgp_key = _key_block(text[key_block:].splitlines())
         text = text[:key_block]
+    votes = _read_clean(template, text, parsed.fields) or _read_carefully(template, text, parsed)
+    top = max(votes.values())
+    if top:
+        parsed.language = next(lang for lang in LANGS if votes[lang] == top)
+    return parsed
+
+
+def _read_clean(template: str, text: str, fields: dict[str, str]) -> dict[str, int] | None:
+    """The fields of a form without layout problems, or None (and `fields` cleared) at the first doubt."""
+    heads = _HEADS[template]
     votes = dict.fromkeys(LANGS, 0)
-    labels, position, fields, lines, problems = lay.labels, lay.position, parsed.fields, parsed.lines, parsed.problems
-    last_index, last_key, number, pos = -1, "", form.first_line + 1, 0
+    last_index = -1
+    for head, _, colon, value in _FIELD_RE.findall(text):
+        known = heads.get(head)
+        if known is None or not colon or known[2] <= last_index:
+            fields.clear()
+            return None
+        key, lang, last_index = known
+        value = value.strip()
+        if len(value) > MAX_VALUE:
+            fields.clear()
+            return None
+        fields[key] = value
+        votes[lang] += 1
+    return votes
+
+
+def _read_carefully(template: str, text: str, parsed: ParsedForm) -> dict[str, int]:
+    votes = dict.fromkeys(LANGS, 0)
+    fields, problems, heads = parsed.fields, parsed.problems, _HEADS[template]
+    offsets: dict[str, int] = {}
+    last_index, last_key = -1, ""
     for m in _FIELD_RE.finditer(text):
-        number += text.count("\n", pos, m.start())
-        pos = m.start()
-        raw_key, label, colon, value = m.groups()
-        key = _KEYS.get(raw_key) or _KEYS.setdefault(raw_key, canonical_key(raw_key))
-        if key not in labels:
-            problems.append(FormProblem("", "unknown_field", {"line": number, "value": raw_key}))
-            continue
-        if not colon:
-            problems.append(FormProblem(key, "no_colon", {"line": number}))
-            continue
-        label = label.rstrip(" .\t")
-        lang = labels[key].get(normalize_label(label))
-        if lang is None:
-            problems.append(FormProblem(key, "label_unknown", {"line": number, "value": label[:60]}))
-        else:
+        head, raw_key, colon, value = m.groups()
+        known = heads.get(head) if colon else None
+        if known is None:
+            known = _understand(template, head, raw_key, colon, m.start(), parsed)
+            if known is None:
+                continue
+        key, lang, index = known
+        if lang:
             votes[lang] += 1
-        if key in lines:
-            problems.append(FormProblem(key, "duplicate", {"first": lines[key], "line": number}))
+        if key in offsets:
+            number = parsed.line_of(m.start())
+            problems.append(FormProblem(key, "duplicate", {"first": parsed.line_of(offsets[key]), "line": number}))
             continue
-        index = position[key]
         if index < last_index:
-            problems.append(FormProblem(key, "out_of_order", {"line": number, "after": last_key}))
+            problems.append(FormProblem(key, "out_of_order", {"line": parsed.line_of(m.start()), "after": last_key}))
         else:
             last_index, last_key = index, key
         value = value.strip()
@@ -185,11 +135,32 @@ def parse_form(form: FormText) -> ParsedForm:
             problems.append(FormProblem(key, "too_long", {"limit": MAX_VALUE}))
             value = ""
         fields[key] = value
-        lines[key] = number
-    top = max(votes.values())
-    if top:
-        parsed.language = next(lang for lang in LANGS if votes[lang] == top)
-    return parsed
+        offsets[key] = m.start()
+    return votes
+
+
+def _understand(
+    template: str, head: str, raw_key: str, colon: str, offset: int, parsed: ParsedForm
+) -> tuple[str, str, int] | None:
+    """A head not seen before: (key, language or "" when the label is unknown, position), remembered
+    when clean; None (with the problem added) when the line cannot be a field of this form."""
+    lay = layout(template)
+    key = _KEYS.get(raw_key) or _KEYS.setdefault(raw_key, canonical_key(raw_key))
+    if key not in lay.labels:
+        parsed.problems.append(FormProblem("", "unknown_field", {"line": parsed.line_of(offset), "value": raw_key}))
+        return None
+    if not colon:
+        parsed.problems.append(FormProblem(key, "no_colon", {"line": parsed.line_of(offset)}))
+        return None
+    label = head[len(raw_key) :].lstrip(".").lstrip(" \t").rstrip(" .\t")
+    lang = lay.labels[key].get(normalize_label(label))
+    if lang is None:
+        parsed.problems.append(FormProblem(key, "label_unknown", {"line": parsed.line_of(offset), "value": label[:60]}))
+        return key, "", lay.position[key]
+    known = key, lang, lay.position[key]
+    if len(_HEADS[template]) < _HEADS_MAX:
+        _HEADS[template][head] = known
+    return known
 
 
 def _key_block(lines: list[str]) -> str:
@@ -205,4 +176,7 @@ def parse_text(text: str) -> list[ParsedForm]:
     return [parse_form(form) for form in split_forms(text)]
 
 
-__all__ = ["MAX_FORMS", "TEMPLATES", "FormText", "ParsedForm", "layout", "parse_form", "parse_text", "split_forms"]
+__all__ = [
+    "ALIASES", "MAX_FORMS", "TEMPLATES", "FormText", "Layout", "ParsedForm", "canonical_key", "layout",
+    "normalize_label", "parse_form", "parse_text", "split_forms", "split_label",
+]  # fmt: skip
