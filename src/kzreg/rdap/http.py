@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import orjson
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from kzreg.core import clock
@@ -33,8 +34,14 @@ class NotImplementedQuery(LookupError):
     """A well-formed RDAP query this server does not answer (501): ip, autnum, some searches."""
 
 
+@lru_cache(maxsize=16)
+def _base_path(script_prefix: str) -> str:
+    """`/rdap` under the script prefix (reversing a URL costs as much as a cached answer)."""
+    return reverse("rdap:help").removesuffix("/help")
+
+
 def context(request: HttpRequest) -> Context:
-    base = config.base_url() or request.build_absolute_uri(reverse("rdap:help")).removesuffix("/help")
+    base = config.base_url() or request.build_absolute_uri(_base_path(get_script_prefix()))
     port43 = config.port43() or request.get_host().rsplit(":", 1)[0].strip("[]")
     return Context(base=base, port43=port43, now=clock.now())
 

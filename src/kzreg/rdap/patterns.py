@@ -8,6 +8,7 @@ characters before it; anything else is a 400 that says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kzreg.core.errors import Problem
 from kzreg.rdap.config import MIN_PATTERN_PREFIX
@@ -24,10 +25,16 @@ class BadQuery(ValueError):
 
 def ldh_name(raw: str) -> str:
     """A domain or host name in U- or A-labels → its A-label form (lowercase, no trailing dot)."""
-    result = normalize_host_name(raw)
+    result = _normalized(raw)
     if isinstance(result, Problem):
         raise BadQuery([result.message(lang) for lang in ("kk", "ru", "en")])
     return result[0]
+
+
+@lru_cache(maxsize=65536)
+def _normalized(raw: str) -> tuple[str, str] | Problem:
+    """IDNA checks cost more than a cached answer; a name asked again is normalised once per process."""
+    return normalize_host_name(raw)
 
 
 @dataclass(frozen=True)
