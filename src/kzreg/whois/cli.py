@@ -39,8 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--loop", choices=("uvloop", "asyncio"), default=_env("LOOP", "uvloop"), help="event loop (default uvloop)"
     )
+    serve.add_argument("--live", action="store_true", help="render every answer; ignore the pre-rendered ones")
     serve.add_argument("--parent", type=int, default=0, help=argparse.SUPPRESS)  # set for helper processes
     serve.set_defaults(func=cmd_serve)
+
+    build = actions.add_parser(
+        "build-answers", help="pre-render every live domain's answer (then the worker keeps them)"
+    )
+    build.set_defaults(func=cmd_build_answers)
 
     query = actions.add_parser("query", help="print the WHOIS answer for one query, as port 43 gives it")
     query.add_argument("text", nargs="+", help="domain (A- or U-label), NIC handle, name server or registrar")
@@ -60,10 +66,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--port", str(args.port), "--bind", args.bind, "--rate", str(args.rate), "--burst", str(args.burst),
         "--max-connections", str(args.max_connections), "--max-per-address", str(args.max_per_address),
         "--read-timeout", str(args.read_timeout), "--cache", str(args.cache), "--poll", str(args.poll), "--loop", args.loop,
-    ]  # fmt: skip
+    ] + (["--live"] if args.live else [])  # fmt: skip
 
     def serve_one() -> None:
-        main = serve(args.bind, args.port, limits, args.cache, args.poll, reuse, args.parent)
+        main = serve(args.bind, args.port, limits, args.cache, args.poll, reuse, args.parent, not args.live)
         if args.loop == "uvloop":
             import uvloop
 
@@ -81,3 +87,14 @@ def cmd_query(args: argparse.Namespace) -> int:
     answer = Lookup(django_database()).answer(" ".join(args.text))
     print(answer.text, end="")
     return 0 if answer.found else 1
+
+
+def cmd_build_answers(args: argparse.Namespace) -> int:
+    import time
+
+    from kzreg.whois.answers import build_all
+
+    started = time.monotonic()
+    count = build_all(progress=lambda n: print(f"{n} answers", end="\r", flush=True))
+    print(f"{count} answers rendered in {time.monotonic() - started:.1f} s")
+    return 0

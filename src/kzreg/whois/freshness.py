@@ -22,14 +22,18 @@ MAX_GAPS = 10_000
 class Changes:
     domains: set[str] = field(default_factory=set)
     everything: bool = False  # a contact, host or registrar changed: any domain's answer may show it
+    contacts: set[int] = field(default_factory=set)  # ids of the changed objects, for the answer store
+    hosts: set[int] = field(default_factory=set)
+    registrars: set[int] = field(default_factory=set)
 
 
 class ChangeWatcher:
-    def __init__(self, db: RawDatabase, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(self, db: RawDatabase, monotonic: Callable[[], float] = time.monotonic, last_id: int | None = None):
         self.db = db
         self.monotonic = monotonic
-        rows = db.execute("SELECT MAX(id) FROM registry_historyentry")
-        self.last_id: int = rows[0][0] or 0
+        if last_id is None:
+            last_id = db.execute("SELECT MAX(id) FROM registry_historyentry")[0][0] or 0
+        self.last_id: int = last_id
         self.gaps: dict[int, float] = {}  # id → when first missed
         self.registrars = self._registrars()
 
@@ -43,8 +47,9 @@ class ChangeWatcher:
         changes = Changes()
         registrars = self._registrars()
         if registrars != self.registrars:
+            changes.registrars = {row[0] for row in set(registrars) ^ set(self.registrars)}
             self.registrars, changes.everything = registrars, True
-        sql = "SELECT id, object_type, object_key FROM registry_historyentry WHERE id > %s"
+        sql = "SELECT id, object_type, object_key, object_id FROM registry_historyentry WHERE id > %s"
         params: tuple = (self.last_id,)
         if self.gaps:
             gap_ids = sorted(self.gaps)
@@ -52,7 +57,7 @@ class ChangeWatcher:
             params += tuple(gap_ids)
         rows = self.db.execute(sql + " ORDER BY id", params)
         now = self.monotonic()
-        for entry_id, object_type, key in rows:
+        for entry_id, object_type, key, object_id in rows:
             self.gaps.pop(entry_id, None)
             if entry_id > self.last_id:
                 self.gaps.update(dict.fromkeys(range(self.last_id + 1, entry_id), now))
@@ -61,6 +66,7 @@ class ChangeWatcher:
                 changes.domains.add(key)
             else:
                 changes.everything = True
+                (changes.contacts if object_type == "contact" else changes.hosts).add(object_id)
         self.gaps = {i: t for i, t in self.gaps.items() if now - t < GAP_PATIENCE}
         if len(self.gaps) > MAX_GAPS:  # a burst of rollbacks: stop chasing, start over clean
             self.gaps, changes.everything = {}, True

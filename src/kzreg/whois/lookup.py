@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from kzreg.core import clock
 from kzreg.whois import records, render
+from kzreg.whois.answers import StoredAnswers
 from kzreg.whois.db import RawDatabase
 from kzreg.whois.query import InvalidQuery, Kind, Query, parse_query
 from kzreg.whois.texts import LANGUAGE_ORDER, Notice, notice_text
@@ -30,8 +31,15 @@ class Answer:
 
 
 class Lookup:
-    def __init__(self, db: RawDatabase, cache_size: int = 0, languages: tuple[str, ...] = LANGUAGE_ORDER):
+    def __init__(
+        self,
+        db: RawDatabase,
+        cache_size: int = 0,
+        languages: tuple[str, ...] = LANGUAGE_ORDER,
+        stored: StoredAnswers | None = None,
+    ):
         self.db = db
+        self.stored = stored  # pre-rendered answers (port 43 only: the web page shows one language)
         self.cache_size = cache_size
         self.languages = languages
         self._cache: OrderedDict[str, Answer] = OrderedDict()
@@ -62,6 +70,8 @@ class Lookup:
 
     def _lookup(self, query: Query, at: dt.datetime) -> Answer:
         if query.kind == Kind.DOMAIN:
+            if self.stored is not None and (hit := self.stored.get(query.key, at)) is not None:
+                return Answer(hit[0], True, "domain", hit[1])
             domain = records.fetch_domain(self.db, query.key)
             if domain is not None:
                 text, _ = render.render_domain(domain, at, self.languages)

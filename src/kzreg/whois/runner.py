@@ -13,7 +13,9 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
+from kzreg.whois.answers import StoredAnswers
 from kzreg.whois.db import open_raw_database
 from kzreg.whois.freshness import ChangeWatcher
 from kzreg.whois.limits import Limits
@@ -23,17 +25,26 @@ from kzreg.whois.server import start_server
 log = logging.getLogger("kzreg.whois")
 
 
+def poll_once(lookup: Lookup, watcher: ChangeWatcher) -> None:
+    """Drops stale cached answers and tells the stored answers what changed."""
+    changes = watcher.poll()
+    seen_at = time.time()  # after the poll: the changes it saw committed before this
+    lookup.forget(changes.domains, everything=changes.everything)
+    if lookup.stored is not None:
+        lookup.stored.note(changes, seen_at)
+
+
 async def watch_changes(lookup: Lookup, watcher: ChangeWatcher, every: float) -> None:
-    """Drops stale cached answers every `every` seconds; a failed poll empties the cache instead."""
+    """Polls every `every` seconds; a failed poll empties the cache and stops using stored answers."""
     while True:
         await asyncio.sleep(every)
         try:
-            changes = watcher.poll()
+            poll_once(lookup, watcher)
         except Exception:
             log.exception("WHOIS change poll failed; emptying the cache")
             lookup.forget(everything=True)
-            continue
-        lookup.forget(changes.domains, everything=changes.everything)
+            if lookup.stored is not None:
+                lookup.stored.usable = False
 
 
 async def orphan_watch(parent: int, stop: asyncio.Event) -> None:
@@ -44,11 +55,22 @@ async def orphan_watch(parent: int, stop: asyncio.Event) -> None:
 
 
 async def serve(
-    host: str, port: int, limits: Limits, cache_size: int, poll: float, reuse_port: bool, parent: int = 0
+    host: str,
+    port: int,
+    limits: Limits,
+    cache_size: int,
+    poll: float,
+    reuse_port: bool,
+    parent: int = 0,
+    stored_answers: bool = True,
 ) -> None:
     db = open_raw_database()
-    lookup = Lookup(db, cache_size=cache_size)
-    watcher = ChangeWatcher(db)
+    stored = StoredAnswers(db)
+    stored.reload_state()
+    lookup = Lookup(db, cache_size=cache_size, stored=stored if stored_answers else None)
+    # Changes the answer job has not taken in yet are read (and marked) on the first poll.
+    watcher = ChangeWatcher(db, last_id=stored.history_id if lookup.stored and stored.usable else None)
+    poll_once(lookup, watcher)
     server, state = await start_server(lookup, limits, host, port, reuse_port=reuse_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -63,7 +85,10 @@ async def serve(
     if orphaned:
         orphaned.cancel()
     db.close()
-    log.info("WHOIS stopped after %d answers (cache hits %d, misses %d)", state.answered, lookup.hits, lookup.misses)
+    log.info(
+        "WHOIS stopped after %d answers (cache hits %d, misses %d, stored answers read %d)",
+        state.answered, lookup.hits, lookup.misses, stored.reads,
+    )  # fmt: skip
 
 
 def run(argv_tail: list[str], workers: int, serve_one) -> int:  # type: ignore[no-untyped-def]

@@ -1,0 +1,155 @@
+"""Pre-rendered answers (issue 4): the same text as live rendering (P1, R13, R18), and never stale.
+
+The server notes when it saw a change; a row is used only when it was rendered after that, or when
+the job's `fresh_as_of` has passed it. Times are moved by ageing the rows, never by sleeping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from kzreg.core import clock
+from kzreg.core.actor import Actor, Channel
+from kzreg.registry import commands as c
+from kzreg.registry.operations import modify_contact, set_domain_status
+from kzreg.whois import answers
+from kzreg.whois.answers import StoredAnswers, build_all, refresh
+from kzreg.whois.db import django_database
+from kzreg.whois.freshness import ChangeWatcher
+from kzreg.whois.lookup import Lookup
+from kzreg.whois.models import WhoisAnswer, WhoisAnswerState
+
+pytestmark = pytest.mark.django_db
+STAFF = Actor.registry_staff("tester", Channel.CLI)
+
+
+def age(seconds: float) -> None:
+    """As if the rows and the state had been written `seconds` ago."""
+    for row in WhoisAnswer.objects.all():
+        WhoisAnswer.objects.filter(name=row.name).update(rendered_at=row.rendered_at - seconds)
+    state = WhoisAnswerState.objects.get(id=1)
+    WhoisAnswerState.objects.filter(id=1).update(fresh_as_of=state.fresh_as_of - seconds)
+
+
+def server_side() -> tuple[Lookup, StoredAnswers, ChangeWatcher]:
+    db = django_database()
+    stored = StoredAnswers(db)
+    stored.reload_state()
+    return Lookup(db, stored=stored), stored, ChangeWatcher(db)
+
+
+def poll(lookup: Lookup, watcher: ChangeWatcher, seen_at: float) -> None:
+    changes = watcher.poll()
+    lookup.forget(changes.domains, everything=changes.everything)
+    assert lookup.stored is not None
+    lookup.stored.note(changes, seen_at)
+
+
+def test_p1_r18_stored_answers_equal_live_rendering(published):
+    assert build_all() == 3
+    live = Lookup(django_database())
+    lookup, stored, _ = server_side()
+    assert stored.usable
+    for name in ("example.kz", "held.kz", "xn--80awbu3c.xn--80ao21a"):
+        assert lookup.answer(name).text == live.answer(name).text
+    assert stored.reads == 3
+    assert "Domain status : hold" in lookup.answer("held.kz").text  # R13
+    assert not lookup.answer("free.kz").found  # no row: looked up live
+
+
+def test_r13_changed_domain_is_rendered_live_until_the_job_renders_it_again(published):
+    build_all()
+    age(10)
+    lookup, stored, watcher = server_side()
+    set_domain_status(c.SetDomainStatus("example.kz", "hold", "court order"), STAFF)
+    poll(lookup, watcher, seen_at=time.time() - 5)  # the server saw it after the rows were made
+    assert "Domain status : hold" in lookup.answer("example.kz").text
+    assert stored.reads == 0  # the stale row was not used
+    assert refresh() == 1
+    stored.reload_state()
+    assert "Domain status : hold" in lookup.answer("example.kz").text
+    assert stored.reads == 1
+    assert "Domain status : hold" in WhoisAnswer.objects.get(name="example.kz").text
+
+
+def test_r18_contact_change_blocks_every_row_until_the_job_has_caught_up(published):
+    build_all()
+    age(10)
+    lookup, stored, watcher = server_side()
+    handle = published["idn"].admin_contact.handle
+    modify_contact(c.ModifyContact(handle=handle, changes={"emails": "new-address@example.kz"}), STAFF)
+    poll(lookup, watcher, seen_at=time.time() - 5)
+    assert "new-address@example.kz" in lookup.answer("мысал.қаз").text
+    assert lookup.answer("held.kz").found and stored.reads == 0  # unrelated rows wait too
+    assert refresh() == 1  # only the domain that shows the contact
+    stored.reload_state()
+    assert "new-address@example.kz" in lookup.answer("мысал.қаз").text
+    assert lookup.answer("held.kz").found and stored.reads == 2
+
+
+def test_change_seen_after_the_job_ran_keeps_the_row_unused():
+    """A change seen at about the time the row was made (within MARGIN) is not trusted to be in it."""
+    stored = StoredAnswers(django_database(), key="k")
+    stored.usable, stored.fresh_as_of = True, 100.0
+    stored.dirty = {"example.kz": 99.5}
+    stored.db = FakeDb([("text", "2099-01-01 00:00:00", 100.2)])
+    assert stored.get("example.kz", clock.now()) is None
+    stored.db = FakeDb([("text", "2099-01-01 00:00:00", 100.6)])
+    assert stored.get("example.kz", clock.now()) == ("text", dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
+
+
+class FakeDb:
+    def __init__(self, rows):  # type: ignore[no-untyped-def]
+        self.rows = rows
+
+    def execute(self, sql, params=()):  # type: ignore[no-untyped-def]
+        return self.rows
+
+
+def test_r13_stored_answer_not_used_once_the_domain_expired(published):
+    build_all()
+    lookup, stored, _ = server_side()
+    clock.advance(dt.timedelta(days=366))
+    assert "Domain status : expired" in lookup.answer("example.kz").text
+    assert stored.reads == 0
+
+
+def test_r18_rows_made_with_other_redaction_settings_are_not_used(published, settings):
+    build_all()
+    settings.KZREG = {**settings.KZREG, "REDACT_INDIVIDUALS": False}
+    lookup, stored, _ = server_side()
+    assert not stored.usable
+    assert "REDACTED FOR PRIVACY" not in lookup.answer("held.kz").text
+    assert refresh() == 0  # the job does not mix settings either: a new build is needed
+    build_all()
+    stored.reload_state()
+    assert stored.usable and "REDACTED FOR PRIVACY" not in lookup.answer("held.kz").text
+
+
+def test_never_built_means_live_answers(published):
+    lookup, stored, _ = server_side()
+    assert not stored.usable and refresh() == 0
+    assert "Domain Name............: example.kz" in lookup.answer("example.kz").text
+
+
+def test_server_start_marks_changes_the_job_has_not_taken_in(published):
+    """A server that starts after a change but before the job ran must not serve the old row."""
+    build_all()
+    age(10)
+    set_domain_status(c.SetDomainStatus("example.kz", "hold", "court order"), STAFF)
+    db = django_database()
+    stored = StoredAnswers(db)
+    stored.reload_state()
+    watcher = ChangeWatcher(db, last_id=stored.history_id)
+    lookup = Lookup(db, stored=stored)
+    poll(lookup, watcher, seen_at=time.time())
+    assert "Domain status : hold" in lookup.answer("example.kz").text
+
+
+def test_batches_cover_every_domain(published, monkeypatch):
+    monkeypatch.setattr(answers, "BATCH", 1)
+    assert build_all() == 3
+    assert WhoisAnswer.objects.count() == 3
