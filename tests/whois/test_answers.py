@@ -95,10 +95,10 @@ def test_change_seen_after_the_job_ran_keeps_the_row_unused():
     stored = StoredAnswers(django_database(), key="k")
     stored.usable, stored.fresh_as_of = True, 100.0
     stored.dirty = {"example.kz": 99.5}
-    stored.db = FakeDb([("text", "2099-01-01 00:00:00", 100.2)])
+    stored.db = FakeDb([(b"text", "2099-01-01 00:00:00", 100.2)])
     assert stored.get("example.kz", clock.now()) is None
-    stored.db = FakeDb([("text", "2099-01-01 00:00:00", 100.6)])
-    assert stored.get("example.kz", clock.now()) == ("text", dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
+    stored.db = FakeDb([(b"text", "2099-01-01 00:00:00", 100.6)])
+    assert stored.get("example.kz", clock.now()) == (b"text", dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
 
 
 class FakeDb:

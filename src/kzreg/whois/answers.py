@@ -49,6 +49,9 @@ class StoredAnswers:
         self.everything_at = 0.0
         self.dirty: dict[str, float] = {}  # domain → when this process saw it change
         self.reads = 0
+        # The text as UTF-8 bytes straight from the database: no decoding here, no encoding to send it.
+        as_bytes = "CAST(text AS BLOB)" if db.vendor == "sqlite" else "convert_to(text, 'UTF8')"
+        self.select = f"SELECT {as_bytes}, valid_until, rendered_at FROM whois_whoisanswer WHERE name = %s"
 
     def note(self, changes: Changes, seen_at: float) -> None:
         """Called after each poll of the history, with a time taken after the poll returned."""
@@ -74,11 +77,11 @@ class StoredAnswers:
         self.history_id = rows[0][2] if rows else 0
         self.dirty = {name: t for name, t in self.dirty.items() if t + MARGIN >= self.fresh_as_of}
 
-    def get(self, name: str, at: dt.datetime) -> tuple[str, dt.datetime] | None:
+    def get(self, name: str, at: dt.datetime) -> tuple[bytes, dt.datetime] | None:
         """The stored answer and its expiry, or None when the caller must render live."""
         if not self.usable or self.everything_at + MARGIN >= self.fresh_as_of:
             return None
-        rows = self.db.execute("SELECT text, valid_until, rendered_at FROM whois_whoisanswer WHERE name = %s", (name,))
+        rows = self.db.execute(self.select, (name,))
         if not rows:
             return None
         text, valid_until, rendered_at = rows[0]
@@ -89,7 +92,7 @@ class StoredAnswers:
         if at >= until:
             return None
         self.reads += 1
-        return text, until
+        return bytes(text), until
 
 
 def store(db: RawDatabase, names: Iterable[str], rendered_at: float) -> int:

@@ -26,6 +26,7 @@ class RawDatabase:
         """Runs one statement written with `%s` placeholders; returns all rows."""
         if self.qmark:
             sql = sql.replace("%s", "?")
+            return self.connection.execute(sql, params).fetchall()  # sqlite3 keeps prepared statements
         cursor = self.connection.cursor()
         try:
             cursor.execute(sql, params)

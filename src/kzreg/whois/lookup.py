@@ -11,6 +11,7 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from kzreg.core import clock
 from kzreg.whois import records, render
@@ -24,10 +25,19 @@ FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 @dataclass(frozen=True)
 class Answer:
-    text: str
+    body: str | bytes  # bytes when read pre-rendered: the server sends them as they are
     found: bool
     kind: str = ""  # domain, contact, host, registrar; "" when nothing was found; "invalid" for a bad query
     valid_until: dt.datetime = FOREVER
+
+    @property
+    def text(self) -> str:
+        return self.body if isinstance(self.body, str) else self.body.decode("utf-8")
+
+    @cached_property
+    def data(self) -> bytes:
+        """The UTF-8 bytes port 43 sends, encoded once per cached answer."""
+        return self.body if isinstance(self.body, bytes) else self.body.encode("utf-8")
 
 
 class Lookup:

@@ -7,6 +7,7 @@ first word (`domain`, `contact`, `handle`, `host`, `nameserver`, `registrar`) sa
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 import idna
@@ -30,6 +31,7 @@ KEYWORDS = {
     "registrar": Kind.REGISTRAR,
 }
 MAX_TERM = 253
+ASCII_NAME = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*")  # lowercase ASCII labels, none empty
 
 
 class InvalidQuery(ValueError):
@@ -74,8 +76,7 @@ def to_a_label(term: str) -> str:
     """Lowercase A-label form of a name given in any case, as A-labels or U-labels."""
     if term.isascii():
         name = term.lower()
-        labels = name.split(".")
-        if all(label and all(ch.isalnum() or ch == "-" for ch in label) for label in labels):
+        if ASCII_NAME.fullmatch(name):
             return name
         raise InvalidQuery(term)
     try:

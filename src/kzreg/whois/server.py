@@ -26,6 +26,8 @@ LINGER = 2.0  # seconds a refused connection is drained before it is cut
 
 def client_key(address: str) -> str:
     """The rate-limit key: the address itself for IPv4, its /64 for IPv6 (one site gets many addresses)."""
+    if ":" not in address:  # IPv4, the common case: no parsing on the per-connection path
+        return address
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -118,10 +120,10 @@ class WhoisProtocol(asyncio.Protocol):
             self.finish(notice_text(Notice.INVALID))
             return
         try:
-            reply = self.state.lookup.answer(text).text
+            reply = self.state.lookup.answer(text).data
         except Exception:  # a database hiccup must not kill the server or show a traceback
             log.exception("WHOIS lookup failed for %r", text)
-            reply = notice_text(Notice.BUSY)
+            reply = notice_text(Notice.BUSY).encode("utf-8")
         self.state.answered += 1
         self.finish(reply)
 
@@ -137,14 +139,14 @@ class WhoisProtocol(asyncio.Protocol):
         self.transport.write_eof()
         self.timer = asyncio.get_running_loop().call_later(LINGER, self.transport.abort)
 
-    def finish(self, reply: str) -> None:
+    def finish(self, reply: str | bytes) -> None:
         """Send the reply and close; a client that never reads is cut off after the write timeout."""
         if self.done or self.transport is None:
             return
         self.done = True
         if self.timer is not None:
             self.timer.cancel()
-        self.transport.write(reply.encode("utf-8"))
+        self.transport.write(reply if isinstance(reply, bytes) else reply.encode("utf-8"))
         self.transport.close()
         if self.transport.get_write_buffer_size():
             asyncio.get_running_loop().call_later(self.state.limits.write_timeout, self.transport.abort)
