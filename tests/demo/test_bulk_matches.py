@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from types import SimpleNamespace
 
 import idna
 import pytest
@@ -98,3 +99,24 @@ def test_handles_follow_R5_and_continue_after_existing_ones():
         handle = allocator.role(data.organisation) if i % 2 else allocator.individual(data.name)
         assert check_handle(handle) and len(handle) <= 10, handle
     assert len(allocator.taken) == 4 + 2 + 3000
+
+
+@pytest.mark.django_db
+def test_written_values_read_back_unchanged_including_copy_escapes_R1(registrar):
+    """Tabs, newlines, backslashes, quotes and Cyrillic survive the COPY text format and executemany alike."""
+    sink = Sink()
+    factory = RowFactory(random.Random(1), registrar.id, HandleAllocator([]))
+    batch = Batch()
+    tricky = dataclasses.replace(people.individual(random.Random(4), 1), address='Абай даңғылы, 10 "А" \\ кв. 5')
+    contact = factory.contact(batch, tricky, sink.reserve_ids(Contact, 1), T0, "r2", "contact_create")
+    reason = 'бір\nдва\tthree \\ "four"\r'
+    factory.history(batch, ObjectType.CONTACT, SimpleNamespace(id=contact.id, version=2), contact.handle, {"note": reason}, "contact_modify", T0, "r3",
+                    factory.staff_author, reason)  # fmt: skip
+    contact_table, history_table = Table(Contact, with_id=True), Table(HistoryEntry, with_id=False)
+    with transaction.atomic():
+        assert sink.write(contact_table, contact_table.payload(batch.contacts)) == 1
+        assert sink.write(history_table, history_table.payload(batch.history)) == 2
+    stored = Contact.objects.get(handle=contact.handle)
+    assert (stored.address, stored.created_at, stored.phones) == (tricky.address, T0, list(tricky.phones))
+    note = HistoryEntry.objects.get(object_key=contact.handle, operation="contact_modify")
+    assert (note.reason, note.snapshot, note.role) == (reason, {"note": reason}, "registry")

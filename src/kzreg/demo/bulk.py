@@ -210,12 +210,12 @@ class BulkLoader:
     def _rows(self, batch: Batch) -> dict:
         t = self.tables
         return {
-            Contact: [t[Contact].row(c) for c in batch.contacts],
-            Host: [t[Host].row(h) for h in batch.hosts],
-            Domain: [t[Domain].row(d) for d in batch.domains],
-            DomainNameServer: [t[DomainNameServer].row(x) for x in batch.links],
-            DomainStatus: [t[DomainStatus].row(x) for x in batch.statuses],
-            HistoryEntry: [t[HistoryEntry].row(h) for h in batch.history],
+            Contact: t[Contact].payload(batch.contacts),
+            Host: t[Host].payload(batch.hosts),
+            Domain: t[Domain].payload(batch.domains),
+            DomainNameServer: t[DomainNameServer].payload(batch.links),
+            DomainStatus: t[DomainStatus].payload(batch.statuses),
+            HistoryEntry: t[HistoryEntry].payload(batch.history),
         }
 
     def _write_rows(self, rows: dict) -> None:
