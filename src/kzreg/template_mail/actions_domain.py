@@ -207,7 +207,7 @@ def transfer(run: Run, name: str, delete: Submission | None, new: Submission | N
         return Outcome("transfer", "T", name, "rejected" if problems else "completed", problems)
     run.record_signature(verdict)
     if written is not None:
-        written.used_by, written.used_at = run.request, result.at
+        written.used_by, written.used_at = run.saved_request(), result.at
         written.save(update_fields=["used_by", "used_at"])
     before = Before.of(domain)
     after = Before.of(result.object)

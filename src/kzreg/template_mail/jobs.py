@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from kzreg.plugins import Job
 from kzreg.template_mail.confirm import expire_confirmations
-from kzreg.template_mail.processing import pending_ids, process_stored
+from kzreg.template_mail.inbox import BATCH, process_batch
 
 
 def process_inbox(limit: int = 100) -> int:
-    """Each stored message in its own transaction; on PostgreSQL workers skip each other's rows."""
-    done = 0
-    for message_id in pending_ids(limit):
-        if process_stored(message_id) is not None:
-            done += 1
+    """Stored messages in batches (one transaction each, a savepoint per message); on PostgreSQL
+        workers skip each other's rows. Each message is tried at most once per call (a failed one waits for
+    the next run, as the attempts count). Returns how many were processed."""
+    done = taken = last = 0
+    while taken < limit:
+        ids, batch_done = process_batch(min(BATCH, limit - taken), after=last)
+        if not ids:
+            break
+        taken, done, last = taken + len(ids), done + batch_done, max(ids)
     return done
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import logging
 import re
+from contextvars import ContextVar
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kzreg.core import clock
@@ -24,7 +24,7 @@ from kzreg.template_mail.models import InboundMessage, InboundState, MailRequest
 from kzreg.template_mail.outgoing import send
 from kzreg.template_mail.parser import MAX_FORMS, parse_form, split_forms
 from kzreg.template_mail.problems import FormProblem
-from kzreg.template_mail.redact import redact_secrets
+from kzreg.template_mail.redact import holds_secret, redact_secrets
 from kzreg.template_mail.replies import Outcome, overall_state, render_outcomes, text
 from kzreg.template_mail.run import Run, Submission
 
@@ -32,19 +32,36 @@ log = logging.getLogger("kzreg.template_mail")
 TRACKING_RE = re.compile(r"\bKZ-(\d{6})\.(\d{1,6})\b", re.I)
 TRANSFER_RE = re.compile(r"transfer\s+domain\s+(\S+)", re.I)
 MAX_ATTEMPTS = 3
+# The mail registrar's id while a batch runs (`inbox.process_batch`), so it is looked up once per batch.
+batch_registrar: ContextVar[int | None] = ContextVar("mail_registrar_id", default=None)
 
 
 def allocate_tracking(now) -> tuple:
-    """`KZ-YYMMDD.N`: N is the day's sequence, taken under the counter row's lock (race-free)."""
+    """`KZ-YYMMDD.N`: N is the day's sequence, taken under the counter row's lock (race-free): one
+    `UPDATE … RETURNING` statement (SQLite ≥ 3.35, PostgreSQL); the day's first number creates the row."""
     day = timezone.localtime(now).date()
-    if not TrackingCounter.objects.filter(day=day).update(last=F("last") + 1):
+    seq = _next_in_counter(day)
+    if seq is None:
         try:
             with transaction.atomic():
                 TrackingCounter.objects.create(day=day, last=1)
+            seq = 1
         except IntegrityError:  # another worker created the day's row first
-            TrackingCounter.objects.filter(day=day).update(last=F("last") + 1)
-    seq = TrackingCounter.objects.get(day=day).last
+            seq = _next_in_counter(day)
     return day, seq, f"KZ-{day:%y%m%d}.{seq}"
+
+
+def _next_in_counter(day) -> int | None:
+    table, quote = TrackingCounter._meta.db_table, connection.ops.quote_name
+    value = TrackingCounter._meta.get_field("day").get_db_prep_value(day, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET {quote('last')} = {quote('last')} + 1 WHERE {quote('day')} = %s "
+            f"RETURNING {quote('last')}",
+            [value],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def mail_registrar() -> Registrar:
@@ -101,7 +118,8 @@ def _transfer(run: Run, name: str, subs: list[Submission]) -> Outcome:
 
 
 def process_message(message: InboundMessage, dry_run: bool = False) -> MailRequest:
-    """Everything for one stored message, inside the caller's transaction."""
+    """Everything for one stored message, inside the caller's transaction. A new request is written
+    once, at the end with its outcome, unless an action needs its row sooner (`Run.saved_request`)."""
     now = clock.now()
     mail = parse_mail(bytes(message.raw))
     sender = mail.sender or message.envelope_from.lower()
@@ -113,23 +131,27 @@ def process_message(message: InboundMessage, dry_run: bool = False) -> MailReque
     silent = not sender or _automatic(message)
     if request is None:
         day, seq, tracking = allocate_tracking(now)
-        request = MailRequest.objects.create(
+        request = MailRequest(
             tracking=tracking, day=day, seq=seq, created_at=now, updated_at=now, sender=sender[:320],
             subject=mail.subject[:500], language=lang,
         )  # fmt: skip
+        if quoted is not None:  # a reply quoting an unknown number: confirmations are looked up by row
+            request.save(force_insert=True)
         if not silent:
             send(request, [sender], text("ack_subject", lang), text("ack_body", lang, tracking=tracking), lang,
                  mail.message_id, mail.references)  # fmt: skip
     else:
         lang = request.language
-    message.request = request
-    registrar = mail_registrar()
-    actor = Actor(sender or "unknown", Role.REGISTRANT, Channel.MAIL, request.tracking, registrar.id)
+    registrar_id = batch_registrar.get() or mail_registrar().id
+    actor = Actor(sender or "unknown", Role.REGISTRANT, Channel.MAIL, request.tracking, registrar_id)
     run = Run(request, mail, sender, lang, actor, dry_run=dry_run)
     outcomes = _outcomes(run, subs, quoted is not None)
     if outcomes:
         _finish(run, outcomes, silent)
-    if any(s.form.get("0c") or s.form.get("3b") for s in subs):
+    if request.pk is None:
+        request.save(force_insert=True)
+    message.request = request
+    if any(holds_secret(s.form) for s in subs):
         message.raw = redact_secrets(bytes(message.raw), [s.form for s in subs])
     return request
 
@@ -160,7 +182,7 @@ def _finish(run: Run, outcomes: list[Outcome], silent: bool) -> None:
     request.summary = "; ".join(o.what("en") for o in outcomes)[:500]
     request.outcome = (request.outcome + "\n\n" + body).strip()[-20000:]
     request.updated_at = clock.now()
-    request.save()
+    request.save(force_insert=request.pk is None)
     if not silent and not run.dry_run:
         send(request, [run.sender], text(f"state_{state}", run.lang), body, run.lang,
              run.mail.message_id, run.mail.references)  # fmt: skip
@@ -173,27 +195,42 @@ def _automatic(message: InboundMessage) -> bool:
 
 
 def process_stored(message_id: int) -> MailRequest | None:
-    """The worker's unit: one stored message in one transaction; a bug is recorded, not lost."""
+    """One stored message in one transaction; a bug is recorded, not lost."""
     try:
         with transaction.atomic():
             query = InboundMessage.objects.filter(pk=message_id, state=InboundState.NEW)
             message = query.select_for_update(skip_locked=True).first()
             if message is None:
                 return None
-            request = process_message(message)
-            message.state, message.processed_at, message.attempts = InboundState.DONE, clock.now(), message.attempts + 1
-            message.save()
-            return request
+            return _process_and_mark(message)
     except Exception as exc:
         log.exception("inbound message %s could not be processed", message_id)
         with transaction.atomic():
-            message = InboundMessage.objects.select_for_update().get(pk=message_id)
-            message.attempts += 1
-            message.error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.state = InboundState.FAILED
-            message.save(update_fields=["attempts", "error", "state"])
+            _record_failure(message_id, exc)
         return None
+
+
+def _process_and_mark(message: InboundMessage, done: list[InboundMessage] | None = None) -> MailRequest:
+    """Processes a message and marks it done; with `done`, a message whose stored text is unchanged is
+    only added to it, for the caller to mark with its batch (`inbox.mark_done`)."""
+    raw = message.raw
+    request = process_message(message)
+    message.state, message.processed_at, message.attempts = InboundState.DONE, clock.now(), message.attempts + 1
+    if message.raw is raw and done is not None:
+        done.append(message)
+        return request
+    changed = ["state", "processed_at", "attempts", "request", "sender", "subject"]
+    message.save(update_fields=[*changed, "raw"] if message.raw is not raw else changed)
+    return request
+
+
+def _record_failure(message_id: int, exc: Exception) -> None:
+    message = InboundMessage.objects.select_for_update().get(pk=message_id)
+    message.attempts += 1
+    message.error = f"{type(exc).__name__}: {exc}"[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.state = InboundState.FAILED
+    message.save(update_fields=["attempts", "error", "state"])
 
 
 def pending_ids(limit: int = 100) -> list[int]:

@@ -48,6 +48,12 @@ class Run:
     dry_run: bool = False
     notified: set[str] = field(default_factory=set)
 
+    def saved_request(self) -> MailRequest:
+        """The request with its row written: a new request is otherwise written once, at the end."""
+        if self.request.pk is None:
+            self.request.save(force_insert=True)
+        return self.request
+
     def evidence(self, sub: Submission) -> Evidence:
         return Evidence(self.sender, sub.form.get("0c"), sub.part.signature, sub.part.forwarded_from)
 
@@ -55,7 +61,11 @@ class Run:
         if verdict.signature_digest and not self.dry_run:
             SeenSignature.objects.get_or_create(
                 digest=verdict.signature_digest,
-                defaults={"fingerprint": verdict.fingerprint, "first_seen": clock.now(), "request": self.request},
+                defaults={
+                    "fingerprint": verdict.fingerprint,
+                    "first_seen": clock.now(),
+                    "request": self.saved_request(),
+                },
             )
 
 
@@ -99,7 +109,7 @@ def ask_confirmation(
         fields["pgp_key"] = sub.form.pgp_key
     groups = by_language(contacts)
     confirmation = Confirmation.objects.create(
-        request=run.request, token=token, template=sub.form.template, action=action, object_key=key,
+        request=run.saved_request(), token=token, template=sub.form.template, action=action, object_key=key,
         fields=fields, sent_to=sorted({a for emails in groups.values() for a in emails}), created_at=now,
         expires_at=now + dt.timedelta(days=CONFIRM_DAYS),
     )  # fmt: skip
