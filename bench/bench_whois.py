@@ -124,9 +124,9 @@ def run_load(port: int, names: list[str], clients: int, seconds: float, processe
     }
 
 
-def process_tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of `pid` and its child processes (the --workers helpers)."""
-    total = 0.0
+def process_tree_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds (user, system) of `pid` and its child processes (the --workers helpers)."""
+    user = system = 0.0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -136,8 +136,9 @@ def process_tree_cpu(pid: int) -> float:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
         if int(entry) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / TICK
-    return total
+            user += int(fields[11]) / TICK
+            system += int(fields[12]) / TICK
+    return user, system
 
 
 def free_port() -> int:
@@ -221,13 +222,15 @@ def run_case(label: str, command: list[str], port: int, names: list[str], args: 
         wait_for_port(port, process)
         time.sleep(1.0)  # the --workers helpers open their databases
         run_load(port, names, args.clients, args.warmup, args.load_processes)
-        cpu, load_before = process_tree_cpu(process.pid), os.getloadavg()[0]
+        before, load_before = process_tree_cpu(process.pid), os.getloadavg()[0]
         result = run_load(port, names, args.clients, args.seconds, args.load_processes)
-        cpu = process_tree_cpu(process.pid) - cpu
+        after = process_tree_cpu(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
-    result["server_cpu_ms_per_q"] = 1000 * cpu / result["queries"] if result["queries"] else 0.0
+    queries = result["queries"] or 1
+    result["server_cpu_ms_per_q"] = 1000 * (after[0] + after[1] - before[0] - before[1]) / queries
+    result["of_which_system"] = 1000 * (after[1] - before[1]) / queries
     figures = ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in result.items())
     load = f"load average {load_before:.2f} → {os.getloadavg()[0]:.2f}"
     print(f"{label}: {figures}; {load}", flush=True)

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from kzreg.whois.server import SWEEP
 from tests.whois.conftest import read_all
 
 # Server tests commit their data (the server reads through its own connection); serialized rollback
@@ -72,8 +73,11 @@ def test_half_open_connection_is_closed_by_the_read_timeout_and_others_are_serve
     idle.sendall(b"exam")  # a partial query, then silence
     assert "Domain Name............: example.kz" in server.query("example.kz")  # not blocked by the idle one
     waiting = [p for p in wait_for_open(server, 1)]
-    assert len(waiting) == 1 and waiting[0].timer is not None
-    server.call(waiting[0].read_timed_out)  # what the timer does in 10 s, now
+    assert len(waiting) == 1
+    deadline = waiting[0].opened + 10.0 + SWEEP  # counted from the sweep before the connection opened
+    server.call(server.state.close_idle, deadline - 0.1)  # the sweep before the deadline ...
+    assert not waiting[0].done
+    server.call(server.state.close_idle, deadline)  # ... and the one after it
     reply = read_all(idle).decode()
     idle.close()
     assert reply.startswith("% No query received in 10.0 s; closing.")

@@ -22,6 +22,7 @@ from kzreg.whois.texts import Notice, notice_text
 
 log = logging.getLogger("kzreg.whois")
 LINGER = 2.0  # seconds a refused connection is drained before it is cut
+SWEEP = 1.0  # seconds between checks for connections that sent nothing
 
 
 def client_key(address: str) -> str:
@@ -48,6 +49,25 @@ class ServerState:
         self.open_by_key: Counter[str] = Counter()
         self.protocols: set[WhoisProtocol] = set()  # open connections, for shutdown and inspection
         self.answered = 0
+        self.now = 0.0  # the loop's time at the last sweep: connections note it instead of starting a timer
+        self.sweeper: asyncio.TimerHandle | None = None
+
+    def sweep(self) -> None:
+        """Every second: close connections that sent no query within the read timeout.
+
+        One timer for the whole process instead of one per connection (a timer costs more than the
+        rest of a cached answer). A connection notes the last sweep's time, up to SWEEP before it opened,
+        so the timeout counts from there plus SWEEP: it ends up to two sweeps late, never early."""
+        loop = asyncio.get_running_loop()
+        self.now = loop.time()
+        self.close_idle(self.now)
+        self.sweeper = loop.call_later(SWEEP, self.sweep)
+
+    def close_idle(self, now: float) -> None:
+        for protocol in [
+            p for p in self.protocols if not p.done and now - p.opened >= self.limits.read_timeout + SWEEP
+        ]:
+            protocol.read_timed_out()
 
 
 class WhoisProtocol(asyncio.Protocol):
@@ -56,7 +76,8 @@ class WhoisProtocol(asyncio.Protocol):
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.key = ""
-        self.timer: asyncio.TimerHandle | None = None
+        self.timer: asyncio.TimerHandle | None = None  # only for a refused or slow-reading client
+        self.opened = state.now
         self.done = False
         self.lingering = False
 
@@ -76,7 +97,6 @@ class WhoisProtocol(asyncio.Protocol):
         if wait:
             self.refuse(notice_text(Notice.RATE_LIMITED, address=self.key, seconds=RateLimiter.whole_seconds(wait)))
             return
-        self.timer = asyncio.get_running_loop().call_later(limits.read_timeout, self.read_timed_out)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.done = True
@@ -163,6 +183,7 @@ async def start_server(
     """A listening server (port 0 = an ephemeral port, for tests) and its shared state."""
     limiter = RateLimiter(limits.rate, limits.burst, limits.tracked_addresses, **({"clock": clock} if clock else {}))
     state = ServerState(lookup, limits, limiter)
+    state.sweep()
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: WhoisProtocol(state), host, port, reuse_port=reuse_port, backlog=1024, family=socket.AF_UNSPEC
