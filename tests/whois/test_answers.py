@@ -95,9 +95,9 @@ def test_change_seen_after_the_job_ran_keeps_the_row_unused():
     stored = StoredAnswers(django_database(), key="k")
     stored.usable, stored.fresh_as_of = True, 100.0
     stored.dirty = {"example.kz": 99.5}
-    stored.db = FakeDb([(b"text", "2099-01-01 00:00:00", 100.2)])
+    stored.db = FakeDb([("example.kz", b"text", "2099-01-01 00:00:00", 100.2)])
     assert stored.get("example.kz", clock.now()) is None
-    stored.db = FakeDb([(b"text", "2099-01-01 00:00:00", 100.6)])
+    stored.db = FakeDb([("example.kz", b"text", "2099-01-01 00:00:00", 100.6)])
     assert stored.get("example.kz", clock.now()) == (b"text", dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
 
 
@@ -153,3 +153,21 @@ def test_batches_cover_every_domain(published, monkeypatch):
     monkeypatch.setattr(answers, "BATCH", 1)
     assert build_all() == 3
     assert WhoisAnswer.objects.count() == 3
+
+
+def test_p1_a_batch_of_queries_is_answered_in_order_with_one_select_for_the_stored(published):
+    """The server answers what one turn of its event loop read together (answer_many)."""
+    build_all()
+    lookup, stored, _ = server_side()
+    lookup.cache_size = 100
+    texts = ["example.kz", "\x00bad", "HELD.KZ", "free.kz", "", "IVG1", "мысал.қаз", "example.kz"]
+    statements = []
+    execute = stored.db.execute
+    stored.db = type("Counting", (), {"vendor": stored.db.vendor, "execute": lambda self, sql, params=(): (
+        statements.append(sql), execute(sql, params))[1]})()  # fmt: skip
+    replies = lookup.answer_many(texts)
+    live = Lookup(django_database())
+    assert [r.text for r in replies] == [live.answer(t).text for t in texts]
+    assert [r.kind for r in replies] == ["domain", "invalid", "domain", "", "invalid", "contact", "domain", "domain"]
+    assert len(statements) == 1 and stored.reads == 3  # example.kz once, held.kz, мысал.қаз
+    assert lookup.answer_many(["example.kz"])[0] is replies[0] and lookup.hits == 1

@@ -49,9 +49,10 @@ class StoredAnswers:
         self.everything_at = 0.0
         self.dirty: dict[str, float] = {}  # domain → when this process saw it change
         self.reads = 0
+        self.postgresql = db.vendor == "postgresql"
         # The text as UTF-8 bytes straight from the database: no decoding here, no encoding to send it.
         as_bytes = "CAST(text AS BLOB)" if db.vendor == "sqlite" else "convert_to(text, 'UTF8')"
-        self.select = f"SELECT {as_bytes}, valid_until, rendered_at FROM whois_whoisanswer WHERE name = %s"
+        self.select = f"SELECT name, {as_bytes}, valid_until, rendered_at FROM whois_whoisanswer WHERE name "
 
     def note(self, changes: Changes, seen_at: float) -> None:
         """Called after each poll of the history, with a time taken after the poll returned."""
@@ -79,20 +80,26 @@ class StoredAnswers:
 
     def get(self, name: str, at: dt.datetime) -> tuple[bytes, dt.datetime] | None:
         """The stored answer and its expiry, or None when the caller must render live."""
+        return self.get_many([name], at).get(name)
+
+    def get_many(self, names: list[str], at: dt.datetime) -> dict[str, tuple[bytes, dt.datetime]]:
+        """The usable stored answers among `names` (one SELECT); the others must be rendered live."""
         if not self.usable or self.everything_at + MARGIN >= self.fresh_as_of:
-            return None
-        rows = self.db.execute(self.select, (name,))
-        if not rows:
-            return None
-        text, valid_until, rendered_at = rows[0]
-        changed = self.dirty.get(name)
-        if changed is not None and rendered_at <= changed + MARGIN:
-            return None
-        until = records.as_datetime(valid_until)
-        if at >= until:
-            return None
-        self.reads += 1
-        return bytes(text), until
+            return {}
+        if self.postgresql:
+            rows = self.db.execute(self.select + "= ANY(%s)", (names,))
+        else:
+            rows = self.db.execute(self.select + f"IN ({', '.join(['%s'] * len(names))})", tuple(names))
+        found = {}
+        for name, text, valid_until, rendered_at in rows:
+            changed = self.dirty.get(name)
+            if changed is not None and rendered_at <= changed + MARGIN:
+                continue
+            until = records.as_datetime(valid_until)
+            if at < until:
+                found[name] = (bytes(text), until)
+        self.reads += len(found)
+        return found
 
 
 def store(db: RawDatabase, names: Iterable[str], rendered_at: float) -> int:

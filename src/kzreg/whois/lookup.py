@@ -57,30 +57,59 @@ class Lookup:
 
     def answer(self, text: str, at: dt.datetime | None = None) -> Answer:
         """The reply to one query line. Bad input gets a notice, never an exception."""
-        try:
-            query = parse_query(text)
-        except InvalidQuery:
-            return Answer(notice_text(Notice.INVALID, self.languages), found=False, kind="invalid")
-        if query is None:
-            return Answer(notice_text(Notice.EMPTY, self.languages), found=False, kind="invalid")
+        return self.answer_many([text], at)[0]
+
+    def answer_many(self, texts: list[str], at: dt.datetime | None = None) -> list[Answer]:
+        """The replies to several query lines: the stored answers of all their domains in one SELECT
+        (the server batches the queries that arrive in one turn of its event loop)."""
         at = at or clock.now()
-        if not self.cache_size:
-            return self._lookup(query, at)
-        cached = self._cache.get(query.cache_key)
-        if cached is not None and at < cached.valid_until:
-            self._cache.move_to_end(query.cache_key)
-            self.hits += 1
-            return cached
-        self.misses += 1
-        answer = self._lookup(query, at)
-        self._cache[query.cache_key] = answer
-        if len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
+        answers: list[Answer | None] = [None] * len(texts)
+        stored: dict[str, list[int]] = {}  # domain → positions, looked up together below
+        queries: dict[str, Query] = {}
+        for i, text in enumerate(texts):
+            try:
+                query = parse_query(text)
+            except InvalidQuery:
+                answers[i] = Answer(notice_text(Notice.INVALID, self.languages), found=False, kind="invalid")
+                continue
+            if query is None:
+                answers[i] = Answer(notice_text(Notice.EMPTY, self.languages), found=False, kind="invalid")
+                continue
+            if self.cache_size:
+                cached = self._cache.get(query.cache_key)
+                if cached is not None and at < cached.valid_until:
+                    self._cache.move_to_end(query.cache_key)
+                    self.hits += 1
+                    answers[i] = cached
+                    continue
+            if self.stored is not None and query.kind == Kind.DOMAIN:
+                stored.setdefault(query.key, []).append(i)
+                queries[query.key] = query
+            else:
+                answers[i] = self._remember(query, self._lookup(query, at))
+        if stored:
+            assert self.stored is not None
+            hits = self.stored.get_many(list(stored), at)
+            for name, positions in stored.items():
+                hit = hits.get(name)
+                query = queries[name]
+                answer = Answer(hit[0], True, "domain", hit[1]) if hit else self._lookup(query, at, stored=False)
+                answer = self._remember(query, answer)
+                for i in positions:
+                    answers[i] = answer
+        return answers  # type: ignore[return-value]  # every position is filled above
+
+    def _remember(self, query: Query, answer: Answer) -> Answer:
+        if self.cache_size:
+            self.misses += 1
+            self._cache[query.cache_key] = answer
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
         return answer
 
-    def _lookup(self, query: Query, at: dt.datetime) -> Answer:
+    def _lookup(self, query: Query, at: dt.datetime, stored: bool = True) -> Answer:
         if query.kind == Kind.DOMAIN:
-            if self.stored is not None and (hit := self.stored.get(query.key, at)) is not None:
+            if stored and self.stored is not None and (hit := self.stored.get(query.key, at)) is not None:
                 return Answer(hit[0], True, "domain", hit[1])
             domain = records.fetch_domain(self.db, query.key)
             if domain is not None:

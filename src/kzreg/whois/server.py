@@ -51,6 +51,24 @@ class ServerState:
         self.answered = 0
         self.now = 0.0  # the loop's time at the last sweep: connections note it instead of starting a timer
         self.sweeper: asyncio.TimerHandle | None = None
+        self.pending: list[tuple[WhoisProtocol, str]] = []
+
+    def ask(self, protocol: WhoisProtocol, text: str) -> None:
+        """Queues a query; the queries read in one turn of the event loop are answered together."""
+        self.pending.append((protocol, text))
+        if len(self.pending) == 1:
+            asyncio.get_running_loop().call_soon(self.answer_pending)
+
+    def answer_pending(self) -> None:
+        batch, self.pending = self.pending, []
+        try:
+            replies = [answer.data for answer in self.lookup.answer_many([text for _, text in batch])]
+        except Exception:  # a database hiccup must not kill the server or show a traceback
+            log.exception("WHOIS lookup failed for %r", [text for _, text in batch])
+            replies = [notice_text(Notice.BUSY).encode("utf-8")] * len(batch)
+        self.answered += len(batch)
+        for (protocol, _), reply in zip(batch, replies, strict=True):
+            protocol.finish(reply)
 
     def sweep(self) -> None:
         """Every second: close connections that sent no query within the read timeout.
@@ -78,6 +96,7 @@ class WhoisProtocol(asyncio.Protocol):
         self.key = ""
         self.timer: asyncio.TimerHandle | None = None  # only for a refused or slow-reading client
         self.opened = state.now
+        self.asked = False  # the query is read and waits for its batch
         self.done = False
         self.lingering = False
 
@@ -111,7 +130,7 @@ class WhoisProtocol(asyncio.Protocol):
 
     # reading the query
     def data_received(self, data: bytes) -> None:
-        if self.done:
+        if self.done or self.asked:
             return
         self.buffer += data
         end = self.buffer.find(b"\n")
@@ -122,12 +141,12 @@ class WhoisProtocol(asyncio.Protocol):
 
     def eof_received(self) -> bool:
         """A client that half-closes after its query without a line end still gets its answer."""
-        if not self.done:
+        if not (self.done or self.asked):
             self.answer(bytes(self.buffer))
         return not self.lingering  # a refused client has read our notice: close now
 
     def read_timed_out(self) -> None:
-        if not self.done:
+        if not (self.done or self.asked):
             self.finish(notice_text(Notice.TIMEOUT, seconds=self.state.limits.read_timeout))
 
     def answer(self, line: bytes) -> None:
@@ -139,13 +158,8 @@ class WhoisProtocol(asyncio.Protocol):
         except UnicodeDecodeError:
             self.finish(notice_text(Notice.INVALID))
             return
-        try:
-            reply = self.state.lookup.answer(text).data
-        except Exception:  # a database hiccup must not kill the server or show a traceback
-            log.exception("WHOIS lookup failed for %r", text)
-            reply = notice_text(Notice.BUSY).encode("utf-8")
-        self.state.answered += 1
-        self.finish(reply)
+        self.asked = True
+        self.state.ask(self, text)
 
     def refuse(self, notice: str) -> None:
         """Send the notice and half-close, but read (and drop) what the client still sends for a moment:
