@@ -98,3 +98,33 @@ def test_fuzz_shuffled_form_lines_never_raise(lines):
 def test_fuzz_the_mime_reader_never_raises(raw):
     mail = parse_mail(b"Content-Type: multipart/mixed; boundary=b\n\n--b\n" + raw)
     assert isinstance(mail.parts, list)
+
+
+def test_a_form_read_again_reports_the_same_problems_with_their_lines_T5():
+    """Clean field heads are remembered between forms; a problem is still found and placed each time."""
+    text = blank_form("domain", "en").replace("2. Complete Domain Name....................:", "2. Domain:")
+    text = text.replace("4a. NIC Handle (if known)..................:", "4a. NIC Handle (if known)...:\n4a. again: X")
+    for _ in range(2):
+        (form,) = parse_text(text)
+        assert [(p.field, p.key, p.params.get("line")) for p in form.problems] == [
+            ("2", "label_unknown", 11),
+            ("4a", "label_unknown", 30),
+            ("4a", "duplicate", 30),
+        ]
+        assert form.lines["2"] == 11 and form.lines["4a"] == 29 and form.lines["9c"] == 97
+        assert form.get("4a") == ""  # the first one counts
+
+
+@pytest.mark.parametrize("odd", ["", "Domaın ", "İ "])  # dotless ı and İ: only the regular expression decides
+def test_the_end_marker_ends_the_form_in_any_case_and_any_letters_T1(odd):
+    text = blank_form("host", "en").replace("1. Host Name...............................:", "1. Host Name: ns1.x.kz")
+    (form,) = parse_text(f"{odd}\n{text}\nend of Agreement\n3. Netaddresses...: 192.0.2.1\n")
+    assert form.get("1") == "ns1.x.kz" and form.get("3") == "" and form.problems == []
+
+
+def test_a_field_line_quoting_the_end_marker_does_not_end_the_form_T1():
+    text = blank_form("host", "en").replace(
+        "1. Host Name...............................:", "1. Host Name: END OF AGREEMENT"
+    )
+    (form,) = parse_text(text)
+    assert form.get("1") == "END OF AGREEMENT" and "3" in form.fields

@@ -76,11 +76,16 @@ class _Rollback(Exception):
 def attempt(
     operation: Callable[[], Any], template: str, rollback: bool = False
 ) -> tuple[Any, list[FormProblem], list[FormProblem]]:
-    """Runs an operation in a savepoint: (result, problems, warnings); `rollback` makes it a dry run."""
+    """Runs a registry operation: (result, problems, warnings); `rollback` makes it a dry run, in a
+    savepoint rolled back. Otherwise no savepoint of our own: every operation already runs in its own
+    (`registry.operations.base.execute`), so a failed one has changed nothing — a second savepoint
+    around it would only cost two more statements (round trips on PostgreSQL)."""
     try:
-        with transaction.atomic():
+        if not rollback:
             result = operation()
-            if rollback:
+        else:
+            with transaction.atomic():
+                operation()
                 raise _Rollback
     except _Rollback:
         return None, [], []
