@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import random
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -216,8 +217,9 @@ def live_names(limit: int) -> list[str]:
 def run_case(label: str, command: list[str], port: int, names: list[str], args: argparse.Namespace) -> None:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     log_path = Path(os.environ.get("KZREG_DATA_DIR", "/tmp")) / "bench-whois-server.log"
-    with open(log_path, "a") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+    with open(log_path, "w") as log:
+        # Its own process group, so that stopping it also stops its worker processes.
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)
     try:
         wait_for_port(port, process)
         time.sleep(1.0)  # the --workers helpers open their databases
@@ -226,7 +228,7 @@ def run_case(label: str, command: list[str], port: int, names: list[str], args: 
         result = run_load(port, names, args.clients, args.seconds, args.load_processes)
         after = process_tree_cpu(process.pid)
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
     queries = result["queries"] or 1
     result["server_cpu_ms_per_q"] = 1000 * (after[0] + after[1] - before[0] - before[1]) / queries
@@ -234,6 +236,9 @@ def run_case(label: str, command: list[str], port: int, names: list[str], args: 
     figures = ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in result.items())
     load = f"load average {load_before:.2f} → {os.getloadavg()[0]:.2f}"
     print(f"{label}: {figures}; {load}", flush=True)
+    for line in log_path.read_text().splitlines():  # per process: cache hits, stored answers read
+        if "stopped after" in line:
+            print("   ", line.split(": ", 1)[-1], flush=True)
 
 
 def main() -> None:
