@@ -24,3 +24,16 @@ def test_query_not_found_exit_status(db, capsys):
 def test_up_starts_the_whois_server_on_the_configured_port():
     whois = [s for s in all_services() if s.name == "whois"]
     assert whois and whois[0].argv == ["whois", "serve", "--port", str(settings.WHOIS_PORT)]
+
+
+def test_build_answers_command_and_the_worker_job(published, capsys):
+    from kzreg.plugins import all_jobs
+    from kzreg.whois.models import WhoisAnswer
+
+    assert main(["whois", "build-answers"]) == 0
+    assert "3 answers rendered" in capsys.readouterr().out
+    assert set(WhoisAnswer.objects.values_list("name", flat=True)) == {
+        "example.kz", "held.kz", "xn--80awbu3c.xn--80ao21a",
+    }  # fmt: skip
+    job = [j for j in all_jobs() if j.name == "whois-answers"]
+    assert job and job[0].run() == 0  # nothing changed since the build
