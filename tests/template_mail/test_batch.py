@@ -12,7 +12,8 @@ from kzreg.template_mail import processing
 from kzreg.template_mail.inbox import process_batch
 from kzreg.template_mail.intake import store_message
 from kzreg.template_mail.jobs import process_inbox
-from kzreg.template_mail.models import InboundMessage, InboundState, MailRequest
+from kzreg.template_mail.models import InboundMessage, InboundState, MailRequest, TrackingCounter
+from kzreg.template_mail.processing import process_stored
 from tests.template_mail.conftest import golden
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_one_failing_message_rolls_back_alone_within_its_batch_T2(monkeypatch):
     assert failed.state == InboundState.NEW and failed.attempts == 1 and "power cut" in failed.error
     assert failed.request is None
     # Its acknowledgement and request rolled back with it; the others are complete.
-    assert MailRequest.objects.count() == 3
+    assert sorted(MailRequest.objects.values_list("seq", flat=True)) == [1, 2, 3]  # T3: its number is not lost
     assert OutboxMessage.objects.filter(to=["ivan1@example.kz"]).count() == 6
     done = InboundMessage.objects.filter(state=InboundState.DONE).order_by("id")
     assert [(m.pk, m.attempts, m.sender, m.subject) for m in done] == [
@@ -52,6 +53,7 @@ def test_one_failing_message_rolls_back_alone_within_its_batch_T2(monkeypatch):
     monkeypatch.setattr(processing, "process_message", original)
     assert process_inbox() == 1  # tried again on the next run, now it goes through
     assert Domain.objects.filter(name="batch2.kz").exists()
+    assert InboundMessage.objects.get(pk=ids[2]).request.seq == 4
 
 
 def test_a_message_that_keeps_failing_is_tried_three_times_then_failed_T2(monkeypatch):
@@ -76,6 +78,9 @@ def test_tracking_numbers_of_a_batch_are_the_days_sequence_T3():
     requests = list(MailRequest.objects.order_by("id"))
     assert [r.seq for r in requests] == [1, 2, 3]
     assert len({r.tracking for r in requests}) == 3 and all(r.state == "completed" for r in requests)
+    assert TrackingCounter.objects.get().last == 3  # written back when the batch ends
+    _store("seq3.kz")
+    assert process_stored(InboundMessage.objects.get(state=InboundState.NEW).pk).seq == 4  # outside a batch
 
 
 def test_a_batch_stops_taking_messages_after_its_time_and_leaves_the_rest_new():

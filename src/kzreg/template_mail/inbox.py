@@ -15,8 +15,10 @@ from kzreg.template_mail.processing import (
     _process_and_mark,
     _record_failure,
     batch_registrar,
+    batch_tracking,
     mail_registrar,
     process_stored,
+    write_tracking,
 )
 
 log = logging.getLogger("kzreg.template_mail")
@@ -38,11 +40,13 @@ def process_batch(limit: int = BATCH, seconds: float = BATCH_SECONDS, after: int
             messages = _take_new(limit, after)
             if not messages:
                 return [], 0
-            token = batch_registrar.set(mail_registrar().id)  # looked up once per batch
+            registrar = batch_registrar.set(mail_registrar().id)  # looked up once per batch
+            tracking = batch_tracking.set({})
             try:
                 processed = _process_each(messages, time.monotonic() + seconds, taken)
             finally:
-                batch_registrar.reset(token)
+                batch_registrar.reset(registrar)
+                batch_tracking.reset(tracking)
     except Exception:
         log.exception("a batch of inbound messages failed; processing them one by one")
         return taken, sum(process_stored(pk) is not None for pk in taken)
@@ -51,18 +55,24 @@ def process_batch(limit: int = BATCH, seconds: float = BATCH_SECONDS, after: int
 
 def _process_each(messages: list[InboundMessage], deadline: float, taken: list[int]) -> int:
     processed, done = 0, []
+    numbers = batch_tracking.get()
+    assert numbers is not None
     for message in messages:
         if taken and time.monotonic() > deadline:
             break  # the rest stay new: the next batch takes them
         taken.append(message.pk)
+        before = dict(numbers)
         try:
             with transaction.atomic():
                 _process_and_mark(message, done)
             processed += 1
         except Exception as exc:
             log.exception("inbound message %s could not be processed", message.pk)
+            numbers.clear()
+            numbers.update(before)  # its tracking number is given to the next message: no gap
             _record_failure(message.pk, exc)
     mark_done(done)
+    write_tracking(numbers)
     return processed
 
 

@@ -32,23 +32,54 @@ log = logging.getLogger("kzreg.template_mail")
 TRACKING_RE = re.compile(r"\bKZ-(\d{6})\.(\d{1,6})\b", re.I)
 TRANSFER_RE = re.compile(r"transfer\s+domain\s+(\S+)", re.I)
 MAX_ATTEMPTS = 3
+# While a batch runs (`inbox.process_batch`): day → the last tracking number given out, written back
+# once when the batch ends, instead of one counter update per message.
+batch_tracking: ContextVar[dict | None] = ContextVar("tracking_numbers", default=None)
 # The mail registrar's id while a batch runs (`inbox.process_batch`), so it is looked up once per batch.
 batch_registrar: ContextVar[int | None] = ContextVar("mail_registrar_id", default=None)
 
 
 def allocate_tracking(now) -> tuple:
     """`KZ-YYMMDD.N`: N is the day's sequence, taken under the counter row's lock (race-free): one
-    `UPDATE … RETURNING` statement (SQLite ≥ 3.35, PostgreSQL); the day's first number creates the row."""
+    `UPDATE … RETURNING` statement (SQLite ≥ 3.35, PostgreSQL); the day's first number creates the row.
+    Inside a batch the row is locked and read once and the numbers counted here (`batch_tracking`)."""
     day = timezone.localtime(now).date()
-    seq = _next_in_counter(day)
-    if seq is None:
+    numbers = batch_tracking.get()
+    if numbers is not None:
+        if day not in numbers:
+            numbers[day] = _locked_counter(day)
+        numbers[day] += 1
+        seq = numbers[day]
+    else:
+        seq = _next_in_counter(day)
+        if seq is None:
+            try:
+                with transaction.atomic():
+                    TrackingCounter.objects.create(day=day, last=1)
+                seq = 1
+            except IntegrityError:  # another worker created the day's row first
+                seq = _next_in_counter(day)
+    return day, seq, f"KZ-{day:%y%m%d}.{seq}"
+
+
+def _locked_counter(day) -> int:
+    """The day's last number, its row locked until the batch commits (created when missing)."""
+    query = TrackingCounter.objects.select_for_update().filter(day=day).values_list("last", flat=True)
+    last = query.first()
+    if last is None:
         try:
             with transaction.atomic():
-                TrackingCounter.objects.create(day=day, last=1)
-            seq = 1
+                TrackingCounter.objects.create(day=day, last=0)
         except IntegrityError:  # another worker created the day's row first
-            seq = _next_in_counter(day)
-    return day, seq, f"KZ-{day:%y%m%d}.{seq}"
+            pass
+        last = query.first()
+    return last
+
+
+def write_tracking(numbers: dict) -> None:
+    """The batch's counters written back (the rows are still locked by the batch's transaction)."""
+    for day, last in numbers.items():
+        TrackingCounter.objects.filter(day=day).update(last=last)
 
 
 def _next_in_counter(day) -> int | None:
