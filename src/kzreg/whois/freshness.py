@@ -47,7 +47,10 @@ class ChangeWatcher:
         changes = Changes()
         registrars = self._registrars()
         if registrars != self.registrars:
-            changes.registrars = {row[0] for row in set(registrars) ^ set(self.registrars)}
+            # rows compared by value (they may hold lists, so no sets); a few dozen registrars
+            changed = [row for row in registrars if row not in self.registrars]
+            changed += [row for row in self.registrars if row not in registrars]
+            changes.registrars = {row[0] for row in changed}
             self.registrars, changes.everything = registrars, True
         sql = "SELECT id, object_type, object_key, object_id FROM registry_historyentry WHERE id > %s"
         params: tuple = (self.last_id,)
