@@ -128,3 +128,18 @@ def test_a_field_line_quoting_the_end_marker_does_not_end_the_form_T1():
     )
     (form,) = parse_text(text)
     assert form.get("1") == "END OF AGREEMENT" and "3" in form.fields
+
+
+def test_a_single_part_body_is_read_exactly_as_sent_T2():
+    """A single-part message has only its header section parsed; its body is kept byte for byte."""
+    body = "Domain Version Number: 3.2\r\n\r\n2. Complete Domain Name....: x.kz\r\n"
+    mail = parse_mail(b"From: A <a@b.kz>\r\nSubject: =?utf-8?b?0J3QvtCy0YvQuQ==?=\r\n\r\n" + body.encode())
+    assert mail.sender == "a@b.kz" and mail.subject == "Новый" and [p.text for p in mail.parts] == [body]
+
+
+def test_a_header_section_without_its_blank_line_is_read_as_before_T2():
+    """A line that is no header ends the header section (as the full parser reads it): nothing is lost."""
+    mail = parse_mail(b"From: a@b.kz\nDomain Version Number: 3.2\n2. Complete Domain Name..: x.kz\n\nmore\n")
+    assert mail.sender == "a@b.kz"
+    (form,) = parse_text(mail.parts[0].text)
+    assert form.get("2") == "x.kz"

@@ -15,6 +15,7 @@ import email.policy
 import re
 from dataclasses import dataclass, field
 from email.message import Message
+from email.parser import BytesParser
 from email.utils import getaddresses
 
 from kzreg.template_mail.htmltext import html_to_text
@@ -22,6 +23,7 @@ from kzreg.template_mail.problems import FormProblem
 
 _CLEAR_RE = re.compile(r"-----BEGIN PGP SIGNED MESSAGE-----\r?\n.*?-----END PGP SIGNATURE-----[^\n]*", re.S)
 _MAX_PARTS = 200
+_HEAD_END_RE = re.compile(rb"\r?\n\r?\n")  # the blank line after the header section
 _KAZAKH = set("әіңғүұқөһӘІҢҒҮҰҚӨҺ")
 
 
@@ -193,7 +195,7 @@ def _walk(msg: Message, mail: Mail, raw: bytes, forwarded: tuple[str, str], html
 def parse_mail(raw: bytes) -> Mail:
     mail = Mail()
     try:
-        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        msg = _message(raw)
     except Exception:  # the parser is lenient; this is for the truly unexpected
         mail.problems.append(FormProblem("", "undecodable", {"detail": "MIME"}))
         return mail
@@ -206,6 +208,20 @@ def parse_mail(raw: bytes) -> Mail:
     if not any(p.text.strip() for p in mail.parts):
         mail.parts.extend(html)  # HTML-only mail: the form is read from the HTML text
     return mail
+
+
+def _message(raw: bytes) -> Message:
+    """The parsed message. A single-part message (most forms arrive as one text/plain body) has only
+    its header section parsed; its body is attached as the feed parser would keep it, instead of being
+    fed through the parser line by line. Anything else — no blank line, a header section the parser
+    reads differently (a defect, text left over), multipart or message/* — is parsed whole."""
+    end = _HEAD_END_RE.search(raw)
+    if end is not None:
+        msg = BytesParser(policy=email.policy.compat32).parsebytes(raw[: end.end()], headersonly=True)
+        if not msg.defects and not msg.get_payload() and msg.get_content_maintype() not in ("multipart", "message"):
+            msg.set_payload(raw[end.end() :].decode("ascii", "surrogateescape"))
+            return msg
+    return email.message_from_bytes(raw, policy=email.policy.compat32)
 
 
 def _decoded(value: str) -> str:
