@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from kzreg.registry.zones import forget_zones
+from kzreg.whois.answers import StoredAnswers
 from kzreg.whois.db import open_raw_database
 from kzreg.whois.limits import Limits
 from kzreg.whois.lookup import Lookup
@@ -72,7 +73,7 @@ def whois_server_factory(transactional_db):
     started: list[tuple[asyncio.AbstractEventLoop, threading.Thread]] = []
     forget_zones()
 
-    def start(cache_size: int = 0, **limits) -> RunningServer:
+    def start(cache_size: int = 0, stored: bool = False, **limits) -> RunningServer:
         loop = asyncio.new_event_loop()
         clock = FakeClock()
         ready = threading.Event()
@@ -80,8 +81,11 @@ def whois_server_factory(transactional_db):
 
         async def main() -> None:
             db = open_raw_database()
+            answers = StoredAnswers(db) if stored else None
+            if answers is not None:
+                answers.reload_state()
             server, state = await start_server(
-                Lookup(db, cache_size=cache_size), Limits(**limits), "127.0.0.1", 0, clock=clock
+                Lookup(db, cache_size=cache_size, stored=answers), Limits(**limits), "127.0.0.1", 0, clock=clock
             )
             box.update(server=server, state=state, db=db, port=server.sockets[0].getsockname()[1])
             ready.set()

@@ -153,3 +153,29 @@ def wait_closed(server) -> bool:
             return True
         threading.Event().wait(0.01)
     return False
+
+
+def test_p1_many_concurrent_clients_get_the_stored_answers(whois_server_factory, published):
+    """Issue 4: concurrent queries are batched, answered from the pre-rendered rows, each its own text."""
+    from kzreg.whois.answers import build_all
+
+    build_all()
+    server = whois_server_factory(stored=True, cache_size=0, rate=0)
+    names = ["example.kz", "held.kz", "мысал.қаз", "free.kz"] * 10
+    replies: dict[int, str] = {}
+
+    def ask(i: int) -> None:
+        replies[i] = server.query(names[i])
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(names))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(replies) == len(names)
+    for i, name in enumerate(names):
+        if name == "free.kz":
+            assert "*** Nothing found for this query." in replies[i]
+        else:
+            assert f"Domain Name............: {name}" in replies[i]
+    assert 3 <= server.state.lookup.stored.reads <= 30  # a name asked twice in one batch is read once
