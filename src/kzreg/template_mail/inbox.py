@@ -10,11 +10,12 @@ import time
 
 from django.db import connection, transaction
 
-from kzreg.template_mail.models import InboundMessage, InboundState
+from kzreg.template_mail.models import InboundMessage, InboundState, MailRequest
 from kzreg.template_mail.processing import (
     _process_and_mark,
     _record_failure,
     batch_registrar,
+    batch_requests,
     batch_tracking,
     mail_registrar,
     process_stored,
@@ -41,12 +42,13 @@ def process_batch(limit: int = BATCH, seconds: float = BATCH_SECONDS, after: int
             if not messages:
                 return [], 0
             registrar = batch_registrar.set(mail_registrar().id)  # looked up once per batch
-            tracking = batch_tracking.set({})
+            tracking, requests = batch_tracking.set({}), batch_requests.set([])
             try:
                 processed = _process_each(messages, time.monotonic() + seconds, taken)
             finally:
                 batch_registrar.reset(registrar)
                 batch_tracking.reset(tracking)
+                batch_requests.reset(requests)
     except Exception:
         log.exception("a batch of inbound messages failed; processing them one by one")
         return taken, sum(process_stored(pk) is not None for pk in taken)
@@ -55,13 +57,13 @@ def process_batch(limit: int = BATCH, seconds: float = BATCH_SECONDS, after: int
 
 def _process_each(messages: list[InboundMessage], deadline: float, taken: list[int]) -> int:
     processed, done = 0, []
-    numbers = batch_tracking.get()
-    assert numbers is not None
+    numbers, requests = batch_tracking.get(), batch_requests.get()
+    assert numbers is not None and requests is not None
     for message in messages:
         if taken and time.monotonic() > deadline:
             break  # the rest stay new: the next batch takes them
         taken.append(message.pk)
-        before = dict(numbers)
+        numbers_before, requests_before = dict(numbers), len(requests)
         try:
             with transaction.atomic():
                 _process_and_mark(message, done)
@@ -69,8 +71,10 @@ def _process_each(messages: list[InboundMessage], deadline: float, taken: list[i
         except Exception as exc:
             log.exception("inbound message %s could not be processed", message.pk)
             numbers.clear()
-            numbers.update(before)  # its tracking number is given to the next message: no gap
+            numbers.update(numbers_before)  # its tracking number is given to the next message: no gap
+            del requests[requests_before:]  # its request is not written
             _record_failure(message.pk, exc)
+    MailRequest.objects.bulk_create(requests)  # one INSERT; the rows' ids come back (RETURNING)
     mark_done(done)
     write_tracking(numbers)
     return processed
@@ -100,8 +104,8 @@ def mark_done(messages: list[InboundMessage]) -> None:
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     moment = opts.get_field("processed_at")
     rows = [
-        (m.state, moment.get_db_prep_value(m.processed_at, connection), m.attempts, m.request_id, m.sender, m.subject,
-         m.pk)
+        (m.state, moment.get_db_prep_value(m.processed_at, connection), m.attempts, m.request.pk, m.sender,
+         m.subject, m.pk)
         for m in messages
     ]  # fmt: skip
     with connection.cursor() as cursor:

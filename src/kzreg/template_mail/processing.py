@@ -35,6 +35,8 @@ MAX_ATTEMPTS = 3
 # While a batch runs (`inbox.process_batch`): day → the last tracking number given out, written back
 # once when the batch ends, instead of one counter update per message.
 batch_tracking: ContextVar[dict | None] = ContextVar("tracking_numbers", default=None)
+# While a batch runs: its new requests, written together when it ends (`inbox.write_requests`).
+batch_requests: ContextVar[list[MailRequest] | None] = ContextVar("new_requests", default=None)
 # The mail registrar's id while a batch runs (`inbox.process_batch`), so it is looked up once per batch.
 batch_registrar: ContextVar[int | None] = ContextVar("mail_registrar_id", default=None)
 
@@ -150,7 +152,8 @@ def _transfer(run: Run, name: str, subs: list[Submission]) -> Outcome:
 
 def process_message(message: InboundMessage, dry_run: bool = False) -> MailRequest:
     """Everything for one stored message, inside the caller's transaction. A new request is written
-    once, at the end with its outcome, unless an action needs its row sooner (`Run.saved_request`)."""
+    once, at the end with its outcome (in a batch: with the batch's other new requests), unless an
+    action needs its row sooner (`Run.saved_request`)."""
     now = clock.now()
     mail = parse_mail(bytes(message.raw))
     sender = mail.sender or message.envelope_from.lower()
@@ -179,11 +182,16 @@ def process_message(message: InboundMessage, dry_run: bool = False) -> MailReque
     outcomes = _outcomes(run, subs, quoted is not None)
     if outcomes:
         _finish(run, outcomes, silent)
-    if request.pk is None:
-        request.save(force_insert=True)
-    message.request = request
     if any(holds_secret(s.form) for s in subs):
         message.raw = redact_secrets(bytes(message.raw), [s.form for s in subs])
+        run.saved_request()  # this message is saved at once, with its request
+    if request.pk is None:
+        pending = batch_requests.get()
+        if pending is None:
+            request.save(force_insert=True)
+        else:
+            pending.append(request)
+    message.request = request
     return request
 
 
@@ -213,7 +221,8 @@ def _finish(run: Run, outcomes: list[Outcome], silent: bool) -> None:
     request.summary = "; ".join(o.what("en") for o in outcomes)[:500]
     request.outcome = (request.outcome + "\n\n" + body).strip()[-20000:]
     request.updated_at = clock.now()
-    request.save(force_insert=request.pk is None)
+    if request.pk is not None:  # a new request is written at the end (`process_message`)
+        request.save()
     if not silent and not run.dry_run:
         send(request, [run.sender], text(f"state_{state}", run.lang), body, run.lang,
              run.mail.message_id, run.mail.references)  # fmt: skip
