@@ -27,13 +27,20 @@ def _insert_fields(model: type[Model]) -> list[Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
+def _column(field: Field) -> str:
+    assert field.column is not None  # concrete fields always have one
+    return field.column
+
+
 @functools.cache
 def _insert_sql(model: type[Model], vendor: str, returning: bool) -> str:
     fields = _insert_fields(model)
-    columns = ", ".join(_quote(f.column) for f in fields)
+    columns = ", ".join(_quote(_column(f)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {_quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-    return sql + f" RETURNING {_quote(model._meta.pk.column)}" if returning else sql
+    pk = model._meta.pk
+    assert pk is not None
+    return sql + f" RETURNING {_quote(_column(pk))}" if returning else sql
 
 
 def _values(obj: Model, fields: Sequence[Field]) -> list[Any]:
@@ -64,11 +71,17 @@ def insert_many(objs: Iterable[Model]) -> None:
         cursor.executemany(_insert_sql(model, connection.vendor, False), [_values(o, fields) for o in objs])
 
 
+def _concrete(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
 @functools.cache
 def _select(model: type[Model], vendor: str, columns: tuple[str, ...], where: str) -> tuple[str, list, list]:
-    fields = [model._meta.get_field(name) for name in columns]
+    fields = [_concrete(model, name) for name in columns]
     table = _quote(model._meta.db_table)
-    sql = f"SELECT {', '.join(f'{table}.{_quote(f.column)}' for f in fields)} FROM {table} WHERE {where}"
+    sql = f"SELECT {', '.join(f'{table}.{_quote(_column(f))}' for f in fields)} FROM {table} WHERE {where}"
     converters = []
     for f in fields:
         col = f.get_col(model._meta.db_table)

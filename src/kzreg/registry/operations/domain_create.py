@@ -59,6 +59,7 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
         if zone is not None:
             problems.extend(check_period(command.period, zone))
         resolver = ContactResolver(ctx)
+        resolver.prefetch(command.registrant, command.admin, command.tech, command.billing)
         registrant = resolver.lookup(command.registrant, "registrant")
         check_registrant(ctx, registrant)
         admin = resolver.lookup(command.admin, "admin")

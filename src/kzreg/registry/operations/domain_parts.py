@@ -54,14 +54,16 @@ def clean_ds_records(ctx: Context, records: Sequence[str]) -> list[str]:
 
 
 def find_registrar(ctx: Context, handle: str | None, field_name: str = "registrar") -> Registrar | None:
+    columns = rows.all_columns(Registrar)
     if handle:
-        found = rows.select(Registrar, rows.all_columns(Registrar), "handle = %s AND active", [handle.strip()])
+        found = rows.select(Registrar, columns, "handle = %s AND active", [handle.strip()])
         registrar = found[0] if found else None
         if registrar is None:
             ctx.problems.add(field_name, Code.NOT_FOUND, kind="registrar", key=handle)
         return registrar
     if ctx.actor.registrar_id is not None:
-        return Registrar.objects.filter(pk=ctx.actor.registrar_id).first()
+        found = rows.select(Registrar, columns, "id = %s", [ctx.actor.registrar_id])
+        return found[0] if found else None
     ctx.problems.add(field_name, Code.REQUIRED)
     return None
 

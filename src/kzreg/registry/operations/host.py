@@ -76,10 +76,9 @@ def resolve_nameservers(ctx: Context, specs: Sequence[NameServer], zone: ZonePol
             continue
         seen.add(names[0])
         cleaned.append((i, names[0], names[1], addresses))
-    names = [c[1] for c in cleaned]
-    found = (
-        rows.select(Host, rows.all_columns(Host), f"name IN ({rows.placeholders(len(names))})", names) if names else []
-    )
+    wanted = [c[1] for c in cleaned]
+    where = f"name IN ({rows.placeholders(len(wanted))})"
+    found = rows.select(Host, rows.all_columns(Host), where, wanted) if wanted else []
     existing = {h.name: h for h in found}
     resolved: list = []
     all_addresses: list[str] = []
