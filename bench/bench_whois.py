@@ -251,6 +251,7 @@ def main() -> None:
     parser.add_argument("--cache", type=int, default=200_000, help="cached answers per kzreg server process")
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop", help="server event loop")
     parser.add_argument("--names", type=int, default=1_000_000, help="live names to pick queries from")
+    parser.add_argument("--live", action="store_true", help="kzreg renders every answer (no pre-rendered rows)")
     parser.add_argument("--skip-ceiling", action="store_true")
     parser.add_argument("--skip-kzreg", action="store_true")
     parser.add_argument("--serve-dict", nargs=2, metavar=("PORT", "NAMES_FILE"), help=argparse.SUPPRESS)
@@ -272,7 +273,8 @@ def main() -> None:
         port = free_port()
         kzreg = [sys.executable, "-m", "kzreg", "whois", "serve", "--port", str(port), "--workers", str(args.workers)]
         kzreg += ["--rate", "0", "--max-per-address", "100000", "--cache", str(args.cache), "--loop", args.loop]
-        run_case(f"kzreg whois serve (cache {args.cache})", kzreg, port, names, args)
+        kzreg += ["--live"] if args.live else []
+        run_case(f"kzreg whois serve (cache {args.cache}{', live' if args.live else ''})", kzreg, port, names, args)
     if not args.skip_ceiling:
         names_file = os.path.join(os.environ.get("KZREG_DATA_DIR", "/tmp"), "bench-whois-names.txt")
         Path(names_file).write_text("\n".join(names))
