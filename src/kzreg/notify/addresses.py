@@ -6,6 +6,7 @@ the worker later, so the change that caused the message fails whole instead of h
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from email.headerregistry import Address
 from email.utils import getaddresses
@@ -30,16 +31,22 @@ def normalise(value: str, field: str, problems: Problems) -> str | None:
     SMTPUTF8), which is what Django's validator enforces.
     """
     text = (value or "").strip()
+    address, code, shown = _checked(text)
+    if code is not None:
+        problems.add(field, code, **({"value": shown} if code != Code.REQUIRED else {}))
+    return address
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked(text: str) -> tuple[str | None, Code | None, str]:
+    """(stored form, None) or (None, problem code, text to quote). Pure, so kept: mail goes to few people."""
     if not text:
-        problems.add(field, Code.REQUIRED)
-        return None
+        return None, Code.REQUIRED, ""
     if "\r" in text or "\n" in text:
-        problems.add(field, Code.INVALID_EMAIL, value=text.replace("\r", " ").replace("\n", " "))
-        return None
+        return None, Code.INVALID_EMAIL, text.replace("\r", " ").replace("\n", " ")
     parsed = getaddresses([text])
     if len(parsed) != 1 or not parsed[0][1] or "@" not in parsed[0][1]:
-        problems.add(field, Code.INVALID_EMAIL, value=text)
-        return None
+        return None, Code.INVALID_EMAIL, text
     name, spec = parsed[0]
     local, _, domain = spec.rpartition("@")
     try:
@@ -47,9 +54,8 @@ def normalise(value: str, field: str, problems: Problems) -> str | None:
         validate_email(f"{local}@{domain}")
         address = Address(display_name=name, username=local, domain=domain.lower())
     except (ValidationError, idna.IDNAError, UnicodeError, ValueError):
-        problems.add(field, Code.INVALID_EMAIL, value=text)
-        return None
-    return str(address)
+        return None, Code.INVALID_EMAIL, text
+    return str(address), None, text
 
 
 def normalise_list(

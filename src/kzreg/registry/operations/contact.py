@@ -11,10 +11,11 @@ import hashlib
 
 from django.db import IntegrityError, transaction
 
+from kzreg.core import rows
 from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem, Problems
 from kzreg.core.messages import Code
-from kzreg.registry import handles, rows
+from kzreg.registry import handles
 from kzreg.registry.commands import ContactData, ContactRef, CreateContact, ModifyContact
 from kzreg.registry.models import Contact, ContactKind, ObjectType, SecurityScheme
 from kzreg.registry.operations.base import Context, OperationResult, execute
@@ -186,7 +187,8 @@ class ContactResolver:
         if clean is None:
             return None
         key = match_key(clean["name"], clean["organisation"], clean["phones"], clean["emails"])
-        found = Contact.objects.filter(match_key=key).order_by("id").first()
+        matches = rows.select(Contact, rows.all_columns(Contact), "match_key = %s ORDER BY id LIMIT 1", [key])
+        found = matches[0] if matches else None
         if found is not None:
             if any(getattr(found, f) != v for f, v in clean.items() if f not in ("language", "disclose")):
                 self.ctx.warn(prefix, Code.CONTACT_MATCHED, handle=found.handle)

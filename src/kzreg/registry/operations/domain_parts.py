@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kzreg.core import rows
 from kzreg.core.messages import Code
-from kzreg.registry import rows
 from kzreg.registry.commands import Location
 from kzreg.registry.models import Domain, DomainNameServer, Host, ObjectType, Registrar
 from kzreg.registry.operations.base import Context
