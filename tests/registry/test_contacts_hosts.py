@@ -94,3 +94,21 @@ def test_hosts_change_only_through_host_operations(make_domain, staff):
     assert failure.value.codes == {Code.HOST_EXISTS}
     ops.delete_host(c.DeleteHost("ns9.ps.kz"), staff)
     assert HistoryEntry.objects.filter(object_type="host", object_key="ns9.ps.kz").count() == 2
+
+
+def test_handles_continue_after_existing_ones_without_scanning(staff):
+    """R5: numbers continue after handles that no sequence row knows about (bulk-loaded, migrated)."""
+    from kzreg.registry.models import HandleSequence
+
+    for n in range(1, 4):
+        assert ops.create_contact(c.CreateContact(person(n)), staff).object.handle == f"IVG{n}"
+    HandleSequence.objects.all().delete()  # as after a bulk load or a migration from another system
+    assert ops.create_contact(c.CreateContact(person(4)), staff).object.handle == "IVG4"
+    role = c.ContactData(
+        kind="R", name="Desk", organisation="Customer Service Support Center", address="A 1", city="Almaty",
+        country_code="KZ", phones="+7 727 2000000", emails="desk@cssc.kz",
+    )  # fmt: skip
+    assert ops.create_contact(c.CreateContact(role), staff).object.handle == "CSSC-ORG"
+    second = c.ContactData(**{**role.__dict__, "emails": "desk2@cssc.kz"})
+    assert ops.create_contact(c.CreateContact(second), staff).object.handle == "CSSC1-ORG"
+    assert HandleSequence.objects.get(stem="CSSC-ORG").last == 1

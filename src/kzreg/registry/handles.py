@@ -65,16 +65,17 @@ def individual_handle(prefix: str, taken_numbers: set[int]) -> str:
     return handle
 
 
+def role_handle_number(prefix: str, n: int) -> str:
+    """The n-th role handle of an acronym: `CSSC-ORG` (0), `CSSC1-ORG`, `CSSC2-ORG`, … within ten characters."""
+    if n == 0:
+        return f"{prefix}{ROLE_SUFFIX}"
+    digits = str(n)
+    return f"{prefix[: MAX_HANDLE - len(ROLE_SUFFIX) - len(digits)]}{digits}{ROLE_SUFFIX}"
+
+
 def role_handle(prefix: str, taken: set[str]) -> str:
-    """`CSSC-ORG`, then `CSSC1-ORG`, `CSSC2-ORG`, … shortening the acronym to stay within ten characters."""
-    base = f"{prefix}{ROLE_SUFFIX}"
-    if base not in taken:
-        return base
-    n = 1
-    while True:
-        digits = str(n)
-        stem = prefix[: MAX_HANDLE - len(ROLE_SUFFIX) - len(digits)]
-        candidate = f"{stem}{digits}{ROLE_SUFFIX}"
-        if candidate not in taken:
-            return candidate
+    """The first of `role_handle_number(prefix, 0, 1, …)` not in `taken`."""
+    n = 0
+    while role_handle_number(prefix, n) in taken:
         n += 1
+    return role_handle_number(prefix, n)

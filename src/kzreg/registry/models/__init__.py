@@ -2,6 +2,7 @@
 
 from kzreg.registry.models.contact import Contact, ContactKind, SecurityScheme
 from kzreg.registry.models.domain import Domain, DomainNameServer, DomainStatus, StatusFlag
+from kzreg.registry.models.handle_sequence import HandleSequence
 from kzreg.registry.models.history import HistoryEntry, ObjectType
 from kzreg.registry.models.host import Host
 from kzreg.registry.models.registrar import Registrar
@@ -13,6 +14,7 @@ __all__ = [
     "Domain",
     "DomainNameServer",
     "DomainStatus",
+    "HandleSequence",
     "HistoryEntry",
     "Host",
     "ObjectType",

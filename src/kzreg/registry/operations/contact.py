@@ -8,6 +8,7 @@ handle in the seed's style.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 
@@ -17,7 +18,7 @@ from kzreg.core.errors import OperationFailed, Problem, Problems
 from kzreg.core.messages import Code
 from kzreg.registry import handles
 from kzreg.registry.commands import ContactData, ContactRef, CreateContact, ModifyContact
-from kzreg.registry.models import Contact, ContactKind, ObjectType, SecurityScheme
+from kzreg.registry.models import Contact, ContactKind, HandleSequence, ObjectType, SecurityScheme
 from kzreg.registry.operations.base import Context, OperationResult, execute
 from kzreg.registry.passwords import hash_password, is_known_hash
 from kzreg.registry.pgp import key_fingerprint
@@ -102,22 +103,48 @@ def validate_contact_data(data: ContactData, problems: Problems, prefix: str) ->
     return clean if len(problems) == before else None
 
 
-def _taken_numbers(prefix: str) -> set[int]:
-    numbers = set()
-    for handle in Contact.objects.filter(handle__startswith=prefix).values_list("handle", flat=True):
-        tail = handle[len(prefix) :]
-        if tail.isdigit():
-            numbers.add(int(tail))
-    return numbers
+def _taken(handle: str) -> bool:
+    return bool(rows.select(Contact, ("id",), "handle = %s", [handle]))
+
+
+def _first_free_from(candidate: Callable[[int], str], start: int) -> int:
+    """The first free number at or after `start`, assuming numbers are used densely from there (as the
+    operations and the bulk loader use them): gallop to a free one, then halve back to the boundary."""
+    if not _taken(candidate(start)):
+        return start
+    low, step = start, 1
+    while _taken(candidate(low + step)):
+        low, step = low + step, step * 2
+    high = low + step  # candidate(low) taken, candidate(high) free
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if _taken(candidate(middle)) else (low, middle)
+    return high
+
+
+def next_handle(stem: str, candidate: Callable[[int], str], start: int) -> str:
+    """The next handle of a stem, counted in `HandleSequence` (locked until the request commits)."""
+    for _ in range(2):  # a concurrent request may create the stem's row first
+        try:
+            with transaction.atomic():
+                sequence = HandleSequence.objects.select_for_update().filter(stem=stem).first()
+                number = _first_free_from(candidate, sequence.last + 1 if sequence else start)
+                if sequence is None:
+                    HandleSequence.objects.create(stem=stem, last=number)
+                else:
+                    HandleSequence.objects.filter(stem=stem).update(last=number)
+                return candidate(number)
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not reserve a handle for {stem}")
 
 
 def generate_handle(kind: str, name: str, organisation: str) -> str:
     if kind == ContactKind.ROLE:
         prefix = handles.role_prefix(organisation or name)
-        taken = set(Contact.objects.filter(handle__startswith=prefix[:3]).values_list("handle", flat=True))
-        return handles.role_handle(prefix, taken)
+        return next_handle(f"{prefix}{handles.ROLE_SUFFIX}", lambda n: handles.role_handle_number(prefix, n), 0)
     prefix = handles.individual_prefix(name)
-    return handles.individual_handle(prefix, _taken_numbers(prefix))
+    return next_handle(prefix, lambda n: f"{prefix}{n}", 1)
 
 
 def insert_contact(ctx: Context, clean: dict, handle: str | None = None) -> Contact:
