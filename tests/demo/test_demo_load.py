@@ -59,6 +59,11 @@ def test_demo_load_creates_parties_domains_and_history_R1_R2_R13_S1():
     assert set(history.values_list("channel", flat=True)) == {"system"}
     assert history.filter(role="reseller").exists() and history.filter(role="registry").exists()
 
+    # The demo zones publish: the registry's own servers inside `kz` have (demo) addresses (P2).
+    from kzreg.zone.models import ApexAddress
+
+    assert set(ApexAddress.objects.values_list("host", flat=True)) == {"ns.nic.kz", "ns2.nic.kz"}
+
     # Idempotent: a database with domains is left alone (kzreg up on every later start).
     counts = (Domain.objects.count(), Contact.objects.count(), HistoryEntry.objects.count(), users.count())
     assert load_demo_if_empty() is False

@@ -25,8 +25,9 @@ from kzreg.core.actor import Actor, Channel, Role
 from kzreg.core.errors import OperationFailed
 from kzreg.demo import demo_domains
 from kzreg.demo.parties import ensure_registrar
-from kzreg.registry.models import Domain, Registrar
+from kzreg.registry.models import Domain, Registrar, Zone
 from kzreg.resellers.models import Reseller
+from kzreg.zone.models import ApexAddress
 
 DEMO_PASSWORD = "kzreg-demo"
 DOMAIN_COUNT = 300
@@ -111,6 +112,19 @@ class Runner:
         return result.object
 
 
+# Demo addresses (documentation ranges) for the registry's own servers inside `kz`, so the demo zone
+# publishes; a real registry sets its own with `kzreg zone apex-address`.
+DEMO_APEX = {"ns.nic.kz": ["192.0.2.53", "2001:db8::53"], "ns2.nic.kz": ["198.51.100.53"]}
+
+
+def set_apex_addresses() -> None:
+    kz = Zone.objects.get(name="kz")
+    for host, addresses in DEMO_APEX.items():
+        if host in (kz.apex_nameservers or []):
+            for address in addresses:
+                ApexAddress.objects.get_or_create(zone=kz, host=host, address=address)
+
+
 def load_demo(seed: int = 2026, force: bool = False, out: Callable[[str], None] = print) -> DemoSummary | None:
     """Loads the demo registry in one transaction: all of it, or (on a failure) nothing."""
     if not force and Domain.objects.exists():
@@ -120,6 +134,7 @@ def load_demo(seed: int = 2026, force: bool = False, out: Callable[[str], None] 
     runner = Runner(out)
     with transaction.atomic():
         registrar, resellers = create_parties()
+        set_apex_addresses()
         actors = [Actor("ps-admin", Role.REGISTRAR, Channel.SYSTEM, registrar_id=registrar.id)] + [
             Actor(RESELLERS[i][-1], Role.RESELLER, Channel.SYSTEM, registrar_id=registrar.id, reseller_id=r.id)
             for i, r in enumerate(resellers)
