@@ -73,7 +73,7 @@ def whois_server_factory(transactional_db):
     started: list[tuple[asyncio.AbstractEventLoop, threading.Thread]] = []
     forget_zones()
 
-    def start(cache_size: int = 0, stored: bool = False, **limits) -> RunningServer:
+    def start(cache_size: int = 0, stored: bool = False, database_thread: bool = False, **limits) -> RunningServer:
         loop = asyncio.new_event_loop()
         clock = FakeClock()
         ready = threading.Event()
@@ -85,8 +85,9 @@ def whois_server_factory(transactional_db):
             if answers is not None:
                 answers.reload_state()
             server, state = await start_server(
-                Lookup(db, cache_size=cache_size, stored=answers), Limits(**limits), "127.0.0.1", 0, clock=clock
-            )
+                Lookup(db, cache_size=cache_size, stored=answers), Limits(**limits), "127.0.0.1", 0, clock=clock,
+                database_thread=database_thread,
+            )  # fmt: skip
             box.update(server=server, state=state, db=db, port=server.sockets[0].getsockname()[1])
             ready.set()
 
@@ -95,6 +96,8 @@ def whois_server_factory(transactional_db):
             loop.run_forever()
             box["server"].close()
             loop.run_until_complete(box["server"].wait_closed())
+            if box["state"].database_thread is not None:
+                box["state"].database_thread.shutdown(wait=True)
             box["db"].close()
             loop.close()
 

@@ -20,7 +20,7 @@ from kzreg.whois.db import open_raw_database
 from kzreg.whois.freshness import ChangeWatcher
 from kzreg.whois.limits import Limits
 from kzreg.whois.lookup import Lookup
-from kzreg.whois.server import start_server
+from kzreg.whois.server import ServerState, start_server
 
 log = logging.getLogger("kzreg.whois")
 
@@ -34,12 +34,14 @@ def poll_once(lookup: Lookup, watcher: ChangeWatcher) -> None:
         lookup.stored.note(changes, seen_at)
 
 
-async def watch_changes(lookup: Lookup, watcher: ChangeWatcher, every: float) -> None:
-    """Polls every `every` seconds; a failed poll empties the cache and stops using stored answers."""
+async def watch_changes(lookup: Lookup, watcher: ChangeWatcher, every: float, state: ServerState) -> None:
+    """Polls every `every` seconds; a failed poll empties the cache and stops using stored answers.
+    With a database thread the poll runs there too: it owns the connection and the cache."""
+    loop = asyncio.get_running_loop()
     while True:
         await asyncio.sleep(every)
         try:
-            poll_once(lookup, watcher)
+            await loop.run_in_executor(state.database_thread, poll_once, lookup, watcher)
         except Exception:
             log.exception("WHOIS change poll failed; emptying the cache")
             lookup.forget(everything=True)
@@ -71,12 +73,15 @@ async def serve(
     # Changes the answer job has not taken in yet are read (and marked) on the first poll.
     watcher = ChangeWatcher(db, last_id=stored.history_id if lookup.stored and stored.usable else None)
     poll_once(lookup, watcher)
-    server, state = await start_server(lookup, limits, host, port, reuse_port=reuse_port)
+    # PostgreSQL answers over the wire: the round trip happens in a thread while the loop serves on.
+    server, state = await start_server(
+        lookup, limits, host, port, reuse_port=reuse_port, database_thread=db.vendor == "postgresql"
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    watching = asyncio.create_task(watch_changes(lookup, watcher, poll))
+    watching = asyncio.create_task(watch_changes(lookup, watcher, poll, state))
     orphaned = asyncio.create_task(orphan_watch(parent, stop)) if parent else None
     log.info("WHOIS listening on %s port %s", host, port)
     async with server:
@@ -84,6 +89,8 @@ async def serve(
     watching.cancel()
     if orphaned:
         orphaned.cancel()
+    if state.database_thread is not None:
+        state.database_thread.shutdown(wait=True)
     db.close()
     log.info(
         "WHOIS stopped after %d answers (cache hits %d, misses %d, stored answers read %d)",

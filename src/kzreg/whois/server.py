@@ -15,6 +15,7 @@ import logging
 import socket
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from kzreg.whois.limits import Limits, RateLimiter
 from kzreg.whois.lookup import Lookup
@@ -52,23 +53,46 @@ class ServerState:
         self.now = 0.0  # the loop's time at the last sweep: connections note it instead of starting a timer
         self.sweeper: asyncio.TimerHandle | None = None
         self.pending: list[tuple[WhoisProtocol, str]] = []
+        self.in_flight = False
+        # One thread owns the database connection and the answer cache when lookups leave the loop.
+        self.database_thread: ThreadPoolExecutor | None = None
 
     def ask(self, protocol: WhoisProtocol, text: str) -> None:
         """Queues a query; the queries read in one turn of the event loop are answered together."""
         self.pending.append((protocol, text))
-        if len(self.pending) == 1:
+        if len(self.pending) == 1 and not self.in_flight:
             asyncio.get_running_loop().call_soon(self.answer_pending)
 
     def answer_pending(self) -> None:
+        """Answers the queued queries: here, or (PostgreSQL) in the database thread, so that the loop
+        keeps accepting and reading while the round trip is on the wire; what arrives meanwhile is the
+        next batch."""
+        if self.in_flight or not self.pending:
+            return
         batch, self.pending = self.pending, []
+        if self.database_thread is None:
+            self.reply(batch, self.look_up(batch))
+            return
+        self.in_flight = True
+        future = asyncio.get_running_loop().run_in_executor(self.database_thread, self.look_up, batch)
+        future.add_done_callback(lambda done: self.batch_done(batch, done))
+
+    def batch_done(self, batch: list[tuple[WhoisProtocol, str]], done: asyncio.Future) -> None:
+        self.in_flight = False
+        self.reply(batch, done.result())
+        self.answer_pending()
+
+    def look_up(self, batch: list[tuple[WhoisProtocol, str]]) -> list[bytes]:
         try:
-            replies = [answer.data for answer in self.lookup.answer_many([text for _, text in batch])]
+            return [answer.data for answer in self.lookup.answer_many([text for _, text in batch])]
         except Exception:  # a database hiccup must not kill the server or show a traceback
             log.exception("WHOIS lookup failed for %r", [text for _, text in batch])
-            replies = [notice_text(Notice.BUSY).encode("utf-8")] * len(batch)
+            return [notice_text(Notice.BUSY).encode("utf-8")] * len(batch)
+
+    def reply(self, batch: list[tuple[WhoisProtocol, str]], replies: list[bytes]) -> None:
         self.answered += len(batch)
-        for (protocol, _), reply in zip(batch, replies, strict=True):
-            protocol.finish(reply)
+        for (protocol, _), data in zip(batch, replies, strict=True):
+            protocol.finish(data)
 
     def sweep(self) -> None:
         """Every second: close connections that sent no query within the read timeout.
@@ -193,10 +217,13 @@ async def start_server(
     port: int = 0,
     clock: Callable[[], float] | None = None,
     reuse_port: bool = False,
+    database_thread: bool = False,
 ) -> tuple[asyncio.Server, ServerState]:
     """A listening server (port 0 = an ephemeral port, for tests) and its shared state."""
     limiter = RateLimiter(limits.rate, limits.burst, limits.tracked_addresses, **({"clock": clock} if clock else {}))
     state = ServerState(lookup, limits, limiter)
+    if database_thread:
+        state.database_thread = ThreadPoolExecutor(1, thread_name_prefix="whois-db")
     state.sweep()
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
