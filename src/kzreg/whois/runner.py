@@ -44,9 +44,13 @@ async def watch_changes(lookup: Lookup, watcher: ChangeWatcher, every: float, st
             await loop.run_in_executor(state.database_thread, poll_once, lookup, watcher)
         except Exception:
             log.exception("WHOIS change poll failed; emptying the cache")
-            lookup.forget(everything=True)
-            if lookup.stored is not None:
-                lookup.stored.usable = False
+            await loop.run_in_executor(state.database_thread, distrust_everything, lookup)
+
+
+def distrust_everything(lookup: Lookup) -> None:
+    lookup.forget(everything=True)
+    if lookup.stored is not None:
+        lookup.stored.usable = False  # until the next poll reads the state row again
 
 
 async def orphan_watch(parent: int, stop: asyncio.Event) -> None:
