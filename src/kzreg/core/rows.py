@@ -3,17 +3,18 @@
 The ORM compiles SQL anew for every query and insert (≈0.3–0.5 ms each on this hardware), which was
 most of the cost of a registration. These statements are built once per process and model from the
 models' own metadata, and run on Django's connection, inside the operation's transaction. Values go in
-through the fields' `get_db_prep_save` and come out through the same converters the ORM would apply, so
-the rows are exactly what `Model.save()` and a queryset would write and read.
+as `get_db_prep_save` would prepare them (with the per-value checks skipped for plain text, numbers,
+booleans and keys, which the database takes as they are) and come out through the same converters the
+ORM would apply, so the rows are exactly what `Model.save()` and a queryset would write and read.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
@@ -43,8 +44,49 @@ def _insert_sql(model: type[Model], vendor: str, returning: bool) -> str:
     return sql + f" RETURNING {_quote(_column(pk))}" if returning else sql
 
 
+# Field types whose Python value is already what the database driver takes.
+_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _preparer(field: Field) -> Callable[[Any], Any]:
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+        return lambda value: None if value is None else connection.ops.adapt_json_value(value, encoder)
+    if isinstance(field, _AS_IS) and not getattr(field, "auto_now", False):
+        return _identity
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+@functools.cache
+def _preparers(model: type[Model], vendor: str) -> list[tuple[str, Callable[[Any], Any]]]:
+    return [(f.attname, _preparer(f)) for f in _insert_fields(model)]
+
+
 def _values(obj: Model, fields: Sequence[Field]) -> list[Any]:
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    if any(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields):
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    return [prepare(getattr(obj, attname)) for attname, prepare in _preparers(type(obj), connection.vendor)]
+
+
+def insert_row(model: type[Model], values: dict[str, Any]) -> None:
+    """INSERT a row given as attribute values, without building a model instance (history, link rows)."""
+    row = [prepare(values[attname]) for attname, prepare in _preparers(model, connection.vendor)]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model, connection.vendor, False), row)
+
+
+def insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> None:
+    preparers = _preparers(model, connection.vendor)
+    batch = [[prepare(values[attname]) for attname, prepare in preparers] for values in rows]
+    if batch:
+        with connection.cursor() as cursor:
+            cursor.executemany(_insert_sql(model, connection.vendor, False), batch)
 
 
 def insert(obj: M) -> M:

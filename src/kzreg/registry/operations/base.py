@@ -48,22 +48,23 @@ class Context:
         self.problems.raise_if_any()
 
     def history(self, object_type: ObjectType, obj: Any, key: str, snapshot: dict, reason: str = "") -> None:
-        rows.insert(
-            HistoryEntry(
-                object_type=object_type,
-                object_id=obj.pk,
-                object_key=key,
-                version=obj.version,
-                operation=self.operation,
-                at=self.now,
-                principal=self.actor.principal,
-                role=self.actor.role,
-                channel=self.actor.channel,
-                request_id=self.actor.request_id,
-                registrar_id=self.actor.registrar_id,
-                reason=reason,
-                snapshot=snapshot,
-            )
+        rows.insert_row(
+            HistoryEntry,
+            {
+                "object_type": str(object_type),
+                "object_id": obj.pk,
+                "object_key": key,
+                "version": obj.version,
+                "operation": self.operation,
+                "at": self.now,
+                "principal": self.actor.principal,
+                "role": str(self.actor.role),
+                "channel": str(self.actor.channel),
+                "request_id": self.actor.request_id,
+                "registrar_id": self.actor.registrar_id,
+                "reason": reason,
+                "snapshot": snapshot,
+            },
         )
 
 

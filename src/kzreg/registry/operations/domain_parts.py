@@ -84,7 +84,9 @@ def find_reseller(ctx: Context, handle: str | None, registrar: Registrar | None)
 def link_nameservers(domain: Domain, hosts: Sequence[Host], replace: bool) -> None:
     if replace:
         DomainNameServer.objects.filter(domain=domain).delete()
-    rows.insert_many(DomainNameServer(domain=domain, host=host, position=i) for i, host in enumerate(hosts))
+    rows.insert_rows(
+        DomainNameServer, ({"domain_id": domain.pk, "host_id": host.pk, "position": i} for i, host in enumerate(hosts))
+    )
 
 
 def current_nameservers(domain: Domain) -> list[Host]:
