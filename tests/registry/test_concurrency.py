@@ -49,5 +49,5 @@ def test_one_of_many_simultaneous_creates_wins(registrar, staff):
     winners = [o for o in outcomes if isinstance(o, int)]
     losers = [o for o in outcomes if not isinstance(o, int)]
     assert len(outcomes) == THREADS and len(winners) == 1
-    assert all(o == {Code.ALREADY_REGISTERED} for o in losers)
+    assert all(o == {Code.ALREADY_REGISTERED} for o in losers), losers
     assert Domain.objects.filter(name="race.kz", deleted_at__isnull=True).count() == 1

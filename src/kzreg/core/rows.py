@@ -14,10 +14,51 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+import psycopg
 from django.db import connection, models
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
+
+
+@functools.lru_cache(maxsize=256)
+def _native(sql: str, vendor: str) -> str:
+    """`%s` placeholders in the driver's own style (sqlite3 takes `?`)."""
+    return sql.replace("%s", "?") if vendor == "sqlite" else sql
+
+
+def _execute(sql: str, params: Sequence[Any], fetch: str = "") -> Any:
+    """Runs one statement on the driver's own cursor, in the connection's current transaction.
+
+    Django's cursor wrapper re-creates a cursor and rewrites the SQL on every call; here the SQL is
+    rewritten once, and on PostgreSQL a server-binding cursor lets psycopg prepare statements it sees often.
+    """
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw is not None
+    cursor = psycopg.Cursor(raw) if connection.vendor == "postgresql" else raw.cursor()
+    try:
+        with connection.wrap_database_errors:  # driver errors become Django's (IntegrityError, …)
+            cursor.execute(_native(sql, connection.vendor), params)
+        if fetch == "one":
+            return cursor.fetchone()
+        if fetch == "all":
+            return cursor.fetchall()
+        return getattr(cursor, "lastrowid", None) if fetch == "lastrowid" else None
+    finally:
+        cursor.close()
+
+
+def _executemany(sql: str, batch: list[list[Any]]) -> None:
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw is not None
+    cursor = psycopg.Cursor(raw) if connection.vendor == "postgresql" else raw.cursor()
+    try:
+        with connection.wrap_database_errors:
+            cursor.executemany(_native(sql, connection.vendor), batch)
+    finally:
+        cursor.close()
 
 
 def _quote(name: str) -> str:
@@ -77,25 +118,22 @@ def _values(obj: Model, fields: Sequence[Field]) -> list[Any]:
 def insert_row(model: type[Model], values: dict[str, Any]) -> None:
     """INSERT a row given as attribute values, without building a model instance (history, link rows)."""
     row = [prepare(values[attname]) for attname, prepare in _preparers(model, connection.vendor)]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, connection.vendor, False), row)
+    _execute(_insert_sql(model, connection.vendor, False), row)
 
 
 def insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> None:
     preparers = _preparers(model, connection.vendor)
     batch = [[prepare(values[attname]) for attname, prepare in preparers] for values in rows]
     if batch:
-        with connection.cursor() as cursor:
-            cursor.executemany(_insert_sql(model, connection.vendor, False), batch)
+        _executemany(_insert_sql(model, connection.vendor, False), batch)
 
 
 def insert(obj: M) -> M:
     """INSERT one new row and give `obj` its primary key, as `obj.save(force_insert=True)` would."""
     model = type(obj)
     returning = connection.features.can_return_columns_from_insert
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, connection.vendor, returning), _values(obj, _insert_fields(model)))
-        pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    sql, values = _insert_sql(model, connection.vendor, returning), _values(obj, _insert_fields(model))
+    pk = _execute(sql, values, "one")[0] if returning else _execute(sql, values, "lastrowid")
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = connection.alias
@@ -109,8 +147,7 @@ def insert_many(objs: Iterable[Model]) -> None:
         return
     model = type(objs[0])
     fields = _insert_fields(model)
-    with connection.cursor() as cursor:
-        cursor.executemany(_insert_sql(model, connection.vendor, False), [_values(o, fields) for o in objs])
+    _executemany(_insert_sql(model, connection.vendor, False), [_values(o, fields) for o in objs])
 
 
 def _concrete(model: type[Model], name: str) -> Field:
@@ -134,9 +171,7 @@ def _select(model: type[Model], vendor: str, columns: tuple[str, ...], where: st
 def select(model: type[M], columns: Sequence[str], where: str, params: Sequence[Any]) -> list[M]:
     """Instances with only `columns` loaded (others load on first access, as with `.only()`)."""
     sql, attnames, converters = _select(model, connection.vendor, tuple(columns), where)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        rows = cursor.fetchall()
+    rows = _execute(sql, list(params), "all")
     out = []
     for row in rows:
         values = list(row)
