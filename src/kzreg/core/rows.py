@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import psycopg
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
@@ -27,19 +28,26 @@ def _native(sql: str, vendor: str) -> str:
     return sql.replace("%s", "?") if vendor == "sqlite" else sql
 
 
-def _execute(sql: str, params: Sequence[Any], fetch: str = "") -> Any:
+def _db() -> BaseDatabaseWrapper:
+    """This thread's connection wrapper, looked up once per statement (`django.db.connection` is a proxy
+    that looks it up again on every attribute)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _execute(sql: str, params: Sequence[Any], fetch: str = "", db: BaseDatabaseWrapper | None = None) -> Any:
     """Runs one statement on the driver's own cursor, in the connection's current transaction.
 
     Django's cursor wrapper re-creates a cursor and rewrites the SQL on every call; here the SQL is
     rewritten once, and on PostgreSQL a server-binding cursor lets psycopg prepare statements it sees often.
     """
-    connection.ensure_connection()
-    raw = connection.connection
+    db = db or _db()
+    db.ensure_connection()
+    raw = db.connection
     assert raw is not None
-    cursor = psycopg.Cursor(raw) if connection.vendor == "postgresql" else raw.cursor()
+    cursor = psycopg.Cursor(raw) if db.vendor == "postgresql" else raw.cursor()
     try:
-        with connection.wrap_database_errors:  # driver errors become Django's (IntegrityError, …)
-            cursor.execute(_native(sql, connection.vendor), params)
+        with db.wrap_database_errors:  # driver errors become Django's (IntegrityError, …)
+            cursor.execute(_native(sql, db.vendor), params)
         if fetch == "one":
             return cursor.fetchone()
         if fetch == "all":
@@ -49,20 +57,20 @@ def _execute(sql: str, params: Sequence[Any], fetch: str = "") -> Any:
         cursor.close()
 
 
-def _executemany(sql: str, batch: list[list[Any]]) -> None:
-    connection.ensure_connection()
-    raw = connection.connection
+def _executemany(sql: str, batch: list[list[Any]], db: BaseDatabaseWrapper) -> None:
+    db.ensure_connection()
+    raw = db.connection
     assert raw is not None
-    cursor = psycopg.Cursor(raw) if connection.vendor == "postgresql" else raw.cursor()
+    cursor = psycopg.Cursor(raw) if db.vendor == "postgresql" else raw.cursor()
     try:
-        with connection.wrap_database_errors:
-            cursor.executemany(_native(sql, connection.vendor), batch)
+        with db.wrap_database_errors:
+            cursor.executemany(_native(sql, db.vendor), batch)
     finally:
         cursor.close()
 
 
 def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
+    return _db().ops.quote_name(name)
 
 
 def _insert_fields(model: type[Model]) -> list[Field]:
@@ -93,61 +101,56 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _preparer(field: Field) -> Callable[[Any], Any]:
+def _preparer(field: Field, db: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+    ops = db.ops
     if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
+        return ops.adapt_datetimefield_value
     if isinstance(field, models.JSONField):
         encoder = field.encoder
-        return lambda value: None if value is None else connection.ops.adapt_json_value(value, encoder)
+        return lambda value: None if value is None else ops.adapt_json_value(value, encoder)
     if isinstance(field, _AS_IS) and not getattr(field, "auto_now", False):
         return _identity
-    return lambda value: field.get_db_prep_save(value, connection)
+    return lambda value: field.get_db_prep_save(value, connections[DEFAULT_DB_ALIAS])
 
 
 @functools.cache
 def _preparers(model: type[Model], vendor: str) -> list[tuple[str, Callable[[Any], Any]]]:
-    return [(f.attname, _preparer(f)) for f in _insert_fields(model)]
+    db = _db()
+    return [(f.attname, _preparer(f, db)) for f in _insert_fields(model)]
 
 
-def _values(obj: Model, fields: Sequence[Field]) -> list[Any]:
+def _values(obj: Model, fields: Sequence[Field], db: BaseDatabaseWrapper) -> list[Any]:
     if any(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields):
-        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    return [prepare(getattr(obj, attname)) for attname, prepare in _preparers(type(obj), connection.vendor)]
+        return [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    return [prepare(getattr(obj, attname)) for attname, prepare in _preparers(type(obj), db.vendor)]
 
 
 def insert_row(model: type[Model], values: dict[str, Any]) -> None:
     """INSERT a row given as attribute values, without building a model instance (history, link rows)."""
-    row = [prepare(values[attname]) for attname, prepare in _preparers(model, connection.vendor)]
-    _execute(_insert_sql(model, connection.vendor, False), row)
+    db = _db()
+    row = [prepare(values[attname]) for attname, prepare in _preparers(model, db.vendor)]
+    _execute(_insert_sql(model, db.vendor, False), row, db=db)
 
 
 def insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> None:
-    preparers = _preparers(model, connection.vendor)
+    db = _db()
+    preparers = _preparers(model, db.vendor)
     batch = [[prepare(values[attname]) for attname, prepare in preparers] for values in rows]
     if batch:
-        _executemany(_insert_sql(model, connection.vendor, False), batch)
+        _executemany(_insert_sql(model, db.vendor, False), batch, db)
 
 
 def insert(obj: M) -> M:
     """INSERT one new row and give `obj` its primary key, as `obj.save(force_insert=True)` would."""
+    db = _db()
     model = type(obj)
-    returning = connection.features.can_return_columns_from_insert
-    sql, values = _insert_sql(model, connection.vendor, returning), _values(obj, _insert_fields(model))
-    pk = _execute(sql, values, "one")[0] if returning else _execute(sql, values, "lastrowid")
+    returning = db.features.can_return_columns_from_insert
+    sql, values = _insert_sql(model, db.vendor, returning), _values(obj, _insert_fields(model), db)
+    pk = _execute(sql, values, "one", db)[0] if returning else _execute(sql, values, "lastrowid", db)
     obj.pk = pk
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = db.alias
     return obj
-
-
-def insert_many(objs: Iterable[Model]) -> None:
-    """INSERT rows whose primary keys the caller does not need (link rows)."""
-    objs = list(objs)
-    if not objs:
-        return
-    model = type(objs[0])
-    fields = _insert_fields(model)
-    _executemany(_insert_sql(model, connection.vendor, False), [_values(o, fields) for o in objs])
 
 
 def _concrete(model: type[Model], name: str) -> Field:
@@ -161,24 +164,28 @@ def _select(model: type[Model], vendor: str, columns: tuple[str, ...], where: st
     fields = [_concrete(model, name) for name in columns]
     table = _quote(model._meta.db_table)
     sql = f"SELECT {', '.join(f'{table}.{_quote(_column(f))}' for f in fields)} FROM {table} WHERE {where}"
+    db = _db()
     converters = []
-    for f in fields:
+    for i, f in enumerate(fields):
         col = f.get_col(model._meta.db_table)
-        converters.append((col, connection.ops.get_db_converters(col) + f.get_db_converters(connection)))
+        chain = db.ops.get_db_converters(col) + f.get_db_converters(db)
+        if chain:  # most columns need none: skip them entirely when reading rows
+            converters.append((i, col, chain))
     return sql, [f.attname for f in fields], converters
 
 
 def select(model: type[M], columns: Sequence[str], where: str, params: Sequence[Any]) -> list[M]:
     """Instances with only `columns` loaded (others load on first access, as with `.only()`)."""
-    sql, attnames, converters = _select(model, connection.vendor, tuple(columns), where)
-    rows = _execute(sql, list(params), "all")
+    db = _db()
+    sql, attnames, converters = _select(model, db.vendor, tuple(columns), where)
+    rows = _execute(sql, list(params), "all", db)
     out = []
     for row in rows:
         values = list(row)
-        for i, (col, chain) in enumerate(converters):
+        for i, col, chain in converters:
             for convert in chain:
-                values[i] = convert(values[i], col, connection)
-        out.append(model.from_db(connection.alias, attnames, values))
+                values[i] = convert(values[i], col, db)
+        out.append(model.from_db(db.alias, attnames, values))
     return out
 
 
