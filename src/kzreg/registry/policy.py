@@ -221,11 +221,14 @@ def same_network(addresses: Iterable[str]) -> str | None:
     nets = set()
     for text in addresses:
         addr = ipaddress.ip_address(text)
-        prefix = 24 if addr.version == 4 else 48
-        nets.add(ipaddress.ip_network(f"{addr}/{prefix}", strict=False))
-    if len(nets) == 1:
-        return str(next(iter(nets)))
-    return None
+        host_bits = 8 if addr.version == 4 else 80  # /24 and /48
+        nets.add((addr.version, int(addr) >> host_bits))
+    if len(nets) != 1:
+        return None
+    version, prefix = next(iter(nets))
+    host_bits = 8 if version == 4 else 80
+    network = ipaddress.ip_network((prefix << host_bits, 128 - host_bits if version == 6 else 24))
+    return str(network)
 
 
 def split_list(value: str | Iterable[str] | None) -> list[str]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+
+from django.db.models.signals import post_delete, post_save
 
 from kzreg.core import rows
 from kzreg.core.messages import Code
@@ -53,11 +56,33 @@ def clean_ds_records(ctx: Context, records: Sequence[str]) -> list[str]:
     return out
 
 
+REGISTRAR_CACHE_SECONDS = 30.0  # another process sees a deactivation within this time
+_registrars: dict[str, tuple[float, Registrar]] = {}
+
+
+def _forget_registrars(**_: object) -> None:
+    _registrars.clear()
+
+
+post_save.connect(_forget_registrars, sender=Registrar, dispatch_uid="forget-registrars-save")
+post_delete.connect(_forget_registrars, sender=Registrar, dispatch_uid="forget-registrars-delete")
+
+
+def _active_registrar(handle: str) -> Registrar | None:
+    """An active registrar by handle; found ones are kept briefly, as every registration names one."""
+    hit = _registrars.get(handle)
+    if hit is not None and time.monotonic() - hit[0] < REGISTRAR_CACHE_SECONDS:
+        return hit[1]
+    found = rows.select(Registrar, rows.all_columns(Registrar), "handle = %s AND active", [handle])
+    if found:
+        _registrars[handle] = (time.monotonic(), found[0])
+    return found[0] if found else None
+
+
 def find_registrar(ctx: Context, handle: str | None, field_name: str = "registrar") -> Registrar | None:
     columns = rows.all_columns(Registrar)
     if handle:
-        found = rows.select(Registrar, columns, "handle = %s AND active", [handle.strip()])
-        registrar = found[0] if found else None
+        registrar = _active_registrar(handle.strip())
         if registrar is None:
             ctx.problems.add(field_name, Code.NOT_FOUND, kind="registrar", key=handle)
         return registrar
