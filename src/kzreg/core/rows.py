@@ -189,6 +189,16 @@ def select(model: type[M], columns: Sequence[str], where: str, params: Sequence[
     return out
 
 
+def execute(sql: str, params: Sequence[Any]) -> None:
+    """A statement that returns nothing (an UPDATE of a counter), `%s` placeholders."""
+    _execute(sql, list(params))
+
+
+def for_update() -> str:
+    """The row-lock clause where the database has one (SQLite's writers are serialised anyway)."""
+    return " FOR UPDATE" if _db().features.has_select_for_update else ""
+
+
 def all_columns(model: type[Model]) -> tuple[str, ...]:
     return tuple(f.name for f in model._meta.concrete_fields)
 

@@ -127,12 +127,13 @@ def next_handle(stem: str, candidate: Callable[[int], str], start: int) -> str:
     for _ in range(2):  # a concurrent request may create the stem's row first
         try:
             with transaction.atomic():
-                sequence = HandleSequence.objects.select_for_update().filter(stem=stem).first()
-                number = _first_free_from(candidate, sequence.last + 1 if sequence else start)
-                if sequence is None:
-                    HandleSequence.objects.create(stem=stem, last=number)
+                found = rows.select(HandleSequence, ("stem", "last"), "stem = %s" + rows.for_update(), [stem])
+                number = _first_free_from(candidate, found[0].last + 1 if found else start)
+                table = HandleSequence._meta.db_table
+                if found:
+                    rows.execute(f"UPDATE {table} SET last = %s WHERE stem = %s", [number, stem])
                 else:
-                    HandleSequence.objects.filter(stem=stem).update(last=number)
+                    rows.execute(f"INSERT INTO {table} (stem, last) VALUES (%s, %s)", [stem, number])
                 return candidate(number)
         except IntegrityError:
             continue
