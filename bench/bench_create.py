@@ -35,7 +35,6 @@ def main() -> int:
     from kzreg.core.actor import Actor, Channel, Role
     from kzreg.demo import names, people
     from kzreg.demo.bulk import bulkload
-    from kzreg.demo.demo_domains import contact_data
     from kzreg.demo.parties import ensure_registrar
     from kzreg.registry import commands as c
     from kzreg.registry.models import Contact, Domain, Host
@@ -54,7 +53,7 @@ def main() -> int:
     location = c.Location("пр. Абая, 10", "Алматы", "г. Алматы")
     requests = []
     for _ in range(args.count):
-        holder = rnd.choice(handles) if rnd.random() < 0.7 else contact_data(people.role(rnd, rnd.getrandbits(40)))
+        holder = rnd.choice(handles) if rnd.random() < 0.7 else people.role(rnd, rnd.getrandbits(40))
         requests.append(
             c.CreateDomain(
                 name=source.next()[1], period=rnd.choice((1, 1, 2, 5)), registrant=holder,

@@ -14,6 +14,7 @@ from kzreg.demo import names, people
 from kzreg.demo.bulk_rows import Batch, RowFactory
 from kzreg.demo.handles import HandleAllocator
 from kzreg.demo.sinks import Sink, Table
+from kzreg.registry.commands import ContactData
 from kzreg.registry.models import Contact, Domain, DomainNameServer, HistoryEntry, Host, ObjectType, Zone
 from kzreg.registry.operations import create_domain
 from kzreg.registry.policy import check_handle, parse_domain_name
@@ -30,10 +31,10 @@ def _fields(obj) -> dict:
     }
 
 
-def _person(data) -> people.Person:
+def _person(data) -> ContactData:
     values = dataclasses.asdict(data)
     values.update(phones=(data.phones,), emails=(data.emails,), faxes=())
-    return people.Person(**values)
+    return ContactData(**values)
 
 
 def _snapshot(obj_type: str, key: str) -> dict:

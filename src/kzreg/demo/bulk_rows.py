@@ -15,7 +15,7 @@ from types import SimpleNamespace as Row
 
 from kzreg.core.actor import Channel, Role
 from kzreg.demo.handles import HandleAllocator
-from kzreg.demo.people import Person
+from kzreg.registry.commands import ContactData
 from kzreg.registry.models import ObjectType, StatusFlag
 from kzreg.registry.operations.base import add_years
 from kzreg.registry.operations.contact import match_key
@@ -77,7 +77,9 @@ class RowFactory:
             }
         )  # fmt: skip
 
-    def contact(self, batch: Batch, person: Person, pk: int, at: dt.datetime, request_id: str, operation: str) -> Row:
+    def contact(
+        self, batch: Batch, person: ContactData, pk: int, at: dt.datetime, request_id: str, operation: str
+    ) -> Row:
         """A contact as `insert_contact` writes it, with its first history version."""
         text = {k: " ".join(getattr(person, k).split()) for k in ("name", "organisation", "address", "city", "region", "postal_code")}  # fmt: skip
         phones, emails = list(person.phones), [e.lower() for e in person.emails]

@@ -7,7 +7,6 @@ WHOIS, RDAP, the zone and the history pages all have something to show.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
 from kzreg.core.actor import Actor
@@ -41,10 +40,6 @@ PROVIDERS = {  # hosting company → its name servers and where its equipment st
 }  # fmt: skip
 HOLD_REASON = "Тіркелуші деректері расталмады / Данные администратора не подтверждены (PS-3.10)"
 SUSPEND_REASON = "Уәкілетті органның нұсқамасы / Предписание уполномоченного органа (PS-3.10)"
-
-
-def contact_data(person: people.Person) -> c.ContactData:
-    return c.ContactData(**dataclasses.asdict(person))
 
 
 def _names(rnd: random.Random, count: int) -> list[str]:
@@ -85,13 +80,11 @@ class DemoBuilder:
             registrant: c.ContactRef = rnd.choice(self.registrants)
         else:
             person = people.role(rnd, script=script) if rnd.random() < 0.55 else people.individual(rnd, script=script)
-            registrant = contact_data(person)
-        admin: c.ContactRef = (
-            rnd.choice(self.admins) if self.admins and rnd.random() < 0.3 else contact_data(people.individual(rnd))
-        )
+            registrant = person
+        admin: c.ContactRef = rnd.choice(self.admins) if self.admins and rnd.random() < 0.3 else people.individual(rnd)
         tech: c.ContactRef | None = None
         if provider != "own" and rnd.random() < 0.35:
-            tech = self.nocs.get(provider) or contact_data(people.role(rnd, script="ru", org=f"ТОО «{provider.upper()} Хостинг»"))  # fmt: skip
+            tech = self.nocs.get(provider) or people.role(rnd, script="ru", org=f"ТОО «{provider.upper()} Хостинг»")  # fmt: skip
         return {"registrant": registrant, "admin": admin, "tech": tech}
 
     def register(self, name: str, days_ago: float) -> tuple[str, Actor, int]:
@@ -134,7 +127,7 @@ def register_all(rnd: random.Random, runner, actors: list[Actor], staff: Actor, 
             servers = tuple(c.NameServer(h, a) for h, a in PROVIDERS["hoster"][0])
             runner.at(when, modify_domain, c.ModifyDomain(name, nameservers=servers, location=PROVIDERS["hoster"][1]), actor)  # fmt: skip
         else:
-            new_holder = contact_data(people.role(rnd, script=rnd.choice(("kk", "ru", "en"))))
+            new_holder = people.role(rnd, script=rnd.choice(("kk", "ru", "en")))
             command = c.TransferDomain(name, registrant=new_holder, authorization="forwarded-delete")
             runner.at(when, transfer_domain, command, actor)
     return len(made)

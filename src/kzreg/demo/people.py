@@ -8,7 +8,8 @@ e-mail addresses, real cities with their regions and postal codes.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+
+from kzreg.registry.commands import ContactData
 
 # (city, region, postal code) in Kazakh, Russian and Latin script: real cities, real regions.
 CITIES_KK = [
@@ -76,25 +77,6 @@ _TRANSLIT = {
     "ю": "yu", "я": "ya",
 }  # fmt: skip
 SCRIPTS = ("kk", "ru", "en")
-
-
-@dataclass(frozen=True)
-class Person:
-    """A contact's data in the form `ContactData` takes (lists as tuples)."""
-
-    kind: str
-    name: str
-    organisation: str
-    address: str
-    city: str
-    region: str
-    postal_code: str
-    country_code: str
-    phones: tuple[str, ...]
-    faxes: tuple[str, ...]
-    emails: tuple[str, ...]
-    language: str
-    disclose: bool
 
 
 def translit(text: str) -> str:
@@ -169,18 +151,18 @@ def email(rnd: random.Random, given: str, surname: str, serial: int, domain: str
     return f"{local}@{domain or rnd.choice(MAIL_DOMAINS)}"
 
 
-def individual(rnd: random.Random, serial: int = 0, script: str | None = None) -> Person:
+def individual(rnd: random.Random, serial: int = 0, script: str | None = None) -> ContactData:
     script = script or pick_script(rnd)
     name, given, surname = full_name(rnd, script)
     line, city, region, postal = address(rnd, script)
-    return Person(
+    return ContactData(
         kind="I", name=name, organisation="", address=line, city=city, region=region, postal_code=postal,
         country_code="KZ", phones=(phone(rnd, city),), faxes=(), emails=(email(rnd, given, surname, serial),),
         language=script, disclose=rnd.random() < 0.2,
     )  # fmt: skip
 
 
-def role(rnd: random.Random, serial: int = 0, script: str | None = None, org: str | None = None) -> Person:
+def role(rnd: random.Random, serial: int = 0, script: str | None = None, org: str | None = None) -> ContactData:
     """An organisation's contact (kind R): the organisation's name and a responsible person."""
     script = script or pick_script(rnd)
     name, given, surname = full_name(rnd, script)
@@ -190,7 +172,7 @@ def role(rnd: random.Random, serial: int = 0, script: str | None = None, org: st
     phones = (main, phone(rnd, city)) if rnd.random() < 0.3 else (main,)
     faxes = (phone(rnd, city),) if rnd.random() < 0.15 else ()
     company = translit(org.split("«")[-1].split("»")[0].split(" ")[0]) or "company"
-    return Person(
+    return ContactData(
         kind="R", name=name, organisation=org, address=line, city=city, region=region, postal_code=postal,
         country_code="KZ", phones=phones, faxes=faxes,
         emails=(email(rnd, given, surname, serial, f"{company[:20]}.kz"),),
