@@ -1,7 +1,7 @@
 """NIC handles in the seed's style (R5): `IVG123` for a person, `CSSC-ORG` for a role; ≤ 10 characters.
 
-Only the prefix is decided here; `registry.operations.contact` picks the first free number (or suffix)
-and lets the unique index settle races.
+Only the prefix and the n-th handle of a prefix are decided here; `registry.operations.contact` counts
+the numbers (`HandleSequence`) and lets the unique index settle races.
 """
 
 from __future__ import annotations
@@ -54,28 +54,9 @@ def role_prefix(name: str) -> str:
     return (letters or "X")[: MAX_HANDLE - len(ROLE_SUFFIX)]
 
 
-def individual_handle(prefix: str, taken_numbers: set[int]) -> str:
-    """The first free `PREFIX<n>` (n ≥ 1) that fits in ten characters."""
-    n = 1
-    while n in taken_numbers:
-        n += 1
-    handle = f"{prefix}{n}"
-    if len(handle) > MAX_HANDLE:
-        raise ValueError(f"no free handle left for prefix {prefix}")
-    return handle
-
-
 def role_handle_number(prefix: str, n: int) -> str:
     """The n-th role handle of an acronym: `CSSC-ORG` (0), `CSSC1-ORG`, `CSSC2-ORG`, … within ten characters."""
     if n == 0:
         return f"{prefix}{ROLE_SUFFIX}"
     digits = str(n)
     return f"{prefix[: MAX_HANDLE - len(ROLE_SUFFIX) - len(digits)]}{digits}{ROLE_SUFFIX}"
-
-
-def role_handle(prefix: str, taken: set[str]) -> str:
-    """The first of `role_handle_number(prefix, 0, 1, …)` not in `taken`."""
-    n = 0
-    while role_handle_number(prefix, n) in taken:
-        n += 1
-    return role_handle_number(prefix, n)
