@@ -49,6 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # users never see a traceback; KZREG_DEBUG=1 shows it for operators
+        if os.environ.get("KZREG_DEBUG") == "1":
+            raise
+        from django.db import DatabaseError
+
+        hint = " (is the database migrated? run: kzreg migrate)" if isinstance(exc, DatabaseError) else ""
+        print(f"error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -74,3 +74,19 @@ def test_history_as_of_a_time(capsys, make_domain):
     code, out, _ = run(capsys, "history", "example.kz", "--at", "2100-01-01T00:00:00+05:00", "--json")
     assert code == 0 and '"name": "example.kz"' in out
     assert run(capsys, "history", "example.kz", "--at", "yesterday")[0] == 1
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback(capsys, monkeypatch):
+    from django.db import OperationalError
+
+    from kzreg.registry import queries
+
+    def broken(*args, **kwargs):
+        raise OperationalError("no such table: registry_domain")
+
+    monkeypatch.setattr(queries, "find_domain", broken)
+    code, _out, err = run(capsys, "domain", "info", "example.kz")
+    assert code == 1 and "Traceback" not in err
+    assert err.strip() == (
+        "error: OperationalError: no such table: registry_domain (is the database migrated? run: kzreg migrate)"
+    )
