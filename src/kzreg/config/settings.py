@@ -52,6 +52,10 @@ def database_from_url(url: str, data_dir: Path) -> dict:
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 60,
+        # The registry operations' own statements (`kzreg.core.rows`, server-side binding) are prepared
+        # after a few uses, so PostgreSQL stops parsing and planning them anew; the ORM's cursors bind on
+        # the client and are unaffected. (Behind a transaction-pooling proxy, set this to None.)
+        "OPTIONS": {"prepare_threshold": 2},
         # KZREG_TEST_DB_SUFFIX keeps parallel test runs on one server apart.
         "TEST": {"NAME": "_".join(filter(None, ["test_kzreg", unquote(parts.path.lstrip("/")), _suffix]))},
     }

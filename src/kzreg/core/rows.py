@@ -6,13 +6,19 @@ models' own metadata, and run on Django's connection, inside the operation's tra
 as `get_db_prep_save` would prepare them (with the per-value checks skipped for plain text, numbers,
 booleans and keys, which the database takes as they are) and come out through the same converters the
 ORM would apply, so the rows are exactly what `Model.save()` and a queryset would write and read.
+
+On PostgreSQL an operation can group its statements with `pipeline()`: they go out without waiting for
+each answer, so the reads of a registration (`select_soon()`) come back in one round trip and its writes
+in another, instead of a dozen. SQLite runs in-process and needs none of this; there the same calls run
+at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -38,7 +44,8 @@ def _execute(sql: str, params: Sequence[Any], fetch: str = "", db: BaseDatabaseW
     """Runs one statement on the driver's own cursor, in the connection's current transaction.
 
     Django's cursor wrapper re-creates a cursor and rewrites the SQL on every call; here the SQL is
-    rewritten once, and on PostgreSQL a server-binding cursor lets psycopg prepare statements it sees often.
+    rewritten once, and on PostgreSQL a server-binding cursor lets psycopg prepare the statements it sees
+    again (`prepare_threshold` in the settings).
     """
     db = db or _db()
     db.ensure_connection()
@@ -55,6 +62,31 @@ def _execute(sql: str, params: Sequence[Any], fetch: str = "", db: BaseDatabaseW
         return getattr(cursor, "lastrowid", None) if fetch == "lastrowid" else None
     finally:
         cursor.close()
+
+
+def _pipeline_of(db: BaseDatabaseWrapper) -> psycopg.Pipeline | None:
+    raw = db.connection
+    return getattr(raw, "_pipeline", None) if db.vendor == "postgresql" else None
+
+
+@contextlib.contextmanager
+def pipeline() -> Iterator[None]:
+    """PostgreSQL pipeline mode for a group of statements (a no-op on other databases).
+
+    Leaving it waits for every answer, so a failed write (a unique index, a foreign key) is raised here
+    at the latest, as Django's IntegrityError, inside the caller's transaction. Only this module's
+    statements and ORM reads belong inside: an ORM write reads its row count at once (`save()` decides
+    between UPDATE and INSERT by it), and pipeline mode gives that only with the answer.
+    """
+    db = _db()
+    if db.vendor != "postgresql":
+        yield
+        return
+    db.ensure_connection()
+    raw = db.connection
+    assert raw is not None
+    with db.wrap_database_errors, raw.pipeline():
+        yield
 
 
 def _executemany(sql: str, batch: list[list[Any]], db: BaseDatabaseWrapper) -> None:
@@ -140,13 +172,58 @@ def insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> None:
         _executemany(_insert_sql(model, db.vendor, False), batch, db)
 
 
-def insert(obj: M) -> M:
-    """INSERT one new row and give `obj` its primary key, as `obj.save(force_insert=True)` would."""
+@functools.cache
+def _insert_with_key_sql(model: type[Model], vendor: str) -> str:
+    pk = model._meta.pk
+    assert pk is not None
+    sql = _insert_sql(model, vendor, False)
+    return sql.replace(" (", f" ({_quote(_column(pk))}, ", 1).replace("VALUES (", "VALUES (%s, ", 1)
+
+
+class ReservedKey:
+    """The primary key the next row of a table will get, taken from its sequence before the INSERT
+    (PostgreSQL, inside `pipeline()`), so that the rows referring to it need not wait for the INSERT's
+    answer. Elsewhere it is None and `insert()` lets the database assign the key as usual."""
+
+    def __init__(self, model: type[Model]):
+        db = _db()
+        self._db = db
+        self._cursor: Any = None
+        self._value: int | None = None
+        if _pipeline_of(db) is not None:
+            pk = model._meta.pk
+            assert pk is not None
+            table = db.ops.quote_name(model._meta.db_table)
+            self._cursor = psycopg.Cursor(db.connection)
+            with db.wrap_database_errors:
+                self._cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, _column(pk)])
+
+    def value(self) -> int | None:
+        if self._cursor is not None:
+            try:
+                with self._db.wrap_database_errors:
+                    self._value = self._cursor.fetchone()[0]
+            finally:
+                self._cursor.close()
+                self._cursor = None
+        return self._value
+
+
+def insert(obj: M, key: ReservedKey | None = None) -> M:
+    """INSERT one new row and give `obj` its primary key, as `obj.save(force_insert=True)` would.
+
+    With a reserved key (see `ReservedKey`) the row is sent with it and nothing waits for the answer."""
     db = _db()
     model = type(obj)
-    returning = db.features.can_return_columns_from_insert
-    sql, values = _insert_sql(model, db.vendor, returning), _values(obj, _insert_fields(model), db)
-    pk = _execute(sql, values, "one", db)[0] if returning else _execute(sql, values, "lastrowid", db)
+    values = _values(obj, _insert_fields(model), db)
+    reserved = key.value() if key is not None else None
+    if reserved is not None:
+        _execute(_insert_with_key_sql(model, db.vendor), [reserved, *values], db=db)
+        pk = reserved
+    elif db.features.can_return_columns_from_insert:
+        pk = _execute(_insert_sql(model, db.vendor, True), values, "one", db)[0]
+    else:
+        pk = _execute(_insert_sql(model, db.vendor, False), values, "lastrowid", db)
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = db.alias
@@ -174,19 +251,52 @@ def _select(model: type[Model], vendor: str, columns: tuple[str, ...], where: st
     return sql, [f.attname for f in fields], converters
 
 
+class Pending(Generic[M]):
+    """The rows of a SELECT already sent; inside `pipeline()` they are read on first use, so several
+    reads issued one after another reach the server together and come back in one round trip."""
+
+    def __init__(self, model: type[M], columns: Sequence[str], where: str, params: Sequence[Any]):
+        db = _db()
+        self._db, self._model = db, model
+        self._sql, self._attnames, self._converters = _select(model, db.vendor, tuple(columns), where)
+        self._rows: list[M] | None = None
+        self._cursor: Any = None
+        if _pipeline_of(db) is None:  # nothing to gain by waiting: read now
+            self._rows = self._convert(_execute(self._sql, list(params), "all", db))
+        else:
+            self._cursor = psycopg.Cursor(db.connection)
+            with db.wrap_database_errors:
+                self._cursor.execute(self._sql, list(params))
+
+    def rows(self) -> list[M]:
+        if self._rows is None:
+            try:
+                with self._db.wrap_database_errors:
+                    fetched = self._cursor.fetchall()
+            finally:
+                self._cursor.close()
+            self._rows = self._convert(fetched)
+        return self._rows
+
+    def _convert(self, rows: list[tuple]) -> list[M]:
+        db, out = self._db, []
+        for row in rows:
+            values = list(row)
+            for i, col, chain in self._converters:
+                for convert in chain:
+                    values[i] = convert(values[i], col, db)
+            out.append(self._model.from_db(db.alias, self._attnames, values))
+        return out
+
+
+def select_soon(model: type[M], columns: Sequence[str], where: str, params: Sequence[Any]) -> Pending[M]:
+    """Sends a SELECT now and reads its rows later (`.rows()`): see `Pending`."""
+    return Pending(model, columns, where, params)
+
+
 def select(model: type[M], columns: Sequence[str], where: str, params: Sequence[Any]) -> list[M]:
     """Instances with only `columns` loaded (others load on first access, as with `.only()`)."""
-    db = _db()
-    sql, attnames, converters = _select(model, db.vendor, tuple(columns), where)
-    rows = _execute(sql, list(params), "all", db)
-    out = []
-    for row in rows:
-        values = list(row)
-        for i, col, chain in converters:
-            for convert in chain:
-                values[i] = convert(values[i], col, db)
-        out.append(model.from_db(db.alias, attnames, values))
-    return out
+    return Pending(model, columns, where, params).rows()
 
 
 def execute(sql: str, params: Sequence[Any]) -> None:

@@ -180,15 +180,24 @@ class ContactResolver:
         self.ctx = ctx
         self._created: list[tuple[str, Contact]] = []
         self._by_handle: dict[str, Contact | None] = {}
+        self._prefetched: tuple[set[str], rows.Pending[Contact]] | None = None
 
     def prefetch(self, *refs: ContactRef | None) -> None:
-        """Loads every contact named by handle in one query (a registration names up to four)."""
+        """Asks for every contact named by handle in one query (a registration names up to four); the
+        answer is read at the first `lookup`, so the query can travel with the request's other reads."""
         wanted = {r.strip().upper() for r in refs if isinstance(r, str) and r.strip()} - set(self._by_handle)
         wanted = {h for h in wanted if check_handle(h)}
         if not wanted:
             return
         where = f"handle IN ({rows.placeholders(len(wanted))})"
-        found = {c.handle: c for c in rows.select(Contact, rows.all_columns(Contact), where, sorted(wanted))}
+        self._prefetched = (wanted, rows.select_soon(Contact, rows.all_columns(Contact), where, sorted(wanted)))
+
+    def _read_prefetched(self) -> None:
+        if self._prefetched is None:
+            return
+        wanted, pending = self._prefetched
+        self._prefetched = None
+        found = {c.handle: c for c in pending.rows()}
         for handle in wanted:
             self._by_handle[handle] = found.get(handle)
 
@@ -200,6 +209,7 @@ class ContactResolver:
                 problems.add(f"{prefix}.handle", Code.REQUIRED)
             return None
         if isinstance(ref, str):
+            self._read_prefetched()
             handle = ref.strip().upper()
             if not check_handle(handle):
                 problems.add(f"{prefix}.handle", Code.HANDLE_INVALID, value=ref.strip())

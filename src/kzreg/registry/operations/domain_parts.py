@@ -79,16 +79,26 @@ def _active_registrar(handle: str) -> Registrar | None:
     return found[0] if found else None
 
 
+def _actor_registrar(registrar_id: int) -> Registrar | None:
+    """The acting registrar's own row (whether active is the guards' question), kept as briefly."""
+    cache_key = f"#{registrar_id}"
+    hit = _registrars.get(cache_key)
+    if hit is not None and time.monotonic() - hit[0] < REGISTRAR_CACHE_SECONDS:
+        return hit[1]
+    found = rows.select(Registrar, rows.all_columns(Registrar), "id = %s", [registrar_id])
+    if found:
+        _registrars[cache_key] = (time.monotonic(), found[0])
+    return found[0] if found else None
+
+
 def find_registrar(ctx: Context, handle: str | None, field_name: str = "registrar") -> Registrar | None:
-    columns = rows.all_columns(Registrar)
     if handle:
         registrar = _active_registrar(handle.strip())
         if registrar is None:
             ctx.problems.add(field_name, Code.NOT_FOUND, kind="registrar", key=handle)
         return registrar
     if ctx.actor.registrar_id is not None:
-        found = rows.select(Registrar, columns, "id = %s", [ctx.actor.registrar_id])
-        return found[0] if found else None
+        return _actor_registrar(ctx.actor.registrar_id)
     ctx.problems.add(field_name, Code.REQUIRED)
     return None
 

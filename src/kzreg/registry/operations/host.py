@@ -57,53 +57,66 @@ def _new_host(ctx: Context, name: str, unicode_name: str, addresses: list[str]) 
     return host
 
 
-def resolve_nameservers(ctx: Context, specs: Sequence[NameServer], zone: ZonePolicy) -> list | None:
+class NameServerLookup:
+    """A name-server list checked and its hosts asked for; `resolve()` reads the answer. Split in two so
+    that a registration can send this read together with its others (`rows.select_soon`)."""
+
+    def __init__(self, ctx: Context, specs: Sequence[NameServer], zone: ZonePolicy):
+        self.ctx = ctx
+        problems = ctx.problems
+        if len(specs) < zone.min_nameservers:
+            problems.add("nameservers", Code.NAMESERVERS_TOO_FEW)
+        if len(specs) > zone.max_nameservers:
+            problems.add("nameservers", Code.NAMESERVERS_TOO_MANY, limit=zone.max_nameservers)
+        self.cleaned: list[tuple[int, str, str, list[str]]] = []
+        seen: set[str] = set()
+        for i, spec in enumerate(specs):
+            names = _clean_name(ctx, spec.name, f"nameservers[{i}].name")
+            addresses = _clean_addresses(ctx, spec.addresses, f"nameservers[{i}].addresses")
+            if names is None:
+                continue
+            if names[0] in seen:
+                problems.add(f"nameservers[{i}].name", Code.NAMESERVER_DUPLICATE, value=names[1])
+                continue
+            seen.add(names[0])
+            self.cleaned.append((i, names[0], names[1], addresses))
+        wanted = [c[1] for c in self.cleaned]
+        where = f"name IN ({rows.placeholders(len(wanted))})"
+        self.found = rows.select_soon(Host, rows.all_columns(Host), where, wanted) if wanted else None
+
+    def resolve(self) -> list:
+        """In order, existing Hosts or (name, unicode, addresses) to create."""
+        ctx, problems = self.ctx, self.ctx.problems
+        existing = {h.name: h for h in self.found.rows()} if self.found is not None else {}
+        resolved: list = []
+        all_addresses: list[str] = []
+        for i, name, unicode_name, addresses in self.cleaned:
+            host = existing.get(name)
+            if host is not None:
+                if addresses and set(addresses) != set(host.addresses):
+                    ctx.warn(
+                        f"nameservers[{i}].addresses",
+                        Code.HOST_ADDRESS_DIFFERS,
+                        host=unicode_name,
+                        stored=", ".join(host.addresses) or "-",
+                        given=", ".join(addresses),
+                    )
+                all_addresses.extend(host.addresses)
+                resolved.append(host)
+            else:
+                if not addresses:
+                    problems.add(f"nameservers[{i}].addresses", Code.REQUIRED)
+                all_addresses.extend(addresses)
+                resolved.append((name, unicode_name, addresses))
+        network = same_network(all_addresses) if len(resolved) > 1 and all_addresses else None
+        if network:
+            ctx.warn("nameservers", Code.SAME_NETWORK, network=network)
+        return resolved
+
+
+def resolve_nameservers(ctx: Context, specs: Sequence[NameServer], zone: ZonePolicy) -> list:
     """Checks the full list; returns, in order, existing Hosts or (name, unicode, addresses) to create."""
-    problems = ctx.problems
-    if len(specs) < zone.min_nameservers:
-        problems.add("nameservers", Code.NAMESERVERS_TOO_FEW)
-    if len(specs) > zone.max_nameservers:
-        problems.add("nameservers", Code.NAMESERVERS_TOO_MANY, limit=zone.max_nameservers)
-    cleaned: list[tuple[int, str, str, list[str]]] = []
-    seen: set[str] = set()
-    for i, spec in enumerate(specs):
-        names = _clean_name(ctx, spec.name, f"nameservers[{i}].name")
-        addresses = _clean_addresses(ctx, spec.addresses, f"nameservers[{i}].addresses")
-        if names is None:
-            continue
-        if names[0] in seen:
-            problems.add(f"nameservers[{i}].name", Code.NAMESERVER_DUPLICATE, value=names[1])
-            continue
-        seen.add(names[0])
-        cleaned.append((i, names[0], names[1], addresses))
-    wanted = [c[1] for c in cleaned]
-    where = f"name IN ({rows.placeholders(len(wanted))})"
-    found = rows.select(Host, rows.all_columns(Host), where, wanted) if wanted else []
-    existing = {h.name: h for h in found}
-    resolved: list = []
-    all_addresses: list[str] = []
-    for i, name, unicode_name, addresses in cleaned:
-        host = existing.get(name)
-        if host is not None:
-            if addresses and set(addresses) != set(host.addresses):
-                ctx.warn(
-                    f"nameservers[{i}].addresses",
-                    Code.HOST_ADDRESS_DIFFERS,
-                    host=unicode_name,
-                    stored=", ".join(host.addresses) or "-",
-                    given=", ".join(addresses),
-                )
-            all_addresses.extend(host.addresses)
-            resolved.append(host)
-        else:
-            if not addresses:
-                problems.add(f"nameservers[{i}].addresses", Code.REQUIRED)
-            all_addresses.extend(addresses)
-            resolved.append((name, unicode_name, addresses))
-    network = same_network(all_addresses) if len(resolved) > 1 and all_addresses else None
-    if network:
-        ctx.warn("nameservers", Code.SAME_NETWORK, network=network)
-    return resolved
+    return NameServerLookup(ctx, specs, zone).resolve()
 
 
 def materialize_hosts(ctx: Context, resolved: list) -> list[Host]:
