@@ -34,7 +34,8 @@ class ServerCpu:
         if not self.pid:
             return 0
         try:
-            fields = open(f"/proc/{self.pid}/stat").read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{self.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:  # the server runs elsewhere
             return 0
         return int(fields[11]) + int(fields[12])  # utime + stime
