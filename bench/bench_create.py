@@ -6,9 +6,14 @@
 Realistic requests: name servers that already exist, the administrative contact by handle, the holder
 by handle for most domains (a returning customer) and as new data for the rest. A database with fewer
 than 1,000 domains is first filled by the bulk loader, so lookups run against a registry with data.
-`--profile` prints where the time goes (cProfile, top 30 by cumulative time).
+`--profile` prints where the time goes (cProfile, top 30 by cumulative time; BENCH_SORT=tottime and
+BENCH_TOP=N change that).
 `--batch K` commits K creates per transaction, each create still its own operation in a savepoint (a
 registrar's batch request): it shows what durable per-create commits cost where an fsync is slow.
+`--threads T` runs the creates in T threads of this one process, each with its own connection, as the
+web server's threads do: on PostgreSQL one thread's Python runs while another waits for the server
+and its commit, which one thread alone can never overlap.
+On PostgreSQL it also prints the CPU time of the server processes that did the work.
 """
 
 from __future__ import annotations
@@ -16,35 +21,23 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import threading
 import time
 
 
-class ServerCpu:
-    """CPU time of this connection's PostgreSQL backend process (same machine), from /proc."""
-
-    def __init__(self, connection) -> None:
-        self.pid = 0
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                self.pid = cursor.fetchone()[0]
-        self.start = self.ticks()
-
-    def ticks(self) -> int:
-        if not self.pid:
-            return 0
-        try:
-            with open(f"/proc/{self.pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:  # the server runs elsewhere
-            return 0
-        return int(fields[11]) + int(fields[12])  # utime + stime
-
-    def per(self, count: int) -> str:
-        used = self.ticks() - self.start
-        if not self.pid or not used:
-            return ""
-        return f", server CPU {used / os.sysconf('SC_CLK_TCK') * 1000 / count:.2f} ms/create"
+def backend_cpu_seconds(connection) -> float:
+    """CPU time so far of this thread's PostgreSQL backend process (same machine), from /proc; 0 elsewhere."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # the server runs elsewhere
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def main() -> int:
@@ -52,13 +45,16 @@ def main() -> int:
     parser.add_argument("count", nargs="?", type=int, default=5000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--batch", type=int, default=1, help="creates per transaction (default 1)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads in this one process, each with its own connection (default 1)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection, connections, transaction
 
     from kzreg.core.actor import Actor, Channel, Role
     from kzreg.demo import names, people
@@ -90,32 +86,52 @@ def main() -> int:
             )
         )  # fmt: skip
 
-    def run() -> None:
-        if args.batch <= 1:
-            for command in requests:
-                create_domain(command, actor)
-            return
-        for start in range(0, len(requests), args.batch):
-            with transaction.atomic():
-                for command in requests[start : start + args.batch]:
-                    create_domain(command, actor)
+    server_cpu: list[float] = []
 
-    server = ServerCpu(connection)
+    def run(part: list) -> None:
+        started_cpu = backend_cpu_seconds(connection)
+        if args.batch <= 1:
+            for command in part:
+                create_domain(command, actor)
+        else:
+            for start in range(0, len(part), args.batch):
+                with transaction.atomic():
+                    for command in part[start : start + args.batch]:
+                        create_domain(command, actor)
+        server_cpu.append(backend_cpu_seconds(connection) - started_cpu)
+
+    def run_in_thread(part: list) -> None:
+        try:
+            run(part)
+        finally:
+            connections.close_all()  # this thread's own connection
+
     started, cpu_started = time.perf_counter(), time.process_time()
     if args.profile:
         import cProfile
         import pstats
 
         profiler = cProfile.Profile(time.process_time)  # CPU, not wall: the machine may be shared
-        profiler.runcall(run)
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        profiler.runcall(run, requests)
+        sort, top = os.environ.get("BENCH_SORT", "cumulative"), int(os.environ.get("BENCH_TOP", "30"))
+        pstats.Stats(profiler).sort_stats(sort).print_stats(top)
+    elif args.threads <= 1:
+        run(requests)
     else:
-        run()
+        workers = [
+            threading.Thread(target=run_in_thread, args=(requests[i :: args.threads],)) for i in range(args.threads)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     print(
         f"bench_create: {connection.vendor} ({Domain.objects.count():,} domains in the database), "
-        f"batch {args.batch}: {args.count:,} creates in {elapsed:,.1f} s = {args.count / elapsed:,.0f} creates/s; "
-        f"client CPU {cpu * 1000 / args.count:.2f} ms/create{server.per(args.count)}; "
+        f"batch {args.batch}, threads {args.threads}: {args.count:,} creates in {elapsed:,.1f} s = "
+        f"{args.count / elapsed:,.0f} creates/s; client CPU {cpu * 1000 / args.count:.2f} ms/create"
+        + (f", server CPU {sum(server_cpu) * 1000 / args.count:.2f} ms/create" if sum(server_cpu) else "")
+        + "; "
         f"load average {os.getloadavg()[0]:.2f}"
     )
     return 0

@@ -89,18 +89,6 @@ def pipeline() -> Iterator[None]:
         yield
 
 
-def _executemany(sql: str, batch: list[list[Any]], db: BaseDatabaseWrapper) -> None:
-    db.ensure_connection()
-    raw = db.connection
-    assert raw is not None
-    cursor = psycopg.Cursor(raw) if db.vendor == "postgresql" else raw.cursor()
-    try:
-        with db.wrap_database_errors:
-            cursor.executemany(_native(sql, db.vendor), batch)
-    finally:
-        cursor.close()
-
-
 def _quote(name: str) -> str:
     return _db().ops.quote_name(name)
 
@@ -164,12 +152,20 @@ def insert_row(model: type[Model], values: dict[str, Any]) -> None:
     _execute(_insert_sql(model, db.vendor, False), row, db=db)
 
 
+@functools.cache
+def _insert_many_sql(model: type[Model], vendor: str, count: int) -> str:
+    single = _insert_sql(model, vendor, False)
+    head, marks = single.split(" VALUES ", 1)
+    return f"{head} VALUES {', '.join([marks] * count)}"
+
+
 def insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> None:
+    """One multi-row INSERT (a domain's name-server links): one statement, however many rows."""
     db = _db()
     preparers = _preparers(model, db.vendor)
     batch = [[prepare(values[attname]) for attname, prepare in preparers] for values in rows]
     if batch:
-        _executemany(_insert_sql(model, db.vendor, False), batch, db)
+        _execute(_insert_many_sql(model, db.vendor, len(batch)), [v for row in batch for v in row], db=db)
 
 
 @functools.cache
@@ -309,6 +305,7 @@ def for_update() -> str:
     return " FOR UPDATE" if _db().features.has_select_for_update else ""
 
 
+@functools.cache
 def all_columns(model: type[Model]) -> tuple[str, ...]:
     return tuple(f.name for f in model._meta.concrete_fields)
 
