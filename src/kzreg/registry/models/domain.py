@@ -17,7 +17,8 @@ class StatusFlag(models.TextChoices):
 class Domain(models.Model):
     name = models.CharField(max_length=255, help_text="Full A-label name, lowercase: example.kz")
     unicode_name = models.CharField(max_length=255)
-    zone = models.ForeignKey("registry.Zone", on_delete=models.PROTECT, related_name="domains")
+    # No index of its own: `domain_zone_changed_idx` starts with the zone.
+    zone = models.ForeignKey("registry.Zone", on_delete=models.PROTECT, related_name="domains", db_index=False)
     registrar = models.ForeignKey("registry.Registrar", on_delete=models.PROTECT, related_name="domains")
     reseller = models.ForeignKey(
         "resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="domains"
@@ -50,7 +51,6 @@ class Domain(models.Model):
         indexes = [
             models.Index(fields=["name"], name="domain_name_idx"),
             models.Index(fields=["zone", "updated_at"], name="domain_zone_changed_idx"),
-            models.Index(fields=["registrant"], name="domain_registrant_idx"),
         ]
 
     def __str__(self) -> str:
@@ -75,7 +75,8 @@ class Domain(models.Model):
 
 
 class DomainNameServer(models.Model):
-    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="nameserver_links")
+    # No index of its own: `ns_once_per_domain` starts with the domain.
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="nameserver_links", db_index=False)
     host = models.ForeignKey("registry.Host", on_delete=models.PROTECT, related_name="domain_links")
     position = models.PositiveSmallIntegerField(help_text="0 = primary (7a), 1.. = secondaries (8a..)")
 
