@@ -10,12 +10,14 @@ the existing ones, and primary keys come from blocks reserved in the sequences.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Model
 
 from kzreg.core import clock
 from kzreg.demo import people
@@ -24,7 +26,7 @@ from kzreg.demo.handles import HandleAllocator
 from kzreg.demo.hosting import HostPool, build_host_pool
 from kzreg.demo.names import NameSource
 from kzreg.demo.parties import ensure_registrar
-from kzreg.demo.pipeline import produce_in_child
+from kzreg.demo.pipeline import ChildStats, produce_in_child
 from kzreg.demo.sinks import Sink, Table
 from kzreg.registry.models import (
     Contact,
@@ -50,6 +52,8 @@ STAT_OF = {
 
 @dataclass
 class BulkStats:
+    """Rows written, and where the wall time went (the benchmark prints the phases)."""
+
     domains: int = 0
     contacts: int = 0
     hosts: int = 0
@@ -57,32 +61,59 @@ class BulkStats:
     statuses: int = 0
     history: int = 0
     seconds: float = 0.0
+    setup_seconds: float = 0.0  # reading what is taken, pools, plan, dropping indexes
+    waiting_seconds: float = 0.0  # the writer waiting for rows: building is the bottleneck while > 0
+    building_seconds: float = 0.0  # CPU of building rows (all builder processes, or this one)
+    writing_seconds: float = 0.0  # wall time in the database's writes and commits
+    index_seconds: float = 0.0  # building the dropped indexes again
+    finish_seconds: float = 0.0  # handle sequences, durability, planner statistics
+    builders: int = 0  # processes that built rows (0: this process)
 
     @property
     def rate(self) -> float:
         return self.domains / self.seconds if self.seconds else 0.0
 
+    @property
+    def rows(self) -> int:
+        return self.domains + self.contacts + self.hosts + self.links + self.statuses + self.history
+
 
 class BulkLoader:
     def __init__(
         self, count: int, seed: int = 1, batch: int = 50_000, out: Callable[[str], None] = print,
-        parallel: bool | None = None,
+        parallel: bool | None = None, rebuild_indexes: bool | None = None,
     ):  # fmt: skip
         if count < 1 or batch < 1:
             raise ValueError("--domains and --batch must be at least 1")
         self.count, self.batch_size, self.out = count, batch, out
         self.parallel = count >= PARALLEL_FROM if parallel is None else parallel
+        self.rebuild_indexes = rebuild_indexes
         self.rnd = random.Random(seed)
         self.now = clock.now()
         self.sink = Sink()
-        self.tables = {
+        self.tables: dict[type[Model], Table] = {
             model: Table(model, with_id=model in (Contact, Host, Domain))
             for model in (Contact, Host, Domain, DomainNameServer, DomainStatus, HistoryEntry)
         }
         self.stats = BulkStats()
 
     def run(self) -> BulkStats:
+        # The rows of a batch hold no reference cycles: reference counting frees them, and the cyclic
+        # collector would only walk millions of live objects again and again (a third of the CPU).
+        collecting = gc.isenabled()
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+        try:
+            return self._run()
+        finally:
+            gc.unfreeze()
+            if collecting:
+                gc.enable()
+
+    def _run(self) -> BulkStats:
         started = time.perf_counter()
+        stats = self.stats
         self.sink.prepare()
         registrar = ensure_registrar()
         zones = dict(Zone.objects.filter(name__in=("kz", "xn--80ao21a")).values_list("name", "id"))
@@ -92,19 +123,51 @@ class BulkLoader:
         self.resellers = list(Reseller.objects.filter(registrar=registrar, active=True).values_list("id", flat=True))
         self.names = NameSource(self.rnd, self._taken_names())
         self.factory = RowFactory(self.rnd, registrar.id, HandleAllocator(Contact.objects.values_list("handle", flat=True)))  # fmt: skip
+        tables = list(self.tables.values())
         with transaction.atomic():
+            deferred = self._defer_indexes(tables)
             self.pool = self._setup_pools()
             plans = self._plan()
-        done = 0
-        for rows in self._batches(plans):
-            with transaction.atomic():
-                self._write_rows(rows)
-            done = self.stats.domains
-            elapsed = time.perf_counter() - started
-            self.out(f"bulkload: {done:,}/{self.count:,} domains, {elapsed:,.0f} s, {done / elapsed:,.0f} domains/s")
-        self.sink.finish(list(self.tables.values()))
-        self.stats.seconds = time.perf_counter() - started
-        return self.stats
+        stats.setup_seconds = time.perf_counter() - started
+        handles_given = self.factory.handles.last
+        try:
+            for rows, given in self._batches(plans):
+                began = time.perf_counter()
+                with transaction.atomic():
+                    self._write_rows(rows)
+                handles_given = given
+                stats.writing_seconds += time.perf_counter() - began
+                elapsed = time.perf_counter() - started
+                self.out(f"bulkload: {stats.domains:,}/{self.count:,} domains, {elapsed:,.0f} s, {stats.domains / elapsed:,.0f} domains/s")  # fmt: skip
+        finally:  # also after a failure: the indexes come back whatever happened to the load
+            began = time.perf_counter()
+            self.sink.create_indexes(deferred)
+            stats.index_seconds = time.perf_counter() - began
+        began = time.perf_counter()
+        with transaction.atomic():
+            self.sink.advance_handle_sequences(handles_given)
+        self.sink.finish(tables)
+        stats.finish_seconds = time.perf_counter() - began
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _defer_indexes(self, tables: list[Table]) -> list[tuple[str, str]]:
+        """Drops the plain indexes for a big load and returns them, to be built again after it.
+
+        Big: at least as many new domains as there are already, so that building an index over the whole
+        table costs less than keeping it up to date row by row. Indexes a killed load left missing are
+        built too (at the end of a big load, now for a small one).
+        """
+        indexes = self.sink.plain_indexes(tables)
+        existing = self.sink.existing_indexes(tables)
+        rebuild = self.rebuild_indexes
+        if rebuild is None:
+            rebuild = self.count >= PARALLEL_FROM and self.count >= Domain.objects.count()
+        if not rebuild:
+            self.sink.create_indexes([(name, sql) for name, sql in indexes if name not in existing])
+            return []
+        self.sink.drop_indexes([(name, sql) for name, sql in indexes if name in existing])
+        return indexes
 
     def _plan(self) -> list[tuple[list[int], int, int]]:
         """Per transaction: how many domains each new holder registers, and the first contact and domain keys.
@@ -134,13 +197,24 @@ class BulkLoader:
             contact, domain = contact + len(parts), domain + sum(parts)
         return plans
 
-    def _batches(self, plans: list) -> Iterator[dict]:
-        """Rows per transaction: built here, or in a forked child while this process writes (big loads)."""
+    def _batches(self, plans: list) -> Iterator[tuple[dict, dict[str, int]]]:
+        """Rows per transaction, with the highest handle number per stem so far (a child's allocator is
+        not this process's): built here, or in a forked child while this process writes (big loads)."""
+        stats = self.stats
+
+        def build(plan: tuple[list[int], int, int]) -> tuple[dict, dict[str, int]]:
+            return self._rows(self._domains(*plan)), dict(self.factory.handles.last)
+
         if not self.parallel or len(plans) < 2:
             for plan in plans:
-                yield self._rows(self._domains(*plan))
+                began = time.process_time()
+                built = build(plan)
+                stats.building_seconds += time.process_time() - began
+                yield built
             return
-        yield from produce_in_child(lambda: (self._rows(self._domains(*plan)) for plan in plans), len(plans))
+        child = ChildStats()
+        yield from produce_in_child(lambda: (build(plan) for plan in plans), len(plans), child)
+        stats.builders, stats.building_seconds, stats.waiting_seconds = 1, child.cpu_seconds, child.waiting_seconds
 
     def _taken_names(self) -> set[str]:
         taken = set(Domain.objects.filter(deleted_at__isnull=True).values_list("name", flat=True))
@@ -228,7 +302,9 @@ class BulkLoader:
 
 
 def bulkload(
-    count: int, seed: int = 1, batch: int = 50_000, out: Callable[[str], None] = print, parallel: bool | None = None
-) -> BulkStats:
-    """Adds `count` domains; `parallel` builds rows in a child process (default: for 20,000 domains and more)."""
-    return BulkLoader(count, seed, batch, out, parallel).run()
+    count: int, seed: int = 1, batch: int = 50_000, out: Callable[[str], None] = print,
+    parallel: bool | None = None, rebuild_indexes: bool | None = None,
+) -> BulkStats:  # fmt: skip
+    """Adds `count` domains; `parallel` builds rows in a child process and `rebuild_indexes` drops the
+    plain indexes for the load (both by default for 20,000 domains and more)."""
+    return BulkLoader(count, seed, batch, out, parallel, rebuild_indexes).run()

@@ -2,7 +2,8 @@
 
 `kzreg.registry.handles` decides the prefix exactly as the operations do; this allocator only keeps the
 taken handles in memory and counts up per prefix, so a million contacts take seconds and a second load
-continues after the first instead of colliding.
+continues after the first instead of colliding. `last` keeps the highest number given per stem, which
+the loader writes into `HandleSequence` as the operations would have.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class HandleAllocator:
     def __init__(self, taken: Iterable[str]):
         self.taken = set(taken)
         self.next_number: dict[str, int] = {}
+        self.last: dict[str, int] = {}  # stem (`IVG`, `KT-ORG`) → the highest number this allocator gave
         for handle in self.taken:
             match = _NUMBERED.match(handle)
             if match:
@@ -34,22 +36,24 @@ class HandleAllocator:
         if len(handle) > handles.MAX_HANDLE:
             raise ValueError(f"no free handle left for prefix {prefix}")
         self.next_number[prefix] = n + 1
+        self.last[prefix] = max(self.last.get(prefix, 0), n)
         self.taken.add(handle)
         return handle
 
     def role(self, organisation: str) -> str:
         prefix = handles.role_prefix(organisation)
-        base = f"{prefix}{handles.ROLE_SUFFIX}"
+        key = base = f"{prefix}{handles.ROLE_SUFFIX}"
+        number = 0
         if base in self.taken:
-            key = f"{prefix}{handles.ROLE_SUFFIX}"
             n = self.next_number.get(key, 1)
             while True:
                 digits = str(n)
                 stem = prefix[: handles.MAX_HANDLE - len(handles.ROLE_SUFFIX) - len(digits)]
                 base = f"{stem}{digits}{handles.ROLE_SUFFIX}"
-                n += 1
+                number, n = n, n + 1
                 if base not in self.taken:
                     break
             self.next_number[key] = n
+        self.last[key] = max(self.last.get(key, 0), number)
         self.taken.add(base)
         return base

@@ -53,6 +53,7 @@ class NameSource:
     def __init__(self, rnd: random.Random, taken: Iterable[str] = ()):
         self.rnd = rnd
         self.taken = set(taken)  # full A-label names already registered
+        self.given: set[str] = set()  # the U-label names this source gave: a retry needs no Punycode
         self.serial = 0
 
     def _label(self, script: str) -> str:
@@ -85,10 +86,13 @@ class NameSource:
         label = self._label(script)[:room].strip("-")
         candidate = label
         while True:
-            name = f"{to_alabel(candidate)}.{zone}"
-            if name not in self.taken and candidate[2:4] != "--":
-                self.taken.add(name)
-                return name, f"{candidate}.{uzone}", zone
+            unicode_name = f"{candidate}.{uzone}"
+            if unicode_name not in self.given and candidate[2:4] != "--":
+                name = f"{to_alabel(candidate)}.{zone}"
+                if name not in self.taken:
+                    self.taken.add(name)
+                    self.given.add(unicode_name)
+                    return name, unicode_name, zone
             self.serial += 1
             digits = str(self.serial)
             candidate = label[: room - len(digits)].rstrip("-") + digits

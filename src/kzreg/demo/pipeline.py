@@ -11,8 +11,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue as queues
+import resource
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 _POLL_SECONDS = 5.0
@@ -32,14 +35,30 @@ def _child(make: Callable[[], Iterable[Any]], out: Any) -> None:
         os._exit(code)
 
 
-def produce_in_child(make: Callable[[], Iterable[Any]], expected: int) -> Iterator[Any]:
+@dataclass
+class ChildStats:
+    cpu_seconds: float = 0.0  # the child's user + system time, known once it has exited
+    waiting_seconds: float = 0.0  # the parent blocked on the next item: the child is the slower half
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def produce_in_child(
+    make: Callable[[], Iterable[Any]], expected: int, stats: ChildStats | None = None
+) -> Iterator[Any]:
     """Yields the `expected` items that `make()` produces in a forked child, at most two batches ahead."""
+    stats = stats or ChildStats()
     context = multiprocessing.get_context("fork")
     channel = context.Queue(maxsize=2)
     child = context.Process(target=_child, args=(make, channel), daemon=True)
+    cpu_before = _children_cpu()
     child.start()
     try:
         for _ in range(expected):
+            began = time.perf_counter()
             while True:
                 try:
                     kind, item = channel.get(timeout=_POLL_SECONDS)
@@ -51,8 +70,10 @@ def produce_in_child(make: Callable[[], Iterable[Any]], expected: int) -> Iterat
                         ) from None
             if kind == "error":
                 raise RuntimeError(f"bulk loader: building rows failed:\n{item}")
+            stats.waiting_seconds += time.perf_counter() - began
             yield item
     finally:
         if child.is_alive():
             child.terminate()
         child.join()
+        stats.cpu_seconds = _children_cpu() - cpu_before
