@@ -109,3 +109,26 @@ def test_references_end_with_the_parent():
         to=["a@example.kz"], subject="Re: x", body="b", in_reply_to="<p@x.kz>", references="<root@x.kz>, <mid@x.kz>"
     )
     assert reply.references == "<root@x.kz> <mid@x.kz> <p@x.kz>"
+
+
+@pytest.mark.django_db
+def test_values_written_together_are_the_rows_queue_email_writes(frozen_clock):
+    """`outbox_values` + `write_queued` (a gateway's batch): the same checks and the same rows, in order."""
+    from kzreg.notify.outbox import outbox_values, write_queued
+
+    kwargs = {
+        "to": ["Иван <Ivan@Example.KZ>"], "subject": "KZ-261122.1: қабылданды", "body": "Сәлем\r\n",
+        "in_reply_to": "<a@b.kz>", "headers": {"X-Kzreg-Tracking": "KZ-261122.1"}, "reference": "KZ-261122.1",
+        "language": "kk",
+    }  # fmt: skip
+    single = queue_email(**kwargs)
+    batch = [outbox_values(**kwargs) for _ in range(60)]  # more than one statement's worth
+    write_queued(batch)
+    written = list(OutboxMessage.objects.exclude(pk=single.pk).order_by("id"))
+    assert [m.message_id for m in written] == [values["message_id"] for values in batch]
+    columns = [f.attname for f in OutboxMessage._meta.concrete_fields if f.attname not in ("id", "message_id")]
+    single.refresh_from_db()
+    assert all([getattr(m, c) for c in columns] == [getattr(single, c) for c in columns] for m in written)
+    with pytest.raises(OperationFailed) as failed:
+        outbox_values(to=["not an address"], subject="", body="b")
+    assert {p.field for p in failed.value.problems} == {"to[0]", "subject"}

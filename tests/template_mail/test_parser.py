@@ -143,3 +143,57 @@ def test_a_header_section_without_its_blank_line_is_read_as_before_T2():
     assert mail.sender == "a@b.kz"
     (form,) = parse_text(mail.parts[0].text)
     assert form.get("2") == "x.kz"
+
+
+def test_a_form_laid_out_like_one_read_before_still_has_its_own_problems_T5():
+    """A form whose lines match, up to their colons, a form read cleanly before has its fields picked
+    by that form's layout; a colon dropped or a value too long in it is still found and placed."""
+    blank = blank_form("domain", "en")
+    line = "3l. E-Mailbox..............................:"
+    filled = blank.replace(line, line + " a@b.kz")
+    for _ in range(2):  # the second time, by the layout remembered
+        (form,) = parse_text(filled)
+        assert form.problems == [] and form.get("3l") == "a@b.kz" and form.language == "en"
+    (form,) = parse_text(blank.replace(line, line.rstrip(":")))  # the same text up to where the colon was
+    assert [(p.field, p.key, p.params.get("line")) for p in form.problems] == [("3l", "no_colon", 25)]
+    (form,) = parse_text(blank.replace(line, line + "x" * 1001))
+    assert [(p.field, p.key) for p in form.problems] == [("3l", "too_long")] and form.get("3l") == ""
+
+
+# The English Domain form's lines but its version line and end marker: one form, every line in it.
+_EN_LINES = [line for line in blank_form("domain", "en").splitlines() if "Version" not in line and "END" not in line]
+_NO_COLON = "(colon dropped)"
+
+
+def _form_of(lines: list[tuple[str, str]]) -> str:
+    body = (line.rstrip(":") if extra == _NO_COLON else line + extra for line, extra in lines)
+    return "Domain Version Number: 3.2\n" + "\n".join(body)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(_EN_LINES), st.sampled_from(["", " x", _NO_COLON, " " + "y" * 1001, " a:b"])))
+)
+def test_fuzz_a_remembered_layout_reads_a_form_as_the_loop_does_T1(lines):
+    """Whatever the lines, reading a form by a layout remembered from it gives what the first reading
+    (without one) gave: fields, problems with their lines, language; and a field line of a remembered
+    layout that lost its colon is still reported."""
+    from kzreg.template_mail import parser
+
+    parser._LAYOUTS["domain"].clear()
+    first, again = parse_text(_form_of(lines)), parse_text(_form_of(lines))
+    assert [(f.fields, f.problems, f.language) for f in first] == [(f.fields, f.problems, f.language) for f in again]
+    field_lines = [i for i, (line, extra) in enumerate(lines) if line[:1].isdigit() and extra != _NO_COLON]
+    if parser._LAYOUTS["domain"] and field_lines:
+        broken = list(lines)
+        broken[field_lines[0]] = (lines[field_lines[0]][0], _NO_COLON)
+        (form,) = parse_text(_form_of(broken))
+        assert any(p.key == "no_colon" for p in form.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a:\n\r\x0b\x0c\x1c\x85\u2028 ", max_size=30))
+def test_fuzz_a_forms_lines_are_joined_as_splitlines_joins_them_T1(text):
+    from kzreg.template_mail.splitting import _joined_lines
+
+    assert _joined_lines(text) == "\n".join(text.splitlines())

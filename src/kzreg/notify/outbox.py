@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from email.utils import make_msgid
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import Model
 
 from kzreg.core import clock, rows
 from kzreg.core.errors import Problems
@@ -32,9 +35,14 @@ MSG_ID_RE = re.compile(r"^<[^<>\s@]+@[^<>\s@]+>$")
 REFERENCE_MAX = OutboxMessage._meta.get_field("reference").max_length
 
 
+_LINE_BREAK_RE = re.compile(r"[ \t]*[\r\n]+[ \t]*")
+
+
 def unfold(text: str) -> str:
     """Header text on one line: CR/LF (header injection, or folding copied from a received mail) → space."""
-    return re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", text).strip()
+    if "\n" not in text and "\r" not in text:  # the usual case: nothing to replace
+        return text.strip()
+    return _LINE_BREAK_RE.sub(" ", text).strip()
 
 
 def _message_ids(value: str, field: str, problems: Problems) -> list[str]:
@@ -86,6 +94,28 @@ def queue_email(
     Recipients are checked and de-duplicated (an address in `to` is dropped from `cc`). With `in_reply_to`,
     References ends with the In-Reply-To id (added if missing), so mail clients thread the reply.
     """
+    values = outbox_values(
+        to=to, subject=subject, body=body, cc=cc, sender=sender, in_reply_to=in_reply_to, references=references,
+        headers=headers, reference=reference, language=language,
+    )  # fmt: skip
+    return rows.insert(OutboxMessage(**values))
+
+
+def outbox_values(
+    *,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    cc: Sequence[str] = (),
+    sender: str | None = None,
+    in_reply_to: str | None = None,
+    references: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    reference: str = "",
+    language: str = "en",
+) -> dict[str, Any]:
+    """The checked row `queue_email` writes, as attribute values, not yet written: for a caller that
+    writes many at once (`write_queued`). Raises `OperationFailed` exactly as `queue_email` does."""
     problems = Problems()
     from_address = normalise(sender or settings.HOSTMASTER, "sender", problems)
     to_list = normalise_list(to, "to", problems)
@@ -110,20 +140,52 @@ def queue_email(
     problems.raise_if_any()
 
     now = clock.now()
-    message = OutboxMessage(
-        created_at=now,
-        sender=from_address,
-        to=to_list,
-        cc=cc_list,
-        subject=subject_line,
-        body=(body or "").replace("\r\n", "\n").replace("\r", "\n"),
-        headers=extra,
-        message_id=new_message_id(from_address or ""),
-        in_reply_to=parent[0] if parent else "",
-        references=" ".join(chain),
-        reference=reference,
-        language=language,
-        state=OutboxMessage.State.QUEUED,
-        next_attempt_at=now,
-    )
-    return rows.insert(message)  # a prepared INSERT: two of these go with every registration by mail
+    return {
+        "created_at": now,
+        "sender": from_address,
+        "to": to_list,
+        "cc": cc_list,
+        "subject": subject_line,
+        "body": (body or "").replace("\r\n", "\n").replace("\r", "\n"),
+        "headers": extra,
+        "message_id": new_message_id(from_address or ""),
+        "in_reply_to": parent[0] if parent else "",
+        "references": " ".join(chain),
+        "reference": reference,
+        "language": language,
+        "state": OutboxMessage.State.QUEUED,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "sent_at": None,
+        "last_error": "",
+        "delivered_to": "",
+    }
+
+
+def write_queued(values: Sequence[dict[str, Any]]) -> None:
+    """Rows from `outbox_values` written in their order, in the caller's transaction like
+    `queue_email`: a gateway processing a batch of mail writes its replies at once (`insert_batch`)
+    instead of a statement (on PostgreSQL a round trip) per reply."""
+    insert_batch(OutboxMessage, values)
+
+
+# psycopg parses a statement with more parameters than this again on every run (and so it is never
+# prepared): the multi-row INSERTs of `insert_batch` on PostgreSQL stay below it.
+_PSYCOPG_CACHED_PARAMETERS = 50
+_SQLITE_ROWS_PER_INSERT = 50
+
+
+def insert_batch(model: type[Model], values: Sequence[dict[str, Any]]) -> None:
+    """Rows given as attribute values (every column but the key, as for `rows.insert_rows`), inserted in
+    their order with multi-row INSERTs. On PostgreSQL these are small enough to stay prepared and go out
+    together in one pipeline (one round trip); SQLite, in-process, takes bigger statements."""
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        columns = sum(1 for f in model._meta.concrete_fields if not f.primary_key)
+        per_statement = max(1, _PSYCOPG_CACHED_PARAMETERS // columns)
+    else:
+        per_statement = _SQLITE_ROWS_PER_INSERT
+    with rows.pipeline():
+        for start in range(0, len(values), per_statement):
+            rows.insert_rows(model, values[start : start + per_statement])

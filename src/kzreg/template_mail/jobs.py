@@ -8,9 +8,10 @@ from kzreg.template_mail.inbox import BATCH, process_batch
 
 
 def process_inbox(limit: int = 100) -> int:
-    """Stored messages in batches (one transaction each, a savepoint per message); on PostgreSQL
-        workers skip each other's rows. Each message is tried at most once per call (a failed one waits for
-    the next run, as the attempts count). Returns how many were processed."""
+    """Stored messages in batches (one transaction each; a failing message rolls back alone, see
+    `inbox.process_batch`); on PostgreSQL workers skip each other's rows. Each message is tried at most
+    once per call (a failed one waits for the next run, as the attempts count). Returns how many were
+    processed."""
     done = taken = last = 0
     while taken < limit:
         ids, batch_done = process_batch(min(BATCH, limit - taken), after=last)

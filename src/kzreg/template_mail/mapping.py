@@ -8,6 +8,7 @@ which becomes the form field the sender filled in (`3l`, `8d`).
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 from kzreg.core.errors import Problem
 from kzreg.registry import commands as c
@@ -70,6 +71,9 @@ _CONTACT_KEYS = {
     section: [(name, section + letter) for name, letter in CONTACT_LETTERS.items() if name != "handle"]
     for section in "2" + "".join(SECTIONS.values())
 }
+_CONTACT_FORM_KEYS = {section: [key for _, key in pairs] for section, pairs in _CONTACT_KEYS.items()}
+_CONTACT_NAMES = [name for name, _ in _CONTACT_KEYS["3"]]  # the same in every section
+_ADDRESS_SEPARATORS = re.compile(r"[,;\s]+")
 
 
 def contact_ref(form: ParsedForm, section: str) -> c.ContactRef | None:
@@ -78,9 +82,9 @@ def contact_ref(form: ParsedForm, section: str) -> c.ContactRef | None:
     handle = fields.get(section + "a")
     if handle:
         return handle
-    values = {name: fields.get(key, "") for name, key in _CONTACT_KEYS[section]}
-    if not any(values.values()):
+    if not any(map(fields.get, _CONTACT_FORM_KEYS[section])):  # an empty section, as most are: no dict
         return None
+    values = dict(zip(_CONTACT_NAMES, map(fields.get, _CONTACT_FORM_KEYS[section], repeat("")), strict=True))
     values["language"] = values["language"] or "ru"
     return c.ContactData(**values)  # type: ignore[arg-type]
 
@@ -88,15 +92,25 @@ def contact_ref(form: ParsedForm, section: str) -> c.ContactRef | None:
 def nameservers(form: ParsedForm) -> tuple[c.NameServer, ...] | None:
     """The full list (T7); None when sections 7–8 are all empty."""
     out = []
+    fields = form.fields
     for name_key, addr_key in NS_FIELDS:
-        name, addresses = form.get(name_key), form.get(addr_key)
+        name, addresses = fields.get(name_key, ""), fields.get(addr_key, "")
         if name or addresses:
-            out.append(c.NameServer(name, tuple(a for a in re.split(r"[,;\s]+", addresses) if a)))
+            out.append(c.NameServer(name, _addresses(addresses)))
     return tuple(out) if out else None
 
 
+def _addresses(text: str) -> tuple[str, ...]:
+    """Addresses separated by commas, semicolons or blanks; `str.split` when there are only blanks
+    (it splits at exactly the blanks `\\s` matches, and never yields an empty item)."""
+    if "," not in text and ";" not in text:
+        return tuple(text.split())
+    return tuple(a for a in _ADDRESS_SEPARATORS.split(text) if a)
+
+
 def location(form: ParsedForm) -> c.Location | None:
-    lines = [form.get(f"9{x}") for x in "abc"]
+    fields = form.fields
+    lines = [fields.get(key, "") for key in ("9a", "9b", "9c")]
     return c.Location(*lines) if any(lines) else None
 
 

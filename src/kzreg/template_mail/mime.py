@@ -12,6 +12,7 @@ from __future__ import annotations
 import email
 import email.header
 import email.policy
+import functools
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -74,6 +75,13 @@ def _header(msg: Message, name: str) -> str:
 
 
 def address_of(header_value: str) -> str:
+    """The first address in a header (lower case), "" when none. Kept for usual header lengths: the
+    stdlib's address parser is slow, and mail comes from the same few senders."""
+    return _address_of(header_value) if len(header_value) <= 998 else _address_of.__wrapped__(header_value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _address_of(header_value: str) -> str:
     try:
         pairs = getaddresses([header_value])
     except Exception:
@@ -181,8 +189,7 @@ def _walk(msg: Message, mail: Mail, raw: bytes, forwarded: tuple[str, str], html
             if isinstance(sub, Message):
                 _walk(sub, mail, raw, forwarded, html)
         return
-    filename = (msg.get_filename() or "").lower()
-    if ctype == "text/plain" or (ctype == "application/octet-stream" and filename.endswith(".txt")):
+    if ctype == "text/plain" or (ctype == "application/octet-stream" and _txt_attachment(msg)):
         text = _part_text(msg, mail)
         if text is not None:
             mail.parts.extend(_split_clear_signed(text, TextPart("", *forwarded)))
@@ -190,6 +197,10 @@ def _walk(msg: Message, mail: Mail, raw: bytes, forwarded: tuple[str, str], html
         text = _part_text(msg, mail)
         if text is not None:
             html.append(TextPart(html_to_text(text), *forwarded))
+
+
+def _txt_attachment(msg: Message) -> bool:
+    return (msg.get_filename() or "").lower().endswith(".txt")
 
 
 def parse_mail(raw: bytes) -> Mail:
@@ -226,6 +237,8 @@ def _message(raw: bytes) -> Message:
 
 def _decoded(value: str) -> str:
     """RFC 2047 encoded words decoded; undecodable words are kept as they are."""
+    if "=?" not in value:  # no encoded word: `decode_header` and `make_header` give the text back as it is
+        return value
     try:
         return str(email.header.make_header(email.header.decode_header(value)))
     except Exception:

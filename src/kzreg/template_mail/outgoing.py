@@ -8,17 +8,23 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 
 from kzreg.core.errors import OperationFailed
-from kzreg.notify.outbox import queue_email
+from kzreg.notify.outbox import outbox_values, write_queued
 from kzreg.registry.models import Contact, Domain
 from kzreg.template_mail.models import MailRequest
 from kzreg.template_mail.replies import text
 
 log = logging.getLogger("kzreg.template_mail")
 _MSG_ID = re.compile(r"^<[^<>\s@]+@[^<>\s@]+>$")
+# While a batch runs (`inbox.process_batch`): the outbox rows its messages queued, checked by
+# `outbox_values` and written together when it ends (`notify.outbox.write_queued`) instead of one
+# INSERT per reply; a message that fails has its rows dropped with the rest of its work.
+batch_outbox: ContextVar[list[dict[str, Any]] | None] = ContextVar("outbox_rows", default=None)
 
 
 def send(
@@ -37,7 +43,7 @@ def send(
     parent = in_reply_to if _MSG_ID.match(in_reply_to or "") else None
     chain = " ".join(t for t in (references or "").split() if _MSG_ID.match(t)) or None
     try:
-        queue_email(
+        values = outbox_values(
             to=recipients,
             subject=f"[{request.tracking}] {subject}",
             body=body + text("footer", lang, hostmaster=hostmaster()),
@@ -50,6 +56,11 @@ def send(
     except OperationFailed as exc:
         log.warning("%s: reply to %s not queued: %s", request.tracking, recipients, exc)
         return False
+    pending = batch_outbox.get()
+    if pending is None:
+        write_queued([values])  # the row `queue_email` would write
+    else:
+        pending.append(values)  # written with the batch
     return True
 
 

@@ -35,7 +35,7 @@ MAX_ATTEMPTS = 3
 # While a batch runs (`inbox.process_batch`): day → the last tracking number given out, written back
 # once when the batch ends, instead of one counter update per message.
 batch_tracking: ContextVar[dict | None] = ContextVar("tracking_numbers", default=None)
-# While a batch runs: its new requests, written together when it ends (`inbox.write_requests`).
+# While a batch runs: its new requests, written together when it ends (`inbox._process_each`).
 batch_requests: ContextVar[list[MailRequest] | None] = ContextVar("new_requests", default=None)
 # The mail registrar's id while a batch runs (`inbox.process_batch`), so it is looked up once per batch.
 batch_registrar: ContextVar[int | None] = ContextVar("mail_registrar_id", default=None)

@@ -51,13 +51,17 @@ def _end_of_form(body: str, low: str | None) -> int:
         return m.start() if m else len(body)
     pos = 0
     while True:
-        found = [i for i in (low.find(mark, pos) for mark in _END_MARKS) if i >= 0]
-        if not found:
+        first = -1  # the earliest marker from `pos`; each later search stops where it could no longer win
+        for mark in _END_MARKS:
+            i = low.find(mark, pos) if first < 0 else low.find(mark, pos, first - 1 + len(mark))
+            if i >= 0:
+                first = i
+        if first < 0:
             return len(body)
-        line_start = body.rfind("\n", 0, min(found)) + 1
+        line_start = body.rfind("\n", 0, first) + 1
         if not _FIELD_START_RE.match(body, line_start):
             return line_start
-        pos = body.find("\n", min(found))
+        pos = body.find("\n", first)
         if pos < 0:
             return len(body)
 
@@ -106,10 +110,23 @@ def split_forms(text: str) -> list[FormText]:
             lines = [line[len(quote) :] if line.startswith(quote) else line.lstrip("> ") for line in body.splitlines()]
             form_text = "\n".join(lines)
         else:
-            form_text = "\n".join(body.splitlines())
+            form_text = _joined_lines(body)
         version = m.group(0)[len(quote) :].strip()
         forms.append(FormText(m["template"].lower(), form_text, text.count("\n", 0, m.start()) + 1, version))
     return forms
+
+
+# Every line boundary `str.splitlines` knows besides "\n" (and "\r\n", replaced first).
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _joined_lines(body: str) -> str:
+    r"""`"\n".join(body.splitlines())`, without building a list of lines in the usual case (only "\n"
+    or "\r\n" line ends), where it is the text with CRLF replaced and a last line end dropped."""
+    joined = body.replace("\r\n", "\n")
+    if any(ch in joined for ch in _OTHER_LINE_BREAKS):
+        return "\n".join(body.splitlines())
+    return joined[:-1] if joined.endswith("\n") else joined
 
 
 def _looks_like_unversioned_form(lines: list[str]) -> bool:
