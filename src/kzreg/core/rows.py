@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 import psycopg
@@ -159,13 +159,26 @@ def _insert_many_sql(model: type[Model], vendor: str, count: int) -> str:
     return f"{head} VALUES {', '.join([marks] * count)}"
 
 
-def insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> None:
-    """One multi-row INSERT (a domain's name-server links): one statement, however many rows."""
+# psycopg parses a statement with more parameters than this again on every run (so it is never
+# prepared): multi-row INSERTs on PostgreSQL stay below it. SQLite, in-process, takes bigger ones.
+_PSYCOPG_CACHED_PARAMETERS = 50
+_SQLITE_ROWS_PER_INSERT = 50
+
+
+def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
+    """Rows given as attribute values (every column but the key), inserted in their order with
+    multi-row INSERTs: one statement for a domain's name-server links, a few for a batch of replies.
+    Inside `pipeline()` the statements go out together."""
     db = _db()
     preparers = _preparers(model, db.vendor)
-    batch = [[prepare(values[attname]) for attname, prepare in preparers] for values in rows]
-    if batch:
-        _execute(_insert_many_sql(model, db.vendor, len(batch)), [v for row in batch for v in row], db=db)
+    if db.vendor == "postgresql":
+        per_statement = max(1, _PSYCOPG_CACHED_PARAMETERS // len(preparers))
+    else:
+        per_statement = _SQLITE_ROWS_PER_INSERT
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        values = [prepare(row[attname]) for row in chunk for attname, prepare in preparers]
+        _execute(_insert_many_sql(model, db.vendor, len(chunk)), values, db=db)
 
 
 @functools.cache

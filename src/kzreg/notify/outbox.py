@@ -13,7 +13,6 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Model
 
 from kzreg.core import clock, rows
@@ -169,23 +168,9 @@ def write_queued(values: Sequence[dict[str, Any]]) -> None:
     insert_batch(OutboxMessage, values)
 
 
-# psycopg parses a statement with more parameters than this again on every run (and so it is never
-# prepared): the multi-row INSERTs of `insert_batch` on PostgreSQL stay below it.
-_PSYCOPG_CACHED_PARAMETERS = 50
-_SQLITE_ROWS_PER_INSERT = 50
-
-
 def insert_batch(model: type[Model], values: Sequence[dict[str, Any]]) -> None:
-    """Rows given as attribute values (every column but the key, as for `rows.insert_rows`), inserted in
-    their order with multi-row INSERTs. On PostgreSQL these are small enough to stay prepared and go out
-    together in one pipeline (one round trip); SQLite, in-process, takes bigger statements."""
-    if not values:
-        return
-    if connection.vendor == "postgresql":
-        columns = sum(1 for f in model._meta.concrete_fields if not f.primary_key)
-        per_statement = max(1, _PSYCOPG_CACHED_PARAMETERS // columns)
-    else:
-        per_statement = _SQLITE_ROWS_PER_INSERT
-    with rows.pipeline():
-        for start in range(0, len(values), per_statement):
-            rows.insert_rows(model, values[start : start + per_statement])
+    """Rows given as attribute values inserted in their order (`rows.insert_rows`), the statements sent
+    together in one pipeline on PostgreSQL (one round trip)."""
+    if values:
+        with rows.pipeline():
+            rows.insert_rows(model, values)

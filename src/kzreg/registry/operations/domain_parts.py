@@ -120,7 +120,7 @@ def link_nameservers(domain: Domain, hosts: Sequence[Host], replace: bool) -> No
     if replace:
         DomainNameServer.objects.filter(domain=domain).delete()
     rows.insert_rows(
-        DomainNameServer, ({"domain_id": domain.pk, "host_id": host.pk, "position": i} for i, host in enumerate(hosts))
+        DomainNameServer, [{"domain_id": domain.pk, "host_id": host.pk, "position": i} for i, host in enumerate(hosts)]
     )
 
 
