@@ -6,6 +6,7 @@ at once. `ZonePolicy` is the per-zone configuration (a `Zone` row and its reserv
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping
@@ -178,6 +179,7 @@ def check_period(years: int | None, zone: ZonePolicy, field_name: str = "period"
     return []
 
 
+@functools.lru_cache(maxsize=8192)  # the same few thousand name servers come back in every registration
 def normalize_host_name(raw: str) -> tuple[str, str] | Problem:
     """A fully qualified host name → (A-label form, U-label form), or the problem."""
     text = (raw or "").strip().rstrip(".").lower()
@@ -204,6 +206,7 @@ def normalize_host_name(raw: str) -> tuple[str, str] | Problem:
     return ".".join(alabels), ".".join(ulabels)
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_ip(raw: str) -> str | Problem:
     """A public IPv4 or IPv6 address in canonical text form."""
     text = (raw or "").strip()
@@ -218,6 +221,11 @@ def normalize_ip(raw: str) -> str | Problem:
 
 def same_network(addresses: Iterable[str]) -> str | None:
     """The shared /24 (IPv4) or /48 (IPv6) when every address is in one, else None (R11 warning)."""
+    return _same_network(tuple(addresses))
+
+
+@functools.lru_cache(maxsize=4096)
+def _same_network(addresses: tuple[str, ...]) -> str | None:
     nets = set()
     for text in addresses:
         addr = ipaddress.ip_address(text)
