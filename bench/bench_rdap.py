@@ -5,7 +5,8 @@ drives it with `wrk` (C, HTTP/1.1 keep-alive; Debian package `wrk`) over random 
 the database. Prints req/s, p50/p99 latency, the server's CPU milliseconds per request (utime+stime of
 the gunicorn master and workers from /proc, insensitive to other load on a shared machine) and the load
 average. `--names` sets how many distinct names are requested: a large set (100,000 of 1,000,000) is
-the cold path, a small one shows the per-process answer cache.
+the cold path (answers read from the answer store, `kzreg whois build-answers`; without one, built
+from the registry), a small one shows the per-process answer cache. The store found is printed first.
 
     KZREG_DATA_DIR=/tmp/kzreg-bench-1m .venv/bin/python bench/bench_rdap.py
     KZREG_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kzreg_bench .venv/bin/python bench/bench_rdap.py
@@ -65,6 +66,20 @@ def sample_names(count: int) -> list[str]:
     for start in range(0, len(ids), 5000):
         names += live.filter(id__in=ids[start : start + 5000]).values_list("name", flat=True)
     return names
+
+
+def store_summary() -> str:
+    """Whether the servers will find a usable answer store (else every uncached answer is rendered live)."""
+    from kzreg.whois.answers import settings_key
+    from kzreg.whois.store import Reader, store_path
+
+    path = store_path()
+    if not path.exists():
+        return f"answer store {path}: missing (run `kzreg whois build-answers`): answers rendered live"
+    state = Reader(path).state()
+    usable = state is not None and state.settings_key == settings_key()
+    size = path.stat().st_size / 2**20
+    return f"answer store {path}: {size:,.0f} MiB, {'usable' if usable else 'NOT usable (rebuild it)'}"
 
 
 def free_port() -> int:
@@ -148,6 +163,7 @@ def main() -> int:
         sys.exit("bench_rdap: needs wrk (scripts/system-packages.txt; sh scripts/install-system-packages)")
 
     names = sample_names(args.names)
+    print(store_summary(), flush=True)
     from django.conf import settings
     from django.db import connections
 

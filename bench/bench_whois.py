@@ -2,7 +2,8 @@
 
 Runs `--clients` concurrent clients (one new TCP connection per query, as RFC 3912 has it) against
 1. `kzreg whois serve --workers N` on the configured database (names picked at random from the live
-   domains), and
+   domains; answers read from the answer store made by `kzreg whois build-answers`, whose state is
+   printed first — without it they are rendered live), and
 2. a bare server answering from a Python dict, with the same processes and event loop (the ceiling).
 
     KZREG_DATA_DIR=/tmp/kzreg-bench-1m .venv/bin/python bench/bench_whois.py
@@ -214,6 +215,20 @@ def live_names(limit: int) -> list[str]:
     return rng.sample(names, min(limit, len(names)))
 
 
+def store_summary() -> str:
+    """Whether the servers will find a usable answer store (else every uncached answer is rendered live)."""
+    from kzreg.whois.answers import settings_key
+    from kzreg.whois.store import Reader, store_path
+
+    path = store_path()
+    if not path.exists():
+        return f"answer store {path}: missing (run `kzreg whois build-answers`): answers rendered live"
+    state = Reader(path).state()
+    usable = state is not None and state.settings_key == settings_key()
+    size = path.stat().st_size / 2**20
+    return f"answer store {path}: {size:,.0f} MiB, {'usable' if usable else 'NOT usable (rebuild it)'}"
+
+
 def run_case(label: str, command: list[str], port: int, names: list[str], args: argparse.Namespace) -> None:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     log_path = Path(os.environ.get("KZREG_DATA_DIR", "/tmp")) / "bench-whois-server.log"
@@ -264,6 +279,7 @@ def main() -> None:
         raise SystemExit("no live domains in this database (load some with `kzreg bulkload`)")
     from django.db import connection
 
+    print(store_summary(), flush=True)
     print(
         f"{len(names)} names, {connection.vendor}, {args.clients} clients in {args.load_processes} load processes, "
         f"{args.workers} server processes ({args.loop}), {args.seconds:.0f} s per case, {os.cpu_count()} CPUs",

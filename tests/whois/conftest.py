@@ -67,6 +67,13 @@ def read_all(sock: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
+@pytest.fixture(autouse=True)
+def answer_store(settings, tmp_path):
+    """Each test has its own answer store file (the store lives outside the test database)."""
+    settings.KZREG_ANSWER_STORE = str(tmp_path / "answers.sqlite3")
+    return tmp_path / "answers.sqlite3"
+
+
 @pytest.fixture
 def whois_server_factory(transactional_db):
     """`start(**limits)` → a RunningServer in a thread with its own event loop and DB connection."""
@@ -81,7 +88,7 @@ def whois_server_factory(transactional_db):
 
         async def main() -> None:
             db = open_raw_database()
-            answers = StoredAnswers(db) if stored else None
+            answers = StoredAnswers() if stored else None
             if answers is not None:
                 answers.reload_state()
             server, state = await start_server(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -20,7 +21,7 @@ from kzreg.whois.answers import StoredAnswers, build_all, refresh
 from kzreg.whois.db import django_database
 from kzreg.whois.freshness import ChangeWatcher
 from kzreg.whois.lookup import Lookup
-from kzreg.whois.models import WhoisAnswer, WhoisAnswerState
+from kzreg.whois.store import Reader, Writer, compress, decompress
 
 pytestmark = pytest.mark.django_db
 STAFF = Actor.registry_staff("tester", Channel.CLI)
@@ -28,15 +29,24 @@ STAFF = Actor.registry_staff("tester", Channel.CLI)
 
 def age(seconds: float) -> None:
     """As if the rows and the state had been written `seconds` ago."""
-    for row in WhoisAnswer.objects.all():
-        WhoisAnswer.objects.filter(name=row.name).update(rendered_at=row.rendered_at - seconds)
-    state = WhoisAnswerState.objects.get(id=1)
-    WhoisAnswerState.objects.filter(id=1).update(fresh_as_of=state.fresh_as_of - seconds)
+    writer = Writer()
+    writer.conn.execute("UPDATE answer SET rendered_at = rendered_at - ?", (seconds,))
+    writer.conn.execute("UPDATE state SET fresh_as_of = fresh_as_of - ?", (seconds,))
+    writer.close()
+
+
+def stored_text(name: str) -> str:
+    """The WHOIS text the store holds for `name`."""
+    reader = Reader()
+    state = reader.state()
+    assert state is not None
+    [(_, data, _, _)] = reader.get_many([name], "whois")
+    return decompress(data, state.whois_dictionary).decode()
 
 
 def server_side() -> tuple[Lookup, StoredAnswers, ChangeWatcher]:
     db = django_database()
-    stored = StoredAnswers(db)
+    stored = StoredAnswers()
     stored.reload_state()
     return Lookup(db, stored=stored), stored, ChangeWatcher(db)
 
@@ -72,7 +82,7 @@ def test_r13_changed_domain_is_rendered_live_until_the_job_renders_it_again(publ
     stored.reload_state()
     assert "Domain status : hold" in lookup.answer("example.kz").text
     assert stored.reads == 1
-    assert "Domain status : hold" in WhoisAnswer.objects.get(name="example.kz").text
+    assert "Domain status : hold" in stored_text("example.kz")
 
 
 def test_r18_contact_change_blocks_every_row_until_the_job_has_caught_up(published):
@@ -92,20 +102,21 @@ def test_r18_contact_change_blocks_every_row_until_the_job_has_caught_up(publish
 
 def test_change_seen_after_the_job_ran_keeps_the_row_unused():
     """A change seen at about the time the row was made (within MARGIN) is not trusted to be in it."""
-    stored = StoredAnswers(django_database(), key="k")
+    until = dt.datetime(2099, 1, 1, tzinfo=dt.UTC).timestamp()
+    stored = StoredAnswers(reader=FakeReader([("example.kz", compress(b"text", b""), until, 100.2)]))
     stored.usable, stored.fresh_as_of = True, 100.0
     stored.dirty = {"example.kz": 99.5}
-    stored.db = FakeDb([("example.kz", b"text", "2099-01-01 00:00:00", 100.2)])
     assert stored.get("example.kz", clock.now()) is None
-    stored.db = FakeDb([("example.kz", b"text", "2099-01-01 00:00:00", 100.6)])
+    stored.reader = FakeReader([("example.kz", compress(b"text", b""), until, 100.6)])
     assert stored.get("example.kz", clock.now()) == (b"text", dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
 
 
-class FakeDb:
+class FakeReader(Reader):
     def __init__(self, rows):  # type: ignore[no-untyped-def]
+        super().__init__()
         self.rows = rows
 
-    def execute(self, sql, params=()):  # type: ignore[no-untyped-def]
+    def get_many(self, names, column):  # type: ignore[no-untyped-def]
         return self.rows
 
 
@@ -115,6 +126,18 @@ def test_r13_stored_answer_not_used_once_the_domain_expired(published):
     clock.advance(dt.timedelta(days=366))
     assert "Domain status : expired" in lookup.answer("example.kz").text
     assert stored.reads == 0
+
+
+def test_r13_the_job_renders_expired_domains_again_and_their_rows_then_serve(published):
+    build_all()
+    clock.advance(dt.timedelta(days=366))
+    lookup, stored, _ = server_side()
+    assert "Domain status : expired" in lookup.answer("example.kz").text and stored.reads == 0
+    assert refresh() == 3  # every domain expired since the last run
+    stored.reload_state()
+    assert "Domain status : expired" in lookup.answer("example.kz").text
+    assert stored.reads == 1
+    assert refresh() == 0  # done once
 
 
 def test_r18_rows_made_with_other_redaction_settings_are_not_used(published, settings):
@@ -152,7 +175,7 @@ def test_server_start_marks_changes_the_job_has_not_taken_in(published):
 def test_batches_cover_every_domain(published, monkeypatch):
     monkeypatch.setattr(answers, "BATCH", 1)
     assert build_all() == 3
-    assert WhoisAnswer.objects.count() == 3
+    assert len(Reader().get_many(["example.kz", "held.kz", "xn--80awbu3c.xn--80ao21a"], "whois")) == 3
 
 
 def test_p1_a_batch_of_queries_is_answered_in_order_with_one_select_for_the_stored(published):
@@ -162,12 +185,53 @@ def test_p1_a_batch_of_queries_is_answered_in_order_with_one_select_for_the_stor
     lookup.cache_size = 100
     texts = ["example.kz", "\x00bad", "HELD.KZ", "free.kz", "", "IVG1", "мысал.қаз", "example.kz"]
     statements = []
-    execute = stored.db.execute
-    stored.db = type("Counting", (), {"vendor": stored.db.vendor, "execute": lambda self, sql, params=(): (
-        statements.append(sql), execute(sql, params))[1]})()  # fmt: skip
+    get_many = stored.reader.get_many
+    stored.reader.get_many = lambda names, column: (statements.append(names), get_many(names, column))[1]  # type: ignore[method-assign]
     replies = lookup.answer_many(texts)
     live = Lookup(django_database())
     assert [r.text for r in replies] == [live.answer(t).text for t in texts]
     assert [r.kind for r in replies] == ["domain", "invalid", "domain", "", "invalid", "contact", "domain", "domain"]
     assert len(statements) == 1 and stored.reads == 3  # example.kz once, held.kz, мысал.қаз
     assert lookup.answer_many(["example.kz"])[0] is replies[0] and lookup.hits == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_build_in_several_processes_makes_the_same_answers(published):
+    """`build-answers --processes N`: forked processes render name ranges into the same store."""
+    names = ["example.kz", "held.kz", "xn--80awbu3c.xn--80ao21a"]
+    assert build_all(processes=2) == 3
+    lookup, stored, _ = server_side()
+    live = Lookup(django_database())
+    assert [lookup.answer(n).text for n in names] == [live.answer(n).text for n in names]
+    assert stored.reads == 3
+
+
+def test_missing_store_means_live_answers_and_the_job_makes_none(published, answer_store):
+    assert refresh() == 0 and not answer_store.exists()
+    lookup, stored, _ = server_side()
+    assert not stored.usable
+    assert "Domain status : hold" in lookup.answer("held.kz").text
+    build_all()
+    stored.reload_state()
+    assert stored.usable
+    answer_store.unlink()  # deleted under a running server: derived data, always safe to remove
+    stored.reload_state()
+    assert not stored.usable and "Domain status : hold" in lookup.answer("held.kz").text
+
+
+def test_every_reader_thread_follows_a_store_made_again(published, answer_store):
+    """The store deleted and built again under a running server: the thread that polls sees the new file,
+    and the other threads (gunicorn's) switch to it too instead of reading the deleted one."""
+    build_all()
+    reader = Reader()
+    other = ThreadPoolExecutor(1)  # a second thread with its own connection
+    first = reader.state()
+    assert first is not None
+    assert other.submit(reader.get_many, ["example.kz"], "whois").result()
+    answer_store.unlink()
+    build_all()
+    second = reader.state()  # the polling thread
+    assert second is not None and second.build != first.build
+    [(_, data, _, _)] = other.submit(reader.get_many, ["example.kz"], "whois").result()
+    assert "Domain Name............: example.kz" in decompress(data, second.whois_dictionary).decode()
+    other.shutdown()

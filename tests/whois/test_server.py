@@ -181,3 +181,24 @@ def test_p1_many_concurrent_clients_get_the_stored_answers(whois_server_factory,
         else:
             assert f"Domain Name............: {name}" in replies[i]
     assert server.state.lookup.stored.reads >= 3 and server.state.answered == len(names)
+
+
+@pytest.mark.parametrize("database_thread", [False, True], ids=["in-loop", "database-thread"])
+def test_database_failure_gets_a_notice_and_the_server_serves_on(whois_server_factory, published, database_thread):
+    """A failed registry lookup (in the loop, or in the database thread on PostgreSQL) is answered with
+    the busy notice, never a traceback; the next query is served normally."""
+    server = whois_server_factory(rate=0, database_thread=database_thread)
+    lookup = server.state.lookup
+    healthy = lookup.look_up_live
+    failures = []
+
+    def failing(queries, at):  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(queries)
+            raise OSError("connection lost")
+        return healthy(queries, at)
+
+    lookup.look_up_live = failing
+    assert server.query("example.kz").startswith("% Too many connections; try again later.")
+    assert failures
+    assert "Domain Name............: example.kz" in server.query("example.kz")

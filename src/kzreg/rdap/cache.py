@@ -11,6 +11,11 @@ changed: the domain for a domain row, everything for a contact or host row, or w
 reseller row changed. So an answer is never older than `CACHE_SECONDS` (1 s by default). An answer also
 expires at the domain's expiry time, when its status turns `inactive`. The cache is first-in-first-out,
 bounded by `CACHE_SIZE` answers per process (about 10 KB each).
+
+A miss reads the answer store (`kzreg.rdap.stored`: the worker's pre-rendered answers) before building:
+the same poll feeds the store's freshness rule (a row is used only when rendered after its domain's
+change was seen), and starts from the store's history position so that the first poll marks what the
+worker has not rendered yet.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from django.db import connection
 from kzreg.rdap import config, rows
 from kzreg.rdap.http import NotFound, encode
 from kzreg.rdap.objects import Context, Json
+from kzreg.rdap.stored import StoredDomains
 from kzreg.registry.disclosure import may_publish_personal_data
 from kzreg.registry.models import ContactKind, Registrar
 from kzreg.resellers.models import Reseller
@@ -69,8 +75,16 @@ class Answer:
 
 
 class AnswerCache:
-    def __init__(self, size: int, seconds: float, monotonic: Callable[[], float] = time.monotonic):
-        self.size, self.seconds, self.monotonic = size, seconds, monotonic
+    def __init__(
+        self,
+        size: int,
+        seconds: float,
+        monotonic: Callable[[], float] = time.monotonic,
+        stored: StoredDomains | None = None,
+        wall: Callable[[], float] = time.time,
+    ):
+        self.size, self.seconds, self.monotonic, self.wall = size, seconds, monotonic, wall
+        self.stored = stored  # the answer store, read on a miss; its freshness is fed by this cache's poll
         self.answers: dict[Key, Answer] = {}
         self.lock = threading.Lock()
         self.watcher: RdapChangeWatcher | None = None
@@ -90,15 +104,22 @@ class AnswerCache:
             if started - self.polled_at < self.seconds:
                 return  # another thread polled while this one waited
             if self.watcher is None:
-                self.watcher = RdapChangeWatcher(DjangoDatabase(), self.monotonic)
+                # With a store: from the history position its rows are known to include, so that the
+                # first poll marks every change the job has not rendered yet.
+                last_id = None
+                if self.stored is not None:
+                    self.stored.answers.reload_state()
+                    last_id = self.stored.answers.history_id if self.stored.answers.usable else None
+                self.watcher = RdapChangeWatcher(DjangoDatabase(), self.monotonic, last_id=last_id)
                 self.answers.clear()  # answers built before the watcher's starting point
-            else:
-                changes = self.watcher.poll()
-                if changes.everything:
-                    self.answers.clear()
-                elif changes.domains:
-                    for key in [k for k in self.answers if k[3] in changes.domains]:
-                        self.answers.pop(key, None)
+            changes = self.watcher.poll()
+            if self.stored is not None:
+                self.stored.answers.note(changes, self.wall())  # after the poll returned: the store's clock
+            if changes.everything:
+                self.answers.clear()
+            elif changes.domains:
+                for key in [k for k in self.answers if k[3] in changes.domains]:
+                    self.answers.pop(key, None)
             self.polled_at = started
             self.generation += 1
 
@@ -106,8 +127,7 @@ class AnswerCache:
         answer = self.answers.get(key)
         if answer is None or now >= answer.until:
             return None
-        stamp = now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-        return answer.head + stamp + answer.tail
+        return answer.head + stamp(now) + answer.tail
 
     def put(self, key: Key, body: bytes, expires_at: dt.datetime, now: dt.datetime, generation: int) -> None:
         """Keep `body`, read from the database after poll number `generation`, unless a poll ran since
@@ -126,6 +146,19 @@ class AnswerCache:
         self.answers[key] = answer
 
 
+def stamp(now: dt.datetime) -> bytes:
+    return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+
+def restamp(body: bytes, now: dt.datetime) -> bytes:
+    """`body` with `now` as the `last update of RDAP database` date."""
+    at = body.find(NOW_MARK)
+    if at < 0:
+        return body
+    at += len(NOW_MARK)
+    return body[:at] + stamp(now) + body[at + STAMP_LENGTH :]
+
+
 _answers: AnswerCache | None = None
 
 
@@ -133,7 +166,7 @@ def answers() -> AnswerCache:
     """This process's cache, configured from `KZREG_RDAP_CACHE_SIZE` and `KZREG_RDAP_CACHE_SECONDS`."""
     global _answers
     if _answers is None:
-        _answers = AnswerCache(config.cache_size(), config.cache_seconds())
+        _answers = AnswerCache(config.cache_size(), config.cache_seconds(), stored=StoredDomains())
     return _answers
 
 
@@ -143,20 +176,39 @@ def install(cache: AnswerCache | None) -> None:
     _answers = cache
 
 
+def known_answer(ctx: Context, ldh_name: str) -> bytes | None:
+    """The domain's answer when the cache or the answer store has it (fresh), else None."""
+    cache = answers()
+    if not cache.enabled:
+        return None
+    cache.refresh()
+    key = (ctx.base, ctx.port43, may_publish_personal_data(WITHHELD_PROBE), ldh_name)
+    hit = cache.get(key, ctx.now)
+    if hit is not None or cache.stored is None:
+        return hit
+    generation = cache.generation
+    stored = cache.stored.get(ctx, ldh_name)
+    if stored is None:
+        return None
+    body = restamp(stored[0], ctx.now)
+    cache.put(key, body, stored[1], ctx.now, generation)
+    return body
+
+
 def domain_answer(ctx: Context, ldh_name: str, build: Callable[[], tuple[Json, dt.datetime] | None]) -> Json | bytes:
-    """The domain's answer: cached bytes, or `build()` (body and expiry; None → NotFound) stored for next
-    time. With the cache off (`CACHE_SIZE` 0) the body is returned as built."""
+    """The domain's answer: cached bytes, else the answer store's (when fresh), else `build()` (body and
+    expiry; None → NotFound), kept for next time. With the cache off (`CACHE_SIZE` 0) there is no poll to
+    vouch for freshness: the body is built every time."""
     cache = answers()
     if not cache.enabled:
         built = build()
         if built is None:
             raise NotFound(ldh_name)
         return built[0]
-    cache.refresh()
+    known = known_answer(ctx, ldh_name)
+    if known is not None:
+        return known
     key = (ctx.base, ctx.port43, may_publish_personal_data(WITHHELD_PROBE), ldh_name)
-    hit = cache.get(key, ctx.now)
-    if hit is not None:
-        return hit
     generation = cache.generation
     built = build()
     if built is None:

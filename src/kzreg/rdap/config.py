@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 
 MIN_PATTERN_PREFIX = 2  # characters before '*' in a search pattern
 
@@ -29,7 +32,9 @@ class RateLimit:
         return self.requests > 0 and self.seconds > 0
 
 
+@lru_cache(maxsize=64)
 def _value(key: str, default: str) -> str:
+    """Read once per process (every request asks); `override_settings` in tests clears it."""
     overrides = getattr(settings, "KZREG_RDAP", None) or {}
     if key in overrides:
         return str(overrides[key])
@@ -48,6 +53,7 @@ def parse_rate_limit(text: str) -> RateLimit:
         raise ValueError(f"KZREG_RDAP_RATE_LIMIT: expected N/SECONDS such as 600/60, got {text!r}") from None
 
 
+@lru_cache(maxsize=1)
 def rate_limit() -> RateLimit:
     return parse_rate_limit(_value("RATE_LIMIT", "600/60"))
 
@@ -70,3 +76,12 @@ def cache_size() -> int:
 
 def cache_seconds() -> float:
     return max(0.0, float(_value("CACHE_SECONDS", "1")))
+
+
+def forget(**_: Any) -> None:
+    """Settings changed (tests): read them again."""
+    _value.cache_clear()
+    rate_limit.cache_clear()
+
+
+setting_changed.connect(forget)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -40,10 +41,34 @@ def _base_path(script_prefix: str) -> str:
     return reverse("rdap:help").removesuffix("/help")
 
 
+_links: dict[tuple, tuple[str, str]] = {}  # what decides base and port43 → (base, port43)
+MAX_LINKS = 256  # distinct hosts remembered (a client may send any Host header ALLOWED_HOSTS accepts)
+
+
+def _forget_links(**_: Any) -> None:
+    """Settings (ALLOWED_HOSTS, KZREG_RDAP, …) changed, in tests: work the links out again."""
+    _links.clear()
+
+
+setting_changed.connect(_forget_links)
+
+
 def context(request: HttpRequest) -> Context:
-    base = config.base_url() or request.build_absolute_uri(_base_path(get_script_prefix()))
-    port43 = config.port43() or request.get_host().rsplit(":", 1)[0].strip("[]")
-    return Context(base=base, port43=port43, now=clock.now())
+    """The request's base URL, port43 host and time. Working out the first two (host validation, URL
+    building) cost as much as a cached answer, so they are remembered per set of inputs."""
+    meta = request.META
+    key = (
+        request.scheme, get_script_prefix(), meta.get("HTTP_HOST"), meta.get("HTTP_X_FORWARDED_HOST"),
+        meta.get("SERVER_NAME"), meta.get("SERVER_PORT"),
+    )  # fmt: skip
+    links = _links.get(key)
+    if links is None:
+        base = config.base_url() or request.build_absolute_uri(_base_path(get_script_prefix()))
+        port43 = config.port43() or request.get_host().rsplit(":", 1)[0].strip("[]")  # DisallowedHost: not kept
+        if len(_links) >= MAX_LINKS:
+            _links.clear()
+        _links[key] = links = (base, port43)
+    return Context(base=links[0], port43=links[1], now=clock.now())
 
 
 def encode(body: Json) -> bytes:

@@ -111,7 +111,7 @@ def _domain_sql(vendor: str) -> str:
         f"SELECT {_columns('d', Domain, DOMAIN_FIELDS)}, {_columns('r', Registrar, REGISTRAR_FIELDS)}, "
         f"{_columns('s', Reseller, RESELLER_FIELDS)}, {contacts}, {_nameservers_sql(vendor)} "
         f'FROM "{d}" d JOIN "{r}" r ON r."id" = d."registrar_id" LEFT JOIN "{s}" s ON s."id" = d."reseller_id" '
-        f'{joins} WHERE d."name" = %s AND d."deleted_at" IS NULL LIMIT 1'
+        f'{joins} WHERE d."deleted_at" IS NULL AND d."name" '
     )
 
 
@@ -133,12 +133,27 @@ def live_domain_with_hosts(ldh_name: str) -> tuple[Record, list[Record]] | None:
             # A server-side prepared statement: planning this 8-table join cost more than running it.
             # Django turns psycopg's automatic preparing off (for poolers); this one statement opts in.
             with connection.wrap_database_errors:
-                cursor.cursor.execute(_domain_sql("postgresql"), [ldh_name], prepare=True)
+                cursor.cursor.execute(_domain_sql("postgresql") + "= %s LIMIT 1", [ldh_name], prepare=True)
         else:
-            cursor.execute(_domain_sql(connection.vendor), [ldh_name])
+            cursor.execute(_domain_sql(connection.vendor) + "= %s LIMIT 1", [ldh_name])
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return _domain_records(row) if row is not None else None
+
+
+def live_domains_with_hosts(ldh_names: Sequence[str]) -> dict[str, tuple[Record, list[Record]]]:
+    """The same for many names in one statement (the answer store's build), by name; missing = not live."""
+    if not ldh_names:
+        return {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_domain_sql("postgresql") + "= ANY(%s)", [list(ldh_names)])
+        else:
+            cursor.execute(_domain_sql(connection.vendor) + f"IN ({', '.join(['%s'] * len(ldh_names))})", ldh_names)
+        found = [_domain_records(row) for row in cursor.fetchall()]
+    return {domain.name: (domain, hosts) for domain, hosts in found}
+
+
+def _domain_records(row: Sequence[Any]) -> tuple[Record, list[Record]]:
     start = 0
 
     def take(names: tuple[str, ...]) -> Sequence[Any]:

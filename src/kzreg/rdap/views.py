@@ -24,6 +24,12 @@ from kzreg.rdap.patterns import BadQuery, ldh_name, name_pattern, text_pattern
 
 @rdap_view
 def domain(request: HttpRequest, ctx: Context, name: str) -> Json | bytes:
+    # A name already in A-label form (any case) that the cache or the answer store holds is a live
+    # domain's name, valid by construction: answered without the IDNA checks, which cost more than
+    # the answer. Anything else is normalised and checked first (400 for a bad name).
+    quick = name.strip().rstrip(".").lower()
+    if quick.isascii() and (known := cache.known_answer(ctx, quick)) is not None:
+        return known
     ldh = ldh_name(name)
 
     def build() -> tuple[Json, dt.datetime] | None:

@@ -1,58 +1,69 @@
-"""Pre-rendered domain answers (`WhoisAnswer`): written by the worker, read by the port-43 servers.
+"""Pre-rendered domain answers (WHOIS text and RDAP JSON): written by the worker, read by the servers.
 
-Writing: `build_all` renders every live domain; the `whois-answers` job (`refresh`) follows the
-history and re-renders the domains a change can show in (the domain itself, domains whose registrant
-or admin is a changed contact, whose name servers include a changed host, or whose registrar changed).
+The rows live in the answer store (`kzreg.whois.store`, one SQLite file in the data folder on both
+backends). Writing: `build_all` renders every live domain; the `whois-answers` job (`refresh`) follows
+the history and re-renders the domains a change can show in (the domain itself, domains whose contacts
+include a changed contact, whose name servers include a changed host, whose registrar or reseller
+changed).
 
 Reading: a server uses a row only when it cannot be stale. Its own change watcher notes, per domain,
 when it first saw a change (`seen_at`, after the change committed). The job stamps each row with the
 time taken *before* it read the registry (`rendered_at`), and the state row with `fresh_as_of`: every
 change committed before it is in the rows. So a row is fresh for a domain changed at `seen_at` when
-`rendered_at` or `fresh_as_of` is later; after a contact, host or registrar change every row waits for
-`fresh_as_of` to pass it. Until then, and for expired domains, names without a row, or rows made with
-other rendering settings, the server renders live. All times are one clock (`time.time()`; the
-servers and the worker run on hosts with synchronised clocks); MARGIN absorbs small differences.
+`rendered_at` or `fresh_as_of` is later; after a contact, host, registrar or reseller change every row
+waits for `fresh_as_of` to pass it. Until then, and for expired domains, names without a row, rows made
+with other rendering settings, or no store at all, the server renders live. All times are one clock
+(`time.time()`; the servers and the worker share the data folder, so the host); MARGIN absorbs small
+differences.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import secrets
 import time
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import connections
 
+from kzreg.core import clock
 from kzreg.whois import records, render
 from kzreg.whois.db import RawDatabase, django_database
 from kzreg.whois.freshness import Changes, ChangeWatcher
-from kzreg.whois.models import WhoisAnswer, WhoisAnswerState
+from kzreg.whois.store import Compressor, Reader, Row, State, Writer, decompress, make_dictionary, store_path
 
 MARGIN = 1.0  # seconds of clock difference between the worker and the servers that are tolerated
-BATCH = 1000  # domains rendered and written per transaction
+BATCH = 500  # domains rendered and written per transaction
+FORMAT = 2  # bump when the stored layout or rendering changes: older stores are then rebuilt, not used
+SAMPLES = 4  # answers of the first batch that make up the compression dictionaries
+NEVER = 1e15  # `valid_until` of an answer no time can stale (rendered after the expiry): only a change can
+FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 def settings_key() -> str:
-    """What, besides the registry, the rendered text depends on: rows made otherwise are not used."""
-    return f"redact={int(settings.KZREG.get('REDACT_INDIVIDUALS', True))}"
+    """What, besides the registry, the rendered answers depend on: rows made otherwise are not used."""
+    return f"format={FORMAT};redact={int(settings.KZREG.get('REDACT_INDIVIDUALS', True))}"
 
 
 class StoredAnswers:
-    """The server side: one SELECT by primary key, used only when the row is known to be fresh."""
+    """The server side of one column (`whois` or `rdap`), used only when a row is known to be fresh."""
 
-    def __init__(self, db: RawDatabase, key: str | None = None):
-        self.db = db
-        self.key = key if key is not None else settings_key()
+    def __init__(self, column: str = "whois", reader: Reader | None = None):
+        self.column = column
+        self.reader = reader or Reader()
         self.usable = False
         self.fresh_as_of = 0.0
         self.history_id = 0
+        self.current = ("", b"")  # (build, its dictionary), replaced as one value: threads read it
         self.everything_at = 0.0
         self.dirty: dict[str, float] = {}  # domain → when this process saw it change
         self.reads = 0
-        self.postgresql = db.vendor == "postgresql"
-        # The text as UTF-8 bytes straight from the database: no decoding here, no encoding to send it.
-        as_bytes = "CAST(text AS BLOB)" if db.vendor == "sqlite" else "convert_to(text, 'UTF8')"
-        self.select = f"SELECT name, {as_bytes}, valid_until, rendered_at FROM whois_whoisanswer WHERE name "
 
     def note(self, changes: Changes, seen_at: float) -> None:
         """Called after each poll of the history, with a time taken after the poll returned."""
@@ -63,122 +74,213 @@ class StoredAnswers:
         self.reload_state()
 
     def reload_state(self) -> None:
-        try:
-            rows = self.db.execute(
-                "SELECT fresh_as_of, settings_key, history_id FROM whois_whoisanswerstate ORDER BY id"
-            )
-        except DatabaseError:  # the table is not migrated here: render live
-            rows = []
-        except Exception as exc:  # the raw drivers' own error classes
-            if "whois_whoisanswerstate" not in str(exc):
-                raise
-            rows = []
-        self.usable = bool(rows) and rows[0][1] == self.key
-        self.fresh_as_of = rows[0][0] if rows else 0.0
-        self.history_id = rows[0][2] if rows else 0
+        state = self.reader.state()
+        self.usable = state is not None and state.settings_key == settings_key()
+        self.fresh_as_of = state.fresh_as_of if state else 0.0
+        self.history_id = state.history_id if state else 0
+        if state is None:
+            self.current = ("", b"")
+        else:
+            self.current = (state.build, state.whois_dictionary if self.column == "whois" else state.rdap_dictionary)
         self.dirty = {name: t for name, t in self.dirty.items() if t + MARGIN >= self.fresh_as_of}
 
     def get(self, name: str, at: dt.datetime) -> tuple[bytes, dt.datetime] | None:
         """The stored answer and its expiry, or None when the caller must render live."""
         return self.get_many([name], at).get(name)
 
-    def get_many(self, names: list[str], at: dt.datetime) -> dict[str, tuple[bytes, dt.datetime]]:
+    def get_many(self, names: Sequence[str], at: dt.datetime) -> dict[str, tuple[bytes, dt.datetime]]:
         """The usable stored answers among `names` (one SELECT); the others must be rendered live."""
+        return self.lookup(names, at)[1]
+
+    def lookup(self, names: Sequence[str], at: dt.datetime) -> tuple[str, dict[str, tuple[bytes, dt.datetime]]]:
+        """The build the answers belong to, and the usable answers among `names`."""
+        build, dictionary = self.current
         if not self.usable or self.everything_at + MARGIN >= self.fresh_as_of:
-            return {}
-        if self.postgresql:
-            rows = self.db.execute(self.select + "= ANY(%s)", (names,))
-        else:
-            rows = self.db.execute(self.select + f"IN ({', '.join(['%s'] * len(names))})", tuple(names))
+            return build, {}
+        now = at.timestamp()
         found = {}
-        for name, text, valid_until, rendered_at in rows:
+        for name, data, valid_until, rendered_at in self.reader.get_many(names, self.column):
             changed = self.dirty.get(name)
-            if changed is not None and rendered_at <= changed + MARGIN:
+            if (changed is not None and rendered_at <= changed + MARGIN) or now >= valid_until:
                 continue
-            until = records.as_datetime(valid_until)
-            if at < until:
-                found[name] = (bytes(text), until)
+            try:
+                text = decompress(data, dictionary)
+            except zlib.error:  # a row of another build (a rebuild is under way): render live
+                continue
+            until = FOREVER if valid_until >= NEVER else dt.datetime.fromtimestamp(valid_until, dt.UTC)
+            found[name] = (text, until)
         self.reads += len(found)
-        return found
+        return build, found
 
 
-def store(db: RawDatabase, names: Iterable[str], rendered_at: float) -> int:
-    """Renders `names` as of now and writes their rows (deletes the rows of names no longer live)."""
-    names = list(names)
-    for start in range(0, len(names), BATCH):
-        chunk = names[start : start + BATCH]
-        rows, gone = [], []
-        at = dt.datetime.now(dt.UTC)
-        found = records.fetch_domains(db, chunk)
-        for name in chunk:
-            domain = found.get(name)
-            if domain is None:
-                gone.append(name)
-                continue
-            text, _ = render.render_domain(domain, at)
-            rows.append(WhoisAnswer(name=name, text=text, valid_until=domain.expires_at, rendered_at=rendered_at))
-        with transaction.atomic():
-            WhoisAnswer.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["name"],
-                update_fields=["text", "valid_until", "rendered_at"],
-            )
-            WhoisAnswer.objects.filter(name__in=gone).delete()
-    return len(names)
+def _render_rows(db: RawDatabase, names: list[str], rendered_at: float, state: State) -> tuple[list[Row], list[str]]:
+    """Both answers of each name as of now; names no longer live are returned as gone."""
+    from kzreg.rdap import stored as rdap_stored  # the RDAP app renders its own JSON
+
+    at = clock.now()  # the registry's clock (tests move it)
+    whois = records.fetch_domains(db, names)
+    rdap = rdap_stored.render_templates(names, state.build, at)
+    rows, gone = [], []
+    compress_whois, compress_rdap = Compressor(state.whois_dictionary), Compressor(state.rdap_dictionary)
+    for name in names:
+        domain, template = whois.get(name), rdap.get(name)
+        if domain is None or template is None:
+            gone.append(name)
+            continue
+        text = render.render_domain(domain, at)[0].encode("utf-8")
+        # Rendered before the expiry: valid until then. After it: the expired status stays until a change.
+        until = domain.expires_at.timestamp() if domain.expires_at > at else NEVER
+        rows.append(Row(name, compress_whois(text), compress_rdap(template), until, rendered_at))
+    return rows, gone
 
 
-def save_state(history_id: int, fresh_as_of: float) -> None:
-    WhoisAnswerState.objects.update_or_create(
-        id=1, defaults={"history_id": history_id, "fresh_as_of": fresh_as_of, "settings_key": settings_key()}
-    )
+def _dictionaries(db: RawDatabase, build: str) -> tuple[bytes, bytes]:
+    """Compression dictionaries from the first live domains' answers (empty registry: none)."""
+    from kzreg.rdap import stored as rdap_stored
+
+    names = [r[0] for r in db.execute(
+        "SELECT name FROM registry_domain WHERE deleted_at IS NULL ORDER BY name LIMIT %s", (SAMPLES,)
+    )]  # fmt: skip
+    at = clock.now()  # the registry's clock (tests move it)
+    whois = [render.render_domain(d, at)[0].encode("utf-8") for d in records.fetch_domains(db, names).values()]
+    rdap = list(rdap_stored.render_templates(names, build, at).values())
+    if not whois:
+        return b"", b""
+    return make_dictionary(build, whois), make_dictionary(build, rdap)
 
 
-def build_all(progress=None) -> int:  # type: ignore[no-untyped-def]
-    """Renders every live domain (`kzreg whois build-answers`); returns how many."""
+def build_all(progress: Callable[[int], object] | None = None, processes: int = 1) -> int:
+    """Renders every live domain into a fresh store (`kzreg whois build-answers`); returns how many.
+
+    With `processes` > 1 the name ranges are rendered by that many forked processes (a one-off build of
+    a large registry); they write to the store in turns."""
     db = django_database()
-    history_id = db.execute("SELECT MAX(id) FROM registry_historyentry")[0][0] or 0
-    started = time.time()
-    WhoisAnswerState.objects.filter(id=1).update(settings_key="")  # servers render live while rows are mixed
-    done, after = 0, ""
-    while True:
-        names = [
-            r[0]
-            for r in db.execute(
-                "SELECT name FROM registry_domain WHERE deleted_at IS NULL AND name > %s ORDER BY name LIMIT %s",
-                (after, BATCH * 10),
-            )
-        ]
-        if not names:
-            break
-        done += store(db, names, started)
-        after = names[-1]
-        if progress:
-            progress(done)
-    WhoisAnswer.objects.filter(rendered_at__lt=started).delete()  # domains gone before the build
-    save_state(history_id, started)
-    _job.watcher = None
+    writer = Writer()
+    try:
+        history_id = db.execute("SELECT MAX(id) FROM registry_historyentry")[0][0] or 0
+        watched = AnswerWatcher(db, history_id, "[[], []]")
+        watched.poll()  # reads the registrars and resellers as they are now (before any rendering)
+        started = time.time()
+        writer.begin_build()  # servers render live while the rows are being replaced
+        build = secrets.token_hex(8)
+        state = State(build, settings_key(), history_id, started, *_dictionaries(db, build), watched.watched())
+        ranges = _name_ranges(db, processes * 8 if processes > 1 else 1)
+        done = 0
+        if processes > 1:
+            connections.close_all()  # each process opens its own: a connection must not cross a fork
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                for count in pool.imap_unordered(_build_range, [(lo, hi, state) for lo, hi in ranges]):
+                    done += count
+                    if progress:
+                        progress(done)
+        else:
+            done = _build_range(("", None, state), progress)
+        if not writer.save_state(state, expected_build=""):
+            raise RuntimeError("another build of the answer store started meanwhile")
+    finally:
+        writer.close()
+    _job.watcher = _job.expired_until = None
     return done
 
 
+def _name_ranges(db: RawDatabase, parts: int) -> list[tuple[str, str | None]]:
+    """`parts` ranges (after lo, up to and including hi; None = to the end) of about as many live names."""
+    total = db.execute("SELECT COUNT(*) FROM registry_domain WHERE deleted_at IS NULL")[0][0]
+    bounds: list[str] = []
+    for part in range(1, parts):
+        rows = db.execute(
+            "SELECT name FROM registry_domain WHERE deleted_at IS NULL ORDER BY name LIMIT 1 OFFSET %s",
+            (total * part // parts,),
+        )
+        if rows and (not bounds or rows[0][0] > bounds[-1]):
+            bounds.append(rows[0][0])
+    lows = ["", *bounds]
+    return list(zip(lows, [*bounds, None], strict=True))
+
+
+def _build_range(job: tuple[str, str | None, State], progress: Callable[[int], object] | None = None) -> int:
+    """Renders the live names after `lo` up to `hi` into the store being built; returns how many."""
+    after, hi, state = job
+    db = django_database()
+    writer = Writer()
+    done = 0
+    try:
+        while True:
+            sql = "SELECT name FROM registry_domain WHERE deleted_at IS NULL AND name > %s"
+            params: tuple = (after,)
+            if hi is not None:
+                sql, params = sql + " AND name <= %s", (after, hi)
+            names = [r[0] for r in db.execute(sql + " ORDER BY name LIMIT %s", (*params, BATCH * 10))]
+            if not names:
+                return done
+            for start in range(0, len(names), BATCH):
+                rows, gone = _render_rows(db, names[start : start + BATCH], state.fresh_as_of, state)
+                if not writer.put(rows, gone, expected_build=""):
+                    raise RuntimeError("another build of the answer store started meanwhile")
+            done += len(names)
+            after = names[-1]
+            if progress:
+                progress(done)
+    finally:
+        writer.close()
+
+
+class AnswerWatcher(ChangeWatcher):
+    """The job's watcher: every registrar and reseller field either answer shows, as (id, digest) rows.
+
+    The digests are saved with the state, and a new watcher (a restarted worker) starts from the saved
+    ones: a registrar or reseller changed while no job ran is still found (they have no history rows)."""
+
+    def __init__(self, db: RawDatabase, last_id: int, watched: str):
+        super().__init__(db, last_id=last_id)
+        saved = json.loads(watched)
+        self.registrars = [tuple(row) for row in saved[0]]
+        self.resellers = [tuple(row) for row in saved[1]]
+
+    @staticmethod
+    def _digests(rows: list[tuple]) -> list[tuple]:
+        return [(row[0], hashlib.sha256(repr(row).encode()).hexdigest()) for row in rows]
+
+    def _registrars(self) -> list[tuple]:
+        return self._digests(self.db.execute(
+            "SELECT id, handle, name, email, phone, url, whois_server, active, created_at FROM registry_registrar "
+            "ORDER BY id"
+        ))  # fmt: skip
+
+    def _resellers(self) -> list[tuple]:
+        return self._digests(self.db.execute(
+            "SELECT id, handle, name, legal_name, email, phone, website, active, created_at FROM resellers_reseller "
+            "ORDER BY id"
+        ))  # fmt: skip
+
+    def watched(self) -> str:
+        return json.dumps([self.registrars, self.resellers])
+
+
 class _Job:
-    watcher: ChangeWatcher | None = None
+    watcher: AnswerWatcher | None = None
+    expired_until: dt.datetime | None = None  # the registry's time up to which expiries were rendered
+    build = ""
 
 
 _job = _Job()
 
 
 def affected_domains(db: RawDatabase, changes: Changes) -> set[str]:
-    """The live domains whose answer may show one of the changes."""
+    """The live domains whose answers may show one of the changes."""
     names = set(changes.domains)
+    contact_roles = " OR ".join(
+        f"{role}_id IN ({{}})" for role in ("registrant", "admin_contact", "tech_contact", "billing_contact")
+    )
     queries = [
-        ("SELECT name FROM registry_domain WHERE registrant_id IN ({}) OR admin_contact_id IN ({})", changes.contacts),
+        (f"SELECT name FROM registry_domain WHERE deleted_at IS NULL AND ({contact_roles})", changes.contacts),
         (
             "SELECT d.name FROM registry_domain d JOIN registry_domainnameserver l ON l.domain_id = d.id "
-            "WHERE l.host_id IN ({})",
+            "WHERE d.deleted_at IS NULL AND l.host_id IN ({})",
             changes.hosts,
         ),
-        ("SELECT name FROM registry_domain WHERE registrar_id IN ({})", changes.registrars),
+        ("SELECT name FROM registry_domain WHERE deleted_at IS NULL AND registrar_id IN ({})", changes.registrars),
+        ("SELECT name FROM registry_domain WHERE deleted_at IS NULL AND reseller_id IN ({})", changes.resellers),
     ]
     for sql, ids in queries:
         if ids:
@@ -188,17 +290,53 @@ def affected_domains(db: RawDatabase, changes: Changes) -> set[str]:
     return names
 
 
+def expired_between(db: RawDatabase, since: dt.datetime, now: dt.datetime) -> set[str]:
+    """Live domains whose expiry passed in (since, now]: rendered again, their rows then hold the expired
+    status for good instead of sending every query for them to live rendering."""
+    if since >= now:
+        return set()
+    if db.vendor == "sqlite":  # Django stores naive UTC text there
+        bounds: tuple = tuple(t.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f") for t in (since, now))
+    else:
+        bounds = (since, now)
+    rows = db.execute(
+        "SELECT name FROM registry_domain WHERE deleted_at IS NULL AND expires_at > %s AND expires_at <= %s", bounds
+    )
+    return {r[0] for r in rows}
+
+
 def refresh() -> int:
     """The worker job: re-renders the domains changed since the last run; returns how many."""
-    state = WhoisAnswerState.objects.filter(id=1).first()
-    if state is None or state.settings_key != settings_key():
-        return 0  # never built (or built with other settings): `kzreg whois build-answers` first
-    db = django_database()
-    if _job.watcher is None:
-        _job.watcher = ChangeWatcher(db, last_id=state.history_id)
-    started = time.time()  # before the poll: every change committed earlier is read below
-    changes = _job.watcher.poll()
-    count = store(db, sorted(affected_domains(db, changes)), started)
-    # A restarted worker reads again from the oldest id still missing (a transaction not yet committed).
-    save_state(min(_job.watcher.gaps, default=_job.watcher.last_id + 1) - 1, started)
-    return count
+    if not store_path().exists():
+        return 0  # never built: `kzreg whois build-answers` first
+    writer = Writer()
+    try:
+        state = writer.state()
+        if state is None or not state.build or state.settings_key != settings_key():
+            return 0  # never built, being built, or built with other settings: a new build is needed
+        if _job.build != state.build:
+            _job.watcher, _job.build, _job.expired_until = None, state.build, None
+        db = django_database()
+        if _job.watcher is None:
+            _job.watcher = AnswerWatcher(db, state.history_id, state.watched)
+        started = time.time()  # before the poll: every change committed earlier is read below
+        changes = _job.watcher.poll()
+        now = clock.now()
+        if _job.expired_until is None:  # a (re)started worker: from the last run of any worker
+            _job.expired_until = dt.datetime.fromtimestamp(state.fresh_as_of - MARGIN, dt.UTC)
+        names = sorted(affected_domains(db, changes) | expired_between(db, _job.expired_until, now))
+        for start in range(0, len(names), BATCH):
+            rows, gone = _render_rows(db, names[start : start + BATCH], started, state)
+            if not writer.put(rows, gone, expected_build=state.build):
+                _job.watcher = None  # a new build took over: follow it from its own position
+                return 0
+        # A restarted worker reads again from the oldest id still missing (a transaction not yet committed).
+        history_id = min(_job.watcher.gaps, default=_job.watcher.last_id + 1) - 1
+        _job.expired_until = now
+        progress = dataclasses.replace(
+            state, history_id=history_id, fresh_as_of=started, watched=_job.watcher.watched()
+        )
+        writer.save_state(progress, state.build)
+        return len(names)
+    finally:
+        writer.close()

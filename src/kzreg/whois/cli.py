@@ -46,6 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     build = actions.add_parser(
         "build-answers", help="pre-render every live domain's answer (then the worker keeps them)"
     )
+    build.add_argument(
+        "--processes", type=int, default=1, help="render in this many processes (a large registry's first build)"
+    )
     build.set_defaults(func=cmd_build_answers)
 
     query = actions.add_parser("query", help="print the WHOIS answer for one query, as port 43 gives it")
@@ -95,6 +98,6 @@ def cmd_build_answers(args: argparse.Namespace) -> int:
     from kzreg.whois.answers import build_all
 
     started = time.monotonic()
-    count = build_all(progress=lambda n: print(f"{n} answers", end="\r", flush=True))
+    count = build_all(progress=lambda n: print(f"{n} answers", end="\r", flush=True), processes=args.processes)
     print(f"{count} answers rendered in {time.monotonic() - started:.1f} s")
     return 0

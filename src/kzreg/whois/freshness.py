@@ -25,6 +25,7 @@ class Changes:
     contacts: set[int] = field(default_factory=set)  # ids of the changed objects, for the answer store
     hosts: set[int] = field(default_factory=set)
     registrars: set[int] = field(default_factory=set)
+    resellers: set[int] = field(default_factory=set)
 
 
 class ChangeWatcher:
@@ -36,22 +37,33 @@ class ChangeWatcher:
         self.last_id: int = last_id
         self.gaps: dict[int, float] = {}  # id → when first missed
         self.registrars = self._registrars()
+        self.resellers = self._resellers()
 
     def _registrars(self) -> list[tuple]:
+        """What the watcher's readers show of registrars (no history rows: compared by value)."""
         return self.db.execute(
             "SELECT id, handle, name, email, phone, url, whois_server FROM registry_registrar ORDER BY id"
         )
 
+    def _resellers(self) -> list[tuple]:
+        """The same for resellers; WHOIS shows none."""
+        return []
+
+    @staticmethod
+    def _changed_ids(old: list[tuple], new: list[tuple]) -> set[int]:
+        # rows compared by value (they may hold lists, so no sets); a few dozen rows
+        return {row[0] for row in new if row not in old} | {row[0] for row in old if row not in new}
+
     def poll(self) -> Changes:
         """What changed since the last poll."""
         changes = Changes()
-        registrars = self._registrars()
+        registrars, resellers = self._registrars(), self._resellers()
         if registrars != self.registrars:
-            # rows compared by value (they may hold lists, so no sets); a few dozen registrars
-            changed = [row for row in registrars if row not in self.registrars]
-            changed += [row for row in self.registrars if row not in registrars]
-            changes.registrars = {row[0] for row in changed}
+            changes.registrars = self._changed_ids(self.registrars, registrars)
             self.registrars, changes.everything = registrars, True
+        if resellers != self.resellers:
+            changes.resellers = self._changed_ids(self.resellers, resellers)
+            self.resellers, changes.everything = resellers, True
         sql = "SELECT id, object_type, object_key, object_id FROM registry_historyentry WHERE id > %s"
         params: tuple = (self.last_id,)
         if self.gaps:

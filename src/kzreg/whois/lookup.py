@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cached_property
 
 from kzreg.core import clock
 from kzreg.whois import records, render
@@ -23,21 +21,21 @@ from kzreg.whois.texts import LANGUAGE_ORDER, Notice, notice_text
 FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-@dataclass(frozen=True)
 class Answer:
-    body: str | bytes  # bytes when read pre-rendered: the server sends them as they are
-    found: bool
-    kind: str = ""  # domain, contact, host, registrar; "" when nothing was found; "invalid" for a bad query
-    valid_until: dt.datetime = FOREVER
+    """One reply. A plain slotted class: one is made per uncached query, so construction is kept cheap."""
+
+    __slots__ = ("body", "data", "found", "kind", "valid_until")
+
+    def __init__(self, body: str | bytes, found: bool, kind: str = "", valid_until: dt.datetime = FOREVER):
+        self.body = body  # bytes when read pre-rendered: the server sends them as they are
+        self.data = body if isinstance(body, bytes) else body.encode("utf-8")  # what port 43 sends
+        self.found = found
+        self.kind = kind  # domain, contact, host, registrar; "" when nothing was found; "invalid" for a bad query
+        self.valid_until = valid_until
 
     @property
     def text(self) -> str:
         return self.body if isinstance(self.body, str) else self.body.decode("utf-8")
-
-    @cached_property
-    def data(self) -> bytes:
-        """The UTF-8 bytes port 43 sends, encoded once per cached answer."""
-        return self.body if isinstance(self.body, bytes) else self.body.encode("utf-8")
 
 
 class Lookup:
@@ -63,9 +61,19 @@ class Lookup:
         """The replies to several query lines: the stored answers of all their domains in one SELECT
         (the server batches the queries that arrive in one turn of its event loop)."""
         at = at or clock.now()
+        answers, live = self.answer_known(texts, at)
+        if live:
+            self.settle(answers, live, self.look_up_live(list(live), at))
+        return answers  # type: ignore[return-value]  # settle filled every position
+
+    def answer_known(self, texts: list[str], at: dt.datetime) -> tuple[list[Answer | None], dict[Query, list[int]]]:
+        """What needs no registry database: bad queries, cached and stored answers. Returns the answers
+        (None where a lookup is still needed) and those queries with their positions. Local reads only,
+        so the server runs this in its event loop even on PostgreSQL."""
         answers: list[Answer | None] = [None] * len(texts)
         stored: dict[str, list[int]] = {}  # domain → positions, looked up together below
         queries: dict[str, Query] = {}
+        live: dict[Query, list[int]] = {}
         for i, text in enumerate(texts):
             try:
                 query = parse_query(text)
@@ -86,18 +94,31 @@ class Lookup:
                 stored.setdefault(query.key, []).append(i)
                 queries[query.key] = query
             else:
-                answers[i] = self._remember(query, self._lookup(query, at))
+                live.setdefault(query, []).append(i)
         if stored:
             assert self.stored is not None
             hits = self.stored.get_many(list(stored), at)
             for name, positions in stored.items():
                 hit = hits.get(name)
-                query = queries[name]
-                answer = Answer(hit[0], True, "domain", hit[1]) if hit else self._lookup(query, at, stored=False)
-                answer = self._remember(query, answer)
+                if hit is None:
+                    live.setdefault(queries[name], []).extend(positions)
+                    continue
+                answer = self._remember(queries[name], Answer(hit[0], True, "domain", hit[1]))
                 for i in positions:
                     answers[i] = answer
-        return answers  # type: ignore[return-value]  # every position is filled above
+        return answers, live
+
+    def look_up_live(self, queries: list[Query], at: dt.datetime) -> list[Answer]:
+        """Renders from the registry database (on PostgreSQL in the server's database thread: it touches
+        neither the cache nor the stored answers)."""
+        return [self._lookup(query, at, stored=False) for query in queries]
+
+    def settle(self, answers: list[Answer | None], live: dict[Query, list[int]], found: list[Answer]) -> None:
+        """Fills in and caches the answers `look_up_live` gave for `live` (in the same order)."""
+        for (query, positions), answer in zip(live.items(), found, strict=True):
+            answer = self._remember(query, answer)
+            for i in positions:
+                answers[i] = answer
 
     def _remember(self, query: Query, answer: Answer) -> Answer:
         if self.cache_size:

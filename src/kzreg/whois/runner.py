@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -17,7 +18,7 @@ import time
 
 from kzreg.whois.answers import StoredAnswers
 from kzreg.whois.db import open_raw_database
-from kzreg.whois.freshness import ChangeWatcher
+from kzreg.whois.freshness import Changes, ChangeWatcher
 from kzreg.whois.limits import Limits
 from kzreg.whois.lookup import Lookup
 from kzreg.whois.server import ServerState, start_server
@@ -27,24 +28,35 @@ log = logging.getLogger("kzreg.whois")
 
 def poll_once(lookup: Lookup, watcher: ChangeWatcher) -> None:
     """Drops stale cached answers and tells the stored answers what changed."""
-    changes = watcher.poll()
-    seen_at = time.time()  # after the poll: the changes it saw committed before this
+    apply_changes(lookup, watcher.poll(), time.time())  # the time after the poll: the changes committed before
+
+
+def apply_changes(lookup: Lookup, changes: Changes, seen_at: float) -> None:
     lookup.forget(changes.domains, everything=changes.everything)
     if lookup.stored is not None:
         lookup.stored.note(changes, seen_at)
 
 
+def poll_stamped(watcher: ChangeWatcher) -> tuple[Changes, float]:
+    return watcher.poll(), time.time()
+
+
 async def watch_changes(lookup: Lookup, watcher: ChangeWatcher, every: float, state: ServerState) -> None:
     """Polls every `every` seconds; a failed poll empties the cache and stops using stored answers.
-    With a database thread the poll runs there too: it owns the connection and the cache."""
+    The poll's SELECT runs where the database connection lives (PostgreSQL: its thread); what it found is
+    applied here in the loop, which owns the cache and the stored answers."""
     loop = asyncio.get_running_loop()
     while True:
         await asyncio.sleep(every)
         try:
-            await loop.run_in_executor(state.database_thread, poll_once, lookup, watcher)
+            if state.database_thread is None:
+                changes, seen_at = poll_stamped(watcher)
+            else:
+                changes, seen_at = await loop.run_in_executor(state.database_thread, poll_stamped, watcher)
+            apply_changes(lookup, changes, seen_at)
         except Exception:
             log.exception("WHOIS change poll failed; emptying the cache")
-            await loop.run_in_executor(state.database_thread, distrust_everything, lookup)
+            distrust_everything(lookup)
 
 
 def distrust_everything(lookup: Lookup) -> None:
@@ -71,12 +83,15 @@ async def serve(
     stored_answers: bool = True,
 ) -> None:
     db = open_raw_database()
-    stored = StoredAnswers(db)
+    stored = StoredAnswers()
     stored.reload_state()
     lookup = Lookup(db, cache_size=cache_size, stored=stored if stored_answers else None)
     # Changes the answer job has not taken in yet are read (and marked) on the first poll.
     watcher = ChangeWatcher(db, last_id=stored.history_id if lookup.stored and stored.usable else None)
     poll_once(lookup, watcher)
+    # Django, the drivers and the settings are loaded for good: keep their objects out of the collector's
+    # full passes, which would otherwise walk them while the answer cache grows (pauses = tail latency).
+    gc.freeze()
     # PostgreSQL answers over the wire: the round trip happens in a thread while the loop serves on.
     server, state = await start_server(
         lookup, limits, host, port, reuse_port=reuse_port, database_thread=db.vendor == "postgresql"

@@ -3,8 +3,9 @@
 A thin protocol class over `Lookup`. Defences, each so that one client cannot disturb the others:
 a per-address token bucket (a clear notice, no lookup), a query length limit, a read timeout that
 also ends half-open connections, caps on open connections in all and per address, and a write
-timeout for clients that never read. Lookups run in the event loop itself: they are one or two
-indexed SELECTs on a local database, cheaper than a hand-off to a thread.
+timeout for clients that never read. Lookups run in the event loop itself: the cache and the answer
+store are local reads, cheaper than a hand-off to a thread; only a lookup in a PostgreSQL registry
+(a name without a fresh stored answer, handles, hosts) goes to the one database thread.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from kzreg.core import clock
 from kzreg.whois.limits import Limits, RateLimiter
-from kzreg.whois.lookup import Lookup
+from kzreg.whois.lookup import Answer, Lookup
+from kzreg.whois.query import Query
 from kzreg.whois.texts import Notice, notice_text
 
 log = logging.getLogger("kzreg.whois")
@@ -39,6 +42,9 @@ def client_key(address: str) -> str:
     return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
 
 
+Batch = list[tuple["WhoisProtocol", str]]
+
+
 class ServerState:
     """What all connections of one server share."""
 
@@ -52,47 +58,60 @@ class ServerState:
         self.answered = 0
         self.now = 0.0  # the loop's time at the last sweep: connections note it instead of starting a timer
         self.sweeper: asyncio.TimerHandle | None = None
-        self.pending: list[tuple[WhoisProtocol, str]] = []
-        self.in_flight = False
-        # One thread owns the database connection and the answer cache when lookups leave the loop.
+        self.pending: Batch = []
+        # PostgreSQL: one thread owns the database connection (live lookups, the change poll); the cache
+        # and the answer store stay in the loop.
         self.database_thread: ThreadPoolExecutor | None = None
 
     def ask(self, protocol: WhoisProtocol, text: str) -> None:
         """Queues a query; the queries read in one turn of the event loop are answered together."""
         self.pending.append((protocol, text))
-        if len(self.pending) == 1 and not self.in_flight:
+        if len(self.pending) == 1:
             asyncio.get_running_loop().call_soon(self.answer_pending)
 
     def answer_pending(self) -> None:
-        """Answers the queued queries: here, or (PostgreSQL) in the database thread, so that the loop
-        keeps accepting and reading while the round trip is on the wire; what arrives meanwhile is the
-        next batch."""
-        if self.in_flight or not self.pending:
-            return
+        """Answers the queued queries from the cache and the answer store, here in the loop; what needs
+        the registry database is looked up here too (SQLite), or (PostgreSQL) in the database thread, so
+        that the loop keeps serving during the round trip."""
         batch, self.pending = self.pending, []
-        if self.database_thread is None:
-            self.reply(batch, self.look_up(batch))
+        if not batch:
             return
-        self.in_flight = True
-        future = asyncio.get_running_loop().run_in_executor(self.database_thread, self.look_up, batch)
-        future.add_done_callback(lambda done: self.batch_done(batch, done))
-
-    def batch_done(self, batch: list[tuple[WhoisProtocol, str]], done: asyncio.Future) -> None:
-        self.in_flight = False
-        self.reply(batch, done.result())
-        self.answer_pending()
-
-    def look_up(self, batch: list[tuple[WhoisProtocol, str]]) -> list[bytes]:
+        lookup, at = self.lookup, clock.now()
         try:
-            return [answer.data for answer in self.lookup.answer_many([text for _, text in batch])]
+            answers, live = lookup.answer_known([text for _, text in batch], at)
+            if live and self.database_thread is None:
+                lookup.settle(answers, live, lookup.look_up_live(list(live), at))
+                live = {}
         except Exception:  # a database hiccup must not kill the server or show a traceback
-            log.exception("WHOIS lookup failed for %r", [text for _, text in batch])
-            return [notice_text(Notice.BUSY).encode("utf-8")] * len(batch)
+            self.lookup_failed(batch)
+            return
+        if not live:
+            self.reply(batch, answers)
+            return
+        future = asyncio.get_running_loop().run_in_executor(self.database_thread, lookup.look_up_live, list(live), at)
+        future.add_done_callback(lambda done: self.live_done(batch, answers, live, done))
 
-    def reply(self, batch: list[tuple[WhoisProtocol, str]], replies: list[bytes]) -> None:
+    def live_done(
+        self, batch: Batch, answers: list[Answer | None], live: dict[Query, list[int]], done: asyncio.Future
+    ) -> None:
+        try:
+            self.lookup.settle(answers, live, done.result())
+        except Exception:
+            self.lookup_failed(batch)
+            return
+        self.reply(batch, answers)
+
+    def lookup_failed(self, batch: Batch) -> None:
+        log.exception("WHOIS lookup failed for %r", [text for _, text in batch])
+        busy = notice_text(Notice.BUSY).encode("utf-8")
+        for protocol, _ in batch:
+            protocol.finish(busy)
         self.answered += len(batch)
-        for (protocol, _), data in zip(batch, replies, strict=True):
-            protocol.finish(data)
+
+    def reply(self, batch: Batch, answers: list[Answer | None]) -> None:
+        self.answered += len(batch)
+        for (protocol, _), answer in zip(batch, answers, strict=True):
+            protocol.finish(answer.data)  # type: ignore[union-attr]  # every position is filled
 
     def sweep(self) -> None:
         """Every second: close connections that sent no query within the read timeout.
