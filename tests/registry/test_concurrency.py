@@ -1,4 +1,5 @@
-"""The same name created twice at the same moment: exactly one wins (issue 2, SPEC R3/T14)."""
+"""The same name created twice at the same moment: exactly one wins (issue 2, SPEC R3/T14); handles of
+simultaneous new contacts never collide (R5)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.db import connection, connections
 
 from kzreg.core.errors import OperationFailed
 from kzreg.core.messages import Code
+from kzreg.registry.commands import CreateContact
 from kzreg.registry.models import Domain
-from kzreg.registry.operations import create_domain
+from kzreg.registry.operations import create_contact, create_domain
 from tests.conftest import domain_command, org_contact, person
 
 # serialized_rollback: the zones from the data migration come back after the flush, for the tests after this one.
@@ -51,3 +53,30 @@ def test_one_of_many_simultaneous_creates_wins(registrar, staff):
     assert len(outcomes) == THREADS and len(winners) == 1
     assert all(o == {Code.ALREADY_REGISTERED} for o in losers), losers
     assert Domain.objects.filter(name="race.kz", deleted_at__isnull=True).count() == 1
+
+
+def test_simultaneous_contacts_of_one_stem_get_distinct_handles(staff):
+    """R5: the handle count is one UPSERT that locks the stem's row, so racing requests never share a number."""
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent transactions need PostgreSQL (SQLite serialises writers)")
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[object] = []
+    lock = threading.Lock()
+
+    def attempt(n: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcome: object = create_contact(CreateContact(person(200 + n)), staff).object.handle
+        except Exception as exc:  # any failure is a bug the assertion below shows
+            outcome = repr(exc)
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes, key=str) == sorted((f"IVG{n}" for n in range(1, THREADS + 1)), key=str), outcomes

@@ -239,6 +239,43 @@ def insert(obj: M, key: ReservedKey | None = None) -> M:
     return obj
 
 
+@functools.cache
+def _insert_unless_sql(model: type[Model], vendor: str, column: str) -> str:
+    pk = model._meta.pk
+    assert pk is not None
+    return (
+        f"{_insert_sql(model, vendor, False)} ON CONFLICT ({_quote(_column(_concrete(model, column)))}) "
+        f"DO NOTHING RETURNING {_quote(_column(pk))}"
+    )
+
+
+def insert_unless_exists(obj: Model, unique_field: str) -> bool:
+    """INSERT a new row unless one with the same value in `unique_field` exists; True if inserted (and
+    `obj` has its key). Losing a race for a unique value needs no savepoint this way, so it stays one
+    statement, and nothing fails that a pipeline would have to report later."""
+    db = _db()
+    model = type(obj)
+    row = _execute(
+        _insert_unless_sql(model, db.vendor, unique_field), _values(obj, _insert_fields(model), db), "one", db
+    )
+    if row is None:
+        return False
+    obj.pk = row[0]
+    obj._state.adding = False
+    obj._state.db = db.alias
+    return True
+
+
+def fetch_one(sql: str, params: Sequence[Any]) -> tuple | None:
+    """The first row of a statement with `%s` placeholders (an UPSERT … RETURNING, say)."""
+    return _execute(sql, list(params), "one")
+
+
+def quote(name: str) -> str:
+    """A table or column name quoted for this database."""
+    return _quote(name)
+
+
 def _concrete(model: type[Model], name: str) -> Field:
     field = model._meta.get_field(name)
     assert isinstance(field, Field)

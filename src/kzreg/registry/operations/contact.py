@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from kzreg.core import rows
 from kzreg.core.actor import Actor
@@ -123,21 +123,20 @@ def _first_free_from(candidate: Callable[[int], str], start: int) -> int:
 
 
 def next_handle(stem: str, candidate: Callable[[int], str], start: int) -> str:
-    """The next handle of a stem, counted in `HandleSequence` (locked until the request commits)."""
-    for _ in range(2):  # a concurrent request may create the stem's row first
-        try:
-            with transaction.atomic():
-                found = rows.select(HandleSequence, ("stem", "last"), "stem = %s" + rows.for_update(), [stem])
-                number = _first_free_from(candidate, found[0].last + 1 if found else start)
-                table = HandleSequence._meta.db_table
-                if found:
-                    rows.execute(f"UPDATE {table} SET last = %s WHERE stem = %s", [number, stem])
-                else:
-                    rows.execute(f"INSERT INTO {table} (stem, last) VALUES (%s, %s)", [stem, number])
-                return candidate(number)
-        except IntegrityError:
-            continue
-    raise RuntimeError(f"could not reserve a handle for {stem}")
+    """The next handle of a stem, counted in `HandleSequence`: one UPSERT takes the next number and locks
+    the stem's row until the request commits, so two requests never get the same one."""
+    table, stem_column, last = rows.quote(HandleSequence._meta.db_table), rows.quote("stem"), rows.quote("last")
+    row = rows.fetch_one(
+        f"INSERT INTO {table} ({stem_column}, {last}) VALUES (%s, %s) ON CONFLICT ({stem_column}) "
+        f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+        [stem, start],
+    )
+    assert row is not None
+    number = row[0]
+    if _taken(candidate(number)):  # the count is behind handles made otherwise (migrated contacts)
+        number = _first_free_from(candidate, number)
+        rows.execute(f"UPDATE {table} SET {last} = %s WHERE {stem_column} = %s", [number, stem])
+    return candidate(number)
 
 
 def generate_handle(kind: str, name: str, organisation: str) -> str:
@@ -160,15 +159,11 @@ def insert_contact(ctx: Context, clean: dict, handle: str | None = None) -> Cont
     )
     for attempt in range(HANDLE_ATTEMPTS):
         contact.handle = handle or generate_handle(clean["kind"], clean["name"], clean["organisation"])
-        try:
-            # A savepoint, so that losing a race for a generated handle costs one retry, not the request.
-            with transaction.atomic():
-                rows.insert(contact)
+        if rows.insert_unless_exists(contact, "handle"):
             break
-        except IntegrityError:
-            taken = Contact.objects.filter(handle=contact.handle).exists()
-            if handle or not taken or attempt == HANDLE_ATTEMPTS - 1:
-                raise
+        # Taken: a handle given explicitly, or a generated one made meanwhile outside the count.
+        if handle or attempt == HANDLE_ATTEMPTS - 1:
+            raise OperationFailed([Problem("handle", Code.HANDLE_TAKEN, {"handle": contact.handle})])
     ctx.history(ObjectType.CONTACT, contact, contact.handle, contact_snapshot(contact))
     return contact
 

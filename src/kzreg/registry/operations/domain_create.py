@@ -81,28 +81,29 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
         assert parsed and zone and registrant and admin and tech and billing and location and registrar
         assert resolved_ns is not None and command.period is not None
 
-        domain = Domain(
-            name=parsed.name,
-            unicode_name=parsed.unicode_name,
-            zone_id=zone.id,
-            registrar=registrar,
-            reseller=reseller,
-            registrant=resolver.materialize(registrant),
-            admin_contact=resolver.materialize(admin),
-            tech_contact=resolver.materialize(tech),
-            billing_contact=resolver.materialize(billing),
-            purpose=purpose,
-            ds_records=ds_records,
-            created_at=ctx.now,
-            updated_at=ctx.now,
-            expires_at=add_years(ctx.now, command.period),
-            **location,
-        )
-        hosts = materialize_hosts(ctx, resolved_ns)
-        # The domain's rows travel together, answered when the block ends: a lost race for the name
-        # is raised there. (New contacts and hosts above wait for their answers: their savepoints
-        # retry a lost race, which pipeline mode could not tell apart from another statement's.)
+        # The writes travel together too, answered when the block ends, where a lost race for the name
+        # is raised. Only `rows` statements and ORM reads in here (an ORM write reads its row count at
+        # once); new contacts and hosts take their handle and key in one statement each and never fail
+        # on a unique value, so no failure reaches a step that was not its cause.
         with rows.pipeline():
+            domain = Domain(
+                name=parsed.name,
+                unicode_name=parsed.unicode_name,
+                zone_id=zone.id,
+                registrar=registrar,
+                reseller=reseller,
+                registrant=resolver.materialize(registrant),
+                admin_contact=resolver.materialize(admin),
+                tech_contact=resolver.materialize(tech),
+                billing_contact=resolver.materialize(billing),
+                purpose=purpose,
+                ds_records=ds_records,
+                created_at=ctx.now,
+                updated_at=ctx.now,
+                expires_at=add_years(ctx.now, command.period),
+                **location,
+            )
+            hosts = materialize_hosts(ctx, resolved_ns)
             rows.insert(domain, key)
             link_nameservers(domain, hosts, replace=False)
             record_domain(ctx, domain, hosts)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from kzreg.core import rows
 from kzreg.core.actor import Actor
@@ -43,8 +43,8 @@ def _clean_name(ctx: Context, raw: str, field_name: str) -> tuple[str, str] | No
     return value
 
 
-def _new_host(ctx: Context, name: str, unicode_name: str, addresses: list[str]) -> Host:
-    host = Host(
+def _host_row(ctx: Context, name: str, unicode_name: str, addresses: list[str]) -> Host:
+    return Host(
         name=name,
         unicode_name=unicode_name,
         addresses=addresses,
@@ -52,7 +52,10 @@ def _new_host(ctx: Context, name: str, unicode_name: str, addresses: list[str]) 
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    rows.insert(host)
+
+
+def _new_host(ctx: Context, name: str, unicode_name: str, addresses: list[str]) -> Host:
+    host = rows.insert(_host_row(ctx, name, unicode_name, addresses))
     ctx.history(ObjectType.HOST, host, host.name, host_snapshot(host))
     return host
 
@@ -125,11 +128,11 @@ def materialize_hosts(ctx: Context, resolved: list) -> list[Host]:
 
 def _host_for_registration(ctx: Context, name: str, unicode_name: str, addresses: list[str]) -> Host:
     """A new host, or the one a concurrent request created a moment ago (R11: never changed here)."""
-    try:
-        with transaction.atomic():
-            return _new_host(ctx, name, unicode_name, addresses)
-    except IntegrityError:
+    host = _host_row(ctx, name, unicode_name, addresses)
+    if not rows.insert_unless_exists(host, "name"):
         return Host.objects.get(name=name)
+    ctx.history(ObjectType.HOST, host, host.name, host_snapshot(host))
+    return host
 
 
 def create_host(command: CreateHost, actor: Actor) -> OperationResult[Host]:
