@@ -216,17 +216,9 @@ def live_names(limit: int) -> list[str]:
 
 
 def store_summary() -> str:
-    """Whether the servers will find a usable answer store (else every uncached answer is rendered live)."""
-    from kzreg.whois.answers import settings_key
-    from kzreg.whois.store import Reader, store_path
+    from kzreg.whois.store import status_line
 
-    path = store_path()
-    if not path.exists():
-        return f"answer store {path}: missing (run `kzreg whois build-answers`): answers rendered live"
-    state = Reader(path).state()
-    usable = state is not None and state.settings_key == settings_key()
-    size = path.stat().st_size / 2**20
-    return f"answer store {path}: {size:,.0f} MiB, {'usable' if usable else 'NOT usable (rebuild it)'}"
+    return status_line()
 
 
 def run_case(label: str, command: list[str], port: int, names: list[str], args: argparse.Namespace) -> None:

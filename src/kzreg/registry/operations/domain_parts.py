@@ -68,27 +68,24 @@ post_save.connect(_forget_registrars, sender=Registrar, dispatch_uid="forget-reg
 post_delete.connect(_forget_registrars, sender=Registrar, dispatch_uid="forget-registrars-delete")
 
 
-def _active_registrar(handle: str) -> Registrar | None:
-    """An active registrar by handle; found ones are kept briefly, as every registration names one."""
-    hit = _registrars.get(handle)
-    if hit is not None and time.monotonic() - hit[0] < REGISTRAR_CACHE_SECONDS:
-        return hit[1]
-    found = rows.select(Registrar, rows.all_columns(Registrar), "handle = %s AND active", [handle])
-    if found:
-        _registrars[handle] = (time.monotonic(), found[0])
-    return found[0] if found else None
-
-
-def _actor_registrar(registrar_id: int) -> Registrar | None:
-    """The acting registrar's own row (whether active is the guards' question), kept as briefly."""
-    cache_key = f"#{registrar_id}"
+def _cached_registrar(cache_key: str, where: str, param: object) -> Registrar | None:
+    """Registrars found are kept briefly, as every registration names one."""
     hit = _registrars.get(cache_key)
     if hit is not None and time.monotonic() - hit[0] < REGISTRAR_CACHE_SECONDS:
         return hit[1]
-    found = rows.select(Registrar, rows.all_columns(Registrar), "id = %s", [registrar_id])
+    found = rows.select(Registrar, rows.all_columns(Registrar), where, [param])
     if found:
         _registrars[cache_key] = (time.monotonic(), found[0])
     return found[0] if found else None
+
+
+def _active_registrar(handle: str) -> Registrar | None:
+    return _cached_registrar(handle, "handle = %s AND active", handle)
+
+
+def _actor_registrar(registrar_id: int) -> Registrar | None:
+    """The acting registrar's own row (whether it is active is the guards' question)."""
+    return _cached_registrar(f"#{registrar_id}", "id = %s", registrar_id)
 
 
 def find_registrar(ctx: Context, handle: str | None, field_name: str = "registrar") -> Registrar | None:
