@@ -1,4 +1,5 @@
-"""`kzreg up`: migrate, demo data on first start, every service up, Ctrl-C stops them all (issue 2)."""
+"""`kzreg up`: migrate, demo data (and its pre-rendered WHOIS/RDAP answers) on first start, every service up,
+Ctrl-C stops them all (issues 2, 4)."""
 
 from __future__ import annotations
 
@@ -69,9 +70,14 @@ def test_up_starts_everything_and_ctrl_c_stops_everything(tmp_path):
                 if service in names and not wait_for(lambda v=variable: port_open(ports[v]), 30, process):
                     problems.append(f"{service} did not start")
             database = sqlite3.connect(tmp_path / "kzreg.sqlite3")
-            if database.execute("select count(*) from registry_domain").fetchone()[0] == 0:
+            domains = database.execute("select count(*) from registry_domain where deleted_at is null").fetchone()[0]
+            if domains == 0:
                 problems.append("no demo data loaded")
             database.close()
+            store = sqlite3.connect(tmp_path / "answers.sqlite3")  # WHOIS and RDAP answer from it at once
+            if store.execute("select count(*) from answer").fetchone()[0] != domains:
+                problems.append("the demo's WHOIS and RDAP answers were not pre-rendered")
+            store.close()
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)

@@ -37,13 +37,18 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def prepare_database(load_demo: bool) -> None:
-    """Schema up to date; static files collected; demo data loaded when the database is empty."""
+    """Schema up to date; static files collected; demo data loaded when the database is empty, with its
+    WHOIS and RDAP answers pre-rendered (a few hundred: a second), so the servers answer from the store
+    from the first query. (A big existing registry builds its store with `kzreg whois build-answers`.)"""
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     if load_demo:
         from kzreg.demo import load_demo_if_empty
 
-        load_demo_if_empty()
+        if load_demo_if_empty():
+            from kzreg.whois.answers import build_all
+
+            print(f"kzreg: {build_all():,} WHOIS and RDAP answers pre-rendered")
 
 
 def cmd_up(args: argparse.Namespace) -> int:
