@@ -21,7 +21,7 @@ from kzreg.whois.answers import StoredAnswers, build_all, refresh
 from kzreg.whois.db import django_database
 from kzreg.whois.freshness import ChangeWatcher
 from kzreg.whois.lookup import Lookup
-from kzreg.whois.store import Reader, Writer, compress, decompress
+from kzreg.whois.store import Compressor, Reader, Writer, decompress
 
 pytestmark = pytest.mark.django_db
 STAFF = Actor.registry_staff("tester", Channel.CLI)
@@ -103,11 +103,11 @@ def test_r18_contact_change_blocks_every_row_until_the_job_has_caught_up(publish
 def test_change_seen_after_the_job_ran_keeps_the_row_unused():
     """A change seen at about the time the row was made (within MARGIN) is not trusted to be in it."""
     until = dt.datetime(2099, 1, 1, tzinfo=dt.UTC).timestamp()
-    stored = StoredAnswers(reader=FakeReader([("example.kz", compress(b"text", b""), until, 100.2)]))
+    stored = StoredAnswers(reader=FakeReader([("example.kz", Compressor(b"")(b"text"), until, 100.2)]))
     stored.usable, stored.fresh_as_of = True, 100.0
     stored.dirty = {"example.kz": 99.5}
     assert stored.get("example.kz", clock.now()) is None
-    stored.reader = FakeReader([("example.kz", compress(b"text", b""), until, 100.6)])
+    stored.reader = FakeReader([("example.kz", Compressor(b"")(b"text"), until, 100.6)])
     assert stored.get("example.kz", clock.now()) == (b"text", dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
 
 

@@ -91,10 +91,6 @@ class Compressor:
         return packer.compress(data) + packer.flush()
 
 
-def compress(data: bytes, dictionary: bytes) -> bytes:
-    return Compressor(dictionary)(data)
-
-
 def decompress(data: bytes, dictionary: bytes) -> bytes:
     """Raises zlib.error for a row compressed with another dictionary (another build)."""
     unpacker = zlib.decompressobj(zdict=dictionary) if dictionary else zlib.decompressobj()
@@ -206,15 +202,21 @@ class Writer:
         self.conn.execute("DELETE FROM answer")
         self.conn.execute("COMMIT")
 
+    def _begin_for(self, expected_build: str) -> bool:
+        """Opens a write transaction if the state row still names `expected_build` (else nothing open)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        current = self.conn.execute("SELECT build FROM state").fetchall()
+        if not current or current[0][0] != expected_build:
+            self.conn.execute("ROLLBACK")
+            return False
+        return True
+
     def put(self, rows: Iterable[Row], gone: Iterable[str], expected_build: str) -> bool:
         """Writes rows while the state row names `expected_build` ('' during a build); False, nothing
         written, when another build took over meanwhile (the rows were compressed for this one)."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        if not self._begin_for(expected_build):
+            return False
         try:
-            current = self.conn.execute("SELECT build FROM state").fetchall()
-            if not current or current[0][0] != expected_build:
-                self.conn.execute("ROLLBACK")
-                return False
             self.conn.executemany(
                 "INSERT OR REPLACE INTO answer VALUES (?, ?, ?, ?, ?)",
                 [(r.name, r.whois, r.rdap, r.valid_until, r.rendered_at) for r in rows],
@@ -228,10 +230,7 @@ class Writer:
 
     def save_state(self, state: State, expected_build: str) -> bool:
         """Records progress (False when another build took over meanwhile)."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        current = self.conn.execute("SELECT build FROM state").fetchall()
-        if not current or current[0][0] != expected_build:
-            self.conn.execute("ROLLBACK")
+        if not self._begin_for(expected_build):
             return False
         self.conn.execute("DELETE FROM state")
         self.conn.execute(
