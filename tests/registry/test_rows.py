@@ -1,13 +1,15 @@
 """The prepared-statement layer under the operations (`kzreg.core.rows`): what it writes and reads is what
-the ORM would, and in PostgreSQL pipeline mode reads, reserved keys and failures arrive where they belong."""
+the ORM would, and in PostgreSQL pipeline mode reads, new keys and failures arrive where they belong."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from kzreg.core import rows
-from kzreg.registry.models import Domain, Registrar
+from kzreg.registry.models import Domain, DomainNameServer, HistoryEntry, Registrar
 
 pytestmark = pytest.mark.django_db
 
@@ -22,23 +24,58 @@ def test_reads_sent_together_come_back_to_each_caller(registrar, other_registrar
     assert missing.rows() == []
 
 
-def test_a_reserved_key_is_the_row_key_and_never_reused(make_domain):
-    existing = make_domain("first.kz")
-    copy = Domain.objects.get(pk=existing.pk)
-    with rows.pipeline():
-        key = rows.ReservedKey(Domain)
-    reserved = key.value()
-    if connection.vendor == "postgresql":
-        assert reserved is not None and reserved > existing.pk
-    else:  # SQLite assigns the key at the INSERT
-        assert reserved is None
-    copy.pk, copy.name, copy.unicode_name = None, "second.kz", "second.kz"
-    with transaction.atomic(), rows.pipeline():
-        rows.insert(copy, key)
-    assert copy.pk is not None and copy.pk != existing.pk
+def _copy(domain: Domain, name: str) -> Domain:
+    copy = Domain.objects.get(pk=domain.pk)
+    copy.pk, copy.name, copy.unicode_name = None, name, name
+    return copy
+
+
+def _children(domain: Domain) -> list:
+    links = [{"domain_id": rows.PARENT_KEY, "host_id": link.host_id, "position": link.position}
+             for link in domain.nameserver_links.order_by("position")]  # fmt: skip
+    history = {**HistoryEntry.objects.filter(object_id=domain.pk, object_type="domain").values().get()}
+    history.pop("id")
+    history["object_id"] = rows.PARENT_KEY
+    return [(DomainNameServer, links), (HistoryEntry, [history])]
+
+
+@pytest.mark.parametrize("in_pipeline", [False, True])
+def test_a_row_and_the_rows_referring_to_it_are_written_together(make_domain, in_pipeline):
+    """`insert_with_children`: the children get the parent's new key where `PARENT_KEY` stands, and read
+    back as the ORM wrote the original's."""
+    original = make_domain("first.kz")
+    copy = _copy(original, "second.kz")
+    with transaction.atomic():
+        if in_pipeline:
+            with rows.pipeline():
+                key = rows.insert_with_children(copy, _children(original))
+        else:
+            key = rows.insert_with_children(copy, _children(original))
+        assert key.value() == copy.pk and copy.pk not in (None, original.pk)
     assert Domain.objects.get(pk=copy.pk).name == "second.kz"
-    if reserved is not None:
-        assert copy.pk == reserved
+    assert list(copy.nameserver_links.order_by("position").values_list("host_id", "position")) == list(
+        original.nameserver_links.order_by("position").values_list("host_id", "position")
+    )
+    entry = HistoryEntry.objects.get(object_type="domain", object_id=copy.pk)
+    assert entry.snapshot == HistoryEntry.objects.get(object_type="domain", object_id=original.pk).snapshot
+
+
+def test_a_lost_race_for_the_parent_writes_no_child(make_domain):
+    original = make_domain("first.kz")
+    duplicate = _copy(original, "first.kz")
+    with pytest.raises(IntegrityError), transaction.atomic(), rows.pipeline():
+        rows.insert_with_children(duplicate, _children(original)).value()
+    assert DomainNameServer.objects.count() == original.nameserver_links.count()
+    assert HistoryEntry.objects.filter(object_type="domain").count() == 1
+
+
+def test_rows_read_times_as_the_orm_does(make_domain):
+    """Timestamps come back aware and in UTC, equal to the ORM's, whichever loader the driver uses."""
+    domain = make_domain("first.kz")
+    read = rows.select(Domain, ("id", "created_at", "expires_at", "purge_at"), "id = %s", [domain.pk])[0]
+    orm = Domain.objects.get(pk=domain.pk)
+    assert (read.created_at, read.expires_at, read.purge_at) == (orm.created_at, orm.expires_at, None)
+    assert read.created_at.tzinfo is dt.UTC and read.created_at.utcoffset() == orm.created_at.utcoffset()
 
 
 def test_a_failed_write_in_a_pipeline_is_raised_when_it_ends(make_domain):

@@ -48,24 +48,28 @@ class Context:
         self.problems.raise_if_any()
 
     def history(self, object_type: ObjectType, obj: Any, key: str, snapshot: dict, reason: str = "") -> None:
-        rows.insert_row(
-            HistoryEntry,
-            {
-                "object_type": str(object_type),
-                "object_id": obj.pk,
-                "object_key": key,
-                "version": obj.version,
-                "operation": self.operation,
-                "at": self.now,
-                "principal": self.actor.principal,
-                "role": str(self.actor.role),
-                "channel": str(self.actor.channel),
-                "request_id": self.actor.request_id,
-                "registrar_id": self.actor.registrar_id,
-                "reason": reason,
-                "snapshot": snapshot,
-            },
-        )
+        rows.insert_row(HistoryEntry, self.history_row(object_type, obj.pk, obj.version, key, snapshot, reason))
+
+    def history_row(
+        self, object_type: ObjectType, object_id: Any, version: int, key: str, snapshot: dict, reason: str = ""
+    ) -> dict[str, Any]:
+        """The history row of one new version, for a caller that writes it together with the object
+        (`object_id` may be `rows.PARENT_KEY`)."""
+        return {
+            "object_type": str(object_type),
+            "object_id": object_id,
+            "object_key": key,
+            "version": version,
+            "operation": self.operation,
+            "at": self.now,
+            "principal": self.actor.principal,
+            "role": str(self.actor.role),
+            "channel": str(self.actor.channel),
+            "request_id": self.actor.request_id,
+            "registrar_id": self.actor.registrar_id,
+            "reason": reason,
+            "snapshot": snapshot,
+        }
 
 
 @dataclass

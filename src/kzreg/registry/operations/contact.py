@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import IntegrityError
 
@@ -122,33 +123,49 @@ def _first_free_from(candidate: Callable[[int], str], start: int) -> int:
     return high
 
 
-def next_handle(stem: str, candidate: Callable[[int], str], start: int) -> str:
-    """The next handle of a stem, counted in `HandleSequence`: one UPSERT takes the next number and locks
-    the stem's row until the request commits, so two requests never get the same one."""
-    table, stem_column, last = rows.quote(HandleSequence._meta.db_table), rows.quote("stem"), rows.quote("last")
-    row = rows.fetch_one(
-        f"INSERT INTO {table} ({stem_column}, {last}) VALUES (%s, %s) ON CONFLICT ({stem_column}) "
-        f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
-        [stem, start],
-    )
-    assert row is not None
-    number = row[0]
-    if _taken(candidate(number)):  # the count is behind handles made otherwise (migrated contacts)
-        number = _first_free_from(candidate, number)
-        rows.execute(f"UPDATE {table} SET {last} = %s WHERE {stem_column} = %s", [number, stem])
-    return candidate(number)
+@dataclass(frozen=True)
+class HandleNumbering:
+    """The handles of one stem (`IVG` → IVG1, IVG2 …; `CSSC-ORG` → CSSC-ORG, CSSC1-ORG …), counted in
+    `HandleSequence`."""
 
+    stem: str
+    candidate: Callable[[int], str]
+    start: int
 
-def generate_handle(kind: str, name: str, organisation: str) -> str:
-    if kind == ContactKind.ROLE:
-        prefix = handles.role_prefix(organisation or name)
-        return next_handle(f"{prefix}{handles.ROLE_SUFFIX}", lambda n: handles.role_handle_number(prefix, n), 0)
-    prefix = handles.individual_prefix(name)
-    return next_handle(prefix, lambda n: f"{prefix}{n}", 1)
+    @classmethod
+    def of(cls, kind: str, name: str, organisation: str) -> HandleNumbering:
+        if kind == ContactKind.ROLE:
+            prefix = handles.role_prefix(organisation or name)
+            return cls(f"{prefix}{handles.ROLE_SUFFIX}", lambda n: handles.role_handle_number(prefix, n), 0)
+        prefix = handles.individual_prefix(name)
+        return cls(prefix, lambda n: f"{prefix}{n}", 1)
+
+    def take_next(self) -> int:
+        """One UPSERT takes the next number and locks the stem's row until the request commits, so two
+        requests never get the same one."""
+        table, stem, last = rows.quote(HandleSequence._meta.db_table), rows.quote("stem"), rows.quote("last")
+        row = rows.fetch_one(
+            f"INSERT INTO {table} ({stem}, {last}) VALUES (%s, %s) ON CONFLICT ({stem}) "
+            f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+            [self.stem, self.start],
+        )
+        assert row is not None
+        return row[0]
+
+    def skip_taken(self, number: int) -> int:
+        """The count was behind handles made otherwise (migrated contacts, an explicit handle): the first
+        free number after `number`, which becomes the count."""
+        free = _first_free_from(self.candidate, number + 1)
+        table, stem, last = rows.quote(HandleSequence._meta.db_table), rows.quote("stem"), rows.quote("last")
+        rows.execute(f"UPDATE {table} SET {last} = %s WHERE {stem} = %s", [free, self.stem])
+        return free
 
 
 def insert_contact(ctx: Context, clean: dict, handle: str | None = None) -> Contact:
-    """Writes a validated contact with its first history version (in the caller's transaction)."""
+    """Writes a validated contact with its first history version (in the caller's transaction).
+
+    A generated handle is tried without asking first whether it is free: the keyed INSERT says so, and only
+    then is the count moved past the handles made outside it."""
     contact = Contact(
         **clean,
         match_key=match_key(clean["name"], clean["organisation"], clean["phones"], clean["emails"]),
@@ -157,15 +174,31 @@ def insert_contact(ctx: Context, clean: dict, handle: str | None = None) -> Cont
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    for attempt in range(HANDLE_ATTEMPTS):
-        contact.handle = handle or generate_handle(clean["kind"], clean["name"], clean["organisation"])
-        if rows.insert_unless_exists(contact, "handle"):
-            break
-        # Taken: a handle given explicitly, or a generated one made meanwhile outside the count.
-        if handle or attempt == HANDLE_ATTEMPTS - 1:
-            raise OperationFailed([Problem("handle", Code.HANDLE_TAKEN, {"handle": contact.handle})])
+    if handle is not None:
+        contact.handle = handle
+        if not rows.insert_unless_exists(contact, "handle"):
+            raise OperationFailed([Problem("handle", Code.HANDLE_TAKEN, {"handle": handle})])
+    else:
+        numbering = HandleNumbering.of(clean["kind"], clean["name"], clean["organisation"])
+        number = numbering.take_next()
+        for attempt in range(HANDLE_ATTEMPTS):
+            contact.handle = numbering.candidate(number)
+            if rows.insert_unless_exists(contact, "handle"):
+                break
+            if attempt == HANDLE_ATTEMPTS - 1:
+                raise OperationFailed([Problem("handle", Code.HANDLE_TAKEN, {"handle": contact.handle})])
+            number = numbering.skip_taken(number)
     ctx.history(ObjectType.CONTACT, contact, contact.handle, contact_snapshot(contact))
     return contact
+
+
+@dataclass
+class _Given:
+    """A contact given by data, checked (`clean` is None when it has problems) and keyed for matching."""
+
+    clean: dict | None
+    problems: list[Problem]
+    key: str
 
 
 class ContactResolver:
@@ -175,26 +208,47 @@ class ContactResolver:
         self.ctx = ctx
         self._created: list[tuple[str, Contact]] = []
         self._by_handle: dict[str, Contact | None] = {}
-        self._prefetched: tuple[set[str], rows.Pending[Contact]] | None = None
+        self._given: dict[int, _Given] = {}  # by id(): the command holds its ContactData for the request
+        self._by_key: dict[str, Contact | None] = {}
+        self._pending: list[tuple[set[str], rows.Pending[Contact], str]] = []
 
     def prefetch(self, *refs: ContactRef | None) -> None:
-        """Asks for every contact named by handle in one query (a registration names up to four); the
-        answer is read at the first `lookup`, so the query can travel with the request's other reads."""
+        """Asks in one query for every contact named by handle (a registration names up to four), and in
+        another for the R7 matches of every contact given by data; the answers are read at the first
+        `lookup`, so the queries can travel with the request's other reads."""
         wanted = {r.strip().upper() for r in refs if isinstance(r, str) and r.strip()} - set(self._by_handle)
         wanted = {h for h in wanted if check_handle(h)}
-        if not wanted:
-            return
-        where = f"handle IN ({rows.placeholders(len(wanted))})"
-        self._prefetched = (wanted, rows.select_soon(Contact, rows.all_columns(Contact), where, sorted(wanted)))
+        if wanted:
+            self._ask("handle", wanted)
+        keys = {self._check(ref).key for ref in refs if isinstance(ref, ContactData)}
+        keys = {key for key in keys if key} - set(self._by_key)
+        if keys:
+            self._ask("match_key", keys)
+
+    def _ask(self, column: str, values: set[str]) -> None:
+        where = f"{column} IN ({rows.placeholders(len(values))}) ORDER BY id"
+        pending = rows.select_soon(Contact, rows.all_columns(Contact), where, sorted(values))
+        self._pending.append((values, pending, column))
 
     def _read_prefetched(self) -> None:
-        if self._prefetched is None:
-            return
-        wanted, pending = self._prefetched
-        self._prefetched = None
-        found = {c.handle: c for c in pending.rows()}
-        for handle in wanted:
-            self._by_handle[handle] = found.get(handle)
+        for values, pending, column in self._pending:
+            found: dict[str, Contact] = {}
+            for contact in pending.rows():  # by id: the oldest match of a key wins (R7)
+                found.setdefault(getattr(contact, column), contact)
+            known = self._by_handle if column == "handle" else self._by_key
+            for value in values:
+                known[value] = found.get(value)
+        self._pending = []
+
+    def _check(self, data: ContactData) -> _Given:
+        """R8 checks once per request for the same data object, whichever roles name it."""
+        given = self._given.get(id(data))
+        if given is None:
+            problems = Problems()
+            clean = validate_contact_data(data, problems, "")
+            key = match_key(clean["name"], clean["organisation"], clean["phones"], clean["emails"]) if clean else ""
+            given = self._given[id(data)] = _Given(clean, problems.items, key)
+        return given
 
     def lookup(self, ref: ContactRef | None, prefix: str, required: bool = True) -> Contact | dict | None:
         """A Contact for a handle or a matched contact; clean data (a dict) for a contact to create."""
@@ -203,30 +257,32 @@ class ContactResolver:
             if required:
                 problems.add(f"{prefix}.handle", Code.REQUIRED)
             return None
+        self._read_prefetched()
         if isinstance(ref, str):
-            self._read_prefetched()
             handle = ref.strip().upper()
             if not check_handle(handle):
                 problems.add(f"{prefix}.handle", Code.HANDLE_INVALID, value=ref.strip())
                 return None
-            if handle not in self._by_handle:  # registrant and admin are often the same handle
+            if handle not in self._by_handle:  # not prefetched
                 found_rows = rows.select(Contact, rows.all_columns(Contact), "handle = %s", [handle])
                 self._by_handle[handle] = found_rows[0] if found_rows else None
             found = self._by_handle[handle]
             if found is None:
                 problems.add(f"{prefix}.handle", Code.NOT_FOUND, kind="contact", key=handle)
             return found
-        clean = validate_contact_data(ref, problems, prefix)
-        if clean is None:
+        given = self._check(ref)
+        problems.extend(given.problems, prefix)
+        if given.clean is None:
             return None
-        key = match_key(clean["name"], clean["organisation"], clean["phones"], clean["emails"])
-        matches = rows.select(Contact, rows.all_columns(Contact), "match_key = %s ORDER BY id LIMIT 1", [key])
-        found = matches[0] if matches else None
-        if found is not None:
-            if any(getattr(found, f) != v for f, v in clean.items() if f not in ("language", "disclose")):
-                self.ctx.warn(prefix, Code.CONTACT_MATCHED, handle=found.handle)
-            return found
-        return clean
+        if given.key not in self._by_key:  # not prefetched
+            matches = rows.select(Contact, rows.all_columns(Contact), "match_key = %s ORDER BY id LIMIT 1", [given.key])
+            self._by_key[given.key] = matches[0] if matches else None
+        match = self._by_key[given.key]
+        if match is not None:
+            if any(getattr(match, f) != v for f, v in given.clean.items() if f not in ("language", "disclose")):
+                self.ctx.warn(prefix, Code.CONTACT_MATCHED, handle=match.handle)
+            return match
+        return dict(given.clean)
 
     def materialize(self, value: Contact | dict) -> Contact:
         """Creates a contact from clean data once per request, even if two roles name the same data."""

@@ -13,16 +13,16 @@ from kzreg.core.actor import Actor
 from kzreg.core.errors import Problem
 from kzreg.core.messages import Code
 from kzreg.registry.commands import CreateDomain
-from kzreg.registry.models import Contact, Domain
+from kzreg.registry.models import Contact, Domain, DomainNameServer, HistoryEntry
 from kzreg.registry.operations.base import Context, OperationResult, add_years, execute
 from kzreg.registry.operations.contact import ContactResolver
 from kzreg.registry.operations.domain_parts import (
     clean_ds_records,
     clean_location,
+    domain_history,
     find_registrar,
     find_reseller,
-    link_nameservers,
-    record_domain,
+    nameserver_links,
 )
 from kzreg.registry.operations.host import NameServerLookup, materialize_hosts
 from kzreg.registry.policy import (
@@ -57,7 +57,6 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
             taken = rows.select_soon(Domain, ("id",), where_live, [parsed.name]) if parsed is not None else None
             resolver.prefetch(command.registrant, command.admin, command.tech, command.billing)
             nameservers = NameServerLookup(ctx, command.nameservers, zone) if zone else None
-            key = rows.ReservedKey(Domain)
 
         problems.extend(name_problems)
         if parsed is not None:
@@ -84,7 +83,8 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
         # The writes travel together too, answered when the block ends, where a lost race for the name
         # is raised. Only `rows` statements and ORM reads in here (an ORM write reads its row count at
         # once); new contacts and hosts take their handle and key in one statement each and never fail
-        # on a unique value, so no failure reaches a step that was not its cause.
+        # on a unique value, so no failure reaches a step that was not its cause. The domain, its links
+        # and its history are one statement.
         with rows.pipeline():
             domain = Domain(
                 name=parsed.name,
@@ -104,9 +104,14 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
                 **location,
             )
             hosts = materialize_hosts(ctx, resolved_ns)
-            rows.insert(domain, key)
-            link_nameservers(domain, hosts, replace=False)
-            record_domain(ctx, domain, hosts)
+            key = rows.insert_with_children(
+                domain,
+                [
+                    (DomainNameServer, nameserver_links(rows.PARENT_KEY, hosts)),
+                    (HistoryEntry, [domain_history(ctx, domain, rows.PARENT_KEY, hosts)]),
+                ],
+            )
+        key.value()
         return domain
 
     def on_race(exc: IntegrityError) -> list[Problem]:

@@ -15,8 +15,8 @@ from kzreg.registry.operations.domain_parts import (
     clean_ds_records,
     clean_location,
     find_reseller,
-    link_nameservers,
     record_domain,
+    replace_nameservers,
 )
 from kzreg.registry.operations.domain_renew import check_extension
 from kzreg.registry.operations.host import materialize_hosts, resolve_nameservers
@@ -74,7 +74,7 @@ def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain
         hosts = None
         if resolved_ns is not None:
             hosts = materialize_hosts(ctx, resolved_ns)
-            link_nameservers(domain, hosts, replace=True)
+            replace_nameservers(domain, hosts)
         bump(ctx, domain)
         domain.save()
         record_domain(ctx, domain, hosts)

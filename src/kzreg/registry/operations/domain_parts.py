@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from kzreg.core import rows
 from kzreg.core.messages import Code
 from kzreg.registry.commands import Location
-from kzreg.registry.models import Domain, DomainNameServer, Host, ObjectType, Registrar
+from kzreg.registry.models import Domain, DomainNameServer, HistoryEntry, Host, ObjectType, Registrar
 from kzreg.registry.operations.base import Context
 from kzreg.registry.snapshots import domain_snapshot
 from kzreg.resellers.models import Reseller
@@ -113,12 +113,14 @@ def find_reseller(ctx: Context, handle: str | None, registrar: Registrar | None)
     return reseller
 
 
-def link_nameservers(domain: Domain, hosts: Sequence[Host], replace: bool) -> None:
-    if replace:
-        DomainNameServer.objects.filter(domain=domain).delete()
-    rows.insert_rows(
-        DomainNameServer, [{"domain_id": domain.pk, "host_id": host.pk, "position": i} for i, host in enumerate(hosts)]
-    )
+def nameserver_links(domain_key: object, hosts: Sequence[Host]) -> list[dict]:
+    """The link rows of a domain's name servers, in order (`domain_key` may be `rows.PARENT_KEY`)."""
+    return [{"domain_id": domain_key, "host_id": host.pk, "position": i} for i, host in enumerate(hosts)]
+
+
+def replace_nameservers(domain: Domain, hosts: Sequence[Host]) -> None:
+    DomainNameServer.objects.filter(domain=domain).delete()
+    rows.insert_rows(DomainNameServer, nameserver_links(domain.pk, hosts))
 
 
 def current_nameservers(domain: Domain) -> list[Host]:
@@ -129,13 +131,19 @@ def record_domain(ctx: Context, domain: Domain, hosts: Sequence[Host] | None = N
     """Writes the domain's new version to history (hosts: the list just written, if known)."""
     if hosts is None:
         hosts = current_nameservers(domain)
+    rows.insert_row(HistoryEntry, domain_history(ctx, domain, domain.pk, hosts, reason))
+
+
+def domain_history(ctx: Context, domain: Domain, domain_key: object, hosts: Sequence[Host], reason: str = "") -> dict:
+    """The history row of the domain's new version (`domain_key` may be `rows.PARENT_KEY`)."""
     contacts = {
         "registrant": domain.registrant,
         "admin": domain.admin_contact,
         "tech": domain.tech_contact,
         "billing": domain.billing_contact,
     }
-    ctx.history(ObjectType.DOMAIN, domain, domain.name, domain_snapshot(domain, hosts, contacts), reason)
+    snapshot = domain_snapshot(domain, hosts, contacts)
+    return ctx.history_row(ObjectType.DOMAIN, domain_key, domain.version, domain.name, snapshot, reason)
 
 
 def bump(ctx: Context, domain: Domain) -> None:

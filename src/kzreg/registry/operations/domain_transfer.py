@@ -14,7 +14,7 @@ from kzreg.registry.models import Contact, Domain
 from kzreg.registry.operations.base import Context, OperationResult, execute, load_live_domain
 from kzreg.registry.operations.contact import ContactResolver
 from kzreg.registry.operations.domain_create import check_registrant
-from kzreg.registry.operations.domain_parts import bump, clean_location, link_nameservers, record_domain
+from kzreg.registry.operations.domain_parts import bump, clean_location, record_domain, replace_nameservers
 from kzreg.registry.operations.host import materialize_hosts, resolve_nameservers
 from kzreg.registry.zones import zone_policies
 
@@ -54,7 +54,7 @@ def transfer_domain(command: TransferDomain, actor: Actor) -> OperationResult[Do
         hosts = None
         if resolved_ns is not None:
             hosts = materialize_hosts(ctx, resolved_ns)
-            link_nameservers(domain, hosts, replace=True)
+            replace_nameservers(domain, hosts)
         bump(ctx, domain)
         domain.save()
         record_domain(ctx, domain, hosts, reason=f"authorized by {command.authorization or 'unspecified'}")
