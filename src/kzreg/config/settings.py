@@ -45,7 +45,7 @@ def database_from_url(url: str, data_dir: Path) -> dict:
     if parts.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"KZREG_DATABASE_URL: unsupported scheme {parts.scheme!r} (use postgresql://)")
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "kzreg.core.postgresql",
         "NAME": unquote(parts.path.lstrip("/")) or "kzreg",
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
