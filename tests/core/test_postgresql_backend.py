@@ -12,7 +12,11 @@ from django.db import IntegrityError, connection, transaction
 from psycopg._pipeline_base import BasePipeline
 
 from kzreg.core import rows
+from kzreg.registry import queries
+from kzreg.registry.commands import NameServer
 from kzreg.registry.models import Registrar
+from kzreg.registry.operations import create_domain
+from tests.conftest import domain_command
 
 # serialized_rollback: the zones from the data migration come back after the flush, for the tests after these.
 pytestmark = [
@@ -102,3 +106,76 @@ def test_a_failure_in_the_first_pipeline_rolls_the_whole_transaction_back(regist
 
 def _registrar_row(registrar: Registrar) -> dict:
     return {f.attname: getattr(registrar, f.attname) for f in Registrar._meta.concrete_fields if not f.primary_key}
+
+
+def test_a_commit_queued_in_a_pipeline_ends_the_transaction_with_its_statements(raw, syncs):
+    with raw.pipeline():
+        raw.execute("INSERT INTO scratch VALUES (1)")
+        raw.queue_commit()
+    assert syncs[0] == 1  # BEGIN, INSERT and COMMIT in one round trip
+    assert raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    raw.commit()  # what Django's atomic() does next: nothing left to send
+    assert syncs[0] == 1
+    raw.rollback()
+    assert _scratch(raw) == [1]
+
+
+def test_a_statement_after_the_queued_commit_begins_a_new_transaction(raw):
+    with raw.pipeline():
+        raw.execute("INSERT INTO scratch VALUES (1)")
+        raw.queue_commit()
+        raw.execute("INSERT INTO scratch VALUES (2)")
+    raw.rollback()
+    assert _scratch(raw) == [1]
+
+
+def test_a_failure_before_the_queued_commit_commits_nothing(raw):
+    raw.autocommit = True
+    raw.execute("INSERT INTO scratch VALUES (1)")
+    raw.autocommit = False
+    with pytest.raises(psycopg.errors.UniqueViolation), raw.pipeline():
+        raw.execute("INSERT INTO scratch VALUES (2)")
+        raw.execute("INSERT INTO scratch VALUES (1)")
+        raw.queue_commit()
+    raw.rollback()
+    assert _scratch(raw) == [1]
+
+
+def test_a_registration_of_its_own_is_two_round_trips_and_commits(make_domain, staff, syncs):
+    """Reads (with BEGIN) in one, the writes with COMMIT in the other, when every contact and name server
+    exists; the domain is then there for any other connection."""
+    first = make_domain("first.kz")
+    command = domain_command(
+        "second.kz", registrant=first.registrant.handle, admin=first.admin_contact.handle,
+        nameservers=tuple(NameServer(h.name) for h in queries.domain_nameservers(first)),
+    )  # fmt: skip
+    syncs[0] = 0
+    created = create_domain(command, staff).object
+    assert syncs[0] == 2
+    with psycopg.connect(_conninfo()) as other:
+        assert other.execute("SELECT name FROM registry_domain WHERE id = %s", [created.pk]).fetchone() == (
+            "second.kz",
+        )
+
+
+def _conninfo() -> str:
+    params = connection.get_connection_params()
+    return psycopg.conninfo.make_conninfo(
+        **{k: v for k, v in params.items() if k in ("dbname", "user", "password", "host", "port")}
+    )
+
+
+def test_a_failed_write_before_the_queued_commit_is_reported_as_itself(registrar):
+    """The COMMIT behind a failed statement is answered "pipeline aborted"; what reaches the caller is the
+    failure that caused it (here a taken handle: IntegrityError), whatever order the answers come in."""
+    row = {**_registrar_row(registrar), "name": "another"}
+    with pytest.raises(IntegrityError), transaction.atomic(), rows.pipeline(commit=True):
+        rows.insert_row(Registrar, row)
+    assert list(Registrar.objects.values_list("name", flat=True)) == [registrar.name]
+    try:
+        try:
+            raise psycopg.errors.UniqueViolation("duplicate key")
+        except psycopg.Error:
+            raise psycopg.errors.PipelineAborted("pipeline aborted") from None
+    except psycopg.errors.PipelineAborted as aborted:
+        assert isinstance(rows._cause_of(aborted), psycopg.errors.UniqueViolation)

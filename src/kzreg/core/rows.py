@@ -83,13 +83,18 @@ def _pipeline_of(db: BaseDatabaseWrapper) -> psycopg.Pipeline | None:
 
 
 @contextlib.contextmanager
-def pipeline() -> Iterator[None]:
+def pipeline(commit: bool = False) -> Iterator[None]:
     """PostgreSQL pipeline mode for a group of statements (a no-op on other databases).
 
     Leaving it waits for every answer, so a failed write (a unique index, a foreign key) is raised here
     at the latest, as Django's IntegrityError, inside the caller's transaction. Only this module's
     statements and ORM reads belong inside: an ORM write reads its row count at once (`save()` decides
     between UPDATE and INSERT by it), and pipeline mode gives that only with the answer.
+
+    `commit=True` is for the last statements of a transaction that nothing else writes to afterwards
+    (see `Context.ends_transaction`): COMMIT goes with them, one round trip instead of two, and the
+    enclosing `atomic()` finds nothing left to commit. It needs kzreg's PostgreSQL backend; with
+    another, the transaction commits at the end of `atomic()` as usual.
     """
     db = _db()
     if db.vendor != "postgresql":
@@ -98,8 +103,27 @@ def pipeline() -> Iterator[None]:
     db.ensure_connection()
     raw = db.connection
     assert raw is not None
-    with db.wrap_database_errors, raw.pipeline():
-        yield
+    with db.wrap_database_errors:
+        try:
+            with raw.pipeline():
+                yield
+                queue_commit = getattr(raw, "queue_commit", None)
+                if commit and queue_commit is not None:
+                    queue_commit()
+        except psycopg.errors.PipelineAborted as aborted:
+            raise _cause_of(aborted) from None
+
+
+def _cause_of(aborted: psycopg.errors.PipelineAborted) -> psycopg.Error:
+    """The failure that aborted a pipeline. When its answer and a later statement's "aborted" arrive in
+    two reads, psycopg raises the second while handling the first (a unique index reported as "pipeline
+    aborted", say); the first is the one that tells what happened."""
+    error: BaseException | None = aborted
+    while error is not None:
+        if isinstance(error, psycopg.Error) and not isinstance(error, psycopg.errors.PipelineAborted):
+            return error
+        error = error.__context__
+    return aborted
 
 
 def _quote(name: str) -> str:

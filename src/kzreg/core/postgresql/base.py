@@ -4,7 +4,10 @@ psycopg starts a transaction by sending BEGIN before the first statement; in pip
 for BEGIN's answer (a Sync) before sending anything else, so the registry's first pipeline of a request
 cost two round trips instead of one. This connection queues BEGIN in the pipeline instead and remembers
 that it did, because the transaction status psycopg reads stays "idle" until the next answer arrives.
-Outside pipeline mode nothing changes. Everything else is Django's backend as it is.
+Outside pipeline mode nothing changes. It can also queue COMMIT behind a transaction's last statements
+(`queue_commit`, used by `kzreg.core.rows.pipeline(commit=True)`), so they and the commit share a round
+trip; Django's own commit then finds the transaction ended and sends nothing. Everything else is
+Django's backend as it is.
 
 The methods overridden are psycopg's own (private) transaction hooks; psycopg is pinned in the lock file
 and `tests/test_postgresql_backend.py` checks the round trips and the transaction behaviour.
@@ -23,34 +26,58 @@ _IDLE = pq.TransactionStatus.IDLE
 
 
 class Connection(psycopg.Connection):
-    """A psycopg connection whose transactions, begun in pipeline mode, begin without a Sync."""
+    """A psycopg connection whose transactions, begun in pipeline mode, begin without a Sync, and which
+    can queue a transaction's COMMIT behind its last statements."""
 
-    # BEGIN sent in a pipeline and not answered yet: until the answer comes the status still says idle.
-    _begin_queued = False
+    # What this connection queued in the open pipeline and has not seen answered: "begin" (the status
+    # psycopg reads still says idle) or "commit" (it may still say in transaction).
+    _queued: str | None = None
 
     def _start_query(self) -> Generator[Any, Any, None]:
-        if self.pgconn.transaction_status != _IDLE:
-            self._begin_queued = False  # the server's answer has come: its status holds from here on
+        if self._queued == "commit" and self._pipeline is not None:
+            self._queued = None  # the transaction ends with the queued COMMIT, whatever the status says
+            if not self._autocommit:
+                yield from self._queue_begin_gen()
             return
+        if self.pgconn.transaction_status != _IDLE:
+            self._queued = None  # answered: the server's status holds from here on
+            return
+        if self._queued == "begin":
+            return
+        self._queued = None
         if self._pipeline is None or self._autocommit:
             yield from super()._start_query()
-            return
-        if not self._begin_queued:
-            yield from self._exec_command(self._get_tx_start_command())
-            self._begin_queued = True
+        else:
+            yield from self._queue_begin_gen()
+
+    def _queue_begin_gen(self) -> Generator[Any, Any, None]:
+        yield from self._exec_command(self._get_tx_start_command())
+        self._queued = "begin"
+
+    def queue_commit(self) -> None:
+        """Queues COMMIT in the open pipeline: the transaction ends with the pipeline's next Sync, in the
+        same round trip as the statements before it. A statement queued after it begins a new one."""
+        assert self._pipeline is not None, "queue_commit() belongs in pipeline mode"
+        with self.lock:
+            self.wait(self._queue_commit_gen())
+
+    def _queue_commit_gen(self) -> Generator[Any, Any, None]:
+        if self._queued == "begin" or (self._queued is None and self.pgconn.transaction_status != _IDLE):
+            yield from self._exec_command(b"COMMIT")
+            self._queued = "commit"
 
     def _commit_gen(self) -> Generator[Any, Any, None]:
-        if self._begin_queued and self._pipeline is not None:
+        if self._queued is not None and self._pipeline is not None:
             # psycopg commits nothing it believes idle: let the answers (BEGIN's among them) come first.
             try:
                 yield from self._pipeline._sync_gen()
             finally:
-                self._begin_queued = False
-        self._begin_queued = False
+                self._queued = None
+        self._queued = None
         yield from super()._commit_gen()
 
     def _rollback_gen(self) -> Generator[Any, Any, None]:
-        self._begin_queued = False  # psycopg syncs an open pipeline before it looks at the status
+        self._queued = None  # psycopg syncs an open pipeline before it looks at the status
         yield from super()._rollback_gen()
 
 

@@ -37,6 +37,9 @@ class Context:
     now: dt.datetime
     problems: Problems = field(default_factory=Problems)
     warnings: list[Problem] = field(default_factory=list)
+    # The operation is a transaction of its own and no guard writes after its body: its last writes may
+    # carry the COMMIT (`rows.pipeline(commit=...)`). False inside an adapter's transaction.
+    ends_transaction: bool = False
 
     def warn(self, field_name: str, code: Code, **params: object) -> None:
         self.warnings.append(Problem(field_name, code, params))
@@ -86,11 +89,13 @@ def execute(
     body: Callable[[Context], T],
     on_integrity_error: Callable[[IntegrityError], Iterable[Problem]] | None = None,
 ) -> OperationResult[T]:
-    ctx = Context(operation=operation, command=command, actor=actor, now=clock.now())
+    guards = active_guards()
+    ends_transaction = not transaction.get_connection().in_atomic_block and not guards
+    ctx = Context(operation, command, actor, clock.now(), ends_transaction=ends_transaction)
     try:
         with transaction.atomic():
             result = body(ctx)
-            for guard in active_guards():
+            for guard in guards:
                 guard.after(ctx, result)
     except IntegrityError as exc:
         problems = list(on_integrity_error(exc)) if on_integrity_error else []

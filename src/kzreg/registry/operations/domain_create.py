@@ -84,8 +84,9 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
         # is raised. Only `rows` statements and ORM reads in here (an ORM write reads its row count at
         # once); new contacts and hosts take their handle and key in one statement each and never fail
         # on a unique value, so no failure reaches a step that was not its cause. The domain, its links
-        # and its history are one statement.
-        with rows.pipeline():
+        # and its history are one statement; when the registration is a transaction of its own, the
+        # COMMIT goes with it.
+        with rows.pipeline(commit=ctx.ends_transaction):
             domain = Domain(
                 name=parsed.name,
                 unicode_name=parsed.unicode_name,
