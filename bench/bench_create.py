@@ -13,7 +13,9 @@ registrar's batch request): it shows what durable per-create commits cost where 
 `--threads T` runs the creates in T threads of this one process, each with its own connection, as the
 web server's threads do: on PostgreSQL one thread's Python runs while another waits for the server
 and its commit, which one thread alone can never overlap.
-On PostgreSQL it also prints the CPU time of the server processes that did the work.
+On PostgreSQL it also prints the CPU time of the server processes that did the work, and on Linux the
+share of the vCPUs the host gave to others during the run ("steal"): runs with steal are slower, old code
+and new alike.
 """
 
 from __future__ import annotations
@@ -38,6 +40,23 @@ def backend_cpu_seconds(connection) -> float:
     except OSError:  # the server runs elsewhere
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cpu_times() -> list[int]:
+    """The machine's CPU counters (user, nice, system, idle, iowait, irq, softirq, steal) from /proc/stat."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(x) for x in stat.readline().split()[1:9]]
+    except OSError:
+        return []
+
+
+def steal_share(before: list[int], after: list[int]) -> str:
+    """The share of the vCPUs the host took for others meanwhile: on a shared VM every figure falls with it."""
+    if not before or not after:
+        return ""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return f"; host steal {100 * spent[7] / max(1, sum(spent)):.0f}%"
 
 
 def main() -> int:
@@ -106,7 +125,7 @@ def main() -> int:
         finally:
             connections.close_all()  # this thread's own connection
 
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started, machine_started = time.perf_counter(), time.process_time(), cpu_times()
     if args.profile:
         import cProfile
         import pstats
@@ -132,7 +151,7 @@ def main() -> int:
         f"{args.count / elapsed:,.0f} creates/s; client CPU {cpu * 1000 / args.count:.2f} ms/create"
         + (f", server CPU {sum(server_cpu) * 1000 / args.count:.2f} ms/create" if sum(server_cpu) else "")
         + "; "
-        f"load average {os.getloadavg()[0]:.2f}"
+        f"load average {os.getloadavg()[0]:.2f}" + steal_share(machine_started, cpu_times())
     )
     return 0
 
