@@ -15,7 +15,8 @@ registrar's batch request): it shows what durable per-create commits cost where 
 web server's threads do: on PostgreSQL one thread's Python runs while another waits for the server
 and its commit, which one thread alone can never overlap.
 On PostgreSQL it also prints the CPU time of the server processes that did the work, and on Linux the
-share of the vCPUs the host gave to others during the run ("steal"): runs with steal are slower, old code
+share of the vCPUs the host gave to others during the run ("steal"), and the "machine pace" before and
+after it (a fixed Python loop's time): on a shared VM runs with steal or a slow pace are slower, old code
 and new alike.
 """
 
@@ -58,6 +59,25 @@ def steal_share(before: list[int], after: list[int]) -> str:
         return ""
     spent = [b - a for a, b in zip(before, after, strict=True)]
     return f"; host steal {100 * spent[7] / max(1, sum(spent)):.0f}%"
+
+
+def machine_pace() -> float:
+    """Milliseconds for a fixed piece of pure Python (best of five): the VM's speed drifts with its
+    host's other tenants, by a third or more within minutes, without showing as steal; printed before
+    and after a run so that runs can be told apart."""
+
+    def work() -> int:
+        table: dict[int, str] = {}
+        for i in range(200_000):
+            table[i % 1000] = str(i) + "x"
+        return len(table)
+
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    return min(timings) * 1000
 
 
 def main() -> int:
@@ -131,6 +151,7 @@ def main() -> int:
         finally:
             connections.close_all()  # this thread's own connection
 
+    pace_before = machine_pace()
     started, cpu_started, machine_started = time.perf_counter(), time.process_time(), cpu_times()
     if args.profile:
         import cProfile
@@ -157,7 +178,9 @@ def main() -> int:
         f"{args.count / elapsed:,.0f} creates/s; client CPU {cpu * 1000 / args.count:.2f} ms/create"
         + (f", server CPU {sum(server_cpu) * 1000 / args.count:.2f} ms/create" if sum(server_cpu) else "")
         + "; "
-        f"load average {os.getloadavg()[0]:.2f}" + steal_share(machine_started, cpu_times())
+        f"load average {os.getloadavg()[0]:.2f}"
+        + steal_share(machine_started, cpu_times())
+        + f"; machine pace {pace_before:.0f} → {machine_pace():.0f} ms (a fixed Python loop; lower is faster)"
     )
     return 0
 
