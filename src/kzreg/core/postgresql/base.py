@@ -1,4 +1,4 @@
-"""Django's PostgreSQL backend, but a transaction's BEGIN travels with the statements that follow it.
+"""Django's PostgreSQL backend, but a transaction's BEGIN (and, when asked, its COMMIT) travels with its statements.
 
 psycopg starts a transaction by sending BEGIN before the first statement; in pipeline mode it then waits
 for BEGIN's answer (a Sync) before sending anything else, so the registry's first pipeline of a request
@@ -10,7 +10,7 @@ trip; Django's own commit then finds the transaction ended and sends nothing. Ev
 Django's backend as it is.
 
 The methods overridden are psycopg's own (private) transaction hooks; psycopg is pinned in the lock file
-and `tests/test_postgresql_backend.py` checks the round trips and the transaction behaviour.
+and `tests/core/test_postgresql_backend.py` checks the round trips and the transaction behaviour.
 """
 
 from __future__ import annotations
