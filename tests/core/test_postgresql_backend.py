@@ -14,7 +14,7 @@ from psycopg._pipeline_base import BasePipeline
 from kzreg.core import rows
 from kzreg.registry import queries
 from kzreg.registry.commands import NameServer
-from kzreg.registry.models import Registrar
+from kzreg.registry.models import Domain, Registrar
 from kzreg.registry.operations import create_domain
 from tests.conftest import domain_command
 
@@ -179,3 +179,17 @@ def test_a_failed_write_before_the_queued_commit_is_reported_as_itself(registrar
             raise psycopg.errors.PipelineAborted("pipeline aborted") from None
     except psycopg.errors.PipelineAborted as aborted:
         assert isinstance(rows._cause_of(aborted), psycopg.errors.UniqueViolation)
+
+
+def test_a_registration_inside_a_callers_manual_transaction_leaves_the_commit_to_it(make_domain, staff):
+    """With autocommit off the caller owns the transaction (atomic() does not commit it either): the
+    registration must not send COMMIT with its writes, so the caller's rollback takes it back."""
+    first = make_domain("first.kz")
+    command = domain_command("second.kz", registrant=first.registrant.handle, admin=first.admin_contact.handle)
+    transaction.set_autocommit(False)
+    try:
+        create_domain(command, staff)
+        transaction.rollback()
+    finally:
+        transaction.set_autocommit(True)
+    assert not Domain.objects.filter(name="second.kz").exists()

@@ -90,7 +90,10 @@ def execute(
     on_integrity_error: Callable[[IntegrityError], Iterable[Problem]] | None = None,
 ) -> OperationResult[T]:
     guards = active_guards()
-    ends_transaction = not transaction.get_connection().in_atomic_block and not guards
+    # Its own transaction: not inside an adapter's atomic() nor a caller's manual transaction (autocommit
+    # off, where atomic() leaves the commit to the caller), and no guard runs after the body.
+    connection = transaction.get_connection()
+    ends_transaction = not connection.in_atomic_block and connection.get_autocommit() and not guards
     ctx = Context(operation, command, actor, clock.now(), ends_transaction=ends_transaction)
     try:
         with transaction.atomic():
