@@ -38,7 +38,7 @@ class Context:
     problems: Problems = field(default_factory=Problems)
     warnings: list[Problem] = field(default_factory=list)
     # The operation is a transaction of its own and no guard writes after its body: its last writes may
-    # carry the COMMIT (`rows.pipeline(commit=...)`). False inside an adapter's transaction.
+    # carry the COMMIT (`rows.pipeline(commit=...)`). False inside an adapter's transaction or a manual one.
     ends_transaction: bool = False
 
     def warn(self, field_name: str, code: Code, **params: object) -> None:
