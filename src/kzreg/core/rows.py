@@ -28,7 +28,7 @@ from django.db.models import Field, Model
 from psycopg.types.datetime import TimestamptzLoader
 
 M = TypeVar("M", bound=Model)
-_TIMESTAMPTZ_OID = 1184
+_TIMESTAMPTZ_OID = psycopg.postgres.types["timestamptz"].oid
 
 
 @functools.lru_cache(maxsize=256)
@@ -191,9 +191,13 @@ def insert_row(model: type[Model], values: dict[str, Any]) -> None:
 
 @functools.cache
 def _insert_many_sql(model: type[Model], vendor: str, count: int) -> str:
-    single = _insert_sql(model, vendor, False)
-    head, marks = single.split(" VALUES ", 1)
+    head, marks = _insert_sql(model, vendor, False).split(" VALUES ", 1)
     return f"{head} VALUES {', '.join([marks] * count)}"
+
+
+def _insert_head(model: type[Model], vendor: str) -> str:
+    """`INSERT INTO table (columns)`, for a caller that writes its own VALUES."""
+    return _insert_sql(model, vendor, False).split(" VALUES ", 1)[0]
 
 
 # psycopg parses a statement with more parameters than this again on every run (so it is never
@@ -258,8 +262,7 @@ def _family_sql(model: type[Model], vendor: str, children: tuple[tuple[type[Mode
     for n, (child, count, parent_columns) in enumerate(children, 1):
         fields = _insert_fields(child)
         marks = ", ".join(f"(SELECT {key} FROM parent)" if i in parent_columns else "%s" for i in range(len(fields)))
-        head = _insert_sql(child, vendor, False).split(" VALUES ", 1)[0]
-        parts.append(f"child{n} AS ({head} VALUES {', '.join([f'({marks})'] * count)})")
+        parts.append(f"child{n} AS ({_insert_head(child, vendor)} VALUES {', '.join([f'({marks})'] * count)})")
     return f"WITH {', '.join(parts)} SELECT {key} FROM parent"
 
 
@@ -268,8 +271,8 @@ class InsertedKey:
     is only sent, and `value()` after the block reads the key (and gives it to the object); elsewhere the
     key is known at once."""
 
-    def __init__(self, obj: Model, cursor: Any = None):
-        self._obj, self._cursor, self._db = obj, cursor, _db()
+    def __init__(self, obj: Model, db: BaseDatabaseWrapper, cursor: Any = None):
+        self._obj, self._db, self._cursor = obj, db, cursor
 
     def value(self) -> int:
         if self._cursor is not None:
@@ -295,7 +298,7 @@ def insert_with_children(obj: Model, children: Sequence[tuple[type[Model], Seque
         insert(obj)
         for model, child_rows in children:
             insert_rows(model, [{k: obj.pk if v is PARENT_KEY else v for k, v in row.items()} for row in child_rows])
-        return InsertedKey(obj)
+        return InsertedKey(obj, db)
     params = _values(obj, _insert_fields(type(obj)), db)
     shape = []
     for model, child_rows in children:
@@ -311,11 +314,11 @@ def insert_with_children(obj: Model, children: Sequence[tuple[type[Model], Seque
     sql = _family_sql(type(obj), db.vendor, tuple(shape))
     if _pipeline_of(db) is None:
         _assign_key(obj, _execute(sql, params, "one", db)[0], db)
-        return InsertedKey(obj)
+        return InsertedKey(obj, db)
     cursor = _pg_cursor(db)
     with db.wrap_database_errors:
         cursor.execute(sql, params)
-    return InsertedKey(obj, cursor)
+    return InsertedKey(obj, db, cursor)
 
 
 @functools.cache

@@ -67,13 +67,10 @@ class Connection(psycopg.Connection):
             self._queued = "commit"
 
     def _commit_gen(self) -> Generator[Any, Any, None]:
-        if self._queued is not None and self._pipeline is not None:
+        unanswered, self._queued = self._queued is not None, None
+        if unanswered and self._pipeline is not None:
             # psycopg commits nothing it believes idle: let the answers (BEGIN's among them) come first.
-            try:
-                yield from self._pipeline._sync_gen()
-            finally:
-                self._queued = None
-        self._queued = None
+            yield from self._pipeline._sync_gen()
         yield from super()._commit_gen()
 
     def _rollback_gen(self) -> Generator[Any, Any, None]:
