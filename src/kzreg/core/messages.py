@@ -20,6 +20,7 @@ class Code(enum.StrEnum):
     INVALID_PHONE = "invalid_phone"
     INVALID_COUNTRY = "invalid_country"
     INVALID_IP = "invalid_ip"
+    IP_NOT_PUBLIC = "ip_not_public"
     INVALID_HOSTNAME = "invalid_hostname"
     NAME_EMPTY_LABEL = "name_empty_label"
     NAME_HYPHEN_EDGE = "name_hyphen_edge"
@@ -134,6 +135,11 @@ MESSAGES: dict[Code, dict[str, str]] = {
         "kk": "IP мекен-жайы дұрыс емес: {value}",
         "ru": "неверный IP-адрес: {value}",
         "en": "IP address is not valid: {value}",
+    },
+    Code.IP_NOT_PUBLIC: {
+        "kk": "{value} мекен-жайы дұрыс, бірақ жалпыға қолжетімді емес (резервтелген ауқым {network}: {kind})",
+        "ru": "адрес {value} корректен, но не публичный (зарезервированный диапазон {network}: {kind})",
+        "en": "the address {value} is valid but not public (reserved range {network}: {kind})",
     },
     Code.INVALID_HOSTNAME: {
         "kk": "хост атауы толық (FQDN) болуы керек: {value}",
@@ -322,15 +328,55 @@ MESSAGES: dict[Code, dict[str, str]] = {
     },
 }
 
-# Object kinds named in messages (the `kind` param), translated with the message.
+# What a special-purpose address range is for (the `kind` of IP_NOT_PUBLIC; `kzreg.registry.addresses`).
+ADDRESS_RANGES: dict[str, dict[str, str]] = {
+    "unspecified": {"kk": "анықталмаған мекен-жай", "ru": "неопределённый адрес", "en": "the unspecified address"},
+    "this_network": {"kk": "«осы желі»", "ru": "«эта сеть»", "en": "'this network'"},
+    "private": {"kk": "жеке желілер", "ru": "частные сети", "en": "private networks"},
+    "shared": {
+        "kk": "провайдердің ортақ кеңістігі (CGNAT)",
+        "ru": "общее пространство провайдеров (CGNAT)",
+        "en": "shared address space (carrier-grade NAT)",
+    },
+    "loopback": {"kk": "кері тұзақ (loopback)", "ru": "петлевой интерфейс (loopback)", "en": "loopback"},
+    "link_local": {"kk": "арна ішіндегі (link-local)", "ru": "локальные в канале (link-local)", "en": "link-local"},
+    "protocol": {"kk": "IETF хаттамаларына арналған", "ru": "для протоколов IETF", "en": "IETF protocol assignments"},
+    "documentation": {"kk": "құжаттамаға арналған", "ru": "для документации", "en": "documentation"},
+    "relay_6to4": {
+        "kk": "6to4 ретрансляциясы (қолданыстан шыққан)",
+        "ru": "ретрансляция 6to4 (выведена из употребления)",
+        "en": "6to4 relay anycast (retired)",
+    },
+    "benchmarking": {"kk": "өнімділікті сынауға арналған", "ru": "для тестов производительности", "en": "benchmarking"},
+    "multicast": {"kk": "топтық тарату (multicast)", "ru": "групповая рассылка (multicast)", "en": "multicast"},
+    "broadcast": {"kk": "кең таратылым (broadcast)", "ru": "широковещательный (broadcast)", "en": "broadcast"},
+    "future": {"kk": "болашақта қолдануға", "ru": "для будущего использования", "en": "future use"},
+    "mapped": {"kk": "IPv4-ке бейнеленген", "ru": "отображение IPv4", "en": "IPv4-mapped"},
+    "translation": {"kk": "IPv4/IPv6 аудармасы", "ru": "трансляция IPv4/IPv6", "en": "IPv4/IPv6 translation"},
+    "discard": {"kk": "тасталатын трафик", "ru": "отбрасываемый трафик", "en": "discard only"},
+    "unique_local": {
+        "kk": "бірегей жергілікті (жеке)",
+        "ru": "уникальные локальные (частные)",
+        "en": "unique local (private)",
+    },
+    "ietf_reserved": {
+        "kk": "бөлінбеген (IETF резерві)",
+        "ru": "не распределён (резерв IETF)",
+        "en": "not allocated (reserved by the IETF)",
+    },
+}
+
+# Kinds named in messages (the `kind` param: objects, address ranges), translated with the message.
 KINDS: dict[str, dict[str, str]] = {
     "domain": {"kk": "домен", "ru": "домен", "en": "domain"},
     "contact": {"kk": "контакт", "ru": "контакт", "en": "contact"},
     "host": {"kk": "хост", "ru": "хост", "en": "host"},
     "registrar": {"kk": "тіркеуші", "ru": "регистратор", "en": "registrar"},
     "reseller": {"kk": "реселлер", "ru": "реселлер", "en": "reseller"},
+    **ADDRESS_RANGES,
 }
 
-missing = [c for c in Code if c not in MESSAGES or set(MESSAGES[c]) != set(LANGUAGES)]
+missing = [str(c) for c in Code if c not in MESSAGES or set(MESSAGES[c]) != set(LANGUAGES)]
+missing += [kind for kind, texts in KINDS.items() if set(texts) != set(LANGUAGES)]
 if missing:  # pragma: no cover - caught at import by every test run
     raise RuntimeError(f"messages missing for {missing}")

@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 
 from kzreg.core.errors import Problem
 from kzreg.core.messages import Code
+from kzreg.registry.addresses import reserved_range
 from kzreg.registry.countries import ISO_3166_ALPHA2
 
 LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -208,15 +209,28 @@ def normalize_host_name(raw: str) -> tuple[str, str] | Problem:
 
 @functools.lru_cache(maxsize=8192)
 def normalize_ip(raw: str) -> str | Problem:
-    """A public IPv4 or IPv6 address in canonical text form."""
+    """A public IPv4 or IPv6 address in canonical text form. A malformed one is not valid; a valid one
+    in a special-purpose range (documentation, private, loopback, multicast…) is named with its range."""
     text = (raw or "").strip()
     try:
         addr = ipaddress.ip_address(text)
     except ValueError:
         return Problem("address", Code.INVALID_IP, {"value": text})
-    if not addr.is_global:
+    if getattr(addr, "scope_id", None):  # `fe80::1%eth0`: an interface of one machine, never an address
         return Problem("address", Code.INVALID_IP, {"value": text})
+    reserved = reserved_range(addr)
+    if reserved is not None:
+        return Problem("address", Code.IP_NOT_PUBLIC, {"value": text, "network": reserved[0], "kind": reserved[1]})
     return addr.compressed
+
+
+def canonical_ip(text: str) -> str:
+    """One text form of an address (IPv6 compressed or expanded, either case, alike), to compare a
+    stored address (which may predate today's rules) with a given one; a non-address stays as written."""
+    try:
+        return ipaddress.ip_address(text.strip()).compressed
+    except ValueError:
+        return text.strip().lower()
 
 
 def same_network(addresses: Iterable[str]) -> str | None:

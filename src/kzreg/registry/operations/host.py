@@ -1,7 +1,8 @@
 """Create, modify and delete hosts (name servers); resolve a domain's name-server list (R11).
 
-A registration never changes an existing host: a differing address given with a registration is
-reported back as a warning and left alone. Only these host operations change hosts.
+A registration never changes an existing host: an address given with a registration that is not among
+the host's own is reported back as a warning and left alone (giving some or all of the host's own
+addresses is silent). Only these host operations change hosts.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from kzreg.core.messages import Code
 from kzreg.registry.commands import CreateHost, DeleteHost, ModifyHost, NameServer
 from kzreg.registry.models import DomainNameServer, Host, ObjectType
 from kzreg.registry.operations.base import Context, OperationResult, execute
-from kzreg.registry.policy import ZonePolicy, normalize_host_name, normalize_ip, same_network
+from kzreg.registry.policy import ZonePolicy, canonical_ip, normalize_host_name, normalize_ip, same_network
 from kzreg.registry.snapshots import host_snapshot
 
 
@@ -96,13 +97,15 @@ class NameServerLookup:
         for i, name, unicode_name, addresses in self.cleaned:
             host = existing.get(name)
             if host is not None:
-                if addresses and set(addresses) != set(host.addresses):
+                stored = {canonical_ip(a) for a in host.addresses}
+                not_applied = [a for a in addresses if a not in stored]  # the host's own ones: nothing to say
+                if not_applied:
                     ctx.warn(
                         f"nameservers[{i}].addresses",
                         Code.HOST_ADDRESS_DIFFERS,
                         host=unicode_name,
                         stored=", ".join(host.addresses) or "-",
-                        given=", ".join(addresses),
+                        given=", ".join(not_applied),
                     )
                 all_addresses.extend(host.addresses)
                 resolved.append(host)
@@ -141,7 +144,7 @@ def create_host(command: CreateHost, actor: Actor) -> OperationResult[Host]:
         addresses = _clean_addresses(ctx, command.addresses, "addresses")
         if names and Host.objects.filter(name=names[0]).exists():
             ctx.problems.add("name", Code.HOST_EXISTS, host=names[1])
-        if names and not addresses:
+        if names and not any(str(a).strip() for a in command.addresses):  # a refused one has its own problem
             ctx.problems.add("addresses", Code.REQUIRED)
         ctx.check_guards(None)
         assert names is not None
