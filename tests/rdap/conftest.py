@@ -59,6 +59,12 @@ def entity_with_role(body: dict, role: str) -> dict:
 
 
 @pytest.fixture(autouse=True)
+def _public_url(settings):
+    """The site's configured public URL in these tests (links and port43 come from it, never from Host)."""
+    settings.PUBLIC_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limit():
     ratelimit.reset()
     yield

@@ -91,3 +91,45 @@ def test_other_paths_go_to_django(db, path):
 
     assert call(RdapDispatcher(django_app), "GET", path)[0] == 204
     assert seen == [path]
+
+
+@override_settings(ALLOWED_HOSTS=["*"], PUBLIC_URL="https://rdap.nic.kz")
+def test_links_and_port43_come_from_configuration_not_the_host_header(make_domain):
+    """Issue 9 §6: with any Host accepted, `Host: evil.example` (or X-Forwarded-Host) does not choose the
+    links or port43 a client is given, through the lean entry or Django's stack."""
+    make_domain("example.kz")
+    for app in (application, application.fallback):
+        for header in ({"HTTP_HOST": "evil.example"}, {"HTTP_X_FORWARDED_HOST": "evil.example"}):
+            status, _, body = call(app, "GET", "/rdap/domain/example.kz", **header)
+            answer = validate(json.loads(body), "domain")
+            assert status == 200 and b"evil.example" not in body
+            assert answer["port43"] == "rdap.nic.kz"
+            assert answer["links"][0]["href"] == "https://rdap.nic.kz/rdap/domain/example.kz"
+        status, _, body = call(app, "GET", "/rdap/domain/absent.kz", HTTP_HOST="evil.example")
+        assert status == 404 and b"evil.example" not in body  # error bodies' notice links too
+
+
+@override_settings(KZREG_RDAP={"BASE_URL": "https://rdap.example.kz/v1/", "PORT43": "whois.nic.kz"})
+def test_configured_rdap_base_and_port43_win_over_the_public_url(make_domain):
+    make_domain("example.kz")
+    _, _, body = call(application, "GET", "/rdap/domain/example.kz")
+    answer = json.loads(body)
+    assert answer["port43"] == "whois.nic.kz"
+    assert answer["links"][0]["href"] == "https://rdap.example.kz/v1/domain/example.kz"
+
+
+def test_lean_entry_sends_the_api_policy_and_hsts_only_over_https(db, settings):
+    settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = 3600, True
+    _, headers, _ = call(application, "GET", "/rdap/help")
+    assert headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert "Strict-Transport-Security" not in headers  # as SecurityMiddleware: never over plain HTTP
+    _, headers, _ = call(application, "GET", "/rdap/help", secure=True)
+    assert headers["Strict-Transport-Security"] == "max-age=3600; includeSubDomains"
+
+
+def test_lean_entry_redirects_plain_http_when_told_to(db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    status, headers, _ = call(application, "GET", "/rdap/domain/example.kz?x=1")
+    assert status == 301 and headers["Location"] == "https://testserver/rdap/domain/example.kz?x=1"
+    status, _, _ = call(application, "GET", "/rdap/help", secure=True)
+    assert status == 200

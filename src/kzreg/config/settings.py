@@ -3,17 +3,52 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from kzreg.config import deployment, secret_key, security
+
 DATA_DIR = Path(os.environ.get("KZREG_DATA_DIR") or "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
 DEBUG = os.environ.get("KZREG_DEBUG", "") == "1"
-SECRET_KEY = os.environ.get("KZREG_SECRET_KEY") or "kzreg-development-key-change-me-in-production"
-ALLOWED_HOSTS = [h for h in os.environ.get("KZREG_ALLOWED_HOSTS", "*").split(",") if h]
-
 WEB_PORT = int(os.environ.get("KZREG_WEB_PORT") or 8000)
+BIND = os.environ.get("KZREG_BIND") or "127.0.0.1"
+DEMO = deployment.is_demo(os.environ, BIND)  # KZREG_DEBUG=1 or a loopback bind: see docs/deployment.md
+
+# Deployment: the secret key, the public URL (the only source of published links), HTTPS. A bad or
+# missing value stops every entry point (kzreg, manage, gunicorn workers) with one line, not a traceback.
+try:
+    SECRET_KEY = secret_key.load(os.environ, DATA_DIR, demo=DEMO, bind=BIND)
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("KZREG_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
+    PUBLIC_URL = deployment.public_url(os.environ, BIND, WEB_PORT)
+    ALLOWED_HOSTS = deployment.allowed_hosts(os.environ, PUBLIC_URL, demo=DEMO, bind=BIND)
+    _https = security.Https.from_env(os.environ, on=deployment.is_https(os.environ, PUBLIC_URL))
+    CONTENT_SECURITY_POLICY = security.content_security_policy(os.environ)
+    _csp_report_only = security.report_only(os.environ)
+except (secret_key.MissingSecretKey, deployment.BadSetting) as _refusal:
+    print(f"kzreg: {_refusal}", file=sys.stderr)
+    raise SystemExit(secret_key.EXIT_REFUSED) from None
+
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _https.on
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = _https.redirect
+SECURE_HSTS_SECONDS = _https.hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https.hsts_subdomains
+SECURE_HSTS_PRELOAD = _https.hsts_preload
+# Only a proxy that sets X-Forwarded-Proto itself (and strips the client's) may say a request was HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https.trusted_proxy else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = security.REFERRER_POLICY
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = [deployment.origin(PUBLIC_URL)]  # forms posted to the public URL, even behind a proxy
+SILENCED_SYSTEM_CHECKS = list(_https.silenced)
+if _csp_report_only:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY, CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY, {}
+
 WHOIS_PORT = int(os.environ.get("KZREG_WHOIS_PORT") or 4343)
 SMTP_PORT = int(os.environ.get("KZREG_SMTP_PORT") or 2525)
 HOSTMASTER = os.environ.get("KZREG_HOSTMASTER") or "hostmaster@nic.kz"
@@ -90,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (kzreg.config.security)
 ]
 
 ROOT_URLCONF = "kzreg.config.urls"

@@ -3,8 +3,9 @@
 - `KZREG_RDAP_RATE_LIMIT` — `N/S`: at most N requests per S seconds per client address and worker
   process; `0` turns the limit off (benchmarks). Default `600/60`.
 - `KZREG_RDAP_SEARCH_LIMIT` — most results a search returns (default 50); more are cut with a notice.
-- `KZREG_RDAP_PORT43` — the WHOIS host named in `port43` (default: the host the request was sent to).
-- `KZREG_RDAP_BASE_URL` — the public base of the links (default: from the request, `…/rdap/`).
+- `KZREG_RDAP_BASE_URL` — the public base of the links (default: `KZREG_PUBLIC_URL` + `/rdap`).
+- `KZREG_RDAP_PORT43` — the WHOIS host named in `port43` (default: the host of the base URL).
+  Neither ever comes from the request: a client may send any `Host` header that ALLOWED_HOSTS accepts.
 - `KZREG_RDAP_CACHE_SIZE` — domain answers each worker process keeps (default 10000, ~10 KB each; 0 = off).
 - `KZREG_RDAP_CACHE_SECONDS` — the most a cached answer may lag behind a change (default 1).
 """
@@ -15,6 +16,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -62,12 +64,13 @@ def search_limit() -> int:
     return max(1, int(_value("SEARCH_LIMIT", "50")))
 
 
-def port43() -> str:
-    return _value("PORT43", "")
-
-
 def base_url() -> str:
-    return _value("BASE_URL", "").rstrip("/")
+    """The configured public base of RDAP links, without a trailing slash."""
+    return (_value("BASE_URL", "") or f"{settings.PUBLIC_URL}/rdap").rstrip("/")
+
+
+def port43() -> str:
+    return _value("PORT43", "") or urlsplit(base_url()).hostname or ""
 
 
 def cache_size() -> int:

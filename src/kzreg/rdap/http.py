@@ -15,7 +15,6 @@ from typing import Any
 import orjson
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
-from django.urls import get_script_prefix, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from kzreg.core import clock
@@ -35,40 +34,38 @@ class NotImplementedQuery(LookupError):
     """A well-formed RDAP query this server does not answer (501): ip, autnum, some searches."""
 
 
-@lru_cache(maxsize=16)
-def _base_path(script_prefix: str) -> str:
-    """`/rdap` under the script prefix (reversing a URL costs as much as a cached answer)."""
-    return reverse("rdap:help").removesuffix("/help")
+@lru_cache(maxsize=1)
+def _links() -> tuple[str, str]:
+    """(base URL, port43 host), from configuration only (`kzreg.rdap.config`)."""
+    return config.base_url(), config.port43()
 
 
-_links: dict[tuple, tuple[str, str]] = {}  # what decides base and port43 → (base, port43)
-MAX_LINKS = 256  # distinct hosts remembered (a client may send any Host header ALLOWED_HOSTS accepts)
+_hosts: set[tuple] = set()  # Host headers already checked against ALLOWED_HOSTS
+MAX_HOSTS = 256  # distinct ones remembered (a client may send any Host header ALLOWED_HOSTS accepts)
 
 
-def _forget_links(**_: Any) -> None:
-    """Settings (ALLOWED_HOSTS, KZREG_RDAP, …) changed, in tests: work the links out again."""
-    _links.clear()
+def _forget(**_: Any) -> None:
+    """Settings (ALLOWED_HOSTS, PUBLIC_URL, KZREG_RDAP, …) changed, in tests: work it out again."""
+    _links.cache_clear()
+    _hosts.clear()
 
 
-setting_changed.connect(_forget_links)
+setting_changed.connect(_forget)
 
 
 def context(request: HttpRequest) -> Context:
-    """The request's base URL, port43 host and time. Working out the first two (host validation, URL
-    building) cost as much as a cached answer, so they are remembered per set of inputs."""
+    """The configured base URL and port43 host, and the time. The Host header is only checked against
+    ALLOWED_HOSTS (DisallowedHost → 400; a check costs as much as a cached answer, so a passed one is
+    remembered): links are never built from it, or any client could choose them."""
     meta = request.META
-    key = (
-        request.scheme, get_script_prefix(), meta.get("HTTP_HOST"), meta.get("HTTP_X_FORWARDED_HOST"),
-        meta.get("SERVER_NAME"), meta.get("SERVER_PORT"),
-    )  # fmt: skip
-    links = _links.get(key)
-    if links is None:
-        base = config.base_url() or request.build_absolute_uri(_base_path(get_script_prefix()))
-        port43 = config.port43() or request.get_host().rsplit(":", 1)[0].strip("[]")  # DisallowedHost: not kept
-        if len(_links) >= MAX_LINKS:
-            _links.clear()
-        _links[key] = links = (base, port43)
-    return Context(base=links[0], port43=links[1], now=clock.now())
+    key = (meta.get("HTTP_HOST"), meta.get("HTTP_X_FORWARDED_HOST"), meta.get("SERVER_NAME"), meta.get("SERVER_PORT"))
+    if key not in _hosts:
+        request.get_host()  # raises DisallowedHost; not remembered then
+        if len(_hosts) >= MAX_HOSTS:
+            _hosts.clear()
+        _hosts.add(key)
+    base, port43 = _links()
+    return Context(base=base, port43=port43, now=clock.now())
 
 
 def encode(body: Json) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 
 from django.conf import settings
 from django.core.management import call_command, execute_from_command_line
@@ -57,6 +58,8 @@ def cmd_up(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     print(f"kzreg: data folder {settings.DATA_DIR}, database {settings.DATABASES['default']['ENGINE']}")
+    if settings.DEMO and not os.environ.get("KZREG_SECRET_KEY"):
+        print(f"kzreg: demo secret key in {settings.DATA_DIR / 'secret_key'} (set KZREG_SECRET_KEY in production)")
     prepare_database(load_demo=not args.no_demo)
     services = all_services()
     print("kzreg: starting " + ", ".join(s.name for s in services) + " (Ctrl-C stops them all)")
@@ -66,6 +69,13 @@ def cmd_up(args: argparse.Namespace) -> int:
 def cmd_web(args: argparse.Namespace) -> int:
     from gunicorn.app.wsgiapp import WSGIApplication
 
+    from kzreg.config import deployment, secret_key
+
+    try:  # settings judged KZREG_BIND; `--bind` may name a public address instead
+        secret_key.load(os.environ, settings.DATA_DIR, demo=deployment.is_demo(os.environ, args.bind), bind=args.bind)
+    except secret_key.MissingSecretKey as refusal:
+        print(f"kzreg: {refusal}", file=sys.stderr)
+        return secret_key.EXIT_REFUSED
     argv = [
         "gunicorn",
         "--bind", f"{args.bind}:{args.port}",
@@ -78,8 +88,6 @@ def cmd_web(args: argparse.Namespace) -> int:
     if os.environ.get("KZREG_WEB_ACCESS_LOG", "1") != "0":
         argv += ["--access-logfile", "-"]
     argv.append("kzreg.config.wsgi:application")
-    import sys
-
     sys.argv = argv
     WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
     return 0
