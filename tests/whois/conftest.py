@@ -68,6 +68,16 @@ def read_all(sock: socket.socket) -> bytes:
 
 
 @pytest.fixture(autouse=True)
+def fresh_page_limit():
+    """The web page's buckets live in the process: each test starts with full ones."""
+    from kzreg.whois import pagelimit
+
+    pagelimit.reset()
+    yield
+    pagelimit.reset()
+
+
+@pytest.fixture(autouse=True)
 def answer_store(settings, tmp_path):
     """Each test has its own answer store file (the store lives outside the test database)."""
     settings.KZREG_ANSWER_STORE = str(tmp_path / "answers.sqlite3")

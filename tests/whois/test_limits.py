@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from kzreg.whois.limits import RateLimiter
+import pytest
+
+from kzreg.whois.limits import Limits, RateLimiter
+from kzreg.whois.networks import network_key
 from kzreg.whois.query import InvalidQuery, Kind, parse_query
-from kzreg.whois.server import client_key
 
 
 class Clock:
@@ -39,9 +41,41 @@ def test_bucket_table_bounded_under_a_flood_of_addresses():
 
 
 def test_ipv6_addresses_of_one_site_share_a_bucket():
-    assert client_key("2001:db8:1:2::5") == client_key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
-    assert client_key("::ffff:192.0.2.7") == "192.0.2.7"
-    assert client_key("192.0.2.7") == "192.0.2.7"
+    key = network_key()  # the defaults: IPv4 /24, IPv6 /64
+    assert key("2001:db8:1:2::5") == key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert key("2001:db8:1:3::5") == "2001:db8:1:3::/64"
+    assert network_key(ipv6_prefix=48)("2001:db8:1:2::5") == network_key(ipv6_prefix=48)("2001:db8:1:ffff::1")
+    assert network_key(ipv6_prefix=128)("2001:db8::5") == "2001:db8::5/128"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "address", "network"),
+    [
+        (24, "192.0.2.7", "192.0.2.0/24"),
+        (24, "192.0.2.255", "192.0.2.0/24"),
+        (24, "::ffff:192.0.2.7", "192.0.2.0/24"),  # an IPv4 client of a dual-stack socket
+        (32, "192.0.2.7", "192.0.2.7"),  # each address alone (the behaviour before issue 9)
+        (32, "::ffff:192.0.2.7", "192.0.2.7"),
+        (16, "192.0.2.7", "192.0.0.0/16"),
+        (22, "192.0.7.7", "192.0.4.0/22"),
+        (24, "not an address", "not an address"),
+        (22, "not an address", "not an address"),
+    ],
+)
+def test_ipv4_addresses_are_grouped_by_the_configured_prefix(prefix, address, network):
+    assert network_key(ipv4_prefix=prefix)(address) == network
+
+
+def test_ipv4_neighbours_share_a_network_and_others_do_not():
+    key = network_key(ipv4_prefix=24)
+    assert key("127.0.0.2") == key("127.0.0.21") != key("127.0.1.1")
+
+
+def test_prefixes_out_of_range_are_refused():
+    with pytest.raises(ValueError, match="ipv4_prefix"):
+        Limits(ipv4_prefix=33)
+    with pytest.raises(ValueError, match="ipv6_prefix"):
+        Limits(ipv6_prefix=8)
 
 
 def test_query_kinds():

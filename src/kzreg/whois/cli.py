@@ -9,9 +9,20 @@ import os
 
 from django.conf import settings
 
+from kzreg.whois import config
 from kzreg.whois.limits import Limits
 
-DEFAULTS = Limits()
+LIMIT_OPTIONS = (  # option → setting (kzreg.whois.config); the same for port 43 and the web page
+    ("--rate", "RATE", "queries/s per network, 0 = no limit"),
+    ("--burst", "BURST", "queries a network may send at once"),
+    ("--max-connections", "MAX_CONNECTIONS", "open connections per process"),
+    ("--max-per-network", "MAX_PER_NETWORK", "open connections per network (also --max-per-address)"),
+    ("--idle-timeout", "IDLE_TIMEOUT", "seconds to send the first byte"),
+    ("--busy-idle-timeout", "BUSY_IDLE_TIMEOUT", "the same while over half of --max-connections are open"),
+    ("--read-timeout", "READ_TIMEOUT", "seconds to send the whole query line"),
+    ("--ipv4-prefix", "IPV4_PREFIX", "IPv4 addresses in one /N are one network (32: each address)"),
+    ("--ipv6-prefix", "IPV6_PREFIX", "IPv6 addresses in one /N are one network"),
+)
 
 
 def _env(name: str, default: object) -> str:
@@ -27,13 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--bind", default=os.environ.get("KZREG_BIND", "127.0.0.1"))
     serve.add_argument("--workers", type=int, default=int(_env("WORKERS", 1)), help="processes sharing the port")
     serve.add_argument("--reuse-port", action="store_true", help="bind with SO_REUSEPORT (set for --workers > 1)")
-    serve.add_argument(
-        "--rate", type=float, default=float(_env("RATE", DEFAULTS.rate)), help="queries/s per address, 0 = no limit"
-    )
-    serve.add_argument("--burst", type=int, default=int(_env("BURST", DEFAULTS.burst)))
-    serve.add_argument("--max-connections", type=int, default=int(_env("MAX_CONNECTIONS", DEFAULTS.max_connections)))
-    serve.add_argument("--max-per-address", type=int, default=int(_env("MAX_PER_ADDRESS", DEFAULTS.max_per_address)))
-    serve.add_argument("--read-timeout", type=float, default=float(_env("READ_TIMEOUT", DEFAULTS.read_timeout)))
+    for option, name, text in LIMIT_OPTIONS:
+        aliases = ("--max-per-address",) if name == "MAX_PER_NETWORK" else ()
+        value = config.default(name)
+        serve.add_argument(
+            option, *aliases, type=type(value), default=value, help=f"{text} (default: $KZREG_WHOIS_{name} or {value})"
+        )
     serve.add_argument("--cache", type=int, default=int(_env("CACHE", 200_000)), help="cached answers per process")
     serve.add_argument("--poll", type=float, default=1.0, help="seconds between checks for changed objects")
     serve.add_argument(
@@ -60,16 +70,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kzreg.whois.runner import run, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    limits = Limits(
-        rate=args.rate, burst=args.burst, read_timeout=args.read_timeout,
-        max_connections=args.max_connections, max_per_address=args.max_per_address,
-    )  # fmt: skip
+    chosen = {config.FIELDS[name][0]: getattr(args, option[2:].replace("-", "_")) for option, name, _ in LIMIT_OPTIONS}
+    limits = Limits(**chosen)
     reuse = args.reuse_port or args.workers > 1
     tail = [
-        "--port", str(args.port), "--bind", args.bind, "--rate", str(args.rate), "--burst", str(args.burst),
-        "--max-connections", str(args.max_connections), "--max-per-address", str(args.max_per_address),
-        "--read-timeout", str(args.read_timeout), "--cache", str(args.cache), "--poll", str(args.poll), "--loop", args.loop,
+        "--port", str(args.port), "--bind", args.bind, "--cache", str(args.cache), "--poll", str(args.poll),
+        "--loop", args.loop,
     ] + (["--live"] if args.live else [])  # fmt: skip
+    for option, name, _ in LIMIT_OPTIONS:
+        tail += [option, str(chosen[config.FIELDS[name][0]])]
 
     def serve_one() -> None:
         main = serve(args.bind, args.port, limits, args.cache, args.poll, reuse, args.parent, not args.live)

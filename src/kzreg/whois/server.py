@@ -1,45 +1,35 @@
 """The port-43 WHOIS server (RFC 3912): one query line in, the answer out, then the server closes.
 
 A thin protocol class over `Lookup`. Defences, each so that one client cannot disturb the others:
-a per-address token bucket (a clear notice, no lookup), a query length limit, a read timeout that
-also ends half-open connections, caps on open connections in all and per address, and a write
-timeout for clients that never read. Lookups run in the event loop itself: the cache and the answer
-store are local reads, cheaper than a hand-off to a thread; only a lookup in a PostgreSQL registry
-(a name without a fresh stored answer, handles, hosts) goes to the one database thread.
+a token bucket per client network (IPv4 /24, IPv6 /64 by default: `kzreg.whois.networks`; a clear
+notice, no lookup), a query length limit, a short timeout for the first byte (shorter still when the
+server is busy) and a longer one for the whole line, caps on open connections in all and per network
+where a new connection sheds the oldest idle one instead of being refused (`kzreg.whois.slots`), and
+a write timeout for clients that never read. Lookups run in the event loop itself: the cache and the
+answer store are local reads, cheaper than a hand-off to a thread; only a lookup in a PostgreSQL
+registry (a name without a fresh stored answer, handles, hosts) goes to the one database thread.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import socket
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from kzreg.core import clock
 from kzreg.whois.limits import Limits, RateLimiter
 from kzreg.whois.lookup import Answer, Lookup
+from kzreg.whois.networks import network_key
 from kzreg.whois.query import Query
+from kzreg.whois.slots import Slots
 from kzreg.whois.texts import Notice, notice_text
 
 log = logging.getLogger("kzreg.whois")
 LINGER = 2.0  # seconds a refused connection is drained before it is cut
-SWEEP = 1.0  # seconds between checks for connections that sent nothing
-
-
-def client_key(address: str) -> str:
-    """The rate-limit key: the address itself for IPv4, its /64 for IPv6 (one site gets many addresses)."""
-    if ":" not in address:  # IPv4, the common case: no parsing on the per-connection path
-        return address
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6 and ip.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
+SWEEP = 0.25  # seconds between checks for connections that sent nothing
+BUSY_SHARE = 0.5  # above this share of max_connections open, the busy idle timeout applies
 
 
 Batch = list[tuple["WhoisProtocol", str]]
@@ -52,9 +42,9 @@ class ServerState:
         self.lookup = lookup
         self.limits = limits
         self.limiter = limiter
-        self.open_total = 0
-        self.open_by_key: Counter[str] = Counter()
-        self.protocols: set[WhoisProtocol] = set()  # open connections, for shutdown and inspection
+        self.network = network_key(limits.ipv4_prefix, limits.ipv6_prefix)
+        self.slots = Slots(limits.max_connections, limits.max_per_network)
+        self.busy_above = int(limits.max_connections * BUSY_SHARE)
         self.answered = 0
         self.now = 0.0  # the loop's time at the last sweep: connections note it instead of starting a timer
         self.sweeper: asyncio.TimerHandle | None = None
@@ -114,21 +104,37 @@ class ServerState:
             protocol.finish(answer.data)  # type: ignore[union-attr]  # every position is filled
 
     def sweep(self) -> None:
-        """Every second: close connections that sent no query within the read timeout.
+        """Every SWEEP seconds: close connections that sent no query within their read timeout.
 
         One timer for the whole process instead of one per connection (a timer costs more than the
         rest of a cached answer). A connection notes the last sweep's time, up to SWEEP before it opened,
-        so the timeout counts from there plus SWEEP: it ends up to two sweeps late, never early."""
+        so a timeout counts from there plus SWEEP: it ends up to two sweeps late, never early."""
         loop = asyncio.get_running_loop()
         self.now = loop.time()
         self.close_idle(self.now)
         self.sweeper = loop.call_later(SWEEP, self.sweep)
 
+    def idle_timeout(self) -> float:
+        """Seconds a connection may stay silent: fewer while the server is busy."""
+        limits = self.limits
+        return limits.busy_idle_timeout if self.slots.total > self.busy_above else limits.idle_timeout
+
     def close_idle(self, now: float) -> None:
-        for protocol in [
-            p for p in self.protocols if not p.done and now - p.opened >= self.limits.read_timeout + SWEEP
-        ]:
-            protocol.read_timed_out()
+        """Times out silent connections after the idle timeout, started lines after the read timeout.
+        Walks the sheddable connections oldest first and stops at the first too young for either."""
+        silent, whole = self.idle_timeout(), self.limits.read_timeout
+        first = min(silent, whole) + SWEEP
+        expired = []
+        for protocol in self.slots.sheddable:
+            if protocol.done:
+                continue  # refused (draining) or closing
+            age = now - protocol.opened
+            if age < first:
+                break
+            if age >= (whole if protocol.started else silent) + SWEEP:
+                expired.append(protocol)
+        for protocol in expired:
+            protocol.read_timed_out(whole if protocol.started else silent)
 
 
 class WhoisProtocol(asyncio.Protocol):
@@ -136,9 +142,11 @@ class WhoisProtocol(asyncio.Protocol):
         self.state = state
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
-        self.key = ""
+        self.key = ""  # the client's network
         self.timer: asyncio.TimerHandle | None = None  # only for a refused or slow-reading client
         self.opened = state.now
+        self.counted = False  # holds a connection slot
+        self.started = False  # some of the query has arrived
         self.asked = False  # the query is read and waits for its batch
         self.done = False
         self.lingering = False
@@ -147,12 +155,9 @@ class WhoisProtocol(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's transports are not asyncio.Transport
         peer = transport.get_extra_info("peername")
-        self.key = client_key(peer[0] if peer else "")
-        state, limits = self.state, self.state.limits
-        state.open_total += 1
-        state.protocols.add(self)
-        state.open_by_key[self.key] += 1
-        if state.open_total > limits.max_connections or state.open_by_key[self.key] > limits.max_per_address:
+        state = self.state
+        self.key = state.network(peer[0] if peer else "")
+        if not state.slots.admit(self):
             self.refuse(notice_text(Notice.BUSY))
             return
         wait = state.limiter.allow(self.key)
@@ -165,16 +170,24 @@ class WhoisProtocol(asyncio.Protocol):
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
-        self.state.open_total -= 1
-        self.state.protocols.discard(self)
-        self.state.open_by_key[self.key] -= 1
-        if self.state.open_by_key[self.key] <= 0:
-            del self.state.open_by_key[self.key]
+        self.state.slots.release(self)
+
+    def shed(self) -> None:
+        """Another connection needs the slot: a refused one is cut, an idle one told and closed."""
+        if self.lingering:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            if self.transport is not None:
+                self.transport.abort()
+            return
+        self.finish(notice_text(Notice.BUSY))
 
     # reading the query
     def data_received(self, data: bytes) -> None:
         if self.done or self.asked:
             return
+        self.started = True
         self.buffer += data
         end = self.buffer.find(b"\n")
         if end >= 0:
@@ -188,9 +201,9 @@ class WhoisProtocol(asyncio.Protocol):
             self.answer(bytes(self.buffer))
         return not self.lingering  # a refused client has read our notice: close now
 
-    def read_timed_out(self) -> None:
+    def read_timed_out(self, seconds: float) -> None:
         if not (self.done or self.asked):
-            self.finish(notice_text(Notice.TIMEOUT, seconds=self.state.limits.read_timeout))
+            self.finish(notice_text(Notice.TIMEOUT, seconds=seconds))
 
     def answer(self, line: bytes) -> None:
         if len(line) + 1 > self.state.limits.max_query:
@@ -202,6 +215,7 @@ class WhoisProtocol(asyncio.Protocol):
             self.finish(notice_text(Notice.INVALID))
             return
         self.asked = True
+        self.state.slots.answering(self)
         self.state.ask(self, text)
 
     def refuse(self, notice: str) -> None:

@@ -27,8 +27,8 @@ NOTICES: dict[Notice, dict[str, str]] = {
     },
     Notice.RATE_LIMITED: {
         "en": "Query rate limit exceeded for {address}; try again in {seconds} s.",
-        "ru": "Превышен лимит запросов с адреса {address}; повторите через {seconds} с.",
-        "kk": "{address} мекенжайынан сұраулар шегі асып кетті; {seconds} с кейін қайталаңыз.",
+        "ru": "Превышен лимит запросов для {address}; повторите через {seconds} с.",
+        "kk": "{address} үшін сұраулар шегі асып кетті; {seconds} с кейін қайталаңыз.",
     },
     Notice.TOO_LONG: {
         "en": "Query too long: at most {limit} bytes, ending with CR LF.",
