@@ -1,4 +1,9 @@
-"""Fixtures for the mail gateway: the real SMTP intake on an ephemeral port, golden e-mails, a PGP key."""
+"""Fixtures for the mail gateway: the real SMTP intake on an ephemeral port, golden e-mails, a PGP key,
+and the loopback DNS world (`tests.mail.world`) as the resolver of every test here.
+
+Mail is sent as a real MTA would: the envelope sender is the header From address, from 127.0.0.1 —
+which the contacts' domains allow by SPF and cover by DMARC, so a contact's own mail is proven for
+real; `send(..., source=ATTACKER_IP)` connects from an address they do not allow."""
 
 from __future__ import annotations
 
@@ -15,7 +20,9 @@ import pytest
 from kzreg.notify.models import OutboxMessage
 from kzreg.template_mail.intake import IntakeController
 from kzreg.template_mail.jobs import process_inbox
+from kzreg.template_mail.mime import address_of
 from kzreg.template_mail.models import InboundMessage, MailRequest
+from tests.mail.conftest import mail_world, mail_world_session  # noqa: F401  (fixtures)
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "mail"
 HOSTMASTER = "hostmaster@nic.kz"
@@ -47,9 +54,14 @@ class Intake:
     def __init__(self, controller: IntakeController):
         self.host, self.port = controller.hostname, controller.port
 
-    def send(self, raw: bytes, mail_from: str = "sender@example.kz", rcpt: str = HOSTMASTER) -> tuple[int, bytes]:
+    def send(
+        self, raw: bytes, mail_from: str | None = None, rcpt: str = HOSTMASTER, source: str = "127.0.0.1"
+    ) -> tuple[int, bytes]:
+        """One SMTP conversation from `source`; the envelope sender is the header From unless given."""
         raw = re.sub(rb"\r?\n", b"\r\n", raw)  # on the wire every line ends in CRLF
-        with smtplib.SMTP(self.host, self.port, timeout=10) as client:
+        if mail_from is None:
+            mail_from = header_from(raw)
+        with smtplib.SMTP(self.host, self.port, timeout=10, source_address=(source, 0)) as client:
             client.ehlo()
             client.mail(mail_from)
             code, text = client.rcpt(rcpt)
@@ -57,9 +69,9 @@ class Intake:
                 return code, text
             return client.data(raw)
 
-    def deliver(self, raw: bytes, mail_from: str = "sender@example.kz") -> Delivery:
+    def deliver(self, raw: bytes, mail_from: str | None = None, source: str = "127.0.0.1") -> Delivery:
         """A real SMTP conversation, then the worker's job, then what was queued for the request."""
-        code, text = self.send(raw, mail_from)
+        code, text = self.send(raw, mail_from, source=source)
         assert code == 250, text
         stored = int(text.decode().rsplit("#", 1)[1])
         assert process_inbox() >= 1
@@ -67,6 +79,31 @@ class Intake:
         assert request is not None
         replies = list(OutboxMessage.objects.filter(reference=request.tracking).order_by("id"))
         return Delivery(request, replies)
+
+
+def header_from(raw: bytes) -> str:
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
+    found = re.search(r"(?im)^From:(.*)$", head)
+    return address_of(found.group(1)) if found else ""
+
+
+@pytest.fixture(autouse=True)
+def _dns_world(mail_world):  # noqa: F811
+    """Every lookup of these tests goes to the loopback DNS server, never to the network."""
+    return mail_world
+
+
+def sign_forwarded(raw: bytes, world, domain: str = "example.kz", key_of: str = "") -> bytes:
+    """A golden transfer with its forwarded original (the part after `message/rfc822`) DKIM-signed."""
+    raw = re.sub(rb"\r?\n", b"\r\n", raw)
+    head, marker, rest = raw.partition(b"Content-Type: message/rfc822\r\n\r\n")
+    inner, delimiter, tail = rest.partition(b"\r\n--OUTER")
+    assert marker and delimiter
+    return head + marker + world.sign(inner, domain, key_of=key_of) + delimiter + tail
+
+
+def stored(delivery: Delivery) -> InboundMessage:
+    return delivery.request.messages.order_by("id").last()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from kzreg.core import clock
 from kzreg.registry.models import Contact, Domain, Host
 from kzreg.registry.passwords import verify_password
 from kzreg.template_mail.models import WrittenAuthorization
-from tests.template_mail.conftest import golden, set_scheme
+from tests.template_mail.conftest import golden, set_scheme, sign_forwarded
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -47,8 +47,9 @@ def test_unauthorized_delete_is_returned_and_contacts_told_T12(intake, registere
     assert Domain.objects.get(pk=registered.pk).deleted_at is None
 
 
-def test_transfer_with_the_forwarded_delete_T13(intake, registered):
-    delivery = intake.deliver(golden("transfer-forwarded.eml"))
+def test_transfer_with_the_forwarded_delete_T13(intake, registered, mail_world):
+    """The forwarded original carries its own DKIM signature of example.kz (the admin's domain)."""
+    delivery = intake.deliver(sign_forwarded(golden("transfer-forwarded.eml"), mail_world))
     assert delivery.request.state == "completed", delivery.result().body
     domain = Domain.objects.get(pk=registered.pk)
     assert domain.registrant.organisation == "Astana Digital Limited Liability Partnership"

@@ -1,4 +1,9 @@
-"""The Domain template's actions (T6–T8, T10–T14): New, Modify, Delete, the ISP's hold, Transfer."""
+"""The Domain template's actions (T6–T8, T10–T14): New, Modify, Delete, the ISP's hold, Transfer.
+
+A request from a contact's address that the intake could not prove waits for that contact to confirm
+at the address on record (T9, T10); so does a transfer whose forwarded Delete carries no DKIM signature
+of the administrative contact's domain (T13): the old contacts are asked before, not told after.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,16 @@ from kzreg.template_mail.models import WrittenAuthorization
 from kzreg.template_mail.outgoing import primary_host, primary_ns_tech
 from kzreg.template_mail.problems import FormProblem
 from kzreg.template_mail.replies import Outcome, text
-from kzreg.template_mail.run import Run, Submission, ask_confirmation, attempt, not_authorized, notify
+from kzreg.template_mail.run import (
+    Run,
+    Submission,
+    ask_confirmation,
+    attempt,
+    kept_fields,
+    not_authorized,
+    notify,
+    wait_for,
+)
 
 
 def find_domain(raw: str) -> Domain | None:
@@ -102,9 +116,11 @@ def _precheck(run, sub, action, operation, verdict: Verdict, domain: Domain | No
             return Outcome("domain", action, form.get("2"), "completed")
     if verdict.ok or domain is None:
         return None
+    what = f"{text('action_' + action, run.lang)} {domain.unicode_name}"
+    if verdict.ask:  # a contact's address, not proven: that contact confirms at the address on record
+        return ask_confirmation(run, sub, action, domain.name, verdict.ask, what)
     if verdict.locked:
         return Outcome("domain", action, form.get("2"), "rejected", [not_authorized(verdict)])
-    what = f"{text('action_' + action, run.lang)} {domain.unicode_name}"
     return ask_confirmation(run, sub, action, domain.name, [domain.registrant, domain.admin_contact], what)
 
 
@@ -148,7 +164,8 @@ def domain_delete(run: Run, sub: Submission, confirmed: Verdict | None = None) -
     def operation():
         return delete_domain(command, run.actor)
 
-    if domain is not None and not verdict.ok and verdict.locked and not run.dry_run and not form.problems:
+    refused = verdict.locked and not verdict.ask
+    if domain is not None and not verdict.ok and refused and not run.dry_run and not form.problems:
         # T12: returned to the requester; the administrative and technical contacts are told.
         notify(
             run,
@@ -173,7 +190,9 @@ def domain_delete(run: Run, sub: Submission, confirmed: Verdict | None = None) -
     return Outcome("domain", "D", name, "completed")
 
 
-def transfer(run: Run, name: str, delete: Submission | None, new: Submission | None) -> Outcome:
+def transfer(
+    run: Run, name: str, delete: Submission | None, new: Submission | None, confirmed: Verdict | None = None
+) -> Outcome:
     """T13: the current administrative contact's Delete plus the new registrant's New, in one mail."""
     if delete is None or new is None:
         return Outcome("transfer", "T", name, "rejected", [FormProblem("", "transfer_forms", {"name": name})])
@@ -181,8 +200,8 @@ def transfer(run: Run, name: str, delete: Submission | None, new: Submission | N
     problems = list(delete.form.problems) + list(new.form.problems)
     domain = find_domain(name)
     written = None
-    verdict = Verdict(False, reason="the domain is not registered")
-    if domain is not None:
+    verdict = confirmed or Verdict(False, reasons=(FormProblem("", "auth_not_registered"),))
+    if domain is not None and confirmed is None:
         written = (
             WrittenAuthorization.objects.select_for_update()
             .filter(domain=domain.name, used_at__isnull=True, valid_until__gt=run.request.created_at)
@@ -201,6 +220,12 @@ def transfer(run: Run, name: str, delete: Submission | None, new: Submission | N
     rollback = bool(problems) or run.dry_run or not verdict.ok
     result, op_problems, warnings = attempt(operation, "domain", rollback=rollback)
     problems += op_problems
+    if domain is not None and not verdict.ok and verdict.ask and not problems and not run.dry_run:
+        # T13: the administrative contact on record confirms the transfer before anything changes.
+        fields = {"delete": kept_fields(delete.form), "new": kept_fields(new.form)}
+        what = f"{text('action_T', run.lang)} {domain.unicode_name}"
+        until = wait_for(run, "transfer", "T", domain.name, fields, verdict.ask, what)
+        return Outcome("transfer", "T", name, "awaiting", detail=until)
     if domain is not None and not verdict.ok and not run.dry_run:
         problems.append(not_authorized(verdict, "0c"))
     if problems or result is None:

@@ -1,7 +1,9 @@
 """The Contact and Host templates (T1): a contact's details and security; a host's name and addresses.
 
-A contact authorizes changes to itself under its own scheme (T9); a host is changed by the contacts of
-the domain it lives in when that domain is registered here, otherwise by those of the domains using it.
+A contact authorizes changes to itself under its own scheme (T9); from its own address unproven, it
+confirms at the address on record (T10). A host is changed by the contacts of the domain it lives in
+when that domain is registered here, otherwise by those of the domains using it; a host has no
+confirmation, so an unproven sender is refused with the reason.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def contact_form(run: Run, sub: Submission, action: str, confirmed: Verdict | No
         problems = form.problems + problems
         if problems or run.dry_run:
             return Outcome("contact", "M", handle, "rejected" if problems else "completed", problems)
-        if verdict.locked:
+        if verdict.locked and not verdict.ask:
             return Outcome("contact", "M", handle, "rejected", [not_authorized(verdict)])
         what = f"{text('template_contact', run.lang)} {text('action_M', run.lang)} {handle}"
         return ask_confirmation(run, sub, "M", handle, [contact], what)

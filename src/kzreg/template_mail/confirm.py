@@ -1,5 +1,7 @@
 """T10: a request waiting for the contact on record is applied when that contact replies with the
-token, and lapses when the deadline passes (the worker sweeps expiries; the clock decides)."""
+token, and lapses when the deadline passes (the worker sweeps expiries; the clock decides). The token,
+mailed only to the address on record, is what proves the mailbox. A transfer (T13) waits for the
+current administrative contact alone, and is applied with both of its forms."""
 
 from __future__ import annotations
 
@@ -25,12 +27,22 @@ def _on_record(confirmation: Confirmation) -> list[Contact | None]:
     from kzreg.template_mail.actions_domain import find_domain
 
     domain = find_domain(confirmation.object_key)
-    return [domain.registrant, domain.admin_contact] if domain else []
+    if domain is None:
+        return []
+    if confirmation.template == "transfer":
+        return [domain.admin_contact]
+    return [domain.registrant, domain.admin_contact]
+
+
+def _form(template: str, fields: dict, lang: str) -> ParsedForm:
+    form = ParsedForm(template, fields=dict(fields), language=lang)
+    form.pgp_key = fields.get("pgp_key", "")
+    return form
 
 
 def apply_confirmation(run: Run) -> Outcome | None:
     """The reply's token → the waiting request, applied as the contact on record's own (None: no token)."""
-    from kzreg.template_mail.actions_domain import domain_delete, domain_modify
+    from kzreg.template_mail.actions_domain import domain_delete, domain_modify, transfer
     from kzreg.template_mail.actions_other import contact_form
 
     found = TOKEN_RE.search(run.mail.subject) or TOKEN_RE.search(" ".join(p.text for p in run.mail.parts)[:20000])
@@ -46,19 +58,21 @@ def apply_confirmation(run: Run) -> Outcome | None:
     emails = {e.lower() for c in contacts if c is not None for e in c.emails}
     if confirmation is None or confirmation.expires_at <= now or run.sender not in emails:
         return Outcome("message", "?", "", "rejected", detail=text("confirm_unknown", run.lang))
-    form = ParsedForm(confirmation.template, fields=dict(confirmation.fields), language=run.request.language)
-    form.pgp_key = confirmation.fields.get("pgp_key", "")
+    lang = run.request.language
     contact = next(c for c in contacts if c is not None and run.sender in {e.lower() for e in c.emails})
     verdict = Verdict(True, contact, "confirmed")
     original = run.sender
     run.sender = run.request.sender  # the request remains the original sender's
-    sub = Submission(form)
-    if confirmation.template == "contact":
-        outcome = contact_form(run, sub, "M", confirmed=verdict)
+    fields = confirmation.fields
+    if confirmation.template == "transfer":
+        delete, new = (Submission(_form("domain", fields[part], lang)) for part in ("delete", "new"))
+        outcome = transfer(run, confirmation.object_key, delete, new, confirmed=verdict)
+    elif confirmation.template == "contact":
+        outcome = contact_form(run, Submission(_form("contact", fields, lang)), "M", confirmed=verdict)
     elif confirmation.action == "M":
-        outcome = domain_modify(run, sub, confirmed=verdict)
+        outcome = domain_modify(run, Submission(_form("domain", fields, lang)), confirmed=verdict)
     else:
-        outcome = domain_delete(run, sub, confirmed=verdict)
+        outcome = domain_delete(run, Submission(_form("domain", fields, lang)), confirmed=verdict)
     run.sender = original
     confirmation.state = ConfirmationState.CONFIRMED if outcome.status == "completed" else ConfirmationState.FAILED
     confirmation.decided_at, confirmation.decided_by = now, original

@@ -2,7 +2,8 @@
 
 Handles plain, quoted-printable and base64 bodies; UTF-8, Windows-1251 and KOI8-R (also when the
 charset is missing or wrong); multipart with the form in the text part or in a text attachment;
-HTML-only mail; forwarded messages (`message/rfc822`, remembered with their own From for T13);
+HTML-only mail; forwarded messages (`message/rfc822`, remembered with their own From and their bytes
+exactly as sent, whose own DKIM signature the intake verifies for T13);
 clear-signed text and PGP/MIME `multipart/signed` (kept byte-exact for verification, T9).
 Malformed input never raises: what cannot be read becomes a problem for the reply.
 """
@@ -42,6 +43,16 @@ class TextPart:
     forwarded_from: str = ""  # the From address of the forwarded message this text came in
     forwarded_subject: str = ""
     signature: Signature | None = None
+    forwarded_index: int = -1  # which of `Mail.forwarded` it came in
+
+
+@dataclass
+class Forwarded:
+    """A forwarded original (`message/rfc822`): its From and its bytes exactly as sent (None when they
+    cannot be told apart from the enclosing message), for its own DKIM signature (T13)."""
+
+    sender: str
+    raw: bytes | None
 
 
 @dataclass
@@ -52,6 +63,7 @@ class Mail:
     references: str = ""
     parts: list[TextPart] = field(default_factory=list)
     problems: list[FormProblem] = field(default_factory=list)
+    forwarded: list[Forwarded] = field(default_factory=list)
 
     @property
     def language_hint(self) -> str:
@@ -125,16 +137,16 @@ def _part_text(part: Message, mail: Mail) -> str | None:
 def _split_clear_signed(text: str, base: TextPart) -> list[TextPart]:
     parts: list[TextPart] = []
     pos = 0
+    origin = {"forwarded_from": base.forwarded_from, "forwarded_subject": base.forwarded_subject,
+              "forwarded_index": base.forwarded_index}  # fmt: skip
     for m in _CLEAR_RE.finditer(text):
         if text[pos : m.start()].strip():
-            parts.append(TextPart(text[pos : m.start()], base.forwarded_from, base.forwarded_subject))
+            parts.append(TextPart(text[pos : m.start()], **origin))
         block = m.group(0)
-        parts.append(
-            TextPart(_clear_body(block), base.forwarded_from, base.forwarded_subject, Signature(block.encode()))
-        )
+        parts.append(TextPart(_clear_body(block), signature=Signature(block.encode()), **origin))
         pos = m.end()
     if text[pos:].strip() or not parts:
-        parts.append(TextPart(text[pos:], base.forwarded_from, base.forwarded_subject, base.signature))
+        parts.append(TextPart(text[pos:], signature=base.signature, **origin))
     return parts
 
 
@@ -164,15 +176,51 @@ def _signed_part_bytes(raw: bytes, boundary: str) -> bytes | None:
     return re.sub(rb"\r?\n", b"\r\n", chunk)
 
 
-def _walk(msg: Message, mail: Mail, raw: bytes, forwarded: tuple[str, str], html: list[TextPart]) -> None:
+def _body_of(own: bytes | None) -> bytes | None:
+    """What follows the header section of a message or part as sent (None when unknown)."""
+    if own is None:
+        return None
+    end = _HEAD_END_RE.search(own)
+    return own[end.end() :] if end else None
+
+
+def _raw_subparts(own: bytes | None, boundary: str, count: int) -> list[bytes | None]:
+    """The body parts of a multipart exactly as sent (RFC 2046 §5.1.1: the line break before a
+    delimiter belongs to it); [None, ...] when they cannot be found one for one."""
+    body = _body_of(own)
+    if body is None or not boundary:
+        return [None] * count
+    delimiter = re.compile(rb"(?m)^--" + re.escape(boundary.encode("ascii", "replace")) + rb"(--)?[ \t]*\r?$")
+    chunks: list[bytes | None] = []
+    start = None
+    for m in delimiter.finditer(body):
+        if start is not None:
+            end = m.start()
+            end -= 2 if body[end - 2 : end] == b"\r\n" else 1 if body[end - 1 : end] == b"\n" else 0
+            chunks.append(body[start:end])
+        if m.group(1):
+            break
+        newline = body.find(b"\n", m.end())
+        start = newline + 1 if newline >= 0 else len(body)
+    return chunks if len(chunks) == count else [None] * count
+
+
+def _walk(
+    msg: Message, mail: Mail, raw: bytes, forwarded: tuple, html: list[TextPart], own: bytes | None = None
+) -> None:
+    """`own`: this message or part's bytes as sent, when known (for forwarded originals' DKIM)."""
     if len(mail.parts) + len(html) > _MAX_PARTS:
         return
     ctype = msg.get_content_type()
     if ctype == "message/rfc822":
+        inner_raw = _body_of(own)
         for inner in msg.get_payload() or []:
             if isinstance(inner, Message):
-                origin = (address_of(_header(inner, "From")), _header(inner, "Subject"))
-                _walk(inner, mail, raw, origin, html)
+                sender = address_of(_header(inner, "From"))
+                mail.forwarded.append(Forwarded(sender, inner_raw))
+                origin = (sender, _header(inner, "Subject"), len(mail.forwarded) - 1)
+                _walk(inner, mail, raw, origin, html, inner_raw)
+                inner_raw = None  # one original per message/rfc822 part
         return
     if ctype == "multipart/signed" and msg.get_param("protocol") == "application/pgp-signature":
         payload = msg.get_payload()
@@ -185,18 +233,24 @@ def _walk(msg: Message, mail: Mail, raw: bytes, forwarded: tuple[str, str], html
                 part.signature = Signature(signed_bytes, detached)
             return
     if msg.is_multipart():
-        for sub in msg.get_payload() or []:
-            if isinstance(sub, Message):
-                _walk(sub, mail, raw, forwarded, html)
+        subs = [sub for sub in msg.get_payload() or [] if isinstance(sub, Message)]
+        chunks = _raw_subparts(own, msg.get_boundary() or "", len(subs)) if own is not None else [None] * len(subs)
+        for sub, chunk in zip(subs, chunks, strict=True):
+            _walk(sub, mail, raw, forwarded, html, chunk)
         return
     if ctype == "text/plain" or (ctype == "application/octet-stream" and _txt_attachment(msg)):
         text = _part_text(msg, mail)
         if text is not None:
-            mail.parts.extend(_split_clear_signed(text, TextPart("", *forwarded)))
+            mail.parts.extend(_split_clear_signed(text, _origin_part("", forwarded)))
     elif ctype == "text/html":
         text = _part_text(msg, mail)
         if text is not None:
-            html.append(TextPart(html_to_text(text), *forwarded))
+            html.append(_origin_part(html_to_text(text), forwarded))
+
+
+def _origin_part(text: str, forwarded: tuple) -> TextPart:
+    sender, subject, index = forwarded
+    return TextPart(text, sender, subject, forwarded_index=index)
 
 
 def _txt_attachment(msg: Message) -> bool:
@@ -215,7 +269,7 @@ def parse_mail(raw: bytes) -> Mail:
     mail.message_id = _header(msg, "Message-ID")[:300]
     mail.references = " ".join(filter(None, [_header(msg, "References"), mail.message_id]))[-900:]
     html: list[TextPart] = []
-    _walk(msg, mail, raw, ("", ""), html)
+    _walk(msg, mail, raw, ("", "", -1), html, raw)
     if not any(p.text.strip() for p in mail.parts):
         mail.parts.extend(html)  # HTML-only mail: the form is read from the HTML text
     return mail

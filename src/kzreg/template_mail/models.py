@@ -36,6 +36,11 @@ class InboundMessage(models.Model):
     )
     sender = models.CharField(max_length=320, blank=True)
     subject = models.CharField(max_length=500, blank=True)
+    # Found at intake, before `250` (kzreg.mail.authentication): SPF, each DKIM signature, DMARC for
+    # the header From, and the DKIM of forwarded originals (T13). `proven`: DMARC passed (T9).
+    authentication = models.JSONField(default=dict, blank=True)
+    authentication_results = models.TextField(blank=True, help_text="as an Authentication-Results field")
+    proven = models.BooleanField(default=False, help_text="the header From address is proven (DMARC pass)")
 
     class Meta:
         ordering = ["id"]
@@ -94,7 +99,9 @@ class ConfirmationState(models.TextChoices):
 
 
 class Confirmation(models.Model):
-    """A Modify or Delete from someone not on record, waiting for the contact on record (T10)."""
+    """A Modify or Delete from someone not on record (or not proven), waiting for the contact on record
+    (T10); or a transfer (template `transfer`, action `T`, both forms in `fields`) waiting for the
+    current administrative contact (T13)."""
 
     request = models.ForeignKey(MailRequest, on_delete=models.CASCADE, related_name="confirmations")
     token = models.CharField(max_length=40, unique=True)
@@ -117,7 +124,8 @@ class Confirmation(models.Model):
 
 
 class SeenSignature(models.Model):
-    """A PGP signature already accepted once; the same signed form sent again is a replay (T9)."""
+    """A PGP signature, or the DKIM signature of a forwarded original (`fingerprint` `dkim:<d>/<s>`),
+    already accepted once; the same signed form sent again is a replay (T9, T13)."""
 
     digest = models.CharField(max_length=64, unique=True)
     fingerprint = models.CharField(max_length=64)

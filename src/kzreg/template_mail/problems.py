@@ -117,6 +117,66 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "эта подписанная форма уже использовалась (повтор не принимается)",
         "en": "this signed form was already used once (a replay is refused)",
     },
+    # Why an authorization failed (T9–T13): the `reason` of `not_authorized`, in the reply's language.
+    "auth_not_email": {
+        "kk": "{sender} — {handle} контактісінің e-mail мекенжайы емес",
+        "ru": "{sender} — не адрес e-mail контакта {handle}",
+        "en": "{sender} is not the e-mail of {handle}",
+    },
+    "auth_unproven": {
+        "kk": "жіберуші {sender} расталмады: оның доменінің SPF немесе DKIM тексерісі From доменімен "
+        "сәйкес өтпейді (DMARC: {dmarc})",
+        "ru": "отправитель {sender} не подтверждён: ни SPF, ни DKIM его домена не проходят в согласии "
+        "с доменом From (DMARC: {dmarc})",
+        "en": "the sender {sender} is not proven: neither SPF nor DKIM passes aligned with the From domain "
+        "(DMARC: {dmarc})",
+    },
+    "auth_crypt_pw": {
+        "kk": "0c тармағындағы Crypt-PW құпиясөзі {handle} контактісінікімен сәйкес келмейді",
+        "ru": "пароль Crypt-PW в 0c не совпадает с паролем {handle}",
+        "en": "the Crypt-PW password in 0c does not match {handle}",
+    },
+    "auth_pgp_required": {
+        "kk": "{handle} PGP қолтаңбасы қойылған пішінді талап етеді",
+        "ru": "{handle} требует форму, подписанную PGP",
+        "en": "{handle} requires a PGP-signed form",
+    },
+    "auth_pgp_no_key": {
+        "kk": "деректер базасында {handle} үшін PGP кілті жоқ",
+        "ru": "у {handle} нет PGP-ключа в базе данных",
+        "en": "{handle} has no PGP key on record",
+    },
+    "auth_pgp_invalid": {
+        "kk": "PGP қолтаңбасы тексерістен өтпейді",
+        "ru": "PGP-подпись не проходит проверку",
+        "en": "the PGP signature does not verify",
+    },
+    "auth_pgp_foreign": {
+        "kk": "пішінге контактінің кілтімен емес, басқа кілтпен қол қойылған",
+        "ru": "форма подписана не ключом контакта",
+        "en": "signed with a key that is not the contact's key",
+    },
+    "auth_no_contact": {
+        "kk": "деректер базасында контакт жоқ",
+        "ru": "в базе данных нет контакта",
+        "en": "no contact on record",
+    },
+    "auth_not_registered": {
+        "kk": "домен тіркелмеген",
+        "ru": "домен не зарегистрирован",
+        "en": "the domain is not registered",
+    },
+    "auth_transfer": {
+        "kk": "Жою пішіні {handle} контактісінен емес (өз DKIM қолтаңбасымен бүтін жіберілген хат, Crypt-PW "
+        "немесе PGP керек)",
+        "ru": "форма удаления не от {handle} (нужно пересланное целиком письмо с его подписью DKIM, Crypt-PW или PGP)",
+        "en": "the Delete is not from {handle} (forwarded intact with its own DKIM signature, Crypt-PW or PGP)",
+    },
+    "auth_forwarded_unsigned": {
+        "kk": "{sender} мекенжайынан жіберілген Жою хатында оның доменінің жарамды DKIM қолтаңбасы жоқ",
+        "ru": "в пересланном письме удаления от {sender} нет действительной подписи DKIM его домена",
+        "en": "the forwarded Delete from {sender} has no valid DKIM signature of its domain",
+    },
 }
 
 
@@ -133,7 +193,18 @@ class FormProblem:
         if self.problem is not None:
             return self.problem.message(lang)
         texts = MESSAGES[self.key]
-        return (texts.get(lang) or texts["en"]).format(**self.params)
+        params = {k: _in_language(v, lang) for k, v in self.params.items()}
+        return (texts.get(lang) or texts["en"]).format(**params)
 
     def render(self, lang: str) -> str:
         return f"{self.field}: {self.message(lang)}" if self.field else self.message(lang)
+
+
+def _in_language(value: object, lang: str) -> object:
+    """A parameter that is itself a problem (or a tuple of them, e.g. the reasons of `not_authorized`)
+    is told in the same language, joined by '; '."""
+    if isinstance(value, FormProblem):
+        return value.message(lang)
+    if isinstance(value, tuple) and value and all(isinstance(v, FormProblem) for v in value):
+        return "; ".join(v.message(lang) for v in value)
+    return value

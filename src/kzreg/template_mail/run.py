@@ -18,6 +18,7 @@ from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed
 from kzreg.registry.models import Contact
 from kzreg.template_mail.authorization import Evidence, Verdict
+from kzreg.template_mail.conf import accept_unproven
 from kzreg.template_mail.mapping import map_problems
 from kzreg.template_mail.mime import Mail, TextPart
 from kzreg.template_mail.models import Confirmation, MailRequest, SeenSignature
@@ -47,6 +48,13 @@ class Run:
     actor: Actor
     dry_run: bool = False
     notified: set[str] = field(default_factory=set)
+    authentication: dict = field(default_factory=dict)  # the intake's SPF/DKIM/DMARC (`InboundMessage`)
+
+    @property
+    def proven(self) -> bool:
+        """The sender is the header From address and the intake proved it (DMARC passed)."""
+        auth = self.authentication
+        return bool(auth.get("proven")) and bool(self.sender) and self.sender == auth.get("from")
 
     def saved_request(self) -> MailRequest:
         """The request with its row written: a new request is otherwise written once, at the end."""
@@ -55,7 +63,15 @@ class Run:
         return self.request
 
     def evidence(self, sub: Submission) -> Evidence:
-        return Evidence(self.sender, sub.form.get("0c"), sub.part.signature, sub.part.forwarded_from)
+        forwarded: dict = {}
+        originals = self.authentication.get("forwarded") or []
+        if 0 <= sub.part.forwarded_index < len(originals):
+            forwarded = originals[sub.part.forwarded_index]
+        return Evidence(
+            self.sender, sub.form.get("0c"), sub.part.signature, sub.part.forwarded_from, proven=self.proven,
+            legacy=accept_unproven(), dmarc=(self.authentication.get("dmarc") or {}).get("result", ""),
+            forwarded=forwarded,
+        )  # fmt: skip
 
     def record_signature(self, verdict: Verdict) -> None:
         if verdict.signature_digest and not self.dry_run:
@@ -98,23 +114,38 @@ def until_text(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def kept_fields(form: ParsedForm) -> dict:
+    """A form as kept while it waits: no clear password; a contact's new Crypt-PW as its hash."""
+    secret = SECRET_FIELDS if form.template == "contact" else ("0c",)  # a Domain form's 3b is I/R
+    fields = {k: v for k, v in form.fields.items() if k not in secret}
+    if form.get("3b") and form.template == "contact":
+        from kzreg.registry.passwords import hash_password, is_known_hash
+
+        value = form.get("3b")
+        fields["3b#hash"] = value if is_known_hash(value) else hash_password(value)
+    if form.pgp_key:
+        fields["pgp_key"] = form.pgp_key
+    return fields
+
+
 def ask_confirmation(
     run: Run, sub: Submission, action: str, key: str, contacts: Sequence[Contact | None], what: str
 ) -> Outcome:
     """T10: the request waits for the contact on record, who confirms by replying with the token."""
+    until = wait_for(run, sub.form.template, action, key, kept_fields(sub.form), contacts, what)
+    return Outcome(sub.form.template, action, key, "awaiting", detail=until)
+
+
+def wait_for(
+    run: Run, template: str, action: str, key: str, fields: dict, contacts: Sequence[Contact | None], what: str
+) -> str:
+    """A confirmation row and the mail with its token to `contacts` at their addresses on record; the
+    deadline as told."""
     now = clock.now()
     token = secrets.token_hex(10)
-    fields = {k: v for k, v in sub.form.fields.items() if k not in SECRET_FIELDS}
-    if sub.form.get("3b") and sub.form.template == "contact":
-        from kzreg.registry.passwords import hash_password, is_known_hash
-
-        value = sub.form.get("3b")
-        fields["3b#hash"] = value if is_known_hash(value) else hash_password(value)
-    if sub.form.pgp_key:
-        fields["pgp_key"] = sub.form.pgp_key
     groups = by_language(contacts)
     confirmation = Confirmation.objects.create(
-        request=run.saved_request(), token=token, template=sub.form.template, action=action, object_key=key,
+        request=run.saved_request(), token=token, template=template, action=action, object_key=key,
         fields=fields, sent_to=sorted({a for emails in groups.values() for a in emails}), created_at=now,
         expires_at=now + dt.timedelta(days=CONFIRM_DAYS),
     )  # fmt: skip
@@ -126,7 +157,7 @@ def ask_confirmation(
                  until=until),
             lang,
         )  # fmt: skip
-    return Outcome(sub.form.template, action, key, "awaiting", detail=until)
+    return until
 
 
 def notify(
@@ -148,4 +179,7 @@ def notify(
 
 
 def not_authorized(verdict: Verdict, field_name: str = "0b") -> FormProblem:
-    return FormProblem(field_name, "not_authorized", {"reason": verdict.reason})
+    """The refusal with every reason, each told in the reply's language."""
+    return FormProblem(
+        field_name, "not_authorized", {"reason": verdict.reasons or (FormProblem("", "auth_no_contact"),)}
+    )
