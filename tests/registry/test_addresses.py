@@ -189,3 +189,15 @@ def test_a_stored_address_in_another_text_form_still_counts_as_the_hosts(registr
     servers = (c.NameServer("ns1.ps.kz", ("2a00:5da0:1::10",)), NS[1])
     result = ops.create_domain(domain_command("fresh.kz", nameservers=servers), staff)
     assert _differs(result.warnings) == []
+
+
+@pytest.mark.django_db
+def test_a_refused_address_is_not_also_reported_missing(registrar, staff):
+    """A new server whose only address is refused gets that one problem, not "is required" as well."""
+    servers = (c.NameServer("ns1.fresh.kz", ("192.168.1.1",)), c.NameServer("ns2.fresh.kz"))
+    with pytest.raises(OperationFailed) as failure:
+        ops.create_domain(domain_command("fresh.kz", nameservers=servers), staff)
+    assert [(p.field, p.code) for p in failure.value.problems] == [
+        ("nameservers[0].addresses", Code.IP_NOT_PUBLIC),
+        ("nameservers[1].addresses", Code.REQUIRED),
+    ]

@@ -73,6 +73,8 @@ class NameServerLookup:
         if len(specs) > zone.max_nameservers:
             problems.add("nameservers", Code.NAMESERVERS_TOO_MANY, limit=zone.max_nameservers)
         self.cleaned: list[tuple[int, str, str, list[str]]] = []
+        # Servers given without any address (one given but refused has its own problem already).
+        self.no_address = {i for i, spec in enumerate(specs) if not any(str(a).strip() for a in spec.addresses)}
         seen: set[str] = set()
         for i, spec in enumerate(specs):
             names = _clean_name(ctx, spec.name, f"nameservers[{i}].name")
@@ -110,7 +112,7 @@ class NameServerLookup:
                 all_addresses.extend(host.addresses)
                 resolved.append(host)
             else:
-                if not addresses:
+                if i in self.no_address:
                     problems.add(f"nameservers[{i}].addresses", Code.REQUIRED)
                 all_addresses.extend(addresses)
                 resolved.append((name, unicode_name, addresses))
