@@ -201,3 +201,18 @@ def test_a_refused_address_is_not_also_reported_missing(registrar, staff):
         ("nameservers[0].addresses", Code.IP_NOT_PUBLIC),
         ("nameservers[1].addresses", Code.REQUIRED),
     ]
+
+
+def test_demo_and_bulk_generators_emit_only_public_addresses():
+    """The demo registry and the bulk loader write hosts the registry would accept (`names.host_addresses`
+    feeds both; the demo's providers are fixed)."""
+    import random
+
+    from kzreg.demo import names
+    from kzreg.demo.demo_domains import PROVIDERS
+
+    rnd = random.Random(9)
+    generated = [a for _ in range(5000) for a in names.host_addresses(rnd, v6_share=0.5)]
+    fixed = [a for servers, _ in PROVIDERS.values() for _, addresses in servers for a in addresses]
+    refused = [a for a in generated + fixed if not isinstance(normalize_ip(a), str)]
+    assert refused == []
