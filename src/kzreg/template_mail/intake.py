@@ -19,6 +19,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.db import close_old_connections
 
 from kzreg.core import clock
+from kzreg.core.durability import durable
 from kzreg.mail.authentication import authenticate, check_dkim, header_from
 from kzreg.template_mail.conf import max_message_size
 from kzreg.template_mail.mime import parse_mail
@@ -37,15 +38,16 @@ STORE_FAILED = "451 4.3.0 Could not store the message, try again later"
 def store_message(
     raw: bytes, envelope_from: str, envelope_to: list[str], peer: str = "", source: str = "smtp", helo: str = ""
 ) -> int:
-    """Authenticates and commits one received message (autocommit: durable when this returns). Without
+    """Authenticates and commits one received message (synced to disk when this returns). Without
     an SMTP peer (a message file) there is no SPF: DKIM alone can prove its sender."""
     results = authenticate(raw, ip=peer, helo=helo, mail_from=envelope_from or "")
     results.forwarded = forwarded_originals(raw)
-    message = InboundMessage.objects.create(
-        received_at=clock.now(), source=source, peer=peer[:100], envelope_from=(envelope_from or "")[:320],
-        envelope_to=envelope_to, raw=raw, size=len(raw), authentication=results.as_json(),
-        authentication_results=results.header(hostmaster().rpartition("@")[2]), proven=results.proven,
-    )  # fmt: skip
+    with durable():  # on disk before 250, even on SQLite (kzreg.core.durability)
+        message = InboundMessage.objects.create(
+            received_at=clock.now(), source=source, peer=peer[:100], envelope_from=(envelope_from or "")[:320],
+            envelope_to=envelope_to, raw=raw, size=len(raw), authentication=results.as_json(),
+            authentication_results=results.header(hostmaster().rpartition("@")[2]), proven=results.proven,
+        )  # fmt: skip
     return message.pk
 
 
