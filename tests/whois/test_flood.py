@@ -189,3 +189,22 @@ def test_a_busy_server_gives_silent_connections_the_shorter_timeout(whois_server
     for sock in socks:
         assert read_all(sock).decode().startswith("% No query received in 5.0 s; closing.")
         sock.close()
+
+
+def test_refused_connections_that_linger_are_shed_too_and_cut_after_the_linger(whois_server_factory, published):
+    """A rate-limited client that keeps its refused connections open must not fill the server either."""
+    server = whois_server_factory(max_connections=3, rate=1.0, burst=1, **QUIET)
+    assert "Domain Name" in query_from(server, "127.0.0.2", "example.kz")  # the network's one token
+    refused = [connect_from(server, f"127.0.0.{3 + i}") for i in range(3)]  # held open, never closed
+    for sock in refused:
+        assert sock.recv(200).startswith(b"% Query rate limit exceeded for 127.0.0.0/24")
+    until(server, lambda s: s.slots.total == 3 and len(s.slots.lingering) == 3, "three refused, lingering")
+    assert "Domain Name" in query_from(server, "127.0.1.1", "example.kz")  # before: "Too many connections"
+    assert server.state.slots.shed_count == 1
+    since = max(server.state.slots.lingering.values())
+    server.call(server.state.slots.cut_lingering, since - 0.01)
+    assert len(server.state.slots.lingering) == 2
+    server.call(server.state.slots.cut_lingering, since)
+    until(server, lambda s: s.slots.total == 0, "the refused ones cut")
+    for sock in refused:
+        sock.close()

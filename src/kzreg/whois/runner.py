@@ -112,8 +112,8 @@ async def serve(
         state.database_thread.shutdown(wait=True)
     db.close()
     log.info(
-        "WHOIS stopped after %d answers (cache hits %d, misses %d, stored answers read %d)",
-        state.answered, lookup.hits, lookup.misses, stored.reads,
+        "WHOIS stopped after %d answers (cache hits %d, misses %d, stored answers read %d; idle connections shed %d)",
+        state.answered, lookup.hits, lookup.misses, stored.reads, state.slots.shed_count,
     )  # fmt: skip
 
 

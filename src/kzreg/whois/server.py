@@ -17,6 +17,7 @@ import logging
 import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 
 from kzreg.core import clock
 from kzreg.whois.limits import Limits, RateLimiter
@@ -28,8 +29,15 @@ from kzreg.whois.texts import Notice, notice_text
 
 log = logging.getLogger("kzreg.whois")
 LINGER = 2.0  # seconds a refused connection is drained before it is cut
+BUSY = notice_text(Notice.BUSY).encode("utf-8")
 SWEEP = 0.25  # seconds between checks for connections that sent nothing
 BUSY_SHARE = 0.5  # above this share of max_connections open, the busy idle timeout applies
+
+
+@lru_cache(maxsize=4096)
+def rate_notice(network: str, seconds: int) -> bytes:
+    """The rate-limit notice, made once per network and wait: a flood is refused at the cost of a lookup."""
+    return notice_text(Notice.RATE_LIMITED, address=network, seconds=seconds).encode("utf-8")
 
 
 Batch = list[tuple["WhoisProtocol", str]]
@@ -93,9 +101,8 @@ class ServerState:
 
     def lookup_failed(self, batch: Batch) -> None:
         log.exception("WHOIS lookup failed for %r", [text for _, text in batch])
-        busy = notice_text(Notice.BUSY).encode("utf-8")
         for protocol, _ in batch:
-            protocol.finish(busy)
+            protocol.finish(BUSY)
         self.answered += len(batch)
 
     def reply(self, batch: Batch, answers: list[Answer | None]) -> None:
@@ -112,6 +119,7 @@ class ServerState:
         loop = asyncio.get_running_loop()
         self.now = loop.time()
         self.close_idle(self.now)
+        self.slots.cut_lingering(self.now - LINGER)
         self.sweeper = loop.call_later(SWEEP, self.sweep)
 
     def idle_timeout(self) -> float:
@@ -143,7 +151,6 @@ class WhoisProtocol(asyncio.Protocol):
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.key = ""  # the client's network
-        self.timer: asyncio.TimerHandle | None = None  # only for a refused or slow-reading client
         self.opened = state.now
         self.counted = False  # holds a connection slot
         self.started = False  # some of the query has arrived
@@ -158,30 +165,24 @@ class WhoisProtocol(asyncio.Protocol):
         state = self.state
         self.key = state.network(peer[0] if peer else "")
         if not state.slots.admit(self):
-            self.refuse(notice_text(Notice.BUSY))
+            self.refuse(BUSY)
             return
         wait = state.limiter.allow(self.key)
         if wait:
-            self.refuse(notice_text(Notice.RATE_LIMITED, address=self.key, seconds=RateLimiter.whole_seconds(wait)))
+            self.refuse(rate_notice(self.key, RateLimiter.whole_seconds(wait)))
             return
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.done = True
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
         self.state.slots.release(self)
 
     def shed(self) -> None:
         """Another connection needs the slot: a refused one is cut, an idle one told and closed."""
         if self.lingering:
-            if self.timer is not None:
-                self.timer.cancel()
-                self.timer = None
             if self.transport is not None:
                 self.transport.abort()
             return
-        self.finish(notice_text(Notice.BUSY))
+        self.finish(BUSY)
 
     # reading the query
     def data_received(self, data: bytes) -> None:
@@ -193,7 +194,7 @@ class WhoisProtocol(asyncio.Protocol):
         if end >= 0:
             self.answer(bytes(self.buffer[:end]))
         elif len(self.buffer) >= self.state.limits.max_query:
-            self.refuse(notice_text(Notice.TOO_LONG, limit=self.state.limits.max_query))
+            self.refuse(notice_text(Notice.TOO_LONG, limit=self.state.limits.max_query).encode("utf-8"))
 
     def eof_received(self) -> bool:
         """A client that half-closes after its query without a line end still gets its answer."""
@@ -218,25 +219,23 @@ class WhoisProtocol(asyncio.Protocol):
         self.state.slots.answering(self)
         self.state.ask(self, text)
 
-    def refuse(self, notice: str) -> None:
+    def refuse(self, notice: bytes) -> None:
         """Send the notice and half-close, but read (and drop) what the client still sends for a moment:
-        closing with unread input would reset the connection and lose the notice on the way."""
+        closing with unread input would reset the connection and lose the notice on the way. The sweep
+        cuts it after LINGER (no timer per refusal: a flood is mostly refusals); until then its slot
+        can be shed."""
         if self.done or self.transport is None:
             return
         self.done = self.lingering = True
-        if self.timer is not None:
-            self.timer.cancel()
-        self.transport.write(notice.encode("utf-8"))
+        self.transport.write(notice)
         self.transport.write_eof()
-        self.timer = asyncio.get_running_loop().call_later(LINGER, self.transport.abort)
+        self.state.slots.linger(self, self.state.now)
 
     def finish(self, reply: str | bytes) -> None:
         """Send the reply and close; a client that never reads is cut off after the write timeout."""
         if self.done or self.transport is None:
             return
         self.done = True
-        if self.timer is not None:
-            self.timer.cancel()
         self.transport.write(reply if isinstance(reply, bytes) else reply.encode("utf-8"))
         self.transport.close()
         if self.transport.get_write_buffer_size():

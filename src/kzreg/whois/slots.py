@@ -28,6 +28,7 @@ class Slots:
         self.by_network: dict[str, int] = {}
         self.sheddable: dict[WhoisProtocol, None] = {}  # oldest first
         self.sheddable_by_network: dict[str, dict[WhoisProtocol, None]] = {}
+        self.lingering: dict[WhoisProtocol, float] = {}  # refused connections → since when, oldest first
         self.shed_count = 0
 
     def admit(self, protocol: WhoisProtocol) -> bool:
@@ -71,6 +72,24 @@ class Slots:
             del self.by_network[key]
         if self.sheddable.pop(protocol, 0) is None:
             self._unlist(protocol)
+        if self.lingering:
+            self.lingering.pop(protocol, None)
+
+    def linger(self, protocol: WhoisProtocol, since: float) -> None:
+        """A refused connection drains its input until `cut_lingering` passes `since`; it stays sheddable."""
+        self.lingering[protocol] = since
+
+    def cut_lingering(self, before: float) -> None:
+        """Cuts the refused connections that have lingered since before `before`."""
+        expired = []
+        for protocol, since in self.lingering.items():
+            if since > before:
+                break
+            expired.append(protocol)
+        for protocol in expired:
+            del self.lingering[protocol]
+            if protocol.transport is not None:
+                protocol.transport.abort()
 
     def _unlist(self, protocol: WhoisProtocol) -> None:
         mine = self.sheddable_by_network[protocol.key]
