@@ -56,7 +56,7 @@ def forwarded_originals(raw: bytes) -> list[dict]:
     them (`TextPart.forwarded_index`)."""
     if b"message/rfc822" not in raw.lower():
         return []
-    found = []
+    found: list[dict] = []
     for original in parse_mail(raw).forwarded:
         if original.raw is None:
             found.append({"from": "", "dkim": [], "reason": "not found in the message as sent"})

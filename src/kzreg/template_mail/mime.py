@@ -137,16 +137,18 @@ def _part_text(part: Message, mail: Mail) -> str | None:
 def _split_clear_signed(text: str, base: TextPart) -> list[TextPart]:
     parts: list[TextPart] = []
     pos = 0
-    origin = {"forwarded_from": base.forwarded_from, "forwarded_subject": base.forwarded_subject,
-              "forwarded_index": base.forwarded_index}  # fmt: skip
+
+    def part(piece: str, signature: Signature | None = None) -> TextPart:
+        return TextPart(piece, base.forwarded_from, base.forwarded_subject, signature, base.forwarded_index)
+
     for m in _CLEAR_RE.finditer(text):
         if text[pos : m.start()].strip():
-            parts.append(TextPart(text[pos : m.start()], **origin))
+            parts.append(part(text[pos : m.start()]))
         block = m.group(0)
-        parts.append(TextPart(_clear_body(block), signature=Signature(block.encode()), **origin))
+        parts.append(part(_clear_body(block), Signature(block.encode())))
         pos = m.end()
     if text[pos:].strip() or not parts:
-        parts.append(TextPart(text[pos:], signature=base.signature, **origin))
+        parts.append(part(text[pos:], base.signature))
     return parts
 
 
