@@ -21,6 +21,8 @@ def network_key(ipv4_prefix: int = 24, ipv6_prefix: int = 64) -> Callable[[str],
     def key(address: str) -> str:
         if ":" not in address:
             return v4(address)
+        if address.startswith("::ffff:") and "." in address:  # IPv4 on a dual-stack socket
+            return v4(address[7:])
         try:
             ip = ipaddress.IPv6Address(address)
         except ValueError:
