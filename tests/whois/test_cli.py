@@ -38,3 +38,42 @@ def test_build_answers_command_and_the_worker_job(published, capsys):
     assert sorted(row[0] for row in reader.get_many(names, "whois")) == names
     job = [j for j in all_jobs() if j.name == "whois-answers"]
     assert job and job[0].run() == 0  # nothing changed since the build
+
+
+@pytest.fixture
+def whois_env(monkeypatch):
+    """KZREG_WHOIS_* variables for one test; the settings read from them are forgotten around it."""
+    from kzreg.whois import config
+
+    config.forget()
+    yield monkeypatch
+    monkeypatch.undo()
+    config.forget()
+
+
+def test_serve_takes_its_limits_from_the_environment_and_hands_them_to_its_helpers(whois_env):
+    from kzreg.whois import runner
+
+    whois_env.setenv("KZREG_WHOIS_IPV4_PREFIX", "32")
+    whois_env.setenv("KZREG_WHOIS_MAX_PER_ADDRESS", "7")  # the name before networks, still read
+    seen: dict = {}
+    whois_env.setattr(runner, "run", lambda tail, workers, serve_one: seen.update(tail=tail, workers=workers) or 0)
+    assert main(["whois", "serve", "--idle-timeout", "1.5", "--workers", "2"]) == 0
+    options = dict(zip(seen["tail"][::2], seen["tail"][1::2], strict=True))
+    assert options["--ipv4-prefix"] == "32" and options["--max-per-network"] == "7"
+    assert options["--idle-timeout"] == "1.5" and options["--ipv6-prefix"] == "64" and seen["workers"] == 2
+
+
+def test_the_web_page_reads_the_same_settings_as_port_43(whois_env, settings):
+    from kzreg.whois import config
+
+    whois_env.setenv("KZREG_WHOIS_RATE", "5")
+    assert config.limits().rate == 5.0 and config.limits().ipv4_prefix == 24
+    settings.KZREG_WHOIS = {"RATE": 2, "IPV4_PREFIX": 16}  # tests override the environment
+    assert config.limits().rate == 2.0 and config.limits().ipv4_prefix == 16
+    settings.KZREG_WHOIS = {"BURST": "many"}
+    with pytest.raises(ValueError, match="KZREG_WHOIS_BURST: expected a int, got 'many'"):
+        config.limits()
+    settings.KZREG_WHOIS = {"TRUSTED_PROXIES": "10.0.0.0/8, not-a-network"}
+    with pytest.raises(ValueError, match="KZREG_WHOIS_TRUSTED_PROXIES"):
+        config.trusted_proxies()
