@@ -26,6 +26,14 @@ def addr_spec(address: str) -> str:
     return getaddresses([address])[0][1]
 
 
+@functools.lru_cache(maxsize=4096)
+def bare(address: str) -> str:
+    """The bare address in the form the outbox stores it (IDN domain as A-labels), lower case: the key
+    that counts mail per address (`notify.limits`). Text that is no address is only lower-cased."""
+    stored, _, _ = _checked((address or "").strip())
+    return addr_spec(stored or address or "").lower()
+
+
 def normalise(value: str, field: str, problems: Problems) -> str | None:
     """One address (`a@b.kz` or `Name <a@b.kz>`) in its stored form, or None after adding a problem.
 

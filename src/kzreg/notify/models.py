@@ -8,8 +8,10 @@ from django.db import models
 class OutboxMessage(models.Model):
     """A mail waiting for (or past) delivery; the worker moves it queued → sending → sent | failed.
 
-    `next_attempt_at` is also the lease of a `sending` row: a worker that dies mid-send leaves the row
-    `sending`, and once `next_attempt_at` passes another worker takes it again (and says so in `last_error`).
+    `next_attempt_at` is also the lease of a `sending` row, renewed while its worker (`claimed_by`,
+    `notify.workers`) is sending: a worker that dies mid-send leaves the row `sending`, and another takes
+    it again (saying so in `last_error`) at once when that worker ran on its host and is gone, else when
+    the lease passes.
     """
 
     class State(models.TextChoices):
@@ -36,6 +38,7 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     delivered_to = models.CharField(max_length=1024, blank=True)  # relay "host:port" or the .eml path
+    claimed_by = models.CharField(max_length=400, blank=True)  # the worker sending it (`workers.current`)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -50,3 +53,20 @@ class OutboxMessage(models.Model):
     @property
     def recipients(self) -> list[str]:
         return [*self.to, *self.cc]
+
+
+class OutboxRecipient(models.Model):
+    """One recipient of a row written with `write_queued` (the mail gateway's replies), so the mail an
+    address got lately is counted from an index, not by reading every recent row (`notify.limits`)."""
+
+    message = models.ForeignKey(
+        OutboxMessage, to_field="message_id", on_delete=models.CASCADE, related_name="recipient_rows"
+    )
+    address = models.CharField(max_length=320)  # the bare address as the outbox stores it, lower case
+    created_at = models.DateTimeField()  # the row's queue time
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "created_at"], name="notify_recipient_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.created_at:%Y-%m-%d %H:%M}"

@@ -19,7 +19,8 @@ from kzreg.core import clock, rows
 from kzreg.core.errors import Problems
 from kzreg.core.messages import LANGUAGES, Code
 from kzreg.notify.addresses import addr_spec, normalise, normalise_list
-from kzreg.notify.models import OutboxMessage
+from kzreg.notify.limits import recipient_values
+from kzreg.notify.models import OutboxMessage, OutboxRecipient
 
 # Headers the outbox writes itself; a caller that passes one of these in `headers` gets a clear error.
 MANAGED_HEADERS = frozenset(
@@ -158,14 +159,19 @@ def outbox_values(
         "sent_at": None,
         "last_error": "",
         "delivered_to": "",
+        "claimed_by": "",
     }
 
 
 def write_queued(values: Sequence[dict[str, Any]]) -> None:
     """Rows from `outbox_values` written in their order, in the caller's transaction like
     `queue_email`: a gateway processing a batch of mail writes its replies at once (`insert_batch`)
-    instead of a statement (on PostgreSQL a round trip) per reply."""
-    insert_batch(OutboxMessage, values)
+    instead of a statement (on PostgreSQL a round trip) per reply. Each row's recipients are written
+    with it (`OutboxRecipient`), so the gateway can count the replies an address got (`notify.limits`)."""
+    if values:
+        with rows.pipeline():
+            rows.insert_rows(OutboxMessage, values)
+            rows.insert_rows(OutboxRecipient, recipient_values(values))
 
 
 def insert_batch(model: type[Model], values: Sequence[dict[str, Any]]) -> None:
