@@ -1,21 +1,30 @@
 """Queueing the gateway's mail through the outbox, in the caller's transaction (DESIGN: outbox).
 
-Every subject carries `[KZ-YYMMDD.N]`; a reply is threaded on the message it answers.
+Every subject carries `[KZ-YYMMDD.N]`; a reply is threaded on the message it answers. Every message is
+marked as an automatic reply (`Auto-Submitted: auto-replied`, `X-Loop: <hostmaster>`), so well-behaved
+robots do not answer it and our own mail coming back is recognised (`automatic.py`); and an address
+gets at most `KZREG_MAIL_REPLY_LIMIT` of them an hour, whatever a misbehaving robot does.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 
+from kzreg.core import clock
 from kzreg.core.errors import OperationFailed
+from kzreg.notify.addresses import bare
+from kzreg.notify.limits import pending_to, sent_since
 from kzreg.notify.outbox import outbox_values, write_queued
 from kzreg.registry.models import Contact, Domain
+from kzreg.template_mail.conf import reply_limit
 from kzreg.template_mail.models import MailRequest
 from kzreg.template_mail.replies import text
 
@@ -25,6 +34,11 @@ _MSG_ID = re.compile(r"^<[^<>\s@]+@[^<>\s@]+>$")
 # `outbox_values` and written together when it ends (`notify.outbox.write_queued`) instead of one
 # INSERT per reply; a message that fails has its rows dropped with the rest of its work.
 batch_outbox: ContextVar[list[dict[str, Any]] | None] = ContextVar("outbox_rows", default=None)
+# The batch (its `batch_outbox` list) whose committed counts per address are known, and those counts:
+# an address is counted in the database once per batch, not once per reply.
+_batch_counts: ContextVar[tuple[list, dict[str, int]] | None] = ContextVar("reply_counts", default=None)
+LOOP_HEADER = "X-Loop"
+REPLY_WINDOW = dt.timedelta(hours=1)
 
 
 def send(
@@ -38,6 +52,7 @@ def send(
 ) -> bool:
     """Queues one message; an unusable address is logged and skipped, never a failure of the request."""
     recipients = sorted({a.strip().lower() for a in to if a and "@" in a and a.strip().lower() != hostmaster()})
+    recipients = _within_limit(request, recipients)
     if not recipients:
         return False
     parent = in_reply_to if _MSG_ID.match(in_reply_to or "") else None
@@ -49,7 +64,7 @@ def send(
             body=body + text("footer", lang, hostmaster=hostmaster()),
             in_reply_to=parent,
             references=chain if parent else None,
-            headers={"X-Kzreg-Tracking": request.tracking, "Auto-Submitted": "auto-replied"},
+            headers={"X-Kzreg-Tracking": request.tracking, "Auto-Submitted": "auto-replied", LOOP_HEADER: hostmaster()},
             reference=request.tracking,
             language=lang if lang in ("kk", "ru", "en") else "en",
         )
@@ -62,6 +77,46 @@ def send(
     else:
         pending.append(values)  # written with the batch
     return True
+
+
+def _within_limit(request: MailRequest, recipients: list[str]) -> list[str]:
+    """The recipients still under `KZREG_MAIL_REPLY_LIMIT` gateway mails in the last hour, counted from the
+    outbox (committed rows and this batch's rows not yet written); the others are logged and skipped."""
+    limit = reply_limit()
+    if limit <= 0 or not recipients:
+        return recipients
+    pending = batch_outbox.get()
+    counts = _committed(recipients, pending)
+    if pending:
+        counts.update(pending_to(pending, recipients))
+    allowed = []
+    for address in recipients:
+        sent = counts.get(bare(address), 0)
+        if sent < limit:
+            allowed.append(address)
+        else:
+            log.warning(
+                "%s: mail to %s not queued: it was sent %d gateway mails in the last hour (KZREG_MAIL_REPLY_LIMIT=%d)",
+                request.tracking, address, sent, limit,
+            )  # fmt: skip
+    return allowed
+
+
+def _committed(recipients: list[str], pending: list | None) -> Counter[str]:
+    """Committed gateway mail to each recipient (by `bare` address) in the last hour; in a batch, each
+    address is read once."""
+    if pending is None:
+        return sent_since(recipients, clock.now() - REPLY_WINDOW)
+    cached = _batch_counts.get()
+    if cached is None or cached[0] is not pending:
+        cached = (pending, {})
+        _batch_counts.set(cached)
+    known = cached[1]
+    missing = [key for key in {bare(a) for a in recipients} if key not in known]
+    if missing:
+        found = sent_since(missing, clock.now() - REPLY_WINDOW)
+        known.update({key: found.get(key, 0) for key in missing})
+    return Counter({bare(a): known[bare(a)] for a in recipients})
 
 
 def hostmaster() -> str:

@@ -17,6 +17,7 @@ from kzreg.registry.models import Registrar
 from kzreg.template_mail import mapping
 from kzreg.template_mail.actions_domain import domain_delete, domain_modify, domain_new, transfer
 from kzreg.template_mail.actions_other import contact_form, host_form
+from kzreg.template_mail.automatic import automatic_reason
 from kzreg.template_mail.conf import mail_registrar_handle
 from kzreg.template_mail.confirm import apply_confirmation
 from kzreg.template_mail.mime import Mail, parse_mail
@@ -162,7 +163,7 @@ def process_message(message: InboundMessage, dry_run: bool = False) -> MailReque
     lang = subs[0].form.language if subs else mail.language_hint
     quoted = TRACKING_RE.search(mail.subject)
     request = MailRequest.objects.filter(tracking__iexact=quoted.group(0)).first() if quoted else None
-    silent = not sender or _automatic(message)
+    silent = _automatic(message, sender)
     if request is None:
         day, seq, tracking = allocate_tracking(now)
         request = MailRequest(
@@ -178,8 +179,8 @@ def process_message(message: InboundMessage, dry_run: bool = False) -> MailReque
         lang = request.language
     registrar_id = batch_registrar.get() or mail_registrar().id
     actor = Actor(sender or "unknown", Role.REGISTRANT, Channel.MAIL, request.tracking, registrar_id)
-    run = Run(request, mail, sender, lang, actor, dry_run=dry_run)
-    outcomes = _outcomes(run, subs, quoted is not None)
+    run = Run(request, mail, sender, lang, actor, dry_run=dry_run, authentication=message.authentication or {})
+    outcomes = _outcomes(run, subs, quoted is not None, silent)
     if outcomes:
         _finish(run, outcomes, silent)
     if any(holds_secret(s.form) for s in subs):
@@ -195,7 +196,12 @@ def process_message(message: InboundMessage, dry_run: bool = False) -> MailReque
     return request
 
 
-def _outcomes(run: Run, subs: list[Submission], is_reply: bool) -> list[Outcome]:
+def _outcomes(run: Run, subs: list[Submission], is_reply: bool, silent: str = "") -> list[Outcome]:
+    """The outcomes to report; none for a reply that only asks how its request stands (told at once,
+    unless `silent`), or for automatic mail quoting a request: it is kept with the request, but an
+    auto-reply or a bounce quoting a `CONFIRM` token or a form never acts on it (it is no one's consent)."""
+    if is_reply and silent:
+        return []
     if len(subs) > MAX_FORMS:
         problem = FormProblem("", "too_many_forms", {"count": len(subs), "limit": MAX_FORMS})
         return [Outcome("message", "?", "", "rejected", [problem])]
@@ -213,7 +219,7 @@ def _outcomes(run: Run, subs: list[Submission], is_reply: bool) -> list[Outcome]
     return handle_forms(run, subs)
 
 
-def _finish(run: Run, outcomes: list[Outcome], silent: bool) -> None:
+def _finish(run: Run, outcomes: list[Outcome], silent: str) -> None:
     request = run.request
     state = overall_state(outcomes)
     body = render_outcomes(outcomes, run.lang, request.tracking)
@@ -228,10 +234,16 @@ def _finish(run: Run, outcomes: list[Outcome], silent: bool) -> None:
              run.mail.message_id, run.mail.references)  # fmt: skip
 
 
-def _automatic(message: InboundMessage) -> bool:
-    """Bounces and auto-replies get no answer, so two robots never mail each other forever."""
-    head = bytes(message.raw[:8192]).lower()
-    return not message.envelope_from or b"\nauto-submitted: auto-" in head or b"\nprecedence: bulk" in head
+def _automatic(message: InboundMessage, sender: str) -> str:
+    """Why a message gets no answer at all ("" when it is answered): no address to answer, or automatic
+    mail (`automatic.py`: bounces, auto-replies, lists), so two robots never mail each other forever."""
+    if "@" not in sender:
+        reason = "no sender address"
+    else:
+        reason = automatic_reason(bytes(message.raw), message.envelope_from, sender)
+    if reason:
+        log.info("inbound message %s: not answered: %s", message.pk, reason)
+    return reason
 
 
 def process_stored(message_id: int) -> MailRequest | None:
