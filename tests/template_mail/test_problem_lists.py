@@ -38,7 +38,12 @@ END OF AGREEMENT
 
 def new_form(**values: str) -> str:
     """The golden New form for fresh.kz with some fields set (`f7b=""` empties 7b)."""
-    form = golden("new-en-crlf.eml").decode().replace("\r\n", "\n").split("\n\n", 1)[1]
+    return form_of("new-en-crlf.eml", **values)
+
+
+def form_of(name: str, **values: str) -> str:
+    """The form of a golden message with some fields set."""
+    form = golden(name).decode().replace("\r\n", "\n").split("\n\n", 1)[1]
     for name, value in values.items():
         key = name.removeprefix("f")  # `1b` is written `1.b` in the form, `7b` as `7b.`
         head = rf"{key[0]}\.?{key[1:]}\.?"
@@ -65,6 +70,10 @@ CASES = {
     # The message's own Host form creates the server the New names without an address: by mail the
     # New finds it, so "7b: is required" must not be listed by the check either (failed before the fix).
     "host form then a New naming it": message(HOST_NEW, new_form(f7a="ns1.fresh.kz", f7b="", f3l="noc@@telecom")),
+    "Modify with broken sections": message(
+        form_of("modify-en-mailfrom.eml", f7a="ns1.fresh.kz", f7b="", f8b="203.0.113.5", f9b="", f5l="no-at-sign")
+    ),
+    "Delete with sections filled": message(form_of("delete-en-sections.eml", f4l="x@@y", f1b="two")),
     "two News sharing a new server": message(
         new_form(**NEW_HOST, f7b="91.201.214.77"),
         new_form(**NEW_HOST, f7b="", f2="other.kz", f3j="twelve"),
