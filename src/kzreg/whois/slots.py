@@ -14,10 +14,13 @@ connection, no timers and no scans on the common path.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kzreg.whois.server import WhoisProtocol
+
+FULLEST_SCAN = 64  # networks compared when looking for the one to shed from
 
 
 class Slots:
@@ -98,10 +101,12 @@ class Slots:
             del self.sheddable_by_network[protocol.key]
 
     def fullest(self) -> str | None:
-        """The network holding the most connections among those with one to shed."""
+        """The network holding the most connections among those with one to shed. With many such
+        networks (a flood from a botnet), among the FULLEST_SCAN that have had one the longest: a network
+        that keeps idle connections stays at the front of the dict, and the scan stays cheap."""
         if not self.sheddable_by_network:
             return None
-        return max(self.sheddable_by_network, key=self.by_network.__getitem__)
+        return max(itertools.islice(self.sheddable_by_network, FULLEST_SCAN), key=self.by_network.__getitem__)
 
     def shed(self, key: str | None) -> bool:
         """Sheds the oldest sheddable connection of network `key`; False when it has none."""
