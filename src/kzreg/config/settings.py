@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from kzreg.accounts import conf as _logins
 from kzreg.config import deployment, secret_key, security
 
 DATA_DIR = Path(os.environ.get("KZREG_DATA_DIR") or "var").resolve()
@@ -99,12 +100,15 @@ def database_from_url(url: str, data_dir: Path) -> dict:
 DATABASES = {"default": database_from_url(os.environ.get("KZREG_DATABASE_URL", ""), DATA_DIR)}
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kzreg.accounts.apps.RegistryAdminConfig",  # django.contrib.admin with the registry-staff-only site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # login throttling (kzreg.accounts.throttle)
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # staff TOTP codes (kzreg.accounts.two_factor)
     "kzreg.registry",
     "kzreg.accounts",
     "kzreg.resellers",
@@ -123,10 +127,25 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session gave its TOTP code
+    "kzreg.accounts.throttle.AttemptClock",  # login attempts timed by kzreg.core.clock
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (kzreg.config.security)
+    "axes.middleware.AxesMiddleware",  # last: a paused login's page answers 429 (kzreg.accounts.throttle)
 ]
+
+# Staff logins (docs/accounts.md): failures pause an account and an address (django-axes); registry
+# staff give a TOTP code (django-otp). A login needs the request: tests use force_login, not login().
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = _logins.failure_limit(os.environ)
+AXES_COOLOFF_TIME = _logins.cool_off(os.environ)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account from anywhere, an address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while paused are refused, not counted
+AXES_LOCKOUT_CALLABLE = "kzreg.accounts.throttle.lockout_response"
+KZREG_STAFF_2FA = _logins.staff_2fa(os.environ, demo=DEMO)
+OTP_TOTP_ISSUER = os.environ.get("KZREG_TOTP_ISSUER") or "kzreg"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key
 
 ROOT_URLCONF = "kzreg.config.urls"
 WSGI_APPLICATION = "kzreg.config.wsgi.application"
@@ -169,5 +188,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "kzreg.config.logs.CurrentStderrHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KZREG_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes' own lines hide the account and address; kzreg.accounts.login writes one line per failure and pause.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "ERROR"}},
 }

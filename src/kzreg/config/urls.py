@@ -1,10 +1,11 @@
-"""URL wiring: each part of the system owns its own urls module."""
+"""URL wiring: each part of the system owns its own urls module.
+
+`admin.site` is `kzreg.accounts.admin_site.RegistryAdminSite` (registry staff only, throttled login with
+TOTP codes); the `/staff/` pages check access through `kzreg.accounts.access`.
+"""
 
 from django.contrib import admin
 from django.urls import include, path
-
-admin.site.site_header = "kzreg registry back-office"
-admin.site.site_title = "kzreg"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

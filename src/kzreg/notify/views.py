@@ -1,16 +1,17 @@
-"""Staff pages: `/staff/outbox/` (what was sent, filterable) and `/staff/outbox/<id>/` (one message as sent)."""
+"""Staff pages: `/staff/outbox/` (what was sent, filterable) and `/staff/outbox/<id>/` (one message as sent).
+Registry staff only (C4): every page goes through `kzreg.accounts.access`."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kzreg.accounts.access import access_outbox_message_by_id, registry_staff_page
 from kzreg.core.errors import Problem
 from kzreg.core.messages import Code
-from kzreg.notify.access import refuse
 from kzreg.notify.labels import current_language, labels
 from kzreg.notify.mime import as_bytes, build_message
 from kzreg.notify.models import OutboxMessage
@@ -19,9 +20,8 @@ PAGE_SIZE = 50
 STATES = [s.value for s in OutboxMessage.State]
 
 
+@registry_staff_page
 def outbox_list(request: HttpRequest) -> HttpResponse:
-    if (denied := refuse(request)) is not None:
-        return denied
     lang = current_language()
     words = labels(lang)
     state = request.GET.get("state", "").strip()
@@ -50,17 +50,9 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notify/outbox_list.html", context, status=400 if problems else 200)
 
 
-def _message(request: HttpRequest, pk: int) -> OutboxMessage:
-    row = OutboxMessage.objects.filter(pk=pk).first()
-    if row is None:
-        raise Http404(labels(current_language())["not_found"])
-    return row
-
-
+@registry_staff_page
 def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := refuse(request)) is not None:
-        return denied
-    row = _message(request, pk)
+    row = access_outbox_message_by_id(request.user, pk)
     lang = current_language()
     words = labels(lang)
     mail = build_message(row)
@@ -75,11 +67,10 @@ def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notify/outbox_detail.html", context)
 
 
+@registry_staff_page
 def outbox_eml(request: HttpRequest, pk: int) -> HttpResponse:
     """The message exactly as it goes on the wire, for a mail client or `formail`."""
-    if (denied := refuse(request)) is not None:
-        return denied
-    row = _message(request, pk)
+    row = access_outbox_message_by_id(request.user, pk)
     response = HttpResponse(as_bytes(row), content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="outbox-{row.pk}.eml"'
     return response

@@ -1,16 +1,18 @@
 """Staff pages (T13, issue 3): every request with its messages, state and outcome; recording a written
-(fax, letterhead) authorization for a transfer. Registry staff only (`is_staff`)."""
+(fax, letterhead) authorization for a transfer. Registry staff only: every page and the recording itself
+go through `kzreg.accounts.access` (issue 9 §2: a reseller's staff account recorded authorizations for any
+domain and read every request's raw mail)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django import forms
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
+from kzreg.accounts.access import access_mail_request_by_tracking, registry_staff_page, require_registry_staff
 from kzreg.core import clock
 from kzreg.notify.models import OutboxMessage
 from kzreg.registry.policy import parse_domain_name
@@ -18,7 +20,7 @@ from kzreg.registry.zones import zone_policies
 from kzreg.template_mail.models import MailRequest, WrittenAuthorization
 
 
-@staff_member_required
+@registry_staff_page
 def request_list(request: HttpRequest) -> HttpResponse:
     query = MailRequest.objects.all()
     state = request.GET.get("state", "")
@@ -35,9 +37,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(request, "template_mail/request_list.html", {"page": page, "state": state, "q": search})
 
 
-@staff_member_required
+@registry_staff_page
 def request_detail(request: HttpRequest, tracking: str) -> HttpResponse:
-    mail_request = get_object_or_404(MailRequest, tracking=tracking)
+    mail_request = access_mail_request_by_tracking(request.user, tracking)
     inbound = [
         {"message": m, "text": bytes(m.raw).decode("utf-8", "replace")[:50000]} for m in mail_request.messages.all()
     ]
@@ -65,10 +67,11 @@ class WrittenAuthorizationForm(forms.Form):
         return parsed.name
 
 
-@staff_member_required
+@registry_staff_page
 def record_authorization(request: HttpRequest) -> HttpResponse:
     form = WrittenAuthorizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        require_registry_staff(request.user)
         now = clock.now()
         WrittenAuthorization.objects.create(
             domain=form.cleaned_data["domain"], kind=form.cleaned_data["kind"],
