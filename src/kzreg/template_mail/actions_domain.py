@@ -60,7 +60,7 @@ def domain_new(run: Run, sub: Submission) -> Outcome:
     form = sub.form
     command = mapping.create_command(form)
     result, problems, warnings = attempt(
-        lambda: create_domain(command, run.actor), "domain", rollback=bool(form.problems) or run.dry_run
+        lambda: create_domain(command, run.actor), "domain", rollback=bool(form.problems)
     )
     problems = form.problems + problems
     if problems:
@@ -107,13 +107,11 @@ def domain_modify(run: Run, sub: Submission, confirmed: Verdict | None = None) -
 def _precheck(run, sub, action, operation, verdict: Verdict, domain: Domain | None) -> Outcome | None:
     """Form problems, a dry run of the operation, then authorization: an Outcome when not to apply."""
     form = sub.form
-    if form.problems or run.dry_run or not verdict.ok:
+    if form.problems or not verdict.ok:
         _, problems, _ = attempt(operation, "domain", rollback=True)
         problems = form.problems + problems
         if problems:
             return Outcome("domain", action, form.get("2"), "rejected", problems)
-        if run.dry_run:
-            return Outcome("domain", action, form.get("2"), "completed")
     if verdict.ok or domain is None:
         return None
     what = f"{text('action_' + action, run.lang)} {domain.unicode_name}"
@@ -165,7 +163,7 @@ def domain_delete(run: Run, sub: Submission, confirmed: Verdict | None = None) -
         return delete_domain(command, run.actor)
 
     refused = verdict.locked and not verdict.ask
-    if domain is not None and not verdict.ok and refused and not run.dry_run and not form.problems:
+    if domain is not None and not verdict.ok and refused and not form.problems:
         # T12: returned to the requester; the administrative and technical contacts are told.
         notify(
             run,
@@ -217,16 +215,16 @@ def transfer(
     def operation():
         return transfer_domain(command, run.actor)
 
-    rollback = bool(problems) or run.dry_run or not verdict.ok
+    rollback = bool(problems) or not verdict.ok
     result, op_problems, warnings = attempt(operation, "domain", rollback=rollback)
     problems += op_problems
-    if domain is not None and not verdict.ok and verdict.ask and not problems and not run.dry_run:
+    if domain is not None and not verdict.ok and verdict.ask and not problems:
         # T13: the administrative contact on record confirms the transfer before anything changes.
         fields = {"delete": kept_fields(delete.form), "new": kept_fields(new.form)}
         what = f"{text('action_T', run.lang)} {domain.unicode_name}"
         until = wait_for(run, "transfer", "T", domain.name, fields, verdict.ask, what)
         return Outcome("transfer", "T", name, "awaiting", detail=until)
-    if domain is not None and not verdict.ok and not run.dry_run:
+    if domain is not None and not verdict.ok:
         problems.append(not_authorized(verdict, "0c"))
     if problems or result is None:
         return Outcome("transfer", "T", name, "rejected" if problems else "completed", problems)

@@ -46,7 +46,7 @@ def contact_form(run: Run, sub: Submission, action: str, confirmed: Verdict | No
         data = c.ContactData(**{"language": "ru", **changes})  # type: ignore[arg-type]
         command = c.CreateContact(data=data, handle=handle or None, **security)
         result, problems, warnings = attempt(
-            lambda: create_contact(command, run.actor), "contact", rollback=bool(form.problems) or run.dry_run
+            lambda: create_contact(command, run.actor), "contact", rollback=bool(form.problems)
         )
         problems = form.problems + problems
         if problems:
@@ -60,11 +60,11 @@ def contact_form(run: Run, sub: Submission, action: str, confirmed: Verdict | No
     def operation():
         return modify_contact(modify, run.actor)
 
-    if form.problems or run.dry_run or not verdict.ok:
+    if form.problems or not verdict.ok:
         _, problems, _ = attempt(operation, "contact", rollback=True)
         problems = form.problems + problems
-        if problems or run.dry_run:
-            return Outcome("contact", "M", handle, "rejected" if problems else "completed", problems)
+        if problems:
+            return Outcome("contact", "M", handle, "rejected", problems)
         if verdict.locked and not verdict.ask:
             return Outcome("contact", "M", handle, "rejected", [not_authorized(verdict)])
         what = f"{text('template_contact', run.lang)} {text('action_M', run.lang)} {handle}"
@@ -119,10 +119,10 @@ def host_form(run: Run, sub: Submission, action: str) -> Outcome:
         verdict = Verdict(True, how="unknown host: the operation reports it")
     else:
         verdict = authorize(authorities, run.evidence(sub))
-    rollback = bool(form.problems) or run.dry_run or not verdict.ok
+    rollback = bool(form.problems) or not verdict.ok
     result, problems, warnings = attempt(operation, "host", rollback=rollback)
     problems = form.problems + problems
-    if not problems and not verdict.ok and not run.dry_run:
+    if not problems and not verdict.ok:
         problems = [not_authorized(verdict)]
     if problems or result is None:
         return Outcome("host", action, name, "rejected" if problems else "completed", problems)

@@ -151,7 +151,7 @@ def _transfer(run: Run, name: str, subs: list[Submission]) -> Outcome:
     return transfer(run, name, pick("D"), pick("N"))
 
 
-def process_message(message: InboundMessage, dry_run: bool = False) -> MailRequest:
+def process_message(message: InboundMessage) -> MailRequest:
     """Everything for one stored message, inside the caller's transaction. A new request is written
     once, at the end with its outcome (in a batch: with the batch's other new requests), unless an
     action needs its row sooner (`Run.saved_request`)."""
@@ -179,7 +179,7 @@ def process_message(message: InboundMessage, dry_run: bool = False) -> MailReque
         lang = request.language
     registrar_id = batch_registrar.get() or mail_registrar().id
     actor = Actor(sender or "unknown", Role.REGISTRANT, Channel.MAIL, request.tracking, registrar_id)
-    run = Run(request, mail, sender, lang, actor, dry_run=dry_run, authentication=message.authentication or {})
+    run = Run(request, mail, sender, lang, actor, authentication=message.authentication or {})
     outcomes = _outcomes(run, subs, quoted is not None, silent)
     if outcomes:
         _finish(run, outcomes, silent)
@@ -229,7 +229,7 @@ def _finish(run: Run, outcomes: list[Outcome], silent: str) -> None:
     request.updated_at = clock.now()
     if request.pk is not None:  # a new request is written at the end (`process_message`)
         request.save()
-    if not silent and not run.dry_run:
+    if not silent:
         send(request, [run.sender], text(f"state_{state}", run.lang), body, run.lang,
              run.mail.message_id, run.mail.references)  # fmt: skip
 

@@ -46,7 +46,6 @@ class Run:
     sender: str
     lang: str
     actor: Actor
-    dry_run: bool = False
     notified: set[str] = field(default_factory=set)
     authentication: dict = field(default_factory=dict)  # the intake's SPF/DKIM/DMARC (`InboundMessage`)
 
@@ -74,7 +73,7 @@ class Run:
         )  # fmt: skip
 
     def record_signature(self, verdict: Verdict) -> None:
-        if verdict.signature_digest and not self.dry_run:
+        if verdict.signature_digest:
             SeenSignature.objects.get_or_create(
                 digest=verdict.signature_digest,
                 defaults={
@@ -164,8 +163,6 @@ def notify(
     run: Run, action: str, name: str, result_key: str, groups: Iterable[tuple[str, Sequence[Contact | None]]]
 ) -> None:
     """T11: each party told once, in its own language; the requester gets the result instead."""
-    if run.dry_run:
-        return
     for role, contacts in groups:
         for lang, emails in by_language(contacts, exclude={run.sender, *run.notified}).items():
             run.notified.update(emails)
