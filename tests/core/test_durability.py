@@ -21,6 +21,8 @@ from tests.conftest import T0
 from tests.mail.conftest import mail_world, mail_world_session  # noqa: F401  (fixtures)
 
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's synchronous PRAGMA")
+# Real commits; the rows the migrations made are put back for the tests after these (content types).
+committing = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def synchronous() -> int:
@@ -50,7 +52,7 @@ class Statements:
 
 
 @sqlite_only
-@pytest.mark.django_db(transaction=True)
+@committing
 def test_commit_happens_under_full_then_normal_again():
     connection.ensure_connection()
     statements = Statements()
@@ -66,7 +68,7 @@ def test_commit_happens_under_full_then_normal_again():
 
 
 @sqlite_only
-@pytest.mark.django_db(transaction=True)
+@committing
 def test_a_failed_block_rolls_back_and_restores_normal():
     with pytest.raises(ValueError), durable():
         new_registrar("ROLLED-KZ")
@@ -74,7 +76,7 @@ def test_a_failed_block_rolls_back_and_restores_normal():
     assert synchronous() == 1 and not Registrar.objects.filter(handle="ROLLED-KZ").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@committing
 def test_inside_another_transaction_is_refused():
     """Its commit would be the outer block's, later and not durable: Django's durable atomic refuses."""
     with transaction.atomic(), pytest.raises(RuntimeError), durable():
@@ -83,7 +85,7 @@ def test_inside_another_transaction_is_refused():
         assert synchronous() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@committing
 def test_on_postgresql_only_the_transaction():
     if connection.vendor == "sqlite":
         pytest.skip("PostgreSQL")
@@ -94,7 +96,7 @@ def test_on_postgresql_only_the_transaction():
 
 
 @sqlite_only
-@pytest.mark.django_db(transaction=True)
+@committing
 def test_smtp_intake_commits_the_message_under_full_before_250(mail_world):  # noqa: F811
     """A real SMTP conversation: the intake thread's INSERT and COMMIT run with synchronous=FULL, and
     both come before the client reads 250."""
