@@ -125,3 +125,24 @@ def test_a_real_http_client_is_paused_too(live_server, people):
     right = attempt(PASSWORD)
     assert right.status_code == 429 and LOCKED["kk"] in right.text
     assert "sessionid" not in session.cookies
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_each_client_address_counts_on_its_own(people, settings):
+    """The per-address count uses the web's one idea of the client (`kzreg.whois.pagelimit.client_address`):
+    X-Forwarded-For only from a listed proxy, so a client cannot step around the count by writing it."""
+    settings.KZREG_WHOIS = {"TRUSTED_PROXIES": "10.0.0.1"}
+    client = Client()
+
+    def via_proxy(username: str, password: str, forwarded: str):
+        form = {"username": username, "password": password, "next": "/admin/"}
+        return client.post(LOGIN, form, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    for name in ("a", "b", "c", "d", "e"):
+        via_proxy(name, "wrong", "198.51.100.10")
+    assert via_proxy("hostmaster", PASSWORD, "198.51.100.10").status_code == 429
+    assert _signed_in(via_proxy("hostmaster", PASSWORD, "198.51.100.11")), "another client behind the same proxy"
+    for n, name in enumerate("fghij"):  # not through the proxy: the header is the client's own words
+        form = {"username": name, "password": "wrong"}
+        client.post(LOGIN, form, REMOTE_ADDR="203.0.113.50", HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}")
+    assert _post(Client(), "registry", PASSWORD, address="203.0.113.50").status_code == 429

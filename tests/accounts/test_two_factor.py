@@ -136,3 +136,10 @@ def test_deploy_check_names_registry_staff_without_a_device(people, settings):
     assert found[0].msg == "registry staff without a TOTP device: hostmaster"
     settings.KZREG_STAFF_2FA = "enrolled"
     assert [m.id for m in staff_without_device()] == ["accounts.W001"]
+
+
+def test_the_login_page_asks_for_the_code_in_the_readers_language(db):
+    for lang in ("kk", "ru", "en"):
+        page = Client().get(LOGIN, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        assert TEXTS["token"][lang] in page and TEXTS["token_help"][lang] in page
+        assert 'name="otp_token"' in page and 'autocomplete="one-time-code"' in page

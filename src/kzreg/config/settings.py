@@ -143,6 +143,8 @@ AXES_COOLOFF_TIME = _logins.cool_off(os.environ)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account from anywhere, an address
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while paused are refused, not counted
 AXES_LOCKOUT_CALLABLE = "kzreg.accounts.throttle.lockout_response"
+# The client as every per-address web limit sees it: X-Forwarded-For only from KZREG_WHOIS_TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "kzreg.whois.pagelimit.client_address"
 KZREG_STAFF_2FA = _logins.staff_2fa(os.environ, demo=DEMO)
 OTP_TOTP_ISSUER = os.environ.get("KZREG_TOTP_ISSUER") or "kzreg"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key
