@@ -48,7 +48,7 @@ def test_attack_forged_forwarded_delete_asks_the_admin_contact_before_anything_c
     assert (confirmation.template, confirmation.action, confirmation.sent_to) == ("transfer", "T", [ADMIN])
     questions = asked(delivery)  # the old admin contact is asked at the address on record, not told after
     assert len(questions) == 1 and f"CONFIRM {confirmation.token}" in questions[0].subject
-    assert "Transfer example.kz" in questions[0].subject
+    assert "Передача example.kz" in questions[0].subject  # in the contact's language (ru), not the form's
     assert not delivery.to("noc1@telecom.kz")  # nobody is told of a change that has not happened
     done = confirm(intake, questions[0])
     assert done.request.pk == delivery.request.pk

@@ -114,7 +114,10 @@ def _precheck(run, sub, action, operation, verdict: Verdict, domain: Domain | No
             return Outcome("domain", action, form.get("2"), "rejected", problems)
     if verdict.ok or domain is None:
         return None
-    what = f"{text('action_' + action, run.lang)} {domain.unicode_name}"
+
+    def what(lang: str) -> str:
+        return f"{text('action_' + action, lang)} {domain.unicode_name}"
+
     if verdict.ask:  # a contact's address, not proven: that contact confirms at the address on record
         return ask_confirmation(run, sub, action, domain.name, verdict.ask, what)
     if verdict.locked:
@@ -221,8 +224,16 @@ def transfer(
     if domain is not None and not verdict.ok and verdict.ask and not problems:
         # T13: the administrative contact on record confirms the transfer before anything changes.
         fields = {"delete": kept_fields(delete.form), "new": kept_fields(new.form)}
-        what = f"{text('action_T', run.lang)} {domain.unicode_name}"
-        until = wait_for(run, "transfer", "T", domain.name, fields, verdict.ask, what)
+        name_shown = domain.unicode_name
+        until = wait_for(
+            run,
+            "transfer",
+            "T",
+            domain.name,
+            fields,
+            verdict.ask,
+            lambda lang: f"{text('action_T', lang)} {name_shown}",
+        )
         return Outcome("transfer", "T", name, "awaiting", detail=until)
     if domain is not None and not verdict.ok:
         problems.append(not_authorized(verdict, "0c"))

@@ -67,7 +67,10 @@ def contact_form(run: Run, sub: Submission, action: str, confirmed: Verdict | No
             return Outcome("contact", "M", handle, "rejected", problems)
         if verdict.locked and not verdict.ask:
             return Outcome("contact", "M", handle, "rejected", [not_authorized(verdict)])
-        what = f"{text('template_contact', run.lang)} {text('action_M', run.lang)} {handle}"
+
+        def what(lang: str) -> str:
+            return f"{text('template_contact', lang)} {text('action_M', lang)} {handle}"
+
         return ask_confirmation(run, sub, "M", handle, [contact], what)
     result, problems, warnings = attempt(operation, "contact")
     if problems:

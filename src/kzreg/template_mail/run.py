@@ -128,7 +128,7 @@ def kept_fields(form: ParsedForm) -> dict:
 
 
 def ask_confirmation(
-    run: Run, sub: Submission, action: str, key: str, contacts: Sequence[Contact | None], what: str
+    run: Run, sub: Submission, action: str, key: str, contacts: Sequence[Contact | None], what: Callable[[str], str]
 ) -> Outcome:
     """T10: the request waits for the contact on record, who confirms by replying with the token."""
     until = wait_for(run, sub.form.template, action, key, kept_fields(sub.form), contacts, what)
@@ -136,10 +136,16 @@ def ask_confirmation(
 
 
 def wait_for(
-    run: Run, template: str, action: str, key: str, fields: dict, contacts: Sequence[Contact | None], what: str
+    run: Run,
+    template: str,
+    action: str,
+    key: str,
+    fields: dict,
+    contacts: Sequence[Contact | None],
+    what: Callable[[str], str],
 ) -> str:
-    """A confirmation row and the mail with its token to `contacts` at their addresses on record; the
-    deadline as told."""
+    """A confirmation row and the mail with its token to `contacts` at their addresses on record, each
+    in its own language (`what(lang)` names the request); the deadline as told."""
     now = clock.now()
     token = secrets.token_hex(10)
     groups = by_language(contacts)
@@ -151,8 +157,8 @@ def wait_for(
     until = until_text(confirmation.expires_at)
     for lang, emails in groups.items():
         send(
-            run.request, emails, text("confirm_subject", lang, what=what, token=token),
-            text("confirm_body", lang, sender=run.sender, what=what, tracking=run.request.tracking, token=token,
+            run.request, emails, text("confirm_subject", lang, what=what(lang), token=token),
+            text("confirm_body", lang, sender=run.sender, what=what(lang), tracking=run.request.tracking, token=token,
                  until=until),
             lang,
         )  # fmt: skip
