@@ -90,7 +90,9 @@ def whois_server_factory(transactional_db):
     started: list[tuple[asyncio.AbstractEventLoop, threading.Thread]] = []
     forget_zones()
 
-    def start(cache_size: int = 0, stored: bool = False, database_thread: bool = False, **limits) -> RunningServer:
+    def start(
+        cache_size: int = 0, stored: bool = False, database_thread: bool = False, host: str = "127.0.0.1", **limits
+    ) -> RunningServer:
         loop = asyncio.new_event_loop()
         clock = FakeClock()
         ready = threading.Event()
@@ -102,7 +104,7 @@ def whois_server_factory(transactional_db):
             if answers is not None:
                 answers.reload_state()
             server, state = await start_server(
-                Lookup(db, cache_size=cache_size, stored=answers), Limits(**limits), "127.0.0.1", 0, clock=clock,
+                Lookup(db, cache_size=cache_size, stored=answers), Limits(**limits), host, 0, clock=clock,
                 database_thread=database_thread,
             )  # fmt: skip
             box.update(server=server, state=state, db=db, port=server.sockets[0].getsockname()[1])

@@ -208,3 +208,16 @@ def test_refused_connections_that_linger_are_shed_too_and_cut_after_the_linger(w
     until(server, lambda s: s.slots.total == 0, "the refused ones cut")
     for sock in refused:
         sock.close()
+
+
+def test_an_ipv6_client_is_counted_by_its_64(whois_server_factory, published):
+    """A real IPv6 connection (::1): the rate limit names and counts the /64."""
+    server = whois_server_factory(host="::1", rate=1.0, burst=1)
+
+    def ask() -> str:
+        with socket.create_connection(("::1", server.port), timeout=10) as sock:
+            sock.sendall(b"example.kz\r\n")
+            return read_all(sock).decode()
+
+    assert "Domain Name............: example.kz" in ask()
+    assert ask().startswith("% Query rate limit exceeded for ::/64; try again in 1 s.")
