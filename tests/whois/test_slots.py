@@ -75,3 +75,14 @@ def test_lingering_refusals_are_cut_oldest_first_up_to_the_time_given():
     assert list(slots.lingering) == [conns[2]]
     slots.release(conns[2])
     assert not slots.lingering and slots.total == 3 - 1  # the cut ones are released when their socket closes
+
+
+def test_a_connection_refused_anyway_sheds_no_one():
+    slots = Slots(max_total=2, max_per_network=10)
+    idle = [admit(slots, "A"), admit(slots, "B")]
+    limited = Conn("C")
+    assert not slots.admit(limited, shed=False)  # e.g. rate-limited: it is refused with its notice
+    slots.linger(limited, 0.0)  # as the server's refusal does
+    assert not any(c.was_shed for c in idle) and slots.total == 3
+    assert admit(slots, "D")  # at the server's cap a refused connection goes before any idle one
+    assert limited.was_shed and not any(c.was_shed for c in idle) and slots.total == 3

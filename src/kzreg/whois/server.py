@@ -164,13 +164,12 @@ class WhoisProtocol(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         state = self.state
         self.key = state.network(peer[0] if peer else "")
-        if not state.slots.admit(self):
-            self.refuse(BUSY)
-            return
         wait = state.limiter.allow(self.key)
-        if wait:
+        if wait:  # refused: it takes a slot (to drain) but sheds no one
+            state.slots.admit(self, shed=False)
             self.refuse(rate_notice(self.key, RateLimiter.whole_seconds(wait)))
-            return
+        elif not state.slots.admit(self):
+            self.refuse(BUSY)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.done = True

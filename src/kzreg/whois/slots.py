@@ -3,8 +3,8 @@
 A connection holds a slot from accept until it is gone. While it has not sent a whole query line (it
 is silent, or half-open) or after it was refused (a notice sent, its input drained for a moment), it
 is *sheddable*: when the server or a network is at its cap, a new connection takes the slot of the
-oldest sheddable one, of its own network at that network's cap, else of the network that holds the
-most connections. A connection whose query was read is answering and is never shed. So idle
+oldest sheddable one, of its own network at that network's cap; at the server's cap, of the oldest
+refused one (it has its notice), else of the network that holds the most connections. A connection whose query was read is answering and is never shed. So idle
 connections cannot lock honest clients out; only queries being answered can fill the server.
 
 Sheddable connections are kept in insertion-ordered dicts (oldest first), one for the whole server
@@ -34,17 +34,18 @@ class Slots:
         self.lingering: dict[WhoisProtocol, float] = {}  # refused connections → since when, oldest first
         self.shed_count = 0
 
-    def admit(self, protocol: WhoisProtocol) -> bool:
+    def admit(self, protocol: WhoisProtocol, shed: bool = True) -> bool:
         """Counts a new connection, shedding another when a cap is passed; False when nothing could be
-        shed (every other connection is answering): the caller refuses it. Either way it holds a slot
-        until `release`."""
+        shed (every other connection is answering), or `shed` is False (it is refused anyway, e.g.
+        rate-limited: it must not cost anyone else their connection): the caller refuses it. Either way
+        it holds a slot, sheddable, until `release`."""
         key = protocol.key
         self.total += 1
         count = self.by_network[key] = self.by_network.get(key, 0) + 1
         if count > self.max_per_network:
-            admitted = self.shed(key)
+            admitted = shed and self.shed(key)
         elif self.total > self.max_total:
-            admitted = self.shed(self.fullest())
+            admitted = shed and (self.cut_oldest_lingering() or self.shed(self.fullest()))
         else:
             admitted = True
         protocol.counted = True
@@ -93,6 +94,16 @@ class Slots:
             del self.lingering[protocol]
             if protocol.transport is not None:
                 protocol.transport.abort()
+
+    def cut_oldest_lingering(self) -> bool:
+        """Sheds the oldest refused connection still draining (it has its notice); False when none."""
+        if not self.lingering:
+            return False
+        victim = next(iter(self.lingering))
+        self.release(victim)
+        self.shed_count += 1
+        victim.shed()
+        return True
 
     def _unlist(self, protocol: WhoisProtocol) -> None:
         mine = self.sheddable_by_network[protocol.key]
