@@ -2,7 +2,8 @@
 
 It serves the records it is given — TXT for SPF, `<selector>._domainkey` DKIM keys and `_dmarc`
 policies, A records if wanted — answers NXDOMAIN for unknown names and an empty answer for a known
-name without that type. Records can be changed while it runs (`records[name][type] = [...]`).
+name without that type. Records can be changed while it runs (`records[name][type] = [...]`), and
+`delay` (seconds) makes every answer late, like a slow resolver.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import socket
 import socketserver
 import struct
 import threading
+import time
 from collections import defaultdict
 
 import dns.message
@@ -57,11 +59,16 @@ class DnsServer:
 
     def __init__(self, records: Records | None = None) -> None:
         self.records = records if records is not None else Records()
+        self.delay = 0.0
+        self.queried = threading.Event()  # set on every query (a test can wait for the first)
         server = self
 
         class Udp(socketserver.BaseRequestHandler):
             def handle(self) -> None:
                 data, sock = self.request
+                server.queried.set()
+                if server.delay:
+                    time.sleep(server.delay)
                 sock.sendto(answer(server.records, data), self.client_address)
 
         class Tcp(socketserver.BaseRequestHandler):

@@ -5,6 +5,9 @@ domains do not allow."""
 
 from __future__ import annotations
 
+import smtplib
+import threading
+
 import pytest
 
 from kzreg.registry.models import Domain
@@ -166,3 +169,22 @@ def test_the_reasons_are_told_in_the_replys_language_T9(intake, registered, staf
     body = intake.deliver(raw, source=ATTACKER_IP, mail_from="x@evil.kz").result().body
     assert expected in body and "does not match" not in body
     assert unchanged(registered)
+
+
+def test_slow_dns_does_not_hold_up_the_smtp_server(intake, registered, mail_world):
+    """The lookups run in the intake's worker threads: while one message waits for DNS, another client
+    is served (banner, EHLO, a whole message)."""
+    mail_world.dns.delay = 0.5  # each answer late; one message needs several, one after the other
+    mail_world.dns.queried.clear()
+    first = threading.Thread(target=intake.send, args=(golden("modify-en-mailfrom.eml"),))
+    try:
+        first.start()
+        assert mail_world.dns.queried.wait(10)  # the first message is at its lookups
+        with smtplib.SMTP(intake.host, intake.port, timeout=10) as client:
+            assert client.ehlo()[0] == 250
+            assert client.noop()[0] == 250
+        assert first.is_alive()  # the first message is still waiting for its DNS answers
+    finally:
+        first.join()
+        mail_world.dns.delay = 0.0
+    assert InboundMessage.objects.get().authentication["proven"]
