@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from kzreg.registry.models import Domain
+from kzreg.registry.models import Contact, Domain, Host
 from kzreg.template_mail.intake import store_message
 from kzreg.template_mail.models import Confirmation, InboundMessage, SeenSignature
 from kzreg.template_mail.processing import process_stored
@@ -188,3 +188,17 @@ def test_slow_dns_does_not_hold_up_the_smtp_server(intake, registered, mail_worl
         first.join()
         mail_world.dns.delay = 0.0
     assert InboundMessage.objects.get().authentication["proven"]
+
+
+def test_contact_and_host_forms_from_an_unproven_address(intake, registered):
+    """A contact's own form, forged: the contact confirms first; a host form (no confirmation) is refused,
+    saying why in the form's language."""
+    handle = registered.admin_contact.handle
+    raw = golden("contact-modify-en.eml", HANDLE=handle)
+    contact = intake.deliver(raw, mail_from="attacker@evil.kz", source=ATTACKER_IP)
+    assert contact.request.state == "awaiting" and len(asked(contact)) == 1
+    assert Contact.objects.get(handle=handle).phones == registered.admin_contact.phones
+    host = intake.deliver(golden("host-modify-ru.eml"), mail_from="attacker@evil.kz", source=ATTACKER_IP)
+    assert host.request.state == "rejected"
+    assert "отправитель ivan7@example.kz не подтверждён" in host.result().body
+    assert Host.objects.get(name="ns1.ps.kz").addresses == ["195.210.46.10"]
