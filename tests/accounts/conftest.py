@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Permission
 from django.utils import translation
 
@@ -63,6 +65,9 @@ def people(db, registrar) -> dict:
             reseller=reseller,
         )  # fmt: skip
     # Registry staff who is not a superuser: the back-office by permissions, like a KazNIC operator.
+    # (Made here too: a live-server test before this one may have emptied the migrated rows.)
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     users["hostmaster"].user_permissions.set(Permission.objects.all())
     return {"anonymous": None, **users}
 

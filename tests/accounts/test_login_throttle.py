@@ -107,7 +107,8 @@ def test_kzreg_user_unlock_lifts_a_pause(people, capsys):
     assert _signed_in(_post(client, "registry", PASSWORD))
 
 
-@pytest.mark.django_db(transaction=True)
+# Real commits; the migrated rows (content types, permissions) are put back first, as tests/core's are.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_http_client_is_paused_too(live_server, people):
     """Through a real HTTP server and client: the browser's path, with the CSRF cookie and token."""
     session = requests.Session()
