@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 import requests
@@ -147,3 +150,27 @@ def test_behind_a_trusted_proxy_each_client_address_counts_on_its_own(people, se
         form = {"username": name, "password": "wrong"}
         client.post(LOGIN, form, REMOTE_ADDR="203.0.113.50", HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}")
     assert _post(Client(), "registry", PASSWORD, address="203.0.113.50").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        (
+            "KZREG_LOGIN_FAILURES",
+            "many",
+            "kzreg: KZREG_LOGIN_FAILURES: must be a whole number of at least 1, got 'many'",
+        ),
+        (
+            "KZREG_LOGIN_COOLOFF_MINUTES",
+            "0",
+            "kzreg: KZREG_LOGIN_COOLOFF_MINUTES: must be a whole number of at least 1, got '0'",
+        ),
+        ("KZREG_STAFF_2FA", "sometimes", "kzreg: KZREG_STAFF_2FA: must be one of required, enrolled, got 'sometimes'"),
+    ],
+)
+def test_a_bad_login_setting_stops_kzreg_with_one_line(tmp_path, name, value, line):
+    env = {**os.environ, "KZREG_DATA_DIR": str(tmp_path), "KZREG_DATABASE_URL": "", name: value}
+    result = subprocess.run(
+        [sys.executable, "-m", "kzreg", "user", "unlock", "x"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 3 and result.stderr.strip() == line

@@ -1,5 +1,6 @@
 """Login settings from the environment: how many failures pause a login, for how long, and when staff
-must give a second factor. `kzreg.config.settings` reads these, so this module imports no Django app.
+must give a second factor. `kzreg.config.settings` reads these, so this module imports no Django app; a
+bad value is a `BadSetting`, which stops every entry point with one line naming the variable.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 
-from django.core.exceptions import ImproperlyConfigured
+from kzreg.config.deployment import BadSetting
 
 STAFF_2FA_MODES = ("required", "enrolled")
 
@@ -22,7 +23,7 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise ImproperlyConfigured(f"{name}: must be a whole number of at least 1, got {raw!r}")
+        raise BadSetting(f"{name}: must be a whole number of at least 1, got {raw!r}")
     return value
 
 
@@ -44,5 +45,5 @@ def staff_2fa(env: Mapping[str, str], demo: bool) -> str:
     if not raw:
         return "enrolled" if demo else "required"
     if raw not in STAFF_2FA_MODES:
-        raise ImproperlyConfigured(f"KZREG_STAFF_2FA: must be one of {', '.join(STAFF_2FA_MODES)}, got {raw!r}")
+        raise BadSetting(f"KZREG_STAFF_2FA: must be one of {', '.join(STAFF_2FA_MODES)}, got {raw!r}")
     return raw

@@ -28,6 +28,8 @@ try:
     _https = security.Https.from_env(os.environ, on=deployment.is_https(os.environ, PUBLIC_URL))
     CONTENT_SECURITY_POLICY = security.content_security_policy(os.environ)
     _csp_report_only = security.report_only(os.environ)
+    _login_limits = (_logins.failure_limit(os.environ), _logins.cool_off(os.environ))
+    KZREG_STAFF_2FA = _logins.staff_2fa(os.environ, demo=DEMO)  # kzreg.accounts.two_factor
 except (secret_key.MissingSecretKey, deployment.BadSetting) as _refusal:
     print(f"kzreg: {_refusal}", file=sys.stderr)
     raise SystemExit(secret_key.EXIT_REFUSED) from None
@@ -138,14 +140,12 @@ MIDDLEWARE = [
 # Staff logins (docs/accounts.md): failures pause an account and an address (django-axes); registry
 # staff give a TOTP code (django-otp). A login needs the request: tests use force_login, not login().
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = _logins.failure_limit(os.environ)
-AXES_COOLOFF_TIME = _logins.cool_off(os.environ)
+AXES_FAILURE_LIMIT, AXES_COOLOFF_TIME = _login_limits  # KZREG_LOGIN_FAILURES, KZREG_LOGIN_COOLOFF_MINUTES
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account from anywhere, an address
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while paused are refused, not counted
 AXES_LOCKOUT_CALLABLE = "kzreg.accounts.throttle.lockout_response"
 # The client as every per-address web limit sees it: X-Forwarded-For only from KZREG_WHOIS_TRUSTED_PROXIES.
 AXES_CLIENT_IP_CALLABLE = "kzreg.whois.pagelimit.client_address"
-KZREG_STAFF_2FA = _logins.staff_2fa(os.environ, demo=DEMO)
 OTP_TOTP_ISSUER = os.environ.get("KZREG_TOTP_ISSUER") or "kzreg"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key
 
