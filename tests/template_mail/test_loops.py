@@ -212,3 +212,30 @@ def test_the_limit_counts_committed_mail_message_by_message(intake, monkeypatch)
     for _ in range(3):
         process_stored(store_message(golden("bad-empty.eml"), HUMAN, ["hostmaster@nic.kz"], source="cli"))
     assert len(replies_to(HUMAN)) == 3
+
+
+def test_a_batch_counts_its_own_replies_also_after_a_failed_message_is_dropped(monkeypatch):
+    """In a batch, replies not yet written count too; a failed message's replies, dropped from the batch
+    (`inbox._process_each`), no longer do."""
+    from kzreg.template_mail import outgoing
+    from kzreg.template_mail.models import MailRequest
+
+    monkeypatch.setenv("KZREG_MAIL_REPLY_LIMIT", "3")
+    request = MailRequest(tracking="KZ-261122.1", language="en")
+    pending: list = []
+    token = outgoing.batch_outbox.set(pending)
+    try:
+        assert outgoing.send(request, [HUMAN], "ack", "body", "en")
+        assert outgoing.send(request, [HUMAN], "result", "body", "en")
+        kept = len(pending)
+        assert outgoing.send(request, [HUMAN], "third", "body", "en")
+        assert not outgoing.send(request, [HUMAN], "fourth", "body", "en"), "3 in this batch already"
+        del pending[kept:]  # the message that queued the third failed and was rolled back
+        assert outgoing.send(request, [HUMAN], "third again", "body", "en")
+        assert not outgoing.send(request, [HUMAN], "fourth", "body", "en")
+        assert outgoing.send(request, ["ivan2@example.kz"], "other", "body", "en"), "per address"
+    finally:
+        outgoing.batch_outbox.reset(token)
+    assert [row["subject"] for row in pending] == [
+        "[KZ-261122.1] ack", "[KZ-261122.1] result", "[KZ-261122.1] third again", "[KZ-261122.1] other"
+    ]  # fmt: skip

@@ -147,13 +147,13 @@ class _Lease:
     so rows waiting behind a slow relay stay this worker's while it is alive."""
 
     def __init__(self, rows: list[OutboxMessage]):
-        self.until = rows[0].next_attempt_at
+        self.renew_at = rows[0].next_attempt_at - SENDING_LEASE / 2
 
     def renew_if_due(self, waiting: list[OutboxMessage]) -> None:
         now = clock.now()
-        if now < self.until - SENDING_LEASE / 2:
+        if now < self.renew_at:
             return
-        self.until = now + SENDING_LEASE
+        self.renew_at = now + SENDING_LEASE / 2
         OutboxMessage.objects.filter(
             pk__in=[row.pk for row in waiting], state=State.SENDING, claimed_by=workers.current()
-        ).update(next_attempt_at=self.until)
+        ).update(next_attempt_at=now + SENDING_LEASE)

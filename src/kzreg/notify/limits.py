@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Count
@@ -32,13 +32,8 @@ def sent_since(addresses: Iterable[str], since: dt.datetime) -> Counter[str]:
     return Counter({row["address"]: row["n"] for row in query.values("address").annotate(n=Count("id"))})
 
 
-def pending_to(values: Iterable[dict[str, Any]], addresses: Iterable[str]) -> Counter[str]:
-    """Rows not yet written (a batch's) to each of `addresses`: {bare address: count}."""
-    keys = {bare(a) for a in addresses}
-    counts: Counter[str] = Counter()
+def addresses_of(values: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The bare address of every To and Cc recipient of rows given as values (not yet written)."""
     for row in values:
         for address in (*row["to"], *row["cc"]):
-            key = bare(address)
-            if key in keys:
-                counts[key] += 1
-    return counts
+            yield bare(address)

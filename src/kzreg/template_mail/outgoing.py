@@ -21,7 +21,7 @@ from django.conf import settings
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed
 from kzreg.notify.addresses import bare
-from kzreg.notify.limits import pending_to, sent_since
+from kzreg.notify.limits import addresses_of, sent_since
 from kzreg.notify.outbox import outbox_values, write_queued
 from kzreg.registry.models import Contact, Domain
 from kzreg.template_mail.conf import reply_limit
@@ -34,9 +34,9 @@ _MSG_ID = re.compile(r"^<[^<>\s@]+@[^<>\s@]+>$")
 # `outbox_values` and written together when it ends (`notify.outbox.write_queued`) instead of one
 # INSERT per reply; a message that fails has its rows dropped with the rest of its work.
 batch_outbox: ContextVar[list[dict[str, Any]] | None] = ContextVar("outbox_rows", default=None)
-# The batch (its `batch_outbox` list) whose committed counts per address are known, and those counts:
-# an address is counted in the database once per batch, not once per reply.
-_batch_counts: ContextVar[tuple[list, dict[str, int]] | None] = ContextVar("reply_counts", default=None)
+# The mail per address of the batch whose `batch_outbox` list it holds: an address is counted in the
+# database once per batch, not once per reply.
+_batch_counts: ContextVar[_BatchCounts | None] = ContextVar("reply_counts", default=None)
 LOOP_HEADER = "X-Loop"
 REPLY_WINDOW = dt.timedelta(hours=1)
 
@@ -85,10 +85,16 @@ def _within_limit(request: MailRequest, recipients: list[str]) -> list[str]:
     limit = reply_limit()
     if limit <= 0 or not recipients:
         return recipients
+    keys = {bare(a) for a in recipients}
     pending = batch_outbox.get()
-    counts = _committed(recipients, pending)
-    if pending:
-        counts.update(pending_to(pending, recipients))
+    if pending is None:
+        counts: dict[str, int] = sent_since(keys, clock.now() - REPLY_WINDOW)
+    else:
+        batch = _batch_counts.get()
+        if batch is None or batch.pending is not pending:
+            batch = _BatchCounts(pending)
+            _batch_counts.set(batch)
+        counts = batch.count(keys)
     allowed = []
     for address in recipients:
         sent = counts.get(bare(address), 0)
@@ -102,21 +108,28 @@ def _within_limit(request: MailRequest, recipients: list[str]) -> list[str]:
     return allowed
 
 
-def _committed(recipients: list[str], pending: list | None) -> Counter[str]:
-    """Committed gateway mail to each recipient (by `bare` address) in the last hour; in a batch, each
-    address is read once."""
-    if pending is None:
-        return sent_since(recipients, clock.now() - REPLY_WINDOW)
-    cached = _batch_counts.get()
-    if cached is None or cached[0] is not pending:
-        cached = (pending, {})
-        _batch_counts.set(cached)
-    known = cached[1]
-    missing = [key for key in {bare(a) for a in recipients} if key not in known]
-    if missing:
-        found = sent_since(missing, clock.now() - REPLY_WINDOW)
-        known.update({key: found.get(key, 0) for key in missing})
-    return Counter({bare(a): known[bare(a)] for a in recipients})
+class _BatchCounts:
+    """A batch's mail per address: committed mail read once per address, plus the batch's own rows not
+    yet written, counted as they are added (counted again when a failed message's rows were dropped)."""
+
+    def __init__(self, pending: list[dict[str, Any]]):
+        self.pending = pending
+        self.committed: dict[str, int] = {}
+        self.queued: Counter[str] = Counter()
+        self.seen, self.last = 0, None  # rows counted in `queued`, and the last of them
+
+    def count(self, keys: set[str]) -> dict[str, int]:
+        missing = [key for key in keys if key not in self.committed]
+        if missing:
+            found = sent_since(missing, clock.now() - REPLY_WINDOW)
+            self.committed.update({key: found.get(key, 0) for key in missing})
+        rows = self.pending  # only ever appended to, or cut back when a message fails
+        if self.seen > len(rows) or (self.seen and rows[self.seen - 1] is not self.last):
+            self.queued, self.seen = Counter(), 0
+        if len(rows) > self.seen:
+            self.queued.update(addresses_of(rows[self.seen :]))
+            self.seen, self.last = len(rows), rows[-1]
+        return {key: self.committed[key] + self.queued[key] for key in keys}
 
 
 def hostmaster() -> str:
