@@ -1,4 +1,4 @@
-"""Deployment checks (`python -m django check --deploy --database default`): registry staff that cannot
+"""Deployment checks (`kzreg manage check --deploy --database default`): registry staff that cannot
 give a second factor. With `KZREG_STAFF_2FA=required` they cannot sign in at all; with `enrolled` they
 sign in with a password alone."""
 
