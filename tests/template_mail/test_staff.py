@@ -33,6 +33,8 @@ def test_staff_see_each_request_with_messages_state_and_outcome(staff_client):
     assert "3l: e-mail address is not valid" in page  # the outcome
     assert "Subject: New domain" in page  # the received message
     assert f"[{request.tracking}] Rejected" in page  # the replies sent
+    # What the intake found about the sender (T9): a message file with no DKIM signature is unproven.
+    assert "Sender not proven" in page and "Authentication-Results:" in page and "dmarc=" in page
 
 
 def test_staff_record_a_fax_authorization_T13(staff_client, registrar):
