@@ -1,4 +1,4 @@
-"""The PostgreSQL backend (`kzreg.core.postgresql`): a transaction begun in pipeline mode sends BEGIN with
+"""The PostgreSQL backend (`kzreg.registry.postgresql`): a transaction begun in pipeline mode sends BEGIN with
 the statements that follow it, one round trip fewer, and still begins, commits and rolls back as psycopg's
 own would."""
 
@@ -11,8 +11,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from psycopg._pipeline_base import BasePipeline
 
-from kzreg.core import rows
-from kzreg.registry import queries
+from kzreg.registry import queries, rows
 from kzreg.registry.commands import NameServer
 from kzreg.registry.models import Domain, Registrar
 from kzreg.registry.operations import create_domain

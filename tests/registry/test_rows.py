@@ -1,4 +1,4 @@
-"""The prepared-statement layer under the operations (`kzreg.core.rows`): what it writes and reads is what
+"""The prepared-statement layer under the operations (`kzreg.registry.rows`): what it writes and reads is what
 the ORM would, and in PostgreSQL pipeline mode reads, new keys and failures arrive where they belong."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from kzreg.core import rows
+from kzreg.registry import rows
 from kzreg.registry.models import Domain, DomainNameServer, HistoryEntry, Registrar
 
 pytestmark = pytest.mark.django_db

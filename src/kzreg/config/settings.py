@@ -83,14 +83,14 @@ def database_from_url(url: str, data_dir: Path) -> dict:
     if parts.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"KZREG_DATABASE_URL: unsupported scheme {parts.scheme!r} (use postgresql://)")
     return {
-        "ENGINE": "kzreg.core.postgresql",
+        "ENGINE": "kzreg.registry.postgresql",
         "NAME": unquote(parts.path.lstrip("/")) or "kzreg",
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 60,
-        # The registry operations' own statements (`kzreg.core.rows`, server-side binding) are prepared
+        # The registry operations' own statements (`kzreg.registry.rows`, server-side binding) are prepared
         # after a few uses, so PostgreSQL stops parsing and planning them anew; the ORM's cursors bind on
         # the client and are unaffected. (Behind a transaction-pooling proxy, set this to None.)
         "OPTIONS": {"prepare_threshold": 2},

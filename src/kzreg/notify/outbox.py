@@ -15,12 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Model
 
-from kzreg.core import clock, rows
+from kzreg.core import clock
 from kzreg.core.errors import Problems
 from kzreg.core.messages import LANGUAGES, Code
 from kzreg.notify.addresses import addr_spec, normalise, normalise_list
 from kzreg.notify.limits import recipient_values
 from kzreg.notify.models import OutboxMessage, OutboxRecipient
+from kzreg.registry import rows
 
 # Headers the outbox writes itself; a caller that passes one of these in `headers` gets a clear error.
 MANAGED_HEADERS = frozenset(

@@ -15,10 +15,11 @@ from typing import Any, Generic, TypeVar
 
 from django.db import IntegrityError, transaction
 
-from kzreg.core import clock, rows
+from kzreg.core import clock
 from kzreg.core.actor import Actor, Role
 from kzreg.core.errors import OperationFailed, Problem, Problems
 from kzreg.core.messages import Code
+from kzreg.registry import rows
 from kzreg.registry.guards import active_guards
 from kzreg.registry.models import Domain, HistoryEntry, ObjectType
 from kzreg.registry.policy import parse_domain_name

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError
 
-from kzreg.core import rows
 from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem, Problems
 from kzreg.core.messages import Code
-from kzreg.registry import handles
+from kzreg.registry import handles, rows
 from kzreg.registry.commands import ContactData, ContactRef, CreateContact, ModifyContact
 from kzreg.registry.models import Contact, ContactKind, HandleSequence, ObjectType, SecurityScheme
 from kzreg.registry.operations.base import Context, OperationResult, execute

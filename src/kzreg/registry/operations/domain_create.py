@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.db import IntegrityError
 
-from kzreg.core import rows
 from kzreg.core.actor import Actor
 from kzreg.core.errors import Problem
 from kzreg.core.messages import Code
+from kzreg.registry import rows
 from kzreg.registry.commands import CreateDomain
 from kzreg.registry.models import Contact, Domain, DomainNameServer, HistoryEntry
 from kzreg.registry.operations.base import Context, OperationResult, add_years, execute

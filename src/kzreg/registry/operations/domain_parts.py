@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from django.db.models.signals import post_delete, post_save
 
-from kzreg.core import rows
 from kzreg.core.messages import Code
+from kzreg.registry import rows
 from kzreg.registry.commands import Location
 from kzreg.registry.models import Domain, DomainNameServer, HistoryEntry, Host, ObjectType, Registrar
 from kzreg.registry.operations.base import Context

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError
 
-from kzreg.core import rows
 from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
+from kzreg.registry import rows
 from kzreg.registry.commands import CreateHost, DeleteHost, ModifyHost, NameServer
 from kzreg.registry.models import DomainNameServer, Host, ObjectType
 from kzreg.registry.operations.base import Context, OperationResult, execute

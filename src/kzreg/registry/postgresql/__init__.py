@@ -1,2 +1,2 @@
 """Django's PostgreSQL backend with transactions that start without a round trip of their own
-(`ENGINE: kzreg.core.postgresql`); see `base`."""
+(`ENGINE: kzreg.registry.postgresql`); see `base`."""

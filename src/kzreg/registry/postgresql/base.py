@@ -5,7 +5,7 @@ for BEGIN's answer (a Sync) before sending anything else, so the registry's firs
 cost two round trips instead of one. This connection queues BEGIN in the pipeline instead and remembers
 that it did, because the transaction status psycopg reads stays "idle" until the next answer arrives.
 Outside pipeline mode nothing changes. It can also queue COMMIT behind a transaction's last statements
-(`queue_commit`, used by `kzreg.core.rows.pipeline(commit=True)`), so they and the commit share a round
+(`queue_commit`, used by `kzreg.registry.rows.pipeline(commit=True)`), so they and the commit share a round
 trip; Django's own commit then finds the transaction ended and sends nothing. Everything else is
 Django's backend as it is.
 
