@@ -15,6 +15,7 @@ from kzreg.rdap import jcard, texts
 from kzreg.rdap.redaction import entity_path, redactions
 from kzreg.registry.disclosure import redacted_fields
 from kzreg.registry.models import Contact, Domain, Host, Registrar
+from kzreg.registry.reads.status import domain_statuses
 from kzreg.resellers.models import Reseller
 
 RDAP_JSON = "application/rdap+json"
@@ -45,16 +46,20 @@ def events(*pairs: tuple[str, dt.datetime | None]) -> list[Json]:
     return [{"eventAction": action, "eventDate": timestamp(at)} for action, at in pairs if at is not None]
 
 
+# R13's words (`registry.reads.status`) as RFC 8056 status words; see docs/rdap.md for the choices.
+RDAP_STATUS = {
+    "hold": "server hold",
+    "suspended": "inactive",
+    "expired": "inactive",
+    "pending_delete": "pending delete",
+}
+RDAP_ORDER = ("server hold", "inactive", "pending delete", "active")
+
+
 def domain_status(domain: Domain, now: dt.datetime) -> list[str]:
-    """R13 flags as RDAP status words (RFC 8056 mapping); see docs/rdap.md for the choices."""
-    words: list[str] = []
-    if domain.hold:
-        words.append("server hold")
-    if domain.suspended or domain.expires_at <= now:
-        words.append("inactive")
-    if domain.pending_delete:
-        words.append("pending delete")
-    return words or ["active"]
+    """The one R13 rule's words in RDAP's terms, each once, in RDAP_ORDER."""
+    words = {RDAP_STATUS.get(word, word) for word in domain_statuses(domain, now)}
+    return [word for word in RDAP_ORDER if word in words]
 
 
 def is_idn(name: str) -> bool:

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from kzreg.registry.reads.status import domain_statuses
 from kzreg.whois.db import RawDatabase
 
 
@@ -48,7 +49,9 @@ class HostRecord:
 class DomainRecord:
     name: str  # A-label
     unicode_name: str
-    flags: tuple[str, ...]  # hold, suspended, pending_delete
+    hold: bool
+    suspended: bool
+    pending_delete: bool
     created_at: dt.datetime
     updated_at: dt.datetime
     expires_at: dt.datetime
@@ -58,12 +61,11 @@ class DomainRecord:
     admin: ContactRecord
     nameservers: tuple[HostRecord, ...]
 
+    deleted_at: None = None  # only live domains are shown
+
     def statuses(self, at: dt.datetime) -> list[str]:
-        """The same words as `Domain.statuses`: flags, plus `expired`, or `active` when none."""
-        words = list(self.flags)
-        if self.expires_at <= at:
-            words.append("expired")
-        return words or ["active"]
+        """The same words as `Domain.statuses` (the one R13 rule)."""
+        return domain_statuses(self, at)
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,9 @@ def fetch_domains(db: RawDatabase, names: list[str]) -> dict[str, DomainRecord]:
     found = {}
     for row in rows:
         domain_id, a_name, u_name, hold, suspended, pending, created, updated, expires, registrar, creator = row[:11]
-        flags = tuple(f for f, on in (("hold", hold), ("suspended", suspended), ("pending_delete", pending)) if on)
         found[a_name] = DomainRecord(
-            name=a_name, unicode_name=u_name, flags=flags, created_at=as_datetime(created),
+            name=a_name, unicode_name=u_name, hold=bool(hold), suspended=bool(suspended),
+            pending_delete=bool(pending), created_at=as_datetime(created),
             updated_at=as_datetime(updated), expires_at=as_datetime(expires), registrar=registrar,
             creating_registrar=creator or registrar, registrant=_contact(row[11:24]), admin=_contact(row[24:37]),
             nameservers=tuple(servers[domain_id]),

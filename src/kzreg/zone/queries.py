@@ -2,7 +2,7 @@
 
 One ordered join yields the delegations; a second stream yields the in-zone hosts that need glue. Both go
 through `connection.chunked_cursor()` (a server-side cursor on PostgreSQL, a stepping cursor on SQLite),
-so memory stays flat however large the zone is. The delegation rule is `Domain.is_delegated` in SQL.
+so memory stays flat however large the zone is. The delegation rule is `registry.reads.status.DELEGATED_SQL`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from django.db import connection
 
 from kzreg.registry.models import Domain, DomainNameServer, HistoryEntry, Host
+from kzreg.registry.reads.status import DELEGATED_SQL
 
 FETCH = 5000  # rows per round trip
 
@@ -22,10 +23,7 @@ LINK = DomainNameServer._meta.db_table
 HOST = Host._meta.db_table
 HISTORY = HistoryEntry._meta.db_table
 
-# Domain.is_delegated: live, no status flag (hold, suspended, pending delete), not expired.
-DELEGATED = (
-    "{d}.deleted_at IS NULL AND NOT {d}.hold AND NOT {d}.suspended AND NOT {d}.pending_delete AND {d}.expires_at > %s"
-)
+DELEGATED = DELEGATED_SQL  # the one R13 rule's `is_delegated`, as SQL
 
 
 def _db_time(at: dt.datetime) -> object:

@@ -5,6 +5,8 @@ import datetime
 from django.db import models
 from django.db.models import Q
 
+from kzreg.registry.reads import status
+
 
 class StatusFlag(models.TextChoices):
     """Flags that combine (R13). A domain with none of them and not expired is `active`."""
@@ -61,17 +63,12 @@ class Domain(models.Model):
         return [f.value for f in StatusFlag if getattr(self, f.value)]
 
     def statuses(self, at: datetime.datetime) -> list[str]:
-        """Status words as shown to users: flags, plus `expired`/`deleted`, or `active` when none."""
-        if self.deleted_at is not None:
-            return ["deleted"]
-        words = self.flags
-        if self.expires_at <= at:
-            words.append("expired")
-        return words or ["active"]
+        """Status words as shown to users (R13: `registry.reads.status`, the one rule)."""
+        return status.domain_statuses(self, at)
 
     def is_delegated(self, at: datetime.datetime) -> bool:
-        """Whether DNS publishes this domain (P2): active only, not on hold, suspended or expired."""
-        return self.deleted_at is None and not self.flags and self.expires_at > at
+        """Whether DNS publishes this domain (P2): `registry.reads.status`, the one rule."""
+        return status.is_delegated(self, at)
 
 
 class DomainNameServer(models.Model):

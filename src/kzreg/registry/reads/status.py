@@ -1,0 +1,48 @@
+"""R13 once: the status words a domain shows, and whether DNS delegates it (P2), at a given time.
+
+Every reader goes through here: `Domain.statuses`, the WHOIS record, RDAP (which maps the words to RFC
+8056's) and the zone export (which runs `DELEGATED_SQL`, the same rule as a WHERE clause, checked against
+`is_delegated` for every combination of flags in `tests/registry/test_statuses.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+# The flags that combine (R13), in the order they are shown. `registry.models.StatusFlag` has the same values.
+FLAGS = ("hold", "suspended", "pending_delete")
+EXPIRED = "expired"
+DELETED = "deleted"
+ACTIVE = "active"
+
+
+class StatusSource(Protocol):
+    """What the rule reads of a domain: a model instance, a read record, or a row bag."""
+
+    hold: bool
+    suspended: bool
+    pending_delete: bool
+    expires_at: dt.datetime
+    deleted_at: dt.datetime | None
+
+
+def domain_statuses(domain: StatusSource, now: dt.datetime) -> list[str]:
+    """Status words as users see them: `deleted` alone; else the set flags plus `expired`, or `active`."""
+    if domain.deleted_at is not None:
+        return [DELETED]
+    words = [flag for flag in FLAGS if getattr(domain, flag)]
+    if domain.expires_at <= now:
+        words.append(EXPIRED)
+    return words or [ACTIVE]
+
+
+def is_delegated(domain: StatusSource, now: dt.datetime) -> bool:
+    """DNS publishes only an active domain: live, no flag, not expired."""
+    return domain_statuses(domain, now) == [ACTIVE]
+
+
+# `is_delegated` as a WHERE clause over a domain table aliased `{d}`; the one parameter is `now`.
+DELEGATED_SQL = (
+    "{d}.deleted_at IS NULL AND NOT {d}.hold AND NOT {d}.suspended AND NOT {d}.pending_delete AND {d}.expires_at > %s"
+)
