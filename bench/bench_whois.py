@@ -206,7 +206,7 @@ def live_names(limit: int) -> list[str]:
     import django
 
     django.setup()
-    from kzreg.whois.db import open_raw_database
+    from kzreg.registry.reads.connection import open_raw_database
 
     db = open_raw_database()
     names = [r[0] for r in db.execute("SELECT name FROM registry_domain WHERE deleted_at IS NULL")]

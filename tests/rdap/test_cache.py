@@ -10,10 +10,11 @@ import json
 import pytest
 
 from kzreg.core import clock
-from kzreg.rdap import cache, lookup
+from kzreg.rdap import cache
 from kzreg.registry import commands as c
 from kzreg.registry.models import Registrar
 from kzreg.registry.operations import modify_contact, set_domain_status
+from kzreg.registry.reads import lookup
 from tests.rdap.conftest import entity_with_role, get, vcard_props
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 
 from kzreg.config.wsgi import application
-from kzreg.rdap import lookup
 from kzreg.rdap.handler import RdapDispatcher
+from kzreg.registry.reads import lookup
 from tests.rdap.conftest import validate
 
 pytestmark = pytest.mark.django_db

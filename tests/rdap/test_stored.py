@@ -10,11 +10,12 @@ import time
 
 import pytest
 
-from kzreg.rdap import cache, lookup, views
+from kzreg.rdap import cache, views
 from kzreg.rdap.stored import StoredDomains
 from kzreg.registry import commands as c
 from kzreg.registry.models import Domain
 from kzreg.registry.operations import modify_contact, set_domain_status
+from kzreg.registry.reads import lookup
 from kzreg.resellers.models import Reseller
 from kzreg.whois import answers
 from kzreg.whois.answers import StoredAnswers, build_all, refresh

@@ -13,8 +13,8 @@ import pytest
 from kzreg.core import clock
 from kzreg.registry import commands as c
 from kzreg.registry.models import Domain
+from kzreg.registry.reads.connection import django_database
 from kzreg.registry.reads.status import FLAGS, domain_statuses, is_delegated
-from kzreg.whois.db import django_database
 from kzreg.whois.lookup import Lookup
 from kzreg.zone.export import export_zone, find_zone
 from tests.conftest import T0

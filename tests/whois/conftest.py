@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from kzreg.registry.reads.connection import open_raw_database
 from kzreg.registry.zones import forget_zones
 from kzreg.whois.answers import StoredAnswers
-from kzreg.whois.db import open_raw_database
 from kzreg.whois.limits import Limits
 from kzreg.whois.lookup import Lookup
 from kzreg.whois.server import ServerState, start_server

@@ -16,10 +16,10 @@ from kzreg.core import clock
 from kzreg.core.actor import Actor, Channel
 from kzreg.registry import commands as c
 from kzreg.registry.operations import modify_contact, set_domain_status
+from kzreg.registry.reads.changes import ChangeWatcher
+from kzreg.registry.reads.connection import django_database
 from kzreg.whois import answers
 from kzreg.whois.answers import StoredAnswers, build_all, refresh
-from kzreg.whois.db import django_database
-from kzreg.whois.freshness import ChangeWatcher
 from kzreg.whois.lookup import Lookup
 from kzreg.whois.store import Compressor, Reader, Writer, decompress
 

@@ -10,8 +10,8 @@ from kzreg.core import clock
 from kzreg.core.actor import Actor, Channel
 from kzreg.registry import commands as c
 from kzreg.registry.operations import modify_contact, set_domain_status
-from kzreg.whois.db import django_database
-from kzreg.whois.freshness import GAP_PATIENCE, ChangeWatcher
+from kzreg.registry.reads.changes import GAP_PATIENCE, ChangeWatcher
+from kzreg.registry.reads.connection import django_database
 from kzreg.whois.lookup import Lookup
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 import whois.parser
 
 from kzreg.core import clock
-from kzreg.whois.db import django_database
+from kzreg.registry.reads.connection import django_database
 from kzreg.whois.lookup import Lookup
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "whois"

@@ -7,7 +7,7 @@ import html
 
 import pytest
 
-from kzreg.whois.db import django_database
+from kzreg.registry.reads.connection import django_database
 from kzreg.whois.lookup import Lookup
 
 pytestmark = pytest.mark.django_db

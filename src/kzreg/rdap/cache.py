@@ -5,7 +5,7 @@ cached bytes does. An answer is cached as the bytes around its one time-dependen
 `last update of RDAP database` event, which is filled in with the current time on every hit.
 
 Freshness: every registry change writes a history row (R1). Before answering, a request polls the history
-table (a primary-key range scan, reusing the WHOIS server's `ChangeWatcher`, which also catches ids that
+table (a primary-key range scan, reusing the registry's `ChangeWatcher` (`registry.reads.changes`), which also catches ids that
 commit out of order on PostgreSQL) if the last poll is `CACHE_SECONDS` old or more, and drops what
 changed: the domain for a domain row, everything for a contact or host row, or when a registrar or
 reseller row changed. So an answer is never older than `CACHE_SECONDS` (1 s by default). An answer also
@@ -26,16 +26,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection
-
-from kzreg.rdap import config, rows
+from kzreg.rdap import config
 from kzreg.rdap.http import NotFound, encode
 from kzreg.rdap.objects import Context, Json
 from kzreg.rdap.stored import StoredDomains
 from kzreg.registry.disclosure import may_publish_personal_data
 from kzreg.registry.models import ContactKind, Registrar
+from kzreg.registry.reads import changes, joined
+from kzreg.registry.reads.changes import ChangeWatcher
+from kzreg.registry.reads.connection import django_database
 from kzreg.resellers.models import Reseller
-from kzreg.whois.freshness import ChangeWatcher
 
 NOW_MARK = b'"eventAction":"last update of RDAP database","eventDate":"'
 STAMP_LENGTH = len("2026-11-22T04:45:06Z")
@@ -43,27 +43,17 @@ FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 # Everything an answer depends on: base URL, port43 host, whether individuals are redacted, A-label name.
 Key = tuple[str, str, bool, str]
 # An individual who did not consent: whether the one disclosure rule withholds such a contact's data.
-WITHHELD_PROBE = rows.Record(kind=ContactKind.INDIVIDUAL, disclose=False)
-
-
-class DjangoDatabase:
-    """`ChangeWatcher`'s database interface over the request thread's Django connection."""
-
-    def execute(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+WITHHELD_PROBE = joined.Record(kind=ContactKind.INDIVIDUAL, disclose=False)
 
 
 class RdapChangeWatcher(ChangeWatcher):
     """History changes, plus any change to what RDAP shows of registrars and resellers (no history rows)."""
 
     def _registrars(self) -> list[tuple]:
-        registrars = (
-            f'SELECT {rows._columns("r", Registrar, rows.REGISTRAR_FIELDS)} FROM "{Registrar._meta.db_table}" r'
-        )
-        resellers = f'SELECT {rows._columns("s", Reseller, rows.RESELLER_FIELDS)} FROM "{Reseller._meta.db_table}" s'
-        return self.db.execute(registrars + " ORDER BY 1") + self.db.execute(resellers + " ORDER BY 1")
+        return changes.rows_of(self.db, Registrar, joined.REGISTRAR_FIELDS)
+
+    def _resellers(self) -> list[tuple]:
+        return changes.rows_of(self.db, Reseller, joined.RESELLER_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -110,7 +100,7 @@ class AnswerCache:
                 if self.stored is not None:
                     self.stored.answers.reload_state()
                     last_id = self.stored.answers.history_id if self.stored.answers.usable else None
-                self.watcher = RdapChangeWatcher(DjangoDatabase(), self.monotonic, last_id=last_id)
+                self.watcher = RdapChangeWatcher(django_database(), self.monotonic, last_id=last_id)
                 self.answers.clear()  # answers built before the watcher's starting point
             changes = self.watcher.poll()
             if self.stored is not None:

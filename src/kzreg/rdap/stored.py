@@ -19,9 +19,9 @@ from functools import lru_cache
 
 import orjson
 
-from kzreg.rdap import rows
 from kzreg.rdap.http import encode
 from kzreg.rdap.objects import Context, domain_object, envelope
+from kzreg.registry.reads import joined
 from kzreg.whois.answers import StoredAnswers
 
 
@@ -35,7 +35,7 @@ def render_templates(names: Sequence[str], build: str, now: dt.datetime) -> dict
     base, port43 = marks(build)
     ctx = Context(base=base, port43=port43, now=now)
     out = {}
-    for name, (domain, hosts) in rows.live_domains_with_hosts(names).items():
+    for name, (domain, hosts) in joined.live_domains_with_hosts(names).items():
         obj, redacted = domain_object(domain, hosts, ctx)  # type: ignore[arg-type]  # Records, read as models
         out[name] = encode(envelope(obj, ctx, redacted))
     return out

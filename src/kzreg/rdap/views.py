@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 
-from kzreg.rdap import cache, config, lookup, texts
+from kzreg.rdap import cache, config, texts
 from kzreg.rdap.http import NotFound, NotImplementedQuery, rdap_view
 from kzreg.rdap.objects import (
     Context,
@@ -20,6 +20,7 @@ from kzreg.rdap.objects import (
     reseller_entity,
 )
 from kzreg.rdap.patterns import BadQuery, ldh_name, name_pattern, text_pattern
+from kzreg.registry.reads import lookup
 
 
 @rdap_view

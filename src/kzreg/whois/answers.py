@@ -33,9 +33,12 @@ from django.conf import settings
 from django.db import connections
 
 from kzreg.core import clock
-from kzreg.whois import records, render
-from kzreg.whois.db import RawDatabase, django_database
-from kzreg.whois.freshness import Changes, ChangeWatcher
+from kzreg.registry.models import Registrar
+from kzreg.registry.reads import changes, records
+from kzreg.registry.reads.changes import Changes, ChangeWatcher
+from kzreg.registry.reads.connection import RawDatabase, django_database
+from kzreg.resellers.models import Reseller
+from kzreg.whois import render
 from kzreg.whois.store import Compressor, Reader, Row, State, Writer, decompress, make_dictionary, store_path
 
 MARGIN = 1.0  # seconds of clock difference between the worker and the servers that are tolerated
@@ -44,6 +47,9 @@ FORMAT = 2  # bump when the stored layout or rendering changes: older stores are
 SAMPLES = 4  # answers of the first batch that make up the compression dictionaries
 NEVER = 1e15  # `valid_until` of an answer no time can stale (rendered after the expiry): only a change can
 FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+# What either answer shows of registrars and resellers: a change to any of these re-renders their domains.
+REGISTRAR_FIELDS = ("id", "handle", "name", "email", "phone", "url", "whois_server", "active", "created_at")
+RESELLER_FIELDS = ("id", "handle", "name", "legal_name", "email", "phone", "website", "active", "created_at")
 
 
 def settings_key() -> str:
@@ -65,11 +71,11 @@ class StoredAnswers:
         self.dirty: dict[str, float] = {}  # domain → when this process saw it change
         self.reads = 0
 
-    def note(self, changes: Changes, seen_at: float) -> None:
+    def note(self, found: Changes, seen_at: float) -> None:
         """Called after each poll of the history, with a time taken after the poll returned."""
-        for name in changes.domains:
+        for name in found.domains:
             self.dirty[name] = seen_at
-        if changes.everything:
+        if found.everything:
             self.everything_at = seen_at
         self.reload_state()
 
@@ -138,9 +144,7 @@ def _dictionaries(db: RawDatabase, build: str) -> tuple[bytes, bytes]:
     """Compression dictionaries from the first live domains' answers (empty registry: none)."""
     from kzreg.rdap import stored as rdap_stored
 
-    names = [r[0] for r in db.execute(
-        "SELECT name FROM registry_domain WHERE deleted_at IS NULL ORDER BY name LIMIT %s", (SAMPLES,)
-    )]  # fmt: skip
+    names = changes.live_names(db, limit=SAMPLES)
     at = clock.now()  # the registry's clock (tests move it)
     whois = [render.render_domain(d, at)[0].encode("utf-8") for d in records.fetch_domains(db, names).values()]
     rdap = list(rdap_stored.render_templates(names, build, at).values())
@@ -157,7 +161,7 @@ def build_all(progress: Callable[[int], object] | None = None, processes: int = 
     db = django_database()
     writer = Writer()
     try:
-        history_id = db.execute("SELECT MAX(id) FROM registry_historyentry")[0][0] or 0
+        history_id = changes.last_history_id(db)
         watched = AnswerWatcher(db, history_id, "[[], []]")
         watched.poll()  # reads the registrars and resellers as they are now (before any rendering)
         started = time.time()
@@ -185,15 +189,7 @@ def build_all(progress: Callable[[int], object] | None = None, processes: int = 
 
 def _name_ranges(db: RawDatabase, parts: int) -> list[tuple[str, str | None]]:
     """`parts` ranges (after lo, up to and including hi; None = to the end) of about as many live names."""
-    total = db.execute("SELECT COUNT(*) FROM registry_domain WHERE deleted_at IS NULL")[0][0]
-    bounds: list[str] = []
-    for part in range(1, parts):
-        rows = db.execute(
-            "SELECT name FROM registry_domain WHERE deleted_at IS NULL ORDER BY name LIMIT 1 OFFSET %s",
-            (total * part // parts,),
-        )
-        if rows and (not bounds or rows[0][0] > bounds[-1]):
-            bounds.append(rows[0][0])
+    bounds = changes.live_name_bounds(db, parts)
     lows = ["", *bounds]
     return list(zip(lows, [*bounds, None], strict=True))
 
@@ -206,11 +202,7 @@ def _build_range(job: tuple[str, str | None, State], progress: Callable[[int], o
     done = 0
     try:
         while True:
-            sql = "SELECT name FROM registry_domain WHERE deleted_at IS NULL AND name > %s"
-            params: tuple = (after,)
-            if hi is not None:
-                sql, params = sql + " AND name <= %s", (after, hi)
-            names = [r[0] for r in db.execute(sql + " ORDER BY name LIMIT %s", (*params, BATCH * 10))]
+            names = changes.live_names(db, after, hi, BATCH * 10)
             if not names:
                 return done
             for start in range(0, len(names), BATCH):
@@ -242,16 +234,10 @@ class AnswerWatcher(ChangeWatcher):
         return [(row[0], hashlib.sha256(repr(row).encode()).hexdigest()) for row in rows]
 
     def _registrars(self) -> list[tuple]:
-        return self._digests(self.db.execute(
-            "SELECT id, handle, name, email, phone, url, whois_server, active, created_at FROM registry_registrar "
-            "ORDER BY id"
-        ))  # fmt: skip
+        return self._digests(changes.rows_of(self.db, Registrar, REGISTRAR_FIELDS))
 
     def _resellers(self) -> list[tuple]:
-        return self._digests(self.db.execute(
-            "SELECT id, handle, name, legal_name, email, phone, website, active, created_at FROM resellers_reseller "
-            "ORDER BY id"
-        ))  # fmt: skip
+        return self._digests(changes.rows_of(self.db, Reseller, RESELLER_FIELDS))
 
     def watched(self) -> str:
         return json.dumps([self.registrars, self.resellers])
@@ -264,45 +250,6 @@ class _Job:
 
 
 _job = _Job()
-
-
-def affected_domains(db: RawDatabase, changes: Changes) -> set[str]:
-    """The live domains whose answers may show one of the changes."""
-    names = set(changes.domains)
-    contact_roles = " OR ".join(
-        f"{role}_id IN ({{}})" for role in ("registrant", "admin_contact", "tech_contact", "billing_contact")
-    )
-    queries = [
-        (f"SELECT name FROM registry_domain WHERE deleted_at IS NULL AND ({contact_roles})", changes.contacts),
-        (
-            "SELECT d.name FROM registry_domain d JOIN registry_domainnameserver l ON l.domain_id = d.id "
-            "WHERE d.deleted_at IS NULL AND l.host_id IN ({})",
-            changes.hosts,
-        ),
-        ("SELECT name FROM registry_domain WHERE deleted_at IS NULL AND registrar_id IN ({})", changes.registrars),
-        ("SELECT name FROM registry_domain WHERE deleted_at IS NULL AND reseller_id IN ({})", changes.resellers),
-    ]
-    for sql, ids in queries:
-        if ids:
-            marks = ", ".join(["%s"] * len(ids))
-            params = tuple(ids) * sql.count("{}")
-            names.update(r[0] for r in db.execute(sql.format(*[marks] * sql.count("{}")), params))
-    return names
-
-
-def expired_between(db: RawDatabase, since: dt.datetime, now: dt.datetime) -> set[str]:
-    """Live domains whose expiry passed in (since, now]: rendered again, their rows then hold the expired
-    status for good instead of sending every query for them to live rendering."""
-    if since >= now:
-        return set()
-    if db.vendor == "sqlite":  # Django stores naive UTC text there
-        bounds: tuple = tuple(t.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f") for t in (since, now))
-    else:
-        bounds = (since, now)
-    rows = db.execute(
-        "SELECT name FROM registry_domain WHERE deleted_at IS NULL AND expires_at > %s AND expires_at <= %s", bounds
-    )
-    return {r[0] for r in rows}
 
 
 def refresh() -> int:
@@ -320,11 +267,11 @@ def refresh() -> int:
         if _job.watcher is None:
             _job.watcher = AnswerWatcher(db, state.history_id, state.watched)
         started = time.time()  # before the poll: every change committed earlier is read below
-        changes = _job.watcher.poll()
+        found = _job.watcher.poll()
         now = clock.now()
         if _job.expired_until is None:  # a (re)started worker: from the last run of any worker
             _job.expired_until = dt.datetime.fromtimestamp(state.fresh_as_of - MARGIN, dt.UTC)
-        names = sorted(affected_domains(db, changes) | expired_between(db, _job.expired_until, now))
+        names = sorted(changes.affected_domains(db, found) | changes.expired_between(db, _job.expired_until, now))
         for start in range(0, len(names), BATCH):
             rows, gone = _render_rows(db, names[start : start + BATCH], started, state)
             if not writer.put(rows, gone, expected_build=state.build):

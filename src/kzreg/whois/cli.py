@@ -93,7 +93,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from kzreg.whois.db import django_database
+    from kzreg.registry.reads.connection import django_database
     from kzreg.whois.lookup import Lookup
 
     answer = Lookup(django_database()).answer(" ".join(args.text))

@@ -1,6 +1,6 @@
 """One lookup for port 43 and the web page: query text in, WHOIS text out, with an optional LRU cache.
 
-The cache holds rendered answers keyed by the parsed query. `ChangeWatcher` (freshness.py) tells the
+The cache holds rendered answers keyed by the parsed query. `ChangeWatcher` (`registry.reads.changes`) tells the
 cache which entries went stale; an answer that depends on time (a domain that expires) carries the
 instant after which it must be rendered again.
 """
@@ -12,9 +12,10 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 from kzreg.core import clock
-from kzreg.whois import records, render
+from kzreg.registry.reads import records
+from kzreg.registry.reads.connection import RawDatabase
+from kzreg.whois import render
 from kzreg.whois.answers import StoredAnswers
-from kzreg.whois.db import RawDatabase
 from kzreg.whois.query import InvalidQuery, Kind, Query, parse_query
 from kzreg.whois.texts import LANGUAGE_ORDER, Notice, notice_text
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from kzreg.registry.disclosure import redacted_fields
-from kzreg.whois.records import ContactRecord, DomainRecord, HostRecord, RegistrarRecord
+from kzreg.registry.reads.records import ContactRecord, DomainRecord, HostRecord, RegistrarRecord
 from kzreg.whois.texts import LANGUAGE_ORDER, Notice, notice_lines
 
 HEADER = (

@@ -16,9 +16,9 @@ import subprocess
 import sys
 import time
 
+from kzreg.registry.reads.changes import Changes, ChangeWatcher
+from kzreg.registry.reads.connection import open_raw_database
 from kzreg.whois.answers import StoredAnswers
-from kzreg.whois.db import open_raw_database
-from kzreg.whois.freshness import Changes, ChangeWatcher
 from kzreg.whois.limits import Limits
 from kzreg.whois.lookup import Lookup
 from kzreg.whois.server import ServerState, start_server

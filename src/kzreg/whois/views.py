@@ -11,8 +11,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kzreg.registry.reads.connection import django_database
 from kzreg.whois import pagelimit
-from kzreg.whois.db import django_database
 from kzreg.whois.limits import RateLimiter
 from kzreg.whois.lookup import Lookup
 from kzreg.whois.query import MAX_TERM

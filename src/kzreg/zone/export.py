@@ -25,10 +25,10 @@ from django.db import connection, transaction
 
 from kzreg.core import clock
 from kzreg.registry.models import Host, Zone
+from kzreg.registry.reads.delegations import delegated_among, delegation_rows, glue_candidates, json_list
 from kzreg.zone import records
 from kzreg.zone.models import ApexAddress
 from kzreg.zone.problems import ZoneProblem
-from kzreg.zone.queries import delegated_among, delegation_rows, glue_candidates, json_list
 from kzreg.zone.serial import change_marker, record_export, reserve_serial
 
 WRITE_EVERY = 2000  # lines per write and digest update

@@ -20,8 +20,8 @@ import hashlib
 from django.db import transaction
 
 from kzreg.registry.models import Zone
+from kzreg.registry.reads.delegations import change_figures
 from kzreg.zone.models import ApexAddress, ZoneState
-from kzreg.zone.queries import change_figures
 
 SERIAL_LIMIT = 2**32 - 1
 

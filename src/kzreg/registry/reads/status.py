@@ -20,11 +20,16 @@ ACTIVE = "active"
 class StatusSource(Protocol):
     """What the rule reads of a domain: a model instance, a read record, or a row bag."""
 
-    hold: bool
-    suspended: bool
-    pending_delete: bool
-    expires_at: dt.datetime
-    deleted_at: dt.datetime | None
+    @property
+    def hold(self) -> bool: ...
+    @property
+    def suspended(self) -> bool: ...
+    @property
+    def pending_delete(self) -> bool: ...
+    @property
+    def expires_at(self) -> dt.datetime: ...
+    @property
+    def deleted_at(self) -> dt.datetime | None: ...
 
 
 def domain_statuses(domain: StatusSource, now: dt.datetime) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from django.db import connection
 
@@ -26,7 +27,7 @@ HISTORY = HistoryEntry._meta.db_table
 DELEGATED = DELEGATED_SQL  # the one R13 rule's `is_delegated`, as SQL
 
 
-def _db_time(at: dt.datetime) -> object:
+def _db_time(at: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(at)
 
 

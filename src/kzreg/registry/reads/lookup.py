@@ -1,6 +1,6 @@
 """The reads behind RDAP: a few indexed queries per request, no N+1 (the 2,000 lookups/s target).
 
-A domain lookup is one precompiled statement (`rows`): the live domain with its registrar, reseller,
+A domain lookup is one precompiled statement (`joined`): the live domain with its registrar, reseller,
 contacts and name servers. Searches load at most `limit + 1` rows to see truncation.
 """
 
@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 from django.db.models import Q, QuerySet
 
-from kzreg.rdap import rows
 from kzreg.registry.disclosure import may_publish_personal_data
 from kzreg.registry.models import Contact, ContactKind, Domain, DomainNameServer, Host, Registrar
+from kzreg.registry.reads import joined
 from kzreg.resellers.models import Reseller
 
 CONTACT_ROLES = ("registrant", "admin_contact", "tech_contact", "billing_contact")
@@ -29,16 +29,16 @@ def domains() -> QuerySet[Domain]:
     )
 
 
-def domain_by_name(ldh_name: str) -> rows.Record | None:
-    return rows.live_domain(ldh_name)
+def domain_by_name(ldh_name: str) -> joined.Record | None:
+    return joined.live_domain(ldh_name)
 
 
-def domain_with_hosts(ldh_name: str) -> tuple[rows.Record, list[rows.Record]] | None:
-    return rows.live_domain_with_hosts(ldh_name)
+def domain_with_hosts(ldh_name: str) -> tuple[joined.Record, list[joined.Record]] | None:
+    return joined.live_domain_with_hosts(ldh_name)
 
 
-def hosts_of(domain_ids: Sequence[int]) -> dict[int, list[rows.Record]]:
-    return rows.hosts_of(domain_ids)
+def hosts_of(domain_ids: Sequence[int]) -> dict[int, list[joined.Record]]:
+    return joined.hosts_of(domain_ids)
 
 
 def host_by_name(ldh_name: str) -> Host | None:

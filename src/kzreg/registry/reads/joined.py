@@ -63,13 +63,20 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
 
 
 @cache
-def _layout(model: type[models.Model], names: tuple[str, ...]) -> tuple[tuple[str, str, Any], ...]:
+def _layout(model: type[models.Model], names: tuple[str, ...]) -> tuple[tuple[str, Any, Any], ...]:
     """(attribute, column, converter) of the named fields, in the model's own order."""
     wanted = set(names)
     fields = [f for f in model._meta.concrete_fields if f.attname in wanted]
     if len(fields) != len(wanted):
         raise LookupError(f"{model.__name__}: no such fields {sorted(wanted - {f.attname for f in fields})}")
     return tuple((f.attname, f.column, _converter(f)) for f in fields)
+
+
+def column_of(model: type[models.Model], name: str) -> str:
+    """The column of a model's concrete field."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column, f"{model.__name__}.{name} has no column"
+    return field.column
 
 
 def _columns(alias: str, model: type[models.Model], names: tuple[str, ...]) -> str:
@@ -104,9 +111,7 @@ def _nameservers_sql(vendor: str) -> str:
 def _domain_sql(vendor: str) -> str:
     d, r, s, c = Domain._meta.db_table, Registrar._meta.db_table, Reseller._meta.db_table, Contact._meta.db_table
     contacts = ", ".join(_columns(f"c{i}", Contact, CONTACT_FIELDS) for i in range(4))
-    joins = " ".join(
-        f'JOIN "{c}" c{i} ON c{i}."id" = d."{Domain._meta.get_field(role).column}"' for i, role in enumerate(ROLES)
-    )
+    joins = " ".join(f'JOIN "{c}" c{i} ON c{i}."id" = d."{column_of(Domain, role)}"' for i, role in enumerate(ROLES))
     return (
         f"SELECT {_columns('d', Domain, DOMAIN_FIELDS)}, {_columns('r', Registrar, REGISTRAR_FIELDS)}, "
         f"{_columns('s', Reseller, RESELLER_FIELDS)}, {contacts}, {_nameservers_sql(vendor)} "

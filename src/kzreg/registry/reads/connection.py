@@ -1,8 +1,10 @@
-"""A plain DB-API connection for the WHOIS server, opened from Django's own database settings.
+"""A plain DB-API connection for the registry's fastest readers, opened from Django's own database settings.
 
-The port-43 server answers thousands of queries a second from an event loop; the ORM (and its
-async-safety guard) costs more than the query itself, so the server reads through one raw
-autocommit connection: every SELECT sees the latest committed state, and no read transaction is held.
+The WHOIS server answers thousands of queries a second from an event loop; the ORM (and its
+async-safety guard) costs more than the query itself, so it reads through one raw autocommit
+connection: every SELECT sees the latest committed state, and no read transaction is held. The
+database is the one Django's routers choose for reading registry rows (a read replica, once configured).
+`django_database` gives the same interface over Django's own connection (the web page, the answer store).
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection as django_connection
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from kzreg.registry.models import Domain
 
 
 @dataclass
@@ -39,7 +44,9 @@ class RawDatabase:
 
 
 def open_raw_database() -> RawDatabase:
-    """A new read-only autocommit connection to the database Django uses (in tests: the test database)."""
+    """A new read-only autocommit connection to the database Django reads registry rows from (in tests: the
+    test database)."""
+    django_connection = _reading()
     settings = django_connection.settings_dict
     if django_connection.vendor == "sqlite":
         conn = sqlite3.connect(settings["NAME"], isolation_level=None, check_same_thread=False, timeout=30)
@@ -52,7 +59,7 @@ def open_raw_database() -> RawDatabase:
     if django_connection.vendor == "postgresql":
         import psycopg
 
-        conn = psycopg.connect(
+        pg = psycopg.connect(
             dbname=settings["NAME"],
             user=settings["USER"] or None,
             password=settings["PASSWORD"] or None,
@@ -60,21 +67,30 @@ def open_raw_database() -> RawDatabase:
             port=settings["PORT"] or None,
             autocommit=True,
         )
-        return RawDatabase(conn, "postgresql")
-    raise RuntimeError(f"WHOIS: unsupported database vendor {django_connection.vendor!r}")
+        return RawDatabase(pg, "postgresql")
+    raise RuntimeError(f"registry reads: unsupported database vendor {django_connection.vendor!r}")
 
 
 def django_database() -> RawDatabase:
     """Django's own connection of this thread, for the web page (same SQL, same rendering)."""
-    django_connection.ensure_connection()
-    return RawDatabase(_DjangoCursorAdapter(), django_connection.vendor)
+    alias = router.db_for_read(Domain)
+    connections[alias].ensure_connection()
+    return RawDatabase(_DjangoCursorAdapter(alias), connections[alias].vendor)
+
+
+def _reading() -> BaseDatabaseWrapper:
+    """This thread's connection to the database the routers choose for reading registry rows."""
+    return connections[router.db_for_read(Domain)]
 
 
 class _DjangoCursorAdapter:
     """Makes Django's connection look like a DB-API connection; its cursors take `%s` on every backend."""
 
+    def __init__(self, alias: str):
+        self.alias = alias  # not the connection: each thread that reads through this has its own
+
     def cursor(self) -> Any:
-        return django_connection.cursor()
+        return connections[self.alias].cursor()
 
     def close(self) -> None:  # Django manages its own connection
         return None

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from kzreg.registry.reads.connection import RawDatabase
 from kzreg.registry.reads.status import domain_statuses
-from kzreg.whois.db import RawDatabase
 
 
 @dataclass(frozen=True)
