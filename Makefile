@@ -19,11 +19,12 @@ system-packages:
 run: $(STAMP) system-packages
 	$(BIN)/kzreg up
 
-## Lint, migration check, the whole suite on SQLite, and again on PostgreSQL when KZREG_TEST_DATABASE_URL is set.
+## Lint, the import contract, migration check, the whole suite on SQLite, and again on PostgreSQL when KZREG_TEST_DATABASE_URL is set.
 test: $(STAMP) system-packages
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	KZREG_DATABASE_URL= $(BIN)/python -m django makemigrations --check --dry-run --settings=kzreg.config.settings
 	KZREG_DATABASE_URL= $(BIN)/pytest
 	@if [ -n "$$KZREG_TEST_DATABASE_URL" ]; then \
@@ -34,6 +35,7 @@ test: $(STAMP) system-packages
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 ## Regenerates requirements.lock from pyproject.toml.
 lock: $(STAMP)

@@ -1,4 +1,4 @@
-"""R13 once (`registry.reads.status`): the model, WHOIS, RDAP and the zone export agree on every
+"""R13 once (`registry.status`): the model, WHOIS, RDAP and the zone export agree on every
 combination of hold, suspended, pending delete, expired and deleted."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from kzreg.core import clock
 from kzreg.registry import commands as c
 from kzreg.registry.models import Domain
 from kzreg.registry.reads.connection import django_database
-from kzreg.registry.reads.status import FLAGS, domain_statuses, is_delegated
+from kzreg.registry.status import FLAGS, domain_statuses, is_delegated
 from kzreg.whois.lookup import Lookup
 from kzreg.zone.export import export_zone, find_zone
 from tests.conftest import T0

@@ -15,7 +15,7 @@ from kzreg.rdap import jcard, texts
 from kzreg.rdap.redaction import entity_path, redactions
 from kzreg.registry.disclosure import redacted_fields
 from kzreg.registry.models import Contact, Domain, Host, Registrar
-from kzreg.registry.reads.status import domain_statuses
+from kzreg.registry.status import domain_statuses
 from kzreg.resellers.models import Reseller
 
 RDAP_JSON = "application/rdap+json"
@@ -46,7 +46,7 @@ def events(*pairs: tuple[str, dt.datetime | None]) -> list[Json]:
     return [{"eventAction": action, "eventDate": timestamp(at)} for action, at in pairs if at is not None]
 
 
-# R13's words (`registry.reads.status`) as RFC 8056 status words; see docs/rdap.md for the choices.
+# R13's words (`registry.status`) as RFC 8056 status words; see docs/rdap.md for the choices.
 RDAP_STATUS = {
     "hold": "server hold",
     "suspended": "inactive",

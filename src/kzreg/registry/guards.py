@@ -10,23 +10,36 @@ A guard is any object with two methods, listed by dotted path in `settings.KZREG
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from kzreg.core.actor import Actor
 from kzreg.core.errors import Problem
 
-if TYPE_CHECKING:
-    from kzreg.registry.operations.base import Context
+
+class GuardContext(Protocol):
+    """What a guard may read of the operation in progress (`operations.base.Context` has it all; the
+    guards do not import the operations, which import them)."""
+
+    @property
+    def operation(self) -> str: ...
+    @property
+    def command(self) -> Any: ...
+    @property
+    def actor(self) -> Actor: ...
+    @property
+    def now(self) -> dt.datetime: ...
 
 
 class OperationGuard(Protocol):
-    def check(self, ctx: Context, target: Any) -> Iterable[Problem]: ...
+    def check(self, ctx: GuardContext, target: Any) -> Iterable[Problem]: ...
 
-    def after(self, ctx: Context, result: Any) -> None: ...
+    def after(self, ctx: GuardContext, result: Any) -> None: ...
 
 
 @functools.cache

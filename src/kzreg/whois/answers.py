@@ -52,6 +52,23 @@ REGISTRAR_FIELDS = ("id", "handle", "name", "email", "phone", "url", "whois_serv
 RESELLER_FIELDS = ("id", "handle", "name", "legal_name", "email", "phone", "website", "active", "created_at")
 
 
+# Renders the RDAP column: the live names among `names` → their encoded answers (build, now). The RDAP app
+# registers `kzreg.rdap.stored.render_templates` when Django loads it: RDAP reads this store, so WHOIS does
+# not import RDAP.
+RdapRenderer = Callable[[Sequence[str], str, dt.datetime], dict[str, bytes]]
+_rdap_renderer: list[RdapRenderer] = []
+
+
+def register_rdap_renderer(render: RdapRenderer) -> None:
+    _rdap_renderer[:] = [render]
+
+
+def rdap_renderer() -> RdapRenderer:
+    if not _rdap_renderer:
+        raise RuntimeError("the answer store needs the RDAP app (kzreg.rdap in INSTALLED_APPS) to render its answers")
+    return _rdap_renderer[0]
+
+
 def settings_key() -> str:
     """What, besides the registry, the rendered answers depend on: rows made otherwise are not used."""
     return f"format={FORMAT};redact={int(settings.KZREG.get('REDACT_INDIVIDUALS', True))}"
@@ -121,11 +138,9 @@ class StoredAnswers:
 
 def _render_rows(db: RawDatabase, names: list[str], rendered_at: float, state: State) -> tuple[list[Row], list[str]]:
     """Both answers of each name as of now; names no longer live are returned as gone."""
-    from kzreg.rdap import stored as rdap_stored  # the RDAP app renders its own JSON
-
     at = clock.now()  # the registry's clock (tests move it)
     whois = records.fetch_domains(db, names)
-    rdap = rdap_stored.render_templates(names, state.build, at)
+    rdap = rdap_renderer()(names, state.build, at)
     rows, gone = [], []
     compress_whois, compress_rdap = Compressor(state.whois_dictionary), Compressor(state.rdap_dictionary)
     for name in names:
@@ -142,12 +157,10 @@ def _render_rows(db: RawDatabase, names: list[str], rendered_at: float, state: S
 
 def _dictionaries(db: RawDatabase, build: str) -> tuple[bytes, bytes]:
     """Compression dictionaries from the first live domains' answers (empty registry: none)."""
-    from kzreg.rdap import stored as rdap_stored
-
     names = changes.live_names(db, limit=SAMPLES)
     at = clock.now()  # the registry's clock (tests move it)
     whois = [render.render_domain(d, at)[0].encode("utf-8") for d in records.fetch_domains(db, names).values()]
-    rdap = list(rdap_stored.render_templates(names, build, at).values())
+    rdap = list(rdap_renderer()(names, build, at).values())
     if not whois:
         return b"", b""
     return make_dictionary(build, whois), make_dictionary(build, rdap)

@@ -5,7 +5,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 
-from kzreg.registry.reads import status
+from kzreg.registry import status
 
 
 class StatusFlag(models.TextChoices):
@@ -63,11 +63,11 @@ class Domain(models.Model):
         return [f.value for f in StatusFlag if getattr(self, f.value)]
 
     def statuses(self, at: datetime.datetime) -> list[str]:
-        """Status words as shown to users (R13: `registry.reads.status`, the one rule)."""
+        """Status words as shown to users (R13: `registry.status`, the one rule)."""
         return status.domain_statuses(self, at)
 
     def is_delegated(self, at: datetime.datetime) -> bool:
-        """Whether DNS publishes this domain (P2): `registry.reads.status`, the one rule."""
+        """Whether DNS publishes this domain (P2): `registry.status`, the one rule."""
         return status.is_delegated(self, at)
 
 

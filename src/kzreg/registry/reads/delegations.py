@@ -2,7 +2,7 @@
 
 One ordered join yields the delegations; a second stream yields the in-zone hosts that need glue. Both go
 through `connection.chunked_cursor()` (a server-side cursor on PostgreSQL, a stepping cursor on SQLite),
-so memory stays flat however large the zone is. The delegation rule is `registry.reads.status.DELEGATED_SQL`.
+so memory stays flat however large the zone is. The delegation rule is `registry.status.DELEGATED_SQL`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection
 
 from kzreg.registry.models import Domain, DomainNameServer, HistoryEntry, Host
-from kzreg.registry.reads.status import DELEGATED_SQL
+from kzreg.registry.status import DELEGATED_SQL
 
 FETCH = 5000  # rows per round trip
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kzreg.registry.reads.connection import RawDatabase
-from kzreg.registry.reads.status import domain_statuses
+from kzreg.registry.status import domain_statuses
 
 
 @dataclass(frozen=True)
