@@ -88,3 +88,51 @@ def test_a_failed_write_in_a_pipeline_is_raised_when_it_ends(make_domain):
         rows.insert(duplicate)
         rows.select_soon(Registrar, ("id",), "id = %s", [existing.registrar_id])
     assert Domain.objects.filter(name="taken.kz").count() == 1
+
+
+class RecordingRouter:
+    """Sends everything to the default database and notes what it was asked (a replica router's place)."""
+
+    asked: list[tuple[str, str]] = []
+
+    def db_for_read(self, model, **hints):  # type: ignore[no-untyped-def]
+        self.asked.append(("read", model.__name__))
+        return "default"
+
+    def db_for_write(self, model, **hints):  # type: ignore[no-untyped-def]
+        self.asked.append(("write", model.__name__))
+        return "default"
+
+
+class ElsewhereRouter:
+    """Sends plain reads of domains to a database that does not exist here: a statement that asks the
+    routers fails loudly; one that takes the default connection would quietly succeed."""
+
+    def db_for_read(self, model, **hints):  # type: ignore[no-untyped-def]
+        return "replica" if model is Domain else None
+
+
+def test_statements_go_where_the_routers_send_their_model(settings, make_domain, staff):
+    settings.DATABASE_ROUTERS = [f"{__name__}.RecordingRouter"]
+    RecordingRouter.asked.clear()
+    domain = make_domain("example.kz")
+    assert ("write", "Domain") in RecordingRouter.asked and ("write", "HistoryEntry") in RecordingRouter.asked
+    RecordingRouter.asked.clear()
+    assert rows.select(Domain, ("name",), "id = %s", [domain.id])[0].name == "example.kz"
+    assert ("read", "Domain") in RecordingRouter.asked
+    RecordingRouter.asked.clear()
+    lock = rows.for_update()  # PostgreSQL; SQLite has no row locks, so there it is a plain read
+    with transaction.atomic():
+        rows.select(Domain, ("name",), f"id = %s{lock}", [domain.id])
+    assert (("write" if lock else "read"), "Domain") in RecordingRouter.asked
+    assert (("read" if lock else "write"), "Domain") not in RecordingRouter.asked
+
+
+def test_a_read_routed_elsewhere_is_not_taken_from_the_default_connection(settings, make_domain):
+    from django.utils.connection import ConnectionDoesNotExist
+
+    domain = make_domain("example.kz")
+    settings.DATABASE_ROUTERS = [f"{__name__}.ElsewhereRouter"]
+    with pytest.raises(ConnectionDoesNotExist):
+        rows.select(Domain, ("name",), "id = %s", [domain.id])
+    assert rows.select(Registrar, ("handle",), "id = %s", [domain.registrar_id])  # not routed: the default

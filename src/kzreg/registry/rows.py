@@ -11,6 +11,10 @@ On PostgreSQL an operation can group its statements with `pipeline()`: they go o
 each answer, so the reads of a registration (`select_soon()`) come back in one round trip and its writes
 in another, instead of a dozen. SQLite runs in-process and needs none of this; there the same calls run
 at once.
+
+Each statement runs on the database Django's routers choose for its model (`db_for_write`; a plain
+SELECT `db_for_read`, one with FOR UPDATE `db_for_write`, as the ORM does), so a read replica added
+with a router later is used by these statements the same way as by the ORM's.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 import psycopg
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from psycopg.types.datetime import TimestamptzLoader
@@ -37,10 +41,19 @@ def _native(sql: str, vendor: str) -> str:
     return sql.replace("%s", "?") if vendor == "sqlite" else sql
 
 
-def _db() -> BaseDatabaseWrapper:
-    """This thread's connection wrapper, looked up once per statement (`django.db.connection` is a proxy
-    that looks it up again on every attribute)."""
-    return connections[DEFAULT_DB_ALIAS]
+def _db(model: type[Model] | None = None, read: bool = False) -> BaseDatabaseWrapper:
+    """This thread's connection wrapper for `model`'s writes (or plain reads) as Django's routers choose,
+    looked up once per statement (`django.db.connection` is a proxy that looks it up again on every
+    attribute). Without a model: where the registry's writes go (every operation writes history)."""
+    model = model or _history()
+    return connections[router.db_for_read(model) if read else router.db_for_write(model)]
+
+
+@functools.cache
+def _history() -> type[Model]:
+    from kzreg.registry.models import HistoryEntry  # not at import: the outbox imports this module early
+
+    return HistoryEntry
 
 
 def _pg_cursor(db: BaseDatabaseWrapper) -> psycopg.Cursor:
@@ -83,7 +96,7 @@ def _pipeline_of(db: BaseDatabaseWrapper) -> psycopg.Pipeline | None:
 
 
 @contextlib.contextmanager
-def pipeline(commit: bool = False) -> Iterator[None]:
+def pipeline(commit: bool = False, model: type[Model] | None = None) -> Iterator[None]:
     """PostgreSQL pipeline mode for a group of statements (a no-op on other databases).
 
     Leaving it waits for every answer, so a failed write (a unique index, a foreign key) is raised here
@@ -94,9 +107,10 @@ def pipeline(commit: bool = False) -> Iterator[None]:
     `commit=True` is for the last statements of a transaction that nothing else writes to afterwards
     (see `Context.ends_transaction`): COMMIT goes with them, one round trip instead of two, and the
     enclosing `atomic()` finds nothing left to commit. It needs kzreg's PostgreSQL backend; with
-    another, the transaction commits at the end of `atomic()` as usual.
+    another, the transaction commits at the end of `atomic()` as usual. The pipeline is on the connection
+    of `model`'s writes (by default the registry's).
     """
-    db = _db()
+    db = _db(model)
     if db.vendor != "postgresql":
         yield
         return
@@ -127,7 +141,7 @@ def _cause_of(aborted: psycopg.errors.PipelineAborted) -> psycopg.Error:
 
 
 def _quote(name: str) -> str:
-    return _db().ops.quote_name(name)
+    return connections[router.db_for_write(_history())].ops.quote_name(name)
 
 
 def _insert_fields(model: type[Model]) -> list[Field]:
@@ -167,12 +181,12 @@ def _preparer(field: Field, db: BaseDatabaseWrapper) -> Callable[[Any], Any]:
         return lambda value: None if value is None else ops.adapt_json_value(value, encoder)
     if isinstance(field, _AS_IS) and not getattr(field, "auto_now", False):
         return _identity
-    return lambda value: field.get_db_prep_save(value, connections[DEFAULT_DB_ALIAS])
+    return lambda value: field.get_db_prep_save(value, db)
 
 
 @functools.cache
 def _preparers(model: type[Model], vendor: str) -> list[tuple[str, Callable[[Any], Any]]]:
-    db = _db()
+    db = _db(model)
     return [(f.attname, _preparer(f, db)) for f in _insert_fields(model)]
 
 
@@ -184,7 +198,7 @@ def _values(obj: Model, fields: Sequence[Field], db: BaseDatabaseWrapper) -> lis
 
 def insert_row(model: type[Model], values: dict[str, Any]) -> None:
     """INSERT a row given as attribute values, without building a model instance (history, link rows)."""
-    db = _db()
+    db = _db(model)
     row = [prepare(values[attname]) for attname, prepare in _preparers(model, db.vendor)]
     _execute(_insert_sql(model, db.vendor, False), row, db=db)
 
@@ -210,7 +224,7 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
     """Rows given as attribute values (every column but the key), inserted in their order with
     multi-row INSERTs: one statement for a domain's name-server links, a few for a batch of replies.
     Inside `pipeline()` the statements go out together."""
-    db = _db()
+    db = _db(model)
     preparers = _preparers(model, db.vendor)
     if db.vendor == "postgresql":
         per_statement = max(1, _PSYCOPG_CACHED_PARAMETERS // len(preparers))
@@ -230,8 +244,8 @@ def _assign_key(obj: Model, pk: int, db: BaseDatabaseWrapper) -> None:
 
 def insert(obj: M) -> M:
     """INSERT one new row and give `obj` its primary key, as `obj.save(force_insert=True)` would."""
-    db = _db()
     model = type(obj)
+    db = _db(model)
     values = _values(obj, _insert_fields(model), db)
     if db.features.can_return_columns_from_insert:
         pk = _execute(_insert_sql(model, db.vendor, True), values, "one", db)[0]
@@ -292,7 +306,7 @@ def insert_with_children(obj: Model, children: Sequence[tuple[type[Model], Seque
     On PostgreSQL it is one statement (data-modifying WITH), so the server parses, plans and answers one
     message instead of one per table and nothing waits for a key in between; elsewhere the parent first,
     then each child's rows."""
-    db = _db()
+    db = _db(type(obj))
     children = [(model, child_rows) for model, child_rows in children if child_rows]
     if db.vendor != "postgresql":
         insert(obj)
@@ -335,8 +349,8 @@ def insert_unless_exists(obj: Model, unique_field: str) -> bool:
     """INSERT a new row unless one with the same value in `unique_field` exists; True if inserted (and
     `obj` has its key). Losing a race for a unique value needs no savepoint this way, so it stays one
     statement, and nothing fails that a pipeline would have to report later."""
-    db = _db()
     model = type(obj)
+    db = _db(model)
     row = _execute(
         _insert_unless_sql(model, db.vendor, unique_field), _values(obj, _insert_fields(model), db), "one", db
     )
@@ -369,7 +383,7 @@ def _select(model: type[Model], vendor: str, columns: tuple[str, ...], where: st
     fields = [f for f in model._meta.concrete_fields if f in wanted]
     table = _quote(model._meta.db_table)
     sql = f"SELECT {', '.join(f'{table}.{_quote(_column(f))}' for f in fields)} FROM {table} WHERE {where}"
-    db = _db()
+    db = _db(model)  # converters depend on the vendor only (the cache key)
     converters = []
     for i, f in enumerate(fields):
         col = f.get_col(model._meta.db_table)
@@ -384,7 +398,7 @@ class Pending(Generic[M]):
     reads issued one after another reach the server together and come back in one round trip."""
 
     def __init__(self, model: type[M], columns: Sequence[str], where: str, params: Sequence[Any]):
-        db = _db()
+        db = _db(model, read="FOR UPDATE" not in where)  # a locking read belongs to the writes, as in the ORM
         self._db, self._model = db, model
         self._sql, self._attnames, self._converters = _select(model, db.vendor, tuple(columns), where)
         self._rows: list[M] | None = None

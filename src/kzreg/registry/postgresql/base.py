@@ -9,18 +9,32 @@ Outside pipeline mode nothing changes. It can also queue COMMIT behind a transac
 trip; Django's own commit then finds the transaction ended and sends nothing. Everything else is
 Django's backend as it is.
 
-The methods overridden are psycopg's own (private) transaction hooks; psycopg is pinned in the lock file
-and `tests/core/test_postgresql_backend.py` checks the round trips and the transaction behaviour.
+The methods overridden are psycopg's own (private) transaction hooks, so they are trusted with exactly
+one psycopg release: PSYCOPG_PIN, the version in requirements.lock. With any other version installed the
+backend logs a warning once and is Django's plain PostgreSQL backend (every transaction then costs its
+own round trip for BEGIN, nothing else changes). `tests/core/test_postgresql_backend.py` checks the round
+trips, the transaction behaviour and the fallback; docs/adr/0003-registry-fast-path.md says why.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Generator
 from typing import Any
 
 import psycopg
 from django.db.backends.postgresql import base
 from psycopg import pq
+
+PSYCOPG_PIN = "3.3.9"  # the version whose private transaction hooks the Connection below overrides
+FAST_PATH = psycopg.__version__ == PSYCOPG_PIN
+if not FAST_PATH:
+    logging.getLogger(__name__).warning(
+        "psycopg %s is installed, but kzreg's PostgreSQL backend is written against psycopg %s: "
+        "transactions begin and commit as in Django's own backend (one round trip more each)",
+        psycopg.__version__,
+        PSYCOPG_PIN,
+    )
 
 _IDLE = pq.TransactionStatus.IDLE
 
@@ -79,9 +93,10 @@ class Connection(psycopg.Connection):
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def get_new_connection(self, conn_params: dict[str, Any]) -> Connection:
+    def get_new_connection(self, conn_params: dict[str, Any]) -> psycopg.Connection:
         connection = super().get_new_connection(conn_params)
-        # Django connects with `psycopg.connect()`; the subclass adds behaviour only, no state of its
-        # own beyond one flag, so the connection Django made becomes one.
-        connection.__class__ = Connection
+        if FAST_PATH:
+            # Django connects with `psycopg.connect()`; the subclass adds behaviour only, no state of its
+            # own beyond one flag, so the connection Django made becomes one.
+            connection.__class__ = Connection
         return connection
