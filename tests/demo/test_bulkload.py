@@ -10,7 +10,8 @@ from kzreg.core.messages import Code
 from kzreg.demo.bulk import bulkload
 from kzreg.registry.models import Contact, Domain, DomainNameServer, HistoryEntry, Host, ObjectType
 from kzreg.registry.operations import create_domain
-from kzreg.registry.policy import check_handle
+from kzreg.registry.policy import check_handle, superordinate_domain
+from kzreg.registry.zones import zone_policies
 from tests.conftest import domain_command
 
 
@@ -38,12 +39,20 @@ def _check_consistent() -> None:
         for obj in model.objects.all():
             assert latest[obj.id].version == obj.version
     assert all(check_handle(h) for h in Contact.objects.values_list("handle", flat=True))
+    # Issue 10: every server inside our zones lies in a registered domain of the same registrar.
+    zones = zone_policies()
+    sponsors = dict(Domain.objects.filter(deleted_at__isnull=True).values_list("name", "registrar_id"))
+    for host in Host.objects.all():
+        parent = superordinate_domain(host.name, zones)
+        assert parent is None or sponsors.get(parent) == host.registrar_id, host.name
 
 
 @pytest.mark.django_db
 def test_bulkload_rows_are_consistent_and_operations_still_work_R1_R5_R11_T14(registrar_actor, frozen_clock):
+    Host.objects.all().delete()  # not the fixture's ps.kz servers: the load makes and registers its own
     stats = bulkload(300, seed=7, batch=120, out=_quiet)
     assert stats.domains == Domain.objects.count() == 300
+    assert stats.provider_domains == 5  # ps.kz, hoster.kz, srv.kz, kazteleport.kz, zhosting.kz: among the 300
     assert stats.history == HistoryEntry.objects.count()
     _check_consistent()
     domains = list(Domain.objects.all())

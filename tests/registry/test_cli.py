@@ -30,7 +30,7 @@ def test_create_contacts_domain_and_list(capsys, registrar):
     assert out.strip() == "created contact ANS1"
     code, out, err = run(
         capsys, "domain", "create", "жаңа.kz", "--registrant", "KSLLP-ORG", "--admin", "ANS1", "--period", "2",
-        "--ns", "ns1.ps.kz=195.210.46.10", "--ns", "ns2.ps.kz=195.210.46.11", "--registrar", "PS-KZ",
+        "--ns", "ns1.ps.net=195.210.46.10", "--ns", "ns2.ps.net=195.210.46.11", "--registrar", "PS-KZ",
         "--location-address", "Абай 1", "--location-city", "Алматы", "--location-region", "Алматы",
     )  # fmt: skip
     assert code == 0 and out.startswith("created жаңа.kz")
@@ -41,7 +41,7 @@ def test_create_contacts_domain_and_list(capsys, registrar):
     code, out, _ = run(capsys, "domain", "list", "--registrant", "ksllp-org", "--zone", "kz")
     assert out.startswith("жаңа.kz")
     code, out, _ = run(capsys, "domain", "info", "xn--80aaq15b.kz")
-    assert "registrant:    KSLLP-ORG" in out and "ns1.ps.kz (195.210.46.10)" in out
+    assert "registrant:    KSLLP-ORG" in out and "ns1.ps.net (195.210.46.10)" in out
     code, out, _ = run(capsys, "history", "жаңа.kz")
     assert [line.split("\t")[2] for line in out.splitlines()] == ["domain_create", "domain_status_set"]
 

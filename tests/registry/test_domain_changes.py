@@ -24,6 +24,7 @@ def test_modify_replaces_whole_sections(make_domain, staff):
         c.NameServer("ns2.hoster.kz", ("195.210.46.30",)),
         c.NameServer("ns3.hoster.kz", ("2a00:5da0::53",)),
     )
+    make_domain("hoster.kz", nameservers=new_ns)  # the hosting company's domain, with its own servers
     result = ops.modify_domain(
         c.ModifyDomain(
             "example.kz",

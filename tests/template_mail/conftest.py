@@ -106,6 +106,16 @@ def stored(delivery: Delivery) -> InboundMessage:
     return delivery.request.messages.order_by("id").last()
 
 
+@pytest.fixture(autouse=True)
+def _isp_hosts(request):
+    """The forms delegate to ns1/ns2.ps.kz: they exist, as in `tests.conftest.make_isp_hosts`."""
+    if request.node.get_closest_marker("django_db") or "intake" in request.fixturenames:
+        from tests.conftest import make_isp_hosts
+
+        request.getfixturevalue("intake" if "intake" in request.fixturenames else "db")
+        make_isp_hosts()
+
+
 @pytest.fixture
 def intake(transactional_db) -> Intake:  # needs committed rows: the intake stores on its own thread
     controller = IntakeController("127.0.0.1", 0)
@@ -143,9 +153,13 @@ def clearsign(home: str, email: str, text: str) -> str:
 def registered(make_domain, staff):
     """example.kz (admin ivan1@example.kz, registrant noc1@telecom.kz) served by ns1/ns2.ps.kz, and ps.kz,
     the ISP's own domain, whose technical contact is noc@ps.kz and administrative contact ivan7@example.kz."""
+    from kzreg.registry.commands import NameServer
     from tests.conftest import org_contact, person
 
     make_domain("ps.kz", registrant=org_contact(7), admin=person(7), tech=person(8, emails="noc@ps.kz"))
+    # hoster.kz with its own servers, which the Modify forms move example.kz to (a host lies in a registered domain)
+    hoster_ns = (NameServer("ns1.hoster.kz", ("185.22.64.1",)), NameServer("ns2.hoster.kz", ("88.204.1.1",)))
+    make_domain("hoster.kz", registrant=org_contact(9), admin=person(7), nameservers=hoster_ns)
     return make_domain("example.kz")
 
 

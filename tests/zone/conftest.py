@@ -1,4 +1,5 @@
-"""Zone test helpers: export to text, named-checkzone on every zone, and a real Knot DNS server."""
+"""Zone test helpers: export to text, named-checkzone and Knot's kzonecheck on every zone, and a real Knot
+DNS server."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from kzreg.zone.export import ExportResult, export_zone, find_zone
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "zone"
 KNOTD = shutil.which("knotd") or "/usr/sbin/knotd"
 KNOTC = shutil.which("knotc") or "/usr/sbin/knotc"
+KZONECHECK = shutil.which("kzonecheck") or "/usr/bin/kzonecheck"
 
 needs_checker = pytest.mark.skipif(
     checker_path() is None, reason="named-checkzone missing: `make test` installs bind9-utils"
@@ -52,6 +54,16 @@ def assert_checks(text: str, zone: str, tmp_path: Path) -> str:
     result = check_zone_file(path, zone)
     assert result.ok, result.output
     return result.output
+
+
+def assert_kzonecheck(text: str, zone: str, tmp_path: Path) -> None:
+    """Knot's checker (semantic checks, e.g. "missing glue record") finds no error in the zone."""
+    if not Path(KZONECHECK).exists():
+        pytest.skip("kzonecheck missing: `make test` installs knot-dnssecutils")
+    path = tmp_path / f"{zone}.kzonecheck.zone"
+    path.write_text(text, encoding="ascii")
+    done = subprocess.run([KZONECHECK, "-o", zone, str(path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def hold(name: str, actor, reason: str = "court order") -> None:  # type: ignore[no-untyped-def]

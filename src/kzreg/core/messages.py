@@ -46,6 +46,9 @@ class Code(enum.StrEnum):
     SAME_NETWORK = "same_network"
     HOST_EXISTS = "host_exists"
     HOST_IN_USE = "host_in_use"
+    SUPERORDINATE_MISSING = "superordinate_missing"
+    SUPERORDINATE_OTHER_REGISTRAR = "superordinate_other_registrar"
+    SUBORDINATE_HOSTS_IN_USE = "subordinate_hosts_in_use"
     HANDLE_TAKEN = "handle_taken"
     HANDLE_INVALID = "handle_invalid"
     REGISTRANT_NAME = "registrant_name"
@@ -75,6 +78,9 @@ _EPP = {
     Code.NOT_FOUND: 2303,
     Code.STATUS_PROHIBITS: 2304,
     Code.HOST_IN_USE: 2305,
+    Code.SUPERORDINATE_MISSING: 2303,
+    Code.SUPERORDINATE_OTHER_REGISTRAR: 2305,
+    Code.SUBORDINATE_HOSTS_IN_USE: 2305,
     Code.NOT_AUTHORIZED: 2201,
     Code.NAME_RESERVED: 2306,
     Code.NAME_BLOCKED: 2306,
@@ -92,6 +98,9 @@ _HTTP = {
     Code.NOT_FOUND: 404,
     Code.STATUS_PROHIBITS: 409,
     Code.HOST_IN_USE: 409,
+    Code.SUPERORDINATE_MISSING: 404,
+    Code.SUPERORDINATE_OTHER_REGISTRAR: 409,
+    Code.SUBORDINATE_HOSTS_IN_USE: 409,
     Code.NOT_AUTHORIZED: 403,
 }
 
@@ -268,6 +277,21 @@ MESSAGES: dict[Code, dict[str, str]] = {
         "kk": "{host} хосты {count} доменде қолданылады",
         "ru": "хост {host} используется {count} доменами",
         "en": "host {host} is used by {count} domains",
+    },
+    Code.SUPERORDINATE_MISSING: {
+        "kk": "{host} хосты {domain} доменінің ішінде, ал ол домен тіркелмеген: алдымен доменді тіркеңіз",
+        "ru": "хост {host} находится внутри домена {domain}, который не зарегистрирован: сначала зарегистрируйте домен",
+        "en": "host {host} lies inside {domain}, which is not registered: register the domain first",
+    },
+    Code.SUPERORDINATE_OTHER_REGISTRAR: {
+        "kk": "{host} хосты {domain} доменінің ішінде, ол доменге басқа тіркеуші қызмет көрсетеді",
+        "ru": "хост {host} находится внутри домена {domain}, который обслуживает другой регистратор",
+        "en": "host {host} lies inside {domain}, which another registrar sponsors",
+    },
+    Code.SUBORDINATE_HOSTS_IN_USE: {
+        "kk": "доменнің ішіндегі хосттар басқа домендерде атаулар сервері ретінде қолданылады: {hosts}",
+        "ru": "хосты внутри домена используются как серверы имён других доменов: {hosts}",
+        "en": "hosts inside the domain are name servers of other domains: {hosts}",
     },
     Code.HANDLE_TAKEN: {
         "kk": "{handle} NIC нөмірі бос емес",

@@ -68,6 +68,7 @@ class BulkStats:
     index_seconds: float = 0.0  # building the dropped indexes again
     finish_seconds: float = 0.0  # handle sequences, durability, planner statistics
     builders: int = 0  # processes that built rows (0: this process)
+    provider_domains: int = 0  # hosting companies' own domains registered first (part of `domains`)
 
     @property
     def rate(self) -> float:
@@ -174,9 +175,9 @@ class BulkLoader:
 
         Keys are reserved here, in this process, so that building the rows needs no database at all.
         """
-        groups, planned = [], 0
-        while planned < self.count:  # one holder registers one to five domains
-            groups.append(min(self.rnd.choices((1, 2, 3, 5), weights=(60, 20, 12, 8))[0], self.count - planned))
+        groups, planned, wanted = [], 0, self.count - self.stats.provider_domains  # the companies' own count too
+        while planned < wanted:  # one holder registers one to five domains
+            groups.append(min(self.rnd.choices((1, 2, 3, 5), weights=(60, 20, 12, 8))[0], wanted - planned))
             planned += groups[-1]
         batches: list[list[int]] = [[]]
         size = 0
@@ -189,8 +190,10 @@ class BulkLoader:
                     batches.append([])
                     size = 0
         batches = [b for b in batches if b]
+        if not batches:  # a load smaller than the hosting companies' own domains
+            return []
         contact = self.sink.reserve_ids(Contact, sum(len(b) for b in batches))
-        domain = self.sink.reserve_ids(Domain, self.count)
+        domain = self.sink.reserve_ids(Domain, planned)
         plans = []
         for parts in batches:
             plans.append((parts, contact, domain))
@@ -225,7 +228,9 @@ class BulkLoader:
     def _setup_pools(self) -> HostPool:
         """Hosts of the hosting companies, their NOC contacts and the shared administrative contacts."""
         batch, rnd, factory = Batch(), self.rnd, self.factory
-        pool = build_host_pool(rnd, self.count, self.sink, factory, batch, self.now - 11 * YEAR)
+        # Contacts from eleven years ago, then the hosting companies' domains, then their servers (a month
+        # before the oldest customer domain, ten years ago).
+        pool = build_host_pool(rnd, self.count, self.sink, factory, batch, self.now - 10 * YEAR - dt.timedelta(days=31))
         admins = max(5, min(40_000, self.count // 25))
         nocs = max(3, min(200, self.count // 5_000))
         first = self.sink.reserve_ids(Contact, admins + nocs)
@@ -235,8 +240,28 @@ class BulkLoader:
             at = since + dt.timedelta(days=rnd.randint(0, 200))
             contact = factory.contact(batch, person, first + i, at, factory.request_id(), "contact_create")
             (pool.admins if i < admins else pool.nocs).append(contact)
+        self._provider_domains(batch, pool)
         self._write(batch)
         return pool
+
+    def _provider_domains(self, batch: Batch, pool: HostPool) -> None:
+        """Registers, first, every hosting company's own domain inside our zones that is not registered yet,
+        delegated to its own servers: a name server inside a zone lies in a registered domain (issue 10).
+        Registered before its servers were made, renewed since; its NOC contact is the holder."""
+        inside = [p for p in pool.providers if p.domain.rsplit(".", 1)[-1] in self.zones]
+        live = Domain.objects.filter(name__in=[p.domain for p in inside], deleted_at__isnull=True)
+        registered = set(live.values_list("name", flat=True))
+        new = [p for p in inside if p.domain not in registered]
+        self.names.taken.update(p.domain for p in inside)  # never given to a customer
+        pk = self.sink.reserve_ids(Domain, len(new)) if new else 0
+        for i, provider in enumerate(new):
+            rnd, created = self.rnd, self.now - 10 * YEAR - dt.timedelta(days=60 - i % 20)
+            noc = pool.nocs[i % len(pool.nocs)]
+            contacts = {"registrant": noc, "admin": rnd.choice(pool.admins), "tech": noc, "billing": noc}
+            names = (provider.domain, provider.unicode_domain or provider.domain, self.zones[provider.domain.rsplit(".", 1)[-1]])  # fmt: skip
+            domain = self.factory.domain(batch, pk + i, names, created, 10, contacts, provider.hosts, provider.location, self.factory.request_id())  # fmt: skip
+            self.factory.renew(batch, domain, 10, created + 9 * YEAR, contacts, provider.hosts)
+        self.stats.provider_domains = len(new)
 
     def _domains(self, groups: list[int], first_contact: int, pk: int) -> Batch:
         batch, rnd, factory, pool = Batch(), self.rnd, self.factory, self.pool

@@ -129,6 +129,14 @@ class RowFactory:
         self.history(batch, ObjectType.DOMAIN, domain, name, snapshot, "domain_create", created, request_id, author)
         return domain
 
+    def renew(self, batch: Batch, domain: Row, years: int, at: dt.datetime, contacts: dict, hosts: list[Row]) -> None:
+        """What `renew_domain` adds: the later expiry and the next version."""
+        domain.expires_at = add_years(domain.expires_at, years)
+        domain.version += 1
+        domain.updated_at = at
+        snapshot = domain_snapshot(domain, hosts, contacts)
+        self.history(batch, ObjectType.DOMAIN, domain, domain.name, snapshot, "domain_renew", at, self.request_id(), self.registrar_author)  # fmt: skip
+
     def set_flag(
         self, batch: Batch, domain: Row, flag: StatusFlag, at: dt.datetime, contacts: dict, hosts: list[Row]
     ) -> None:

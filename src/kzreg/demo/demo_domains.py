@@ -1,7 +1,8 @@
 """The demo's domains, made through the operations: registrations, then a lived-in history of changes.
 
-Hand-picked names come first (companies, shops, a few people, both zones and scripts), then generated
-ones. Afterwards a few domains are put on hold or suspended, renewed, modified and transferred, so
+The hosting companies' own domains come first (`ps.kz`, `hoster.kz`, delegated to their own servers), so
+that every server the other domains name lies in a registered domain (issue 10); then hand-picked names
+(companies, shops, a few people, both zones and scripts), then generated ones. Afterwards a few domains are put on hold or suspended, renewed, modified and transferred, so
 WHOIS, RDAP, the zone and the history pages all have something to show.
 """
 
@@ -38,6 +39,10 @@ PROVIDERS = {  # hosting company → its name servers and where its equipment st
     "pscloud": ((("ns1.ps.cloud", ("46.101.12.5",)), ("ns2.ps.cloud", ("178.62.20.7",))),
                 c.Location("Al-Farabi Ave 77/8", "Almaty", "Almaty")),
 }  # fmt: skip
+PROVIDER_DOMAINS = {  # a hosting company's own domain → its key in PROVIDERS and its legal name
+    "ps.kz": ("ps", "ТОО «Интернет-компания PS»"),
+    "hoster.kz": ("hoster", "ТОО «Хостер Казахстан»"),
+}
 HOLD_REASON = "Тіркелуші деректері расталмады / Данные администратора не подтверждены (PS-3.10)"
 SUSPEND_REASON = "Уәкілетті органның нұсқамасы / Предписание уполномоченного органа (PS-3.10)"
 
@@ -45,9 +50,10 @@ SUSPEND_REASON = "Уәкілетті органның нұсқамасы / Пр�
 def _names(rnd: random.Random, count: int) -> list[str]:
     zones = {"kz": names.LATIN_ZONE, names.IDN_ZONE_UNICODE: names.IDN_ZONE}
     source = names.NameSource(
-        rnd, taken=[f"{names.to_alabel(n.split('.')[0])}.{zones[n.split('.')[1]]}" for n in CURATED]
+        rnd,
+        taken=[f"{names.to_alabel(n.split('.')[0])}.{zones[n.split('.')[1]]}" for n in (*PROVIDER_DOMAINS, *CURATED)],
     )
-    out = list(CURATED)
+    out = [*PROVIDER_DOMAINS, *CURATED]
     while len(out) < count:
         out.append(source.next()[1])
     return out
@@ -66,6 +72,10 @@ class DemoBuilder:
 
     def _nameservers(self, name: str) -> tuple[str, tuple[c.NameServer, ...], c.Location]:
         rnd = self.rnd
+        if name in PROVIDER_DOMAINS:  # all of the company's servers, inside its own domain
+            provider = PROVIDER_DOMAINS[name][0]
+            hosts, location = PROVIDERS[provider]
+            return provider, tuple(c.NameServer(h, a) for h, a in hosts), location
         if name in OWN_NAMESERVERS:
             servers = tuple(c.NameServer(f"ns{i}.{name}", tuple(names.host_addresses(rnd, 0.5))) for i in (1, 2))
             return "own", servers, c.Location("Сәтпаев көшесі, 30А", "Алматы", "Алматы қаласы")
@@ -74,8 +84,12 @@ class DemoBuilder:
         chosen = hosts if rnd.random() < 0.3 else hosts[:2]
         return provider, tuple(c.NameServer(h, a) for h, a in chosen), location
 
-    def _contacts(self, script: str, provider: str) -> dict:
+    def _contacts(self, script: str, provider: str, name: str) -> dict:
         rnd = self.rnd
+        if name in PROVIDER_DOMAINS:  # the company itself holds it; its NOC is the technical contact
+            org = PROVIDER_DOMAINS[name][1]
+            noc = people.role(rnd, script="ru", org=org)
+            return {"registrant": people.role(rnd, script="ru", org=org), "admin": people.individual(rnd), "tech": noc}
         if self.registrants and rnd.random() < 0.15:
             registrant: c.ContactRef = rnd.choice(self.registrants)
         else:
@@ -91,12 +105,14 @@ class DemoBuilder:
         rnd = self.rnd
         provider, servers, location = self._nameservers(name)
         actor = rnd.choices(self.actors, weights=[50] + [25] * (len(self.actors) - 1))[0]
+        if name in PROVIDER_DOMAINS:
+            actor = self.actors[0]  # the registrar itself sponsors the hosting companies' domains
         ds = (f"{rnd.randint(1, 65535)} 13 2 {rnd.getrandbits(256):064X}",) if rnd.random() < 0.05 else ()
         command = c.CreateDomain(
             name=name, period=rnd.choices((1, 2, 3, 5, 10), weights=(55, 20, 10, 10, 5))[0],
             nameservers=servers, location=location, ds_records=ds,
             purpose=rnd.choice(("", "", "Корпоративный сайт", "Интернет-дүкен", "Company website")),
-            **self._contacts(_script_of(name), provider),
+            **self._contacts(_script_of(name), provider, name),
         )  # fmt: skip
         domain = self.runner.at(days_ago, create_domain, command, actor)
         self.registrants.append(domain.registrant.handle)
@@ -111,7 +127,8 @@ def register_all(rnd: random.Random, runner, actors: list[Actor], staff: Actor, 
     builder = DemoBuilder(rnd, runner, actors, staff)
     ages = sorted((rnd.uniform(2, 300) for _ in range(count)), reverse=True)
     made = [(*builder.register(name, age), age) for name, age in zip(_names(rnd, count), ages, strict=True)]
-    candidates = [m for m in made[:-5] if m[2] <= 5]  # renewals stay within ten years ahead
+    # renewals stay within ten years ahead; the hosting companies' own domains stay as they are
+    candidates = [m for m in made[:-5] if m[2] <= 5 and m[0] not in PROVIDER_DOMAINS]
     picks = rnd.sample(candidates, 16)  # each changed domain gets one kind of change, later than its creation
     for i, (name, actor, _period, age) in enumerate(picks):
         when = age * rnd.uniform(0.1, 0.8)

@@ -24,9 +24,10 @@ TAIL_TLDS = (("kz", 60), ("қаз", 10), ("com", 12), ("net", 10), ("ru", 8))
 
 @dataclass
 class Provider:
-    domain: str
+    domain: str  # A-label
     hosts: list  # Host rows of earlier loads, or new ones (namespaces)
     location: tuple[str, str, str]  # where its equipment stands (R12: 9a-9c)
+    unicode_domain: str = ""
 
 
 @dataclass
@@ -90,6 +91,6 @@ def build_host_pool(rnd: random.Random, count: int, sink, factory, batch, since:
             hosts.append(factory.host(batch, name, f"ns{i}.{unicode_domain}", names.host_addresses(rnd), pk, at))
             pk += 1
         total += weight
-        providers.append(Provider(adomain, hosts, _location(rnd)))
+        providers.append(Provider(adomain, hosts, _location(rnd), unicode_domain))
         cumulative.append(total)
     return HostPool(providers, cumulative)

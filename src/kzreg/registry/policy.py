@@ -207,6 +207,17 @@ def normalize_host_name(raw: str) -> tuple[str, str] | Problem:
     return ".".join(alabels), ".".join(ulabels)
 
 
+def superordinate_domain(host: str, zones: Iterable[str]) -> str | None:
+    """The registration a host name lies under (`ns1.a.ps.kz` → `ps.kz`, `ps.kz` → itself) when it is
+    inside one of the registry's zones (A-labels), else None (RFC 5732 §1.1: an internal host)."""
+    labels = host.split(".")
+    zone_names = set(zones)
+    for i in range(1, len(labels)):
+        if ".".join(labels[i:]) in zone_names:
+            return ".".join(labels[i - 1 :])
+    return None
+
+
 @functools.lru_cache(maxsize=8192)
 def normalize_ip(raw: str) -> str | Problem:
     """A public IPv4 or IPv6 address in canonical text form. A malformed one is not valid; a valid one

@@ -4,11 +4,14 @@ Contents, in order: `$ORIGIN`/`$TTL`, the SOA, the apex NS set with the addresse
 the zone, then one delegation per delegated domain (its NS set in position order and its DS records), then
 glue. Delegations come in registration order, glue by host name. Names are A-labels throughout (IDN in `xn--` form).
 
-Glue rule (documented in docs/zone.md): a host inside this zone gets A/AAAA records when a delegated domain
-of this zone uses it *and* the registration it lies under (`ns1.example.kz` → `example.kz`) is itself
-delegated, so every glue record sits below a zone cut (in-bailiwick or sibling glue) and the registry never
-answers authoritatively for a name inside a domain that is on hold, suspended, expired, deleted or was never
-registered. Hosts outside the zone (another registry zone, or anywhere else) never get glue here.
+Glue rule (documented in docs/zone.md): a host inside this zone gets its A/AAAA records whenever a delegated
+domain of this zone uses it — in-domain glue (`ns1.example.kz` for `example.kz`) and sibling glue (the same
+server for `friend.kz`) — so every delegation the zone publishes can be followed (`named-checkzone` and
+Knot's `kzonecheck` find no missing glue). The registration a host lies under is always registered (the
+registry refuses new hosts inside an unregistered domain, and a domain whose hosts others use is not
+deleted, issue 10); while that domain itself is on hold, suspended or expired, its hosts' addresses stay
+published for the other domains that use them. Hosts outside the zone (another registry zone, or anywhere
+else) never get records here.
 """
 
 from __future__ import annotations
@@ -25,14 +28,13 @@ from django.db import connection, transaction
 
 from kzreg.core import clock
 from kzreg.registry.models import Host, Zone
-from kzreg.registry.reads.delegations import delegated_among, delegation_rows, glue_candidates, json_list
+from kzreg.registry.reads.delegations import delegation_rows, glue_candidates, json_list
 from kzreg.zone import records
 from kzreg.zone.models import ApexAddress
 from kzreg.zone.problems import ZoneProblem
 from kzreg.zone.serial import change_marker, record_export, reserve_serial
 
 WRITE_EVERY = 2000  # lines per write and digest update
-GLUE_BATCH = 1000  # glue candidates per owner lookup
 REPORT_LIMIT = 20  # rejected DS records kept for the report (the count is always exact)
 
 
@@ -193,26 +195,14 @@ def _write_delegations(zone: Zone, sink: _Sink, result: ExportResult, at: dt.dat
 
 
 def _write_glue(zone: Zone, sink: _Sink, result: ExportResult, at: dt.datetime, skip: set[str]) -> None:
-    batch: list[tuple[str, object, str]] = []
-
-    def drain() -> None:
-        delegated = delegated_among(zone.id, sorted({owner for _, _, owner in batch}), at)
-        for host, addresses, owner in batch:
-            if owner in delegated:
-                text = records.address_lines(host, json_list(addresses))
-                if text:
-                    result.glue_hosts += 1
-                    sink.add(text)
-        batch.clear()
-
+    """Addresses of every host inside the zone that a delegation of the zone names (apex servers aside)."""
     for host, addresses in glue_candidates(zone.id, zone.name, at):
-        owner = records.owner_domain(host, zone.name)
-        if owner is None or host in skip:
+        if records.owner_domain(host, zone.name) is None or host in skip:
             continue
-        batch.append((host, addresses, owner))
-        if len(batch) >= GLUE_BATCH:
-            drain()
-    drain()
+        text = records.address_lines(host, json_list(addresses))
+        if text:
+            result.glue_hosts += 1
+            sink.add(text)
 
 
 def _host_alabel(name: str) -> str:

@@ -56,7 +56,8 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
             where_live = "name = %s AND deleted_at IS NULL"
             taken = rows.select_soon(Domain, ("id",), where_live, [parsed.name]) if parsed is not None else None
             resolver.prefetch(command.registrant, command.admin, command.tech, command.billing)
-            nameservers = NameServerLookup(ctx, command.nameservers, zone) if zone else None
+            own = parsed.name if parsed else None
+            nameservers = NameServerLookup(ctx, command.nameservers, zone, own) if zone else None
 
         problems.extend(name_problems)
         if parsed is not None:

@@ -18,6 +18,7 @@ from kzreg.registry import rows
 from kzreg.registry.commands import CreateHost, DeleteHost, ModifyHost, NameServer
 from kzreg.registry.models import DomainNameServer, Host, ObjectType
 from kzreg.registry.operations.base import Context, OperationResult, execute
+from kzreg.registry.operations.subordinate import check_new_hosts
 from kzreg.registry.policy import ZonePolicy, canonical_ip, normalize_host_name, normalize_ip, same_network
 from kzreg.registry.snapshots import host_snapshot
 
@@ -65,8 +66,8 @@ class NameServerLookup:
     """A name-server list checked and its hosts asked for; `resolve()` reads the answer. Split in two so
     that a registration can send this read together with its others (`rows.select_soon`)."""
 
-    def __init__(self, ctx: Context, specs: Sequence[NameServer], zone: ZonePolicy):
-        self.ctx = ctx
+    def __init__(self, ctx: Context, specs: Sequence[NameServer], zone: ZonePolicy, own: str | None = None):
+        self.ctx, self.own = ctx, own  # own: the domain being registered (its in-domain servers come with it)
         problems = ctx.problems
         if len(specs) < zone.min_nameservers:
             problems.add("nameservers", Code.NAMESERVERS_TOO_FEW)
@@ -95,6 +96,7 @@ class NameServerLookup:
         ctx, problems = self.ctx, self.ctx.problems
         existing = {h.name: h for h in self.found.rows()} if self.found is not None else {}
         resolved: list = []
+        new: list[tuple[str, str, str]] = []
         all_addresses: list[str] = []
         for i, name, unicode_name, addresses in self.cleaned:
             host = existing.get(name)
@@ -116,6 +118,8 @@ class NameServerLookup:
                     problems.add(f"nameservers[{i}].addresses", Code.REQUIRED)
                 all_addresses.extend(addresses)
                 resolved.append((name, unicode_name, addresses))
+                new.append((f"nameservers[{i}].name", name, unicode_name))
+        check_new_hosts(ctx, new, self.own)
         network = same_network(all_addresses) if len(resolved) > 1 and all_addresses else None
         if network:
             ctx.warn("nameservers", Code.SAME_NETWORK, network=network)
@@ -148,6 +152,8 @@ def create_host(command: CreateHost, actor: Actor) -> OperationResult[Host]:
             ctx.problems.add("name", Code.HOST_EXISTS, host=names[1])
         if names and not any(str(a).strip() for a in command.addresses):  # a refused one has its own problem
             ctx.problems.add("addresses", Code.REQUIRED)
+        if names:
+            check_new_hosts(ctx, [("name", *names)])
         ctx.check_guards(None)
         assert names is not None
         return _new_host(ctx, names[0], names[1], addresses)
@@ -176,6 +182,8 @@ def modify_host(command: ModifyHost, actor: Actor) -> OperationResult[Host]:
         new_names = _clean_name(ctx, command.new_name, "new_name") if command.new_name else None
         if new_names and new_names[0] != host.name and Host.objects.filter(name=new_names[0]).exists():
             ctx.problems.add("new_name", Code.HOST_EXISTS, host=new_names[1])
+        if new_names and new_names[0] != host.name:
+            check_new_hosts(ctx, [("new_name", *new_names)])
         addresses = None
         if command.addresses is not None:
             addresses = _clean_addresses(ctx, command.addresses, "addresses")

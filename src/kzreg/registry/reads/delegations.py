@@ -73,17 +73,6 @@ def glue_candidates(zone_id: int, zone_name: str, at: dt.datetime) -> Iterator[t
     return _stream(sql, [pattern, zone_id, _db_time(at)])
 
 
-def delegated_among(zone_id: int, names: list[str], at: dt.datetime) -> set[str]:
-    """Which of these domain names are delegated now (one query per batch of glue candidates)."""
-    if not names:
-        return set()
-    marks = ", ".join(["%s"] * len(names))
-    sql = f"SELECT d.name FROM {DOMAIN} d WHERE d.zone_id = %s AND d.name IN ({marks}) AND {DELEGATED.format(d='d')}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [zone_id, *names, _db_time(at)])
-        return {row[0] for row in cursor.fetchall()}
-
-
 def change_figures(zone_id: int, at: dt.datetime) -> tuple[object, ...]:
     """Cheap figures that move whenever the zone's content may have moved (see `kzreg.zone.serial`).
 
