@@ -22,7 +22,8 @@ from kzreg.registry.zones import zone_policies
 from tests.conftest import LOCATION, T0, domain_command, org_contact, person
 
 DIFFERENT_BY_NATURE = {"id", "name", "unicode_name", "handle", "registrant_id", "admin_contact_id", "tech_contact_id",
-                       "billing_contact_id", "object_id", "object_key", "principal", "channel", "request_id"}  # fmt: skip
+                       "billing_contact_id", "object_id", "object_key", "principal", "channel", "request_id",
+                       "auth_code"}  # fmt: skip
 
 
 def _fields(obj) -> dict:

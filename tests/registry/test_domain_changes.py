@@ -148,7 +148,7 @@ def test_only_the_sponsor_acts_on_a_domain(make_domain, other_registrar):
     ):
         with pytest.raises(OperationFailed) as failure:
             call()
-        assert failure.value.codes == {Code.NOT_AUTHORIZED}
+        assert failure.value.codes == {Code.NOT_SPONSOR}
     assert Domain.objects.get(name="example.kz").version == 1
 
 

@@ -60,6 +60,15 @@ class Code(enum.StrEnum):
     NOTHING_TO_CHANGE = "nothing_to_change"
     CONTACT_MATCHED = "contact_matched"
     REFUSED = "refused"
+    NOT_SPONSOR = "not_sponsor"
+    FOR_OTHER_REGISTRAR = "for_other_registrar"
+    REGISTRAR_SUSPENDED = "registrar_suspended"
+    AUTH_CODE_INVALID = "auth_code_invalid"
+    AUTH_CODE_FORMAT = "auth_code_format"
+    STAFF_ONLY = "staff_only"
+    REGISTRAR_EXISTS = "registrar_exists"
+    REGISTRAR_HANDLE_INVALID = "registrar_handle_invalid"
+    INVALID_URL = "invalid_url"
 
     @property
     def epp_code(self) -> int:
@@ -82,6 +91,12 @@ _EPP = {
     Code.SUPERORDINATE_OTHER_REGISTRAR: 2305,
     Code.SUBORDINATE_HOSTS_IN_USE: 2305,
     Code.NOT_AUTHORIZED: 2201,
+    Code.NOT_SPONSOR: 2201,
+    Code.FOR_OTHER_REGISTRAR: 2201,
+    Code.REGISTRAR_SUSPENDED: 2201,
+    Code.STAFF_ONLY: 2201,
+    Code.AUTH_CODE_INVALID: 2202,
+    Code.REGISTRAR_EXISTS: 2302,
     Code.NAME_RESERVED: 2306,
     Code.NAME_BLOCKED: 2306,
     Code.PERIOD_EXCEEDS_MAX: 2306,
@@ -102,6 +117,12 @@ _HTTP = {
     Code.SUPERORDINATE_OTHER_REGISTRAR: 409,
     Code.SUBORDINATE_HOSTS_IN_USE: 409,
     Code.NOT_AUTHORIZED: 403,
+    Code.NOT_SPONSOR: 403,
+    Code.FOR_OTHER_REGISTRAR: 403,
+    Code.REGISTRAR_SUSPENDED: 403,
+    Code.STAFF_ONLY: 403,
+    Code.AUTH_CODE_INVALID: 403,
+    Code.REGISTRAR_EXISTS: 409,
 }
 
 MESSAGES: dict[Code, dict[str, str]] = {
@@ -349,6 +370,51 @@ MESSAGES: dict[Code, dict[str, str]] = {
         "kk": "тізілім сұранысты қабылдамады: {reason}",
         "ru": "реестр отказал в запросе: {reason}",
         "en": "the registry refused the request: {reason}",
+    },
+    Code.NOT_SPONSOR: {
+        "kk": "{kind} {key} басқа тіркеушінің қызмет көрсетуінде",
+        "ru": "{kind} {key} обслуживается другим регистратором",
+        "en": "{kind} {key} is sponsored by another registrar",
+    },
+    Code.FOR_OTHER_REGISTRAR: {
+        "kk": "тіркеуші тек өз атынан әрекет етеді, {key} атынан емес",
+        "ru": "регистратор действует только от своего имени, не от имени {key}",
+        "en": "a registrar acts only in its own name, not for {key}",
+    },
+    Code.REGISTRAR_SUSPENDED: {
+        "kk": "{key} тіркеушісінің қызметі тоқтатылған",
+        "ru": "регистратор {key} приостановлен",
+        "en": "registrar {key} is suspended",
+    },
+    Code.AUTH_CODE_INVALID: {
+        "kk": "{kind} {key} авторизация коды көрсетілмеген немесе қате",
+        "ru": "код авторизации для {kind} {key} не указан или неверен",
+        "en": "the authorization code of {kind} {key} is missing or wrong",
+    },
+    Code.AUTH_CODE_FORMAT: {
+        "kk": "авторизация коды {min}–{max} таңбадан тұрады, бос орынсыз",
+        "ru": "код авторизации — от {min} до {max} символов без пробелов",
+        "en": "an authorization code has {min} to {max} characters and no spaces",
+    },
+    Code.STAFF_ONLY: {
+        "kk": "мұны тек тізілім қызметкерлері жасай алады",
+        "ru": "это может делать только персонал реестра",
+        "en": "only registry staff may do this",
+    },
+    Code.REGISTRAR_EXISTS: {
+        "kk": "{key} тіркеушісі бұрыннан бар",
+        "ru": "регистратор {key} уже существует",
+        "en": "registrar {key} already exists",
+    },
+    Code.REGISTRAR_HANDLE_INVALID: {
+        "kk": "тіркеуші белгісі дұрыс емес (3–32 латын әрпі, цифр немесе дефис, мысалы PS-KZ): {value}",
+        "ru": "неверный идентификатор регистратора (3–32 латинские буквы, цифры или дефисы, например PS-KZ): {value}",
+        "en": "registrar handle is not valid (3 to 32 Latin letters, digits or hyphens, e.g. PS-KZ): {value}",
+    },
+    Code.INVALID_URL: {
+        "kk": "веб-адрес http:// немесе https:// басталатын толық адрес болуы керек: {value}",
+        "ru": "веб-адрес должен быть полным адресом, начинающимся с http:// или https://: {value}",
+        "en": "web address must be a full http:// or https:// address: {value}",
     },
 }
 

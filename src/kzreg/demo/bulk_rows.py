@@ -19,6 +19,7 @@ from kzreg.registry.commands import ContactData
 from kzreg.registry.models import ObjectType, StatusFlag
 from kzreg.registry.operations.base import add_years
 from kzreg.registry.operations.contact import match_key
+from kzreg.registry.operations.sponsorship import new_auth_code
 from kzreg.registry.snapshots import contact_snapshot, domain_snapshot, host_snapshot
 
 PRINCIPAL = "bulkload"
@@ -87,7 +88,7 @@ class RowFactory:
         contact = Row(
             id=pk, handle=handle, kind=person.kind, **text, country_code=person.country_code, phones=phones,
             faxes=list(person.faxes), emails=emails, language=person.language, disclose=person.disclose,
-            security_scheme="", crypt_hash="", pgp_key="", pgp_fingerprint="",
+            security_scheme="", crypt_hash="", pgp_key="", pgp_fingerprint="", auth_code=new_auth_code(),
             match_key=match_key(text["name"], text["organisation"], phones, emails), registrar_id=self.registrar_id,
             consent_at=at, created_at=at, updated_at=at, version=1,
         )  # fmt: skip

@@ -121,7 +121,7 @@ def registrar_entity(registrar: Registrar, ctx: Context, roles: Sequence[str] = 
     if roles:
         obj["roles"] = list(roles)
     obj["vcardArray"] = jcard.registrar_vcard(registrar)
-    obj["status"] = ["active" if registrar.active else "inactive"]
+    obj["status"] = ["active" if registrar.status == "active" else "inactive"]
     links = [self_link(ctx, f"entity/{registrar.handle}")]
     if registrar.url:
         links.append({"value": links[0]["href"], "rel": "about", "href": registrar.url, "type": "text/html"})

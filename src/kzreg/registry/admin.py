@@ -2,16 +2,19 @@
 
 Domains, contacts, hosts and history are read-only here. Domain actions (hold, suspend, renew, delete)
 call the same operations as every other channel, as the logged-in staff member, channel `admin`.
-Zones, reserved names and registrars are configuration and are edited directly.
+Registrars are created, changed and suspended through their operations too. Zones and reserved names
+are configuration and are edited directly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
@@ -171,7 +174,99 @@ class ZoneAdmin(admin.ModelAdmin):
     inlines = [ReservedInline]
 
 
+REGISTRAR_DATA = ("name", "email", "phone", "address", "url", "whois_server")
+
+
+class RegistrarForm(forms.ModelForm):
+    """Checked and saved by the registrar operations, not by the model form: `clean()` runs the operation
+    (inside the admin's transaction) and shows its problems on their fields."""
+
+    class Meta:
+        model = Registrar
+        fields = ("handle", *REGISTRAR_DATA)
+
+    actor: Actor
+    lang = "en"
+    result: Registrar | None = None
+
+    def _post_clean(self) -> None:  # the operation validates, not the model
+        pass
+
+    def clean(self) -> dict:
+        data = self.cleaned_data
+        if self.errors:  # a field the form itself refused: the operation would only repeat it
+            return data
+        values = c.RegistrarData(**{f: data.get(f) or "" for f in REGISTRAR_DATA})
+        try:
+            if self.instance.pk is None:
+                self.result = ops.create_registrar(
+                    c.CreateRegistrar(data.get("handle") or "", values), self.actor
+                ).object
+            else:
+                self.result = ops.modify_registrar(c.ModifyRegistrar(self.instance.handle, values), self.actor).object
+        except OperationFailed as exc:
+            for problem in exc.problems:
+                name = problem.field if problem.field in self.fields else None
+                self.add_error(name, problem.message(self.lang))
+        return data
+
+
+def _registrar_status_action(status: str, label: str) -> Callable[..., None]:
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        actor = Actor.registry_staff(request.user.get_username(), Channel.ADMIN)
+        reason, lang = request.POST.get("reason", "").strip(), getattr(request, "LANGUAGE_CODE", "en")
+        for registrar in queryset:
+            try:
+                ops.set_registrar_status(c.SetRegistrarStatus(registrar.handle, status, reason), actor)
+                modeladmin.message_user(request, f"{registrar.handle}: {status}", messages.SUCCESS)
+            except OperationFailed as exc:
+                modeladmin.message_user(request, f"{registrar.handle}: " + "; ".join(exc.render(lang)), messages.ERROR)
+
+    action.__name__ = f"registrar_{status}"
+    return admin.action(description=label)(action)
+
+
 @admin.register(Registrar)
 class RegistrarAdmin(admin.ModelAdmin):
-    list_display = ("handle", "name", "email", "active")
-    search_fields = ("handle", "name")
+    """Registrars are registry objects: created, changed, suspended and reactivated through the operations,
+    each change a version in history; never deleted (their domains keep them)."""
+
+    form = RegistrarForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("handle", "name", "email", "status", "version", "updated_at")
+    list_filter = ("status",)
+    search_fields = ("handle", "name", "email")
+    readonly_fields = ("status", "version", "created_at", "updated_at", "history")
+    action_form = ReasonActionForm
+    actions = [
+        _registrar_status_action("suspended", "Suspend (reason required): its registrar sessions are refused"),
+        _registrar_status_action("active", "Reactivate"),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Registrar | None = None) -> tuple[str, ...]:
+        return (*self.readonly_fields, "handle") if obj is not None else self.readonly_fields
+
+    def get_form(self, request: HttpRequest, obj: Registrar | None = None, change: bool = False, **kwargs: object):
+        form = cast(type[RegistrarForm], super().get_form(request, obj, change=change, **kwargs))
+        form.actor = Actor.registry_staff(request.user.get_username(), Channel.ADMIN)
+        form.lang = getattr(request, "LANGUAGE_CODE", "en")
+        return form
+
+    def save_form(self, request: HttpRequest, form: RegistrarForm, change: bool) -> Registrar:
+        assert form.result is not None
+        return form.result
+
+    def save_model(self, request: HttpRequest, obj: Registrar, form: forms.Form, change: bool) -> None:
+        """Already written by the operation in `RegistrarForm.clean`."""
+
+    def save_related(self, request: HttpRequest, form: forms.Form, formsets: list, change: bool) -> None:
+        """A registrar has no related rows edited here."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="history")
+    def history(self, obj: Registrar) -> str:
+        entries = HistoryEntry.objects.filter(object_type="registrar", object_id=obj.pk).order_by("version")
+        rows = ((e.version, f"{e.at:%Y-%m-%d %H:%M}", e.operation, e.principal, e.channel, e.reason) for e in entries)
+        return format_html_join("\n", "<div>v{} {} {} by {} via {} {}</div>", rows)

@@ -362,9 +362,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     _register_domain(sub.add_parser("domain", help="register and manage domains").add_subparsers(required=True))
     _register_contact(sub.add_parser("contact", help="NIC handles (contacts)").add_subparsers(required=True))
     _register_host(sub.add_parser("host", help="name servers").add_subparsers(required=True))
-    p = sub.add_parser("history", help="every version of a domain, contact or host")
-    p.add_argument("object", help="domain name, contact handle or host name")
-    p.add_argument("--type", choices=("domain", "contact", "host"), help="when the name is ambiguous")
+    from kzreg.registry import cli_registrar
+
+    cli_registrar.register(sub)
+    p = sub.add_parser("history", help="every version of a domain, contact, host or registrar")
+    p.add_argument("object", help="domain name, contact handle, host name or registrar handle")
+    p.add_argument("--type", choices=("domain", "contact", "host", "registrar"), help="when the name is ambiguous")
     p.add_argument("--at", help="show the object as it was at this time (ISO 8601, UTC if no zone)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)

@@ -6,7 +6,12 @@ them. Strings are kept as the user sent them, so that problems can quote the use
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+# Authorization codes of other registrars' contacts named in a domain command, by handle (SPEC E2): a
+# registrar names another registrar's contact only with its code. Registry staff and mail need none.
+AuthCodes = Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class CreateDomain:
     registrar: str | None = None  # handle; defaults to the actor's registrar
     reseller: str | None = None  # handle of the reseller that serves the domain
     ds_records: tuple[str, ...] = ()
+    auth_codes: AuthCodes = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class ModifyDomain:
     add_years: int | None = None
     ds_records: tuple[str, ...] | None = None
     reseller: str | None = None  # handle, or "" to unlink
+    auth_codes: AuthCodes = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ class TransferDomain:
     nameservers: tuple[NameServer, ...] | None = None
     location: Location | None = None
     authorization: str = ""  # how the current holder agreed: "forwarded-delete", "crypt-pw", "pgp", "fax: …"
+    auth_codes: AuthCodes = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,8 @@ class CreateContact:
     security_scheme: str = ""
     crypt_password: str | None = None
     pgp_key: str | None = None
+    registrar: str | None = None  # sponsor's handle: the actor's registrar; registry staff may name one
+    auth_code: str | None = None  # chosen by the sponsor; random when not given
 
 
 @dataclass(frozen=True)
@@ -140,12 +150,14 @@ class ModifyContact:
     crypt_password: str | None = None  # clear text; stored only as a hash
     crypt_hash: str | None = None  # a legacy crypt hash carried over from another system
     pgp_key: str | None = None
+    auth_code: str | None = None
 
 
 @dataclass(frozen=True)
 class CreateHost:
     name: str
     addresses: tuple[str, ...] = ()
+    registrar: str | None = None  # sponsor's handle: the actor's registrar; registry staff may name one
 
 
 @dataclass(frozen=True)
@@ -158,3 +170,36 @@ class ModifyHost:
 @dataclass(frozen=True)
 class DeleteHost:
     name: str
+
+
+@dataclass(frozen=True)
+class RegistrarData:
+    """A registrar's contact data; for a change, fields left as None stay as they are."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    url: str | None = None
+    whois_server: str | None = None
+
+
+@dataclass(frozen=True)
+class CreateRegistrar:
+    handle: str
+    data: RegistrarData
+
+
+@dataclass(frozen=True)
+class ModifyRegistrar:
+    handle: str
+    data: RegistrarData
+
+
+@dataclass(frozen=True)
+class SetRegistrarStatus:
+    """`active` or `suspended` (a suspended registrar's actors are refused by every operation)."""
+
+    handle: str
+    status: str
+    reason: str = ""

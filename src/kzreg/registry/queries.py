@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
-from kzreg.registry.models import Contact, Domain, HistoryEntry, Host, ObjectType
+from kzreg.registry.models import Contact, Domain, HistoryEntry, Host, ObjectType, Registrar
 from kzreg.registry.policy import normalize_host_name, parse_domain_name
 from kzreg.registry.zones import zone_policies
 
@@ -20,7 +20,7 @@ STATUS_FILTERS = ("active", "hold", "suspended", "pending_delete", "expired", "d
 
 def not_found(kind: str, key: str) -> OperationFailed:
     return OperationFailed(
-        [Problem("name" if kind != "contact" else "handle", Code.NOT_FOUND, {"kind": kind, "key": key})]
+        [Problem("handle" if kind in ("contact", "registrar") else "name", Code.NOT_FOUND, {"kind": kind, "key": key})]
     )
 
 
@@ -44,6 +44,13 @@ def find_contact(handle: str) -> Contact:
     if contact is None:
         raise not_found("contact", handle.strip().upper())
     return contact
+
+
+def find_registrar(handle: str) -> Registrar:
+    registrar = Registrar.objects.filter(handle=handle.strip().upper()).first()
+    if registrar is None:
+        raise not_found("registrar", handle.strip().upper())
+    return registrar
 
 
 def find_host(name: str) -> Host:
@@ -110,15 +117,16 @@ class ObjectRef:
 
 
 def resolve_object(text: str, kind: str | None = None) -> ObjectRef:
-    """A domain name, contact handle or host name → the object (deleted domains included).
+    """A domain name, contact handle, host name or registrar handle → the object (deleted domains included).
 
     Without `kind`: a second-level name in a registry zone is a domain, other dotted names are hosts,
-    the rest are handles.
+    the rest are contact handles, or registrar handles when no contact has it.
     """
     text = text.strip()
     if kind is None:
         if "." not in text:
-            kind = "contact"
+            known = Contact.objects.filter(handle=text.upper()).exists()
+            kind = "contact" if known or not Registrar.objects.filter(handle=text.upper()).exists() else "registrar"
         else:
             parsed, _ = parse_domain_name(text, zone_policies())
             kind = "domain" if parsed is not None else "host"
@@ -128,6 +136,9 @@ def resolve_object(text: str, kind: str | None = None) -> ObjectRef:
     if kind == "contact":
         contact = find_contact(text)
         return ObjectRef(ObjectType.CONTACT, contact.pk, contact.handle)
+    if kind == "registrar":
+        registrar = find_registrar(text)
+        return ObjectRef(ObjectType.REGISTRAR, registrar.pk, registrar.handle)
     if kind == "host":
         names = normalize_host_name(text)
         if isinstance(names, Problem):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from kzreg.registry.models import Contact, Domain, Host
+from kzreg.registry.models import Contact, Domain, Host, Registrar
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -67,3 +67,13 @@ def host_snapshot(host: Host) -> dict:
         "created_at": _iso(host.created_at),
         "updated_at": _iso(host.updated_at),
     }
+
+
+REGISTRAR_FIELDS = ("handle", "name", "email", "phone", "address", "url", "whois_server", "status")
+
+
+def registrar_snapshot(registrar: Registrar) -> dict:
+    data = {f: getattr(registrar, f) for f in REGISTRAR_FIELDS}
+    data["created_at"] = _iso(registrar.created_at)
+    data["updated_at"] = _iso(registrar.updated_at)
+    return data

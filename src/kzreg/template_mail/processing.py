@@ -99,14 +99,15 @@ def _next_in_counter(day) -> int | None:
 
 
 def mail_registrar() -> Registrar:
-    """The sponsoring registrar of domains registered directly by mail (`KZREG_MAIL_REGISTRAR`)."""
+    """The sponsoring registrar of domains registered directly by mail (`KZREG_MAIL_REGISTRAR`), created
+    on first use through the registrar operation (a version in history, like any registrar)."""
     from django.conf import settings
 
-    registrar, _ = Registrar.objects.get_or_create(
-        handle=mail_registrar_handle(),
-        defaults={"name": "KazNIC (registrations by e-mail)", "email": settings.HOSTMASTER, "created_at": clock.now()},
-    )
-    return registrar
+    from kzreg.registry.commands import RegistrarData
+    from kzreg.registry.operations import ensure_registrar
+
+    data = RegistrarData(name="KazNIC (registrations by e-mail)", email=settings.HOSTMASTER)
+    return ensure_registrar(mail_registrar_handle(), data, Actor.system("mail-registrar", Channel.MAIL))
 
 
 def collect(mail: Mail) -> list[Submission]:

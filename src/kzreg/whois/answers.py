@@ -48,7 +48,7 @@ SAMPLES = 4  # answers of the first batch that make up the compression dictionar
 NEVER = 1e15  # `valid_until` of an answer no time can stale (rendered after the expiry): only a change can
 FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 # What either answer shows of registrars and resellers: a change to any of these re-renders their domains.
-REGISTRAR_FIELDS = ("id", "handle", "name", "email", "phone", "url", "whois_server", "active", "created_at")
+REGISTRAR_FIELDS = ("id", "handle", "name", "email", "phone", "url", "whois_server", "status", "created_at")
 RESELLER_FIELDS = ("id", "handle", "name", "legal_name", "email", "phone", "website", "active", "created_at")
 
 

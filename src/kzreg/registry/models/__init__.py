@@ -5,7 +5,7 @@ from kzreg.registry.models.domain import Domain, DomainNameServer, DomainStatus,
 from kzreg.registry.models.handle_sequence import HandleSequence
 from kzreg.registry.models.history import HistoryEntry, ObjectType
 from kzreg.registry.models.host import Host
-from kzreg.registry.models.registrar import Registrar
+from kzreg.registry.models.registrar import Registrar, RegistrarStatus
 from kzreg.registry.models.zone import ReservedName, Zone
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Host",
     "ObjectType",
     "Registrar",
+    "RegistrarStatus",
     "ReservedName",
     "SecurityScheme",
     "StatusFlag",

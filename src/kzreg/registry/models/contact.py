@@ -41,9 +41,13 @@ class Contact(models.Model):
     # Personal data (R18): consent recorded at submission, publication only where consented.
     consent_at = models.DateTimeField(null=True, blank=True)
     disclose = models.BooleanField(default=False, help_text="Publish personal data in WHOIS/RDAP")
+    # The sponsoring registrar (EPP clID): only it and registry staff change the contact; another
+    # registrar names it in a domain only with `auth_code`. NULL: the registry's own (mail, staff).
     registrar = models.ForeignKey(
         "registry.Registrar", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
     )
+    # EPP authInfo: random unless the sponsor chose one; shown to the sponsor and staff only, never in history.
+    auth_code = models.CharField(max_length=64, blank=True)
     match_key = models.CharField(max_length=40, db_index=True, help_text="R7 matching digest")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

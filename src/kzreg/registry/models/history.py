@@ -7,6 +7,7 @@ class ObjectType(models.TextChoices):
     DOMAIN = "domain"
     CONTACT = "contact"
     HOST = "host"
+    REGISTRAR = "registrar"
 
 
 class HistoryEntry(models.Model):
@@ -18,7 +19,9 @@ class HistoryEntry(models.Model):
 
     object_type = models.CharField(max_length=10, choices=ObjectType.choices)
     object_id = models.BigIntegerField()
-    object_key = models.CharField(max_length=255, help_text="domain name, contact handle or host name")
+    object_key = models.CharField(
+        max_length=255, help_text="domain name, contact handle, host name or registrar handle"
+    )
     version = models.PositiveIntegerField()
     operation = models.CharField(max_length=40)
     at = models.DateTimeField()

@@ -9,6 +9,7 @@ class Host(models.Model):
     name = models.CharField(max_length=255, unique=True, help_text="A-label, lowercase, no trailing dot")
     unicode_name = models.CharField(max_length=255)
     addresses = models.JSONField(default=list, blank=True, help_text="IPv4 and IPv6 addresses")
+    # The sponsoring registrar (EPP clID); NULL: the registry's own.
     registrar = models.ForeignKey(
         "registry.Registrar", null=True, blank=True, on_delete=models.PROTECT, related_name="hosts"
     )

@@ -22,6 +22,8 @@ from kzreg.core.messages import Code
 from kzreg.registry import rows
 from kzreg.registry.guards import active_guards
 from kzreg.registry.models import Domain, HistoryEntry, ObjectType
+from kzreg.registry.operations.sponsorship import check_sponsor as check_object_sponsor
+from kzreg.registry.operations.sponsorship import require_active_registrar
 from kzreg.registry.policy import parse_domain_name
 from kzreg.registry.zones import zone_policies
 
@@ -41,6 +43,9 @@ class Context:
     # The operation is a transaction of its own and no guard writes after its body: its last writes may
     # carry the COMMIT (`rows.pipeline(commit=...)`). False inside an adapter's transaction or a manual one.
     ends_transaction: bool = False
+    # The registrar that sponsors the contacts and hosts this operation creates (EPP clID): the actor's;
+    # for registry staff, the domain's (set by the domain operations).
+    sponsor_id: int | None = None
 
     def warn(self, field_name: str, code: Code, **params: object) -> None:
         self.warnings.append(Problem(field_name, code, params))
@@ -95,7 +100,9 @@ def execute(
     # off, where atomic() leaves the commit to the caller), and no guard runs after the body.
     connection = transaction.get_connection()
     ends_transaction = not connection.in_atomic_block and connection.get_autocommit() and not guards
+    require_active_registrar(actor)
     ctx = Context(operation, command, actor, clock.now(), ends_transaction=ends_transaction)
+    ctx.sponsor_id = actor.registrar_id
     try:
         with transaction.atomic():
             result = body(ctx)
@@ -131,15 +138,14 @@ def load_live_domain(ctx: Context, raw_name: str, field_name: str = "name", lock
     if domain is None:
         raise OperationFailed([Problem(field_name, Code.NOT_FOUND, {"kind": "domain", "key": parsed.unicode_name})])
     check_sponsor(ctx, domain)
+    if ctx.sponsor_id is None:  # registry staff: what this change creates is the domain's registrar's
+        ctx.sponsor_id = domain.registrar_id
     return domain
 
 
-def check_sponsor(ctx: Context, domain: Domain) -> None:
-    """Registrars and resellers act only on the domains they sponsor or serve."""
+def check_sponsor(ctx: Context, domain: Domain, field_name: str = "name") -> None:
+    """Registrars act only on the domains they sponsor, resellers only on those they serve too."""
     actor = ctx.actor
-    if actor.role == Role.REGISTRAR and domain.registrar_id != actor.registrar_id:
-        raise OperationFailed([Problem("name", Code.NOT_AUTHORIZED, {"reason": "not the sponsoring registrar"})])
-    if actor.role == Role.RESELLER and (
-        domain.reseller_id != actor.reseller_id or domain.registrar_id != actor.registrar_id
-    ):
-        raise OperationFailed([Problem("name", Code.NOT_AUTHORIZED, {"reason": "not the serving reseller"})])
+    check_object_sponsor(actor, domain.registrar_id, "domain", domain.unicode_name, field_name)
+    if actor.role == Role.RESELLER and domain.reseller_id != actor.reseller_id:
+        raise OperationFailed([Problem(field_name, Code.NOT_AUTHORIZED, {"reason": "not the serving reseller"})])

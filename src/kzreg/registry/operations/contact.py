@@ -17,9 +17,17 @@ from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem, Problems
 from kzreg.core.messages import Code
 from kzreg.registry import handles, rows
-from kzreg.registry.commands import ContactData, ContactRef, CreateContact, ModifyContact
+from kzreg.registry.commands import AuthCodes, ContactData, ContactRef, CreateContact, ModifyContact
 from kzreg.registry.models import Contact, ContactKind, HandleSequence, ObjectType, SecurityScheme
 from kzreg.registry.operations.base import Context, OperationResult, execute
+from kzreg.registry.operations.domain_parts import find_registrar
+from kzreg.registry.operations.sponsorship import (
+    auth_code_problem,
+    check_sponsor,
+    is_sponsor_bound,
+    may_use_contact,
+    new_auth_code,
+)
 from kzreg.registry.passwords import hash_password, is_known_hash
 from kzreg.registry.pgp import key_fingerprint
 from kzreg.registry.policy import (
@@ -166,9 +174,9 @@ def insert_contact(ctx: Context, clean: dict, handle: str | None = None) -> Cont
     A generated handle is tried without asking first whether it is free: the keyed INSERT says so, and only
     then is the count moved past the handles made outside it."""
     contact = Contact(
-        **clean,
+        **{"auth_code": new_auth_code(), **clean},
         match_key=match_key(clean["name"], clean["organisation"], clean["phones"], clean["emails"]),
-        registrar_id=ctx.actor.registrar_id,
+        registrar_id=ctx.sponsor_id,
         consent_at=ctx.now,
         created_at=ctx.now,
         updated_at=ctx.now,
@@ -203,8 +211,12 @@ class _Given:
 class ContactResolver:
     """Turns the contact references of one request into contacts, creating what is new (R7)."""
 
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context, auth_codes: AuthCodes | None = None):
         self.ctx = ctx
+        self.auth_codes = auth_codes or {}
+        # R7 matching is the mail channel's rule (SPEC E2): a registrar's data matches its own contacts only.
+        bound = is_sponsor_bound(ctx.actor)
+        self._scope = ("registrar_id = %s AND ", [ctx.actor.registrar_id]) if bound else ("", [])
         self._created: list[tuple[str, Contact]] = []
         self._by_handle: dict[str, Contact | None] = {}
         self._given: dict[int, _Given] = {}  # by id(): the command holds its ContactData for the request
@@ -225,8 +237,9 @@ class ContactResolver:
             self._ask("match_key", keys)
 
     def _ask(self, column: str, values: set[str]) -> None:
-        where = f"{column} IN ({rows.placeholders(len(values))}) ORDER BY id"
-        pending = rows.select_soon(Contact, rows.all_columns(Contact), where, sorted(values))
+        scope, params = self._scope if column == "match_key" else ("", [])
+        where = f"{scope}{column} IN ({rows.placeholders(len(values))}) ORDER BY id"
+        pending = rows.select_soon(Contact, rows.all_columns(Contact), where, [*params, *sorted(values)])
         self._pending.append((values, pending, column))
 
     def _read_prefetched(self) -> None:
@@ -268,13 +281,17 @@ class ContactResolver:
             found = self._by_handle[handle]
             if found is None:
                 problems.add(f"{prefix}.handle", Code.NOT_FOUND, kind="contact", key=handle)
+            elif not may_use_contact(self.ctx.actor, found, self.auth_codes):
+                problems.add(f"{prefix}.auth_code", Code.AUTH_CODE_INVALID, kind="contact", key=handle)
             return found
         given = self._check(ref)
         problems.extend(given.problems, prefix)
         if given.clean is None:
             return None
         if given.key not in self._by_key:  # not prefetched
-            matches = rows.select(Contact, rows.all_columns(Contact), "match_key = %s ORDER BY id LIMIT 1", [given.key])
+            scope, params = self._scope
+            where = f"{scope}match_key = %s ORDER BY id LIMIT 1"
+            matches = rows.select(Contact, rows.all_columns(Contact), where, [*params, given.key])
             self._by_key[given.key] = matches[0] if matches else None
         match = self._by_key[given.key]
         if match is not None:
@@ -311,12 +328,25 @@ def create_contact(command: CreateContact, actor: Actor) -> OperationResult[Cont
             elif Contact.objects.filter(handle=handle).exists():
                 ctx.problems.add("handle", Code.HANDLE_TAKEN, handle=handle)
         secrets = _security(ctx, command.security_scheme, command.crypt_password, None, command.pgp_key)
+        secrets.update(_auth_code(ctx, command.auth_code))
+        if command.registrar:
+            registrar = find_registrar(ctx, command.registrar)
+            ctx.sponsor_id = registrar.id if registrar is not None else None
         ctx.check_guards(None)
         assert clean is not None
         clean.update(secrets)
         return insert_contact(ctx, clean, handle)
 
     return execute("contact_create", command, actor, body, _handle_race)
+
+
+def _auth_code(ctx: Context, value: str | None) -> dict:
+    if value is None:
+        return {}
+    problem = auth_code_problem(value)
+    if problem is not None:
+        ctx.problems.extend([problem])
+    return {"auth_code": value}
 
 
 def _security(
@@ -361,6 +391,7 @@ def modify_contact(command: ModifyContact, actor: Actor) -> OperationResult[Cont
         contact = Contact.objects.select_for_update().filter(handle=handle).first()
         if contact is None:
             raise OperationFailed([Problem("handle", Code.NOT_FOUND, {"kind": "contact", "key": handle})])
+        check_sponsor(ctx.actor, contact.registrar_id, "contact", contact.handle, "handle")
         unknown = set(command.changes) - set(MODIFIABLE)
         for name in sorted(unknown):
             ctx.problems.add(name, Code.INVALID, value="not a contact field")
@@ -371,6 +402,7 @@ def modify_contact(command: ModifyContact, actor: Actor) -> OperationResult[Cont
         }
         clean = validate_contact_data(ContactData(**merged), ctx.problems, "")
         secrets = _security(ctx, command.security_scheme, command.crypt_password, command.crypt_hash, command.pgp_key)
+        secrets.update(_auth_code(ctx, command.auth_code))
         scheme = secrets.get("security_scheme", contact.security_scheme)
         if scheme == SecurityScheme.CRYPT_PW and not (secrets.get("crypt_hash") or contact.crypt_hash):
             ctx.problems.add("crypt_password", Code.REQUIRED)

@@ -51,7 +51,7 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
         problems = ctx.problems
         parsed, name_problems = parse_domain_name(command.name, zone_policies(), "name")
         zone = parsed.zone if parsed else zone_of_name(command.name, zone_policies())
-        resolver = ContactResolver(ctx)
+        resolver = ContactResolver(ctx, command.auth_codes)
         with rows.pipeline():  # the reads travel together: one round trip on PostgreSQL
             where_live = "name = %s AND deleted_at IS NULL"
             taken = rows.select_soon(Domain, ("id",), where_live, [parsed.name]) if parsed is not None else None
@@ -75,6 +75,8 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
         location = clean_location(ctx, command.location)
         ds_records = clean_ds_records(ctx, command.ds_records)
         registrar = find_registrar(ctx, command.registrar)
+        if ctx.sponsor_id is None and registrar is not None:  # registry staff: new contacts and hosts follow
+            ctx.sponsor_id = registrar.id
         reseller = find_reseller(ctx, command.reseller, registrar)
         purpose = " ".join((command.purpose or "").split())
         ctx.check_guards(None)

@@ -29,7 +29,7 @@ def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain
         if domain.pending_delete:
             raise OperationFailed([Problem("name", Code.STATUS_PROHIBITS, {"status": "pending_delete"})])
         zone = zone_policies()[domain.zone.name]
-        resolver = ContactResolver(ctx)
+        resolver = ContactResolver(ctx, command.auth_codes)
         roles = {
             "admin_contact": resolver.lookup(command.admin, "admin") if command.admin else None,
             "tech_contact": resolver.lookup(command.tech, "tech") if command.tech else None,

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-
-from django.db.models.signals import post_delete, post_save
 
 from kzreg.core.messages import Code
 from kzreg.registry import rows
 from kzreg.registry.commands import Location
-from kzreg.registry.models import Domain, DomainNameServer, HistoryEntry, Host, ObjectType, Registrar
+from kzreg.registry.models import Domain, DomainNameServer, HistoryEntry, Host, ObjectType, Registrar, RegistrarStatus
 from kzreg.registry.operations.base import Context
+from kzreg.registry.operations.sponsorship import is_sponsor_bound, registrar_by_handle, registrar_by_id
 from kzreg.registry.snapshots import domain_snapshot
 from kzreg.resellers.models import Reseller
 
@@ -56,46 +54,19 @@ def clean_ds_records(ctx: Context, records: Sequence[str]) -> list[str]:
     return out
 
 
-REGISTRAR_CACHE_SECONDS = 30.0  # another process sees a deactivation within this time
-_registrars: dict[str, tuple[float, Registrar]] = {}
-
-
-def _forget_registrars(**_: object) -> None:
-    _registrars.clear()
-
-
-post_save.connect(_forget_registrars, sender=Registrar, dispatch_uid="forget-registrars-save")
-post_delete.connect(_forget_registrars, sender=Registrar, dispatch_uid="forget-registrars-delete")
-
-
-def _cached_registrar(cache_key: str, where: str, param: object) -> Registrar | None:
-    """Registrars found are kept briefly, as every registration names one."""
-    hit = _registrars.get(cache_key)
-    if hit is not None and time.monotonic() - hit[0] < REGISTRAR_CACHE_SECONDS:
-        return hit[1]
-    found = rows.select(Registrar, rows.all_columns(Registrar), where, [param])
-    if found:
-        _registrars[cache_key] = (time.monotonic(), found[0])
-    return found[0] if found else None
-
-
-def _active_registrar(handle: str) -> Registrar | None:
-    return _cached_registrar(handle, "handle = %s AND active", handle)
-
-
-def _actor_registrar(registrar_id: int) -> Registrar | None:
-    """The acting registrar's own row (whether it is active is the guards' question)."""
-    return _cached_registrar(f"#{registrar_id}", "id = %s", registrar_id)
-
-
 def find_registrar(ctx: Context, handle: str | None, field_name: str = "registrar") -> Registrar | None:
+    """The registrar named (active, and the actor's own for a registrar or reseller), else the actor's."""
     if handle:
-        registrar = _active_registrar(handle.strip())
+        registrar = registrar_by_handle(handle.strip())
         if registrar is None:
             ctx.problems.add(field_name, Code.NOT_FOUND, kind="registrar", key=handle)
+        elif is_sponsor_bound(ctx.actor) and registrar.id != ctx.actor.registrar_id:
+            ctx.problems.add(field_name, Code.FOR_OTHER_REGISTRAR, key=registrar.handle)
+        elif registrar.status != RegistrarStatus.ACTIVE:
+            ctx.problems.add(field_name, Code.REGISTRAR_SUSPENDED, key=registrar.handle)
         return registrar
     if ctx.actor.registrar_id is not None:
-        return _actor_registrar(ctx.actor.registrar_id)
+        return registrar_by_id(ctx.actor.registrar_id)
     ctx.problems.add(field_name, Code.REQUIRED)
     return None
 

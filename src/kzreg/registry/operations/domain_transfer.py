@@ -25,7 +25,7 @@ def transfer_domain(command: TransferDomain, actor: Actor) -> OperationResult[Do
         if domain.pending_delete:
             raise OperationFailed([Problem("name", Code.STATUS_PROHIBITS, {"status": "pending_delete"})])
         zone = zone_policies()[domain.zone.name]
-        resolver = ContactResolver(ctx)
+        resolver = ContactResolver(ctx, command.auth_codes)
         registrant = resolver.lookup(command.registrant, "registrant")
         check_registrant(ctx, registrant)
         if isinstance(registrant, Contact) and registrant.pk == domain.registrant_id:

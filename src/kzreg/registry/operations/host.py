@@ -18,6 +18,8 @@ from kzreg.registry import rows
 from kzreg.registry.commands import CreateHost, DeleteHost, ModifyHost, NameServer
 from kzreg.registry.models import DomainNameServer, Host, ObjectType
 from kzreg.registry.operations.base import Context, OperationResult, execute
+from kzreg.registry.operations.domain_parts import find_registrar
+from kzreg.registry.operations.sponsorship import check_sponsor
 from kzreg.registry.operations.subordinate import check_new_hosts
 from kzreg.registry.policy import ZonePolicy, canonical_ip, normalize_host_name, normalize_ip, same_network
 from kzreg.registry.snapshots import host_snapshot
@@ -50,7 +52,7 @@ def _host_row(ctx: Context, name: str, unicode_name: str, addresses: list[str]) 
         name=name,
         unicode_name=unicode_name,
         addresses=addresses,
-        registrar_id=ctx.actor.registrar_id,
+        registrar_id=ctx.sponsor_id,
         created_at=ctx.now,
         updated_at=ctx.now,
     )
@@ -154,6 +156,9 @@ def create_host(command: CreateHost, actor: Actor) -> OperationResult[Host]:
             ctx.problems.add("addresses", Code.REQUIRED)
         if names:
             check_new_hosts(ctx, [("name", *names)])
+        if command.registrar:
+            registrar = find_registrar(ctx, command.registrar)
+            ctx.sponsor_id = registrar.id if registrar is not None else None
         ctx.check_guards(None)
         assert names is not None
         return _new_host(ctx, names[0], names[1], addresses)
@@ -171,6 +176,7 @@ def _load_host(ctx: Context, raw: str) -> Host:
     host = Host.objects.select_for_update().filter(name=names[0]).first()
     if host is None:
         raise OperationFailed([Problem("name", Code.NOT_FOUND, {"kind": "host", "key": names[1]})])
+    check_sponsor(ctx.actor, host.registrar_id, "host", host.unicode_name, "name")
     return host
 
 

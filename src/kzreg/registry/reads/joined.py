@@ -32,7 +32,7 @@ CONTACT_FIELDS = (
     "id", "handle", "kind", "name", "organisation", "address", "city", "region", "postal_code", "country_code",
     "phones", "faxes", "emails", "language", "disclose", "consent_at", "created_at", "updated_at",
 )  # fmt: skip
-REGISTRAR_FIELDS = ("id", "handle", "name", "email", "phone", "url", "active", "created_at")
+REGISTRAR_FIELDS = ("id", "handle", "name", "email", "phone", "url", "status", "created_at")
 RESELLER_FIELDS = ("id", "handle", "name", "legal_name", "email", "phone", "website", "active", "created_at")
 HOST_FIELDS = ("id", "name", "unicode_name", "addresses", "created_at", "updated_at")
 NS_FIELDS = ("id", "name", "unicode_name", "addresses")  # what a domain answer shows of its name servers
