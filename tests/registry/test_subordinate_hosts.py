@@ -178,3 +178,45 @@ def test_a_purge_takes_the_domains_hosts_out_of_every_delegation(hoster, make_do
     assert (entry.operation, entry.version) == ("domain_purge", 2)
     assert entry.reason == "name servers removed: ns1.hoster.kz, ns2.hoster.kz (their domain hoster.kz is gone)"
     assert entry.snapshot["nameservers"] == ["ns1.hoster.net", "ns2.hoster.net"]
+
+
+# The same rule through the channels: the staff CLI and an e-mailed Host form (checked as the worker would).
+
+HOST_FORM = """Host Version Number: 1.0
+
+Authorization
+0a. (N)ew (M)odify (D)elete................: N
+0b. Auth Scheme............................:
+0c. Auth Info..............................:
+
+Host
+1. Host Name...............................: ns1.hoster.kz
+2. New Host Name (to rename)...............:
+3. Netaddresses (IP).......................: 89.218.5.2
+
+
+END OF AGREEMENT
+"""
+
+
+def test_the_cli_refuses_a_host_inside_an_unregistered_domain(registrar, capsys):
+    from kzreg.cli import main
+
+    assert main(["--lang", "ru", "host", "create", "ns1.hoster.kz", "--address", "89.218.5.2"]) == 1
+    err = capsys.readouterr().err
+    assert "error: name: хост ns1.hoster.kz находится внутри домена hoster.kz, который не зарегистрирован" in err
+    assert not Host.objects.filter(name="ns1.hoster.kz").exists()
+
+
+def test_a_mailed_host_form_gets_the_refusal_in_its_language(registrar, make_domain, tmp_path, capsys):
+    from kzreg.cli import main
+
+    make_domain("example.kz")
+    path = tmp_path / "host.eml"
+    head = (
+        "From: Ivan <ivan1@example.kz>\nTo: hostmaster@nic.kz\nSubject: host\nContent-Type: text/plain; charset=utf-8\n"
+    )
+    path.write_text(head + "\n" + HOST_FORM, encoding="utf-8")
+    assert main(["template", "check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "1: host ns1.hoster.kz lies inside hoster.kz, which is not registered: register the domain first" in out
