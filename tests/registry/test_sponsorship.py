@@ -216,3 +216,48 @@ def test_an_authorization_code_is_checked_and_changed_only_by_the_sponsor(world)
     registrant = Actor("holder@example.kz", Role.REGISTRANT, Channel.MAIL)
     with pytest.raises(OperationFailed):
         ops.contact_auth_code(registrant, Contact.objects.get(handle=admin))
+
+
+def test_the_migration_gives_existing_contacts_and_hosts_the_one_registrar_that_uses_them(world, staff):
+    """0007: a contact or host without a sponsor that live domains of exactly one registrar use gets it; one
+    shared by two registrars, or used by none, stays the registry's own."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("kzreg.registry.migrations.0007_registrar_history_and_sponsors")
+    shared = ops.create_contact(c.CreateContact(person(11)), staff).object.handle
+    unused = ops.create_contact(c.CreateContact(person(12)), staff).object.handle
+    ops.create_domain(new_domain("theirs.kz", registrar="HOSTER-KZ", registrant=org_contact(21), admin=person(21), tech=shared,
+                                 nameservers=(c.NameServer("ns1.hoster.net", ("91.201.214.1",)), NET_NS[0])), staff)  # fmt: skip
+    ops.modify_domain(c.ModifyDomain("example.kz", billing=shared), staff)
+    Contact.objects.update(registrar=None)  # as before sponsorship
+    Host.objects.update(registrar=None)
+    migration._sponsors(apps, None)
+    sponsor = dict(Contact.objects.values_list("handle", "registrar__handle"))
+    assert sponsor[world["admin"]] == "PS-KZ" and sponsor[world["intruder_contact"]] is None  # used by no domain
+    assert sponsor[shared] is None and sponsor[unused] is None
+    hosts = dict(Host.objects.exclude(name__endswith=".ps.kz").values_list("name", "registrar__handle"))
+    assert hosts == {"ns1.ps-hosting.net": None, "ns2.ps-hosting.net": "PS-KZ", "ns3.ps-hosting.net": None,
+                     "ns1.hoster.net": "HOSTER-KZ"}  # fmt: skip
+
+
+def test_the_checks_add_no_statement_to_a_registration(world, staff):
+    """The registrar's row comes from the short cache and the rules read what the registration reads anyway:
+    a registrar's registration sends as many statements as registry staff's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(name: str, actor: Actor, n: int, **extra) -> int:
+        command = new_domain(name, registrant=org_contact(n), admin=person(n), **extra)
+        with CaptureQueriesContext(connection) as captured:
+            ops.create_domain(command, actor)
+        return len(captured.captured_queries)
+
+    statements("warm-up.kz", world["owner"], 30)
+    as_registrar = statements("by-registrar.kz", world["owner"], 31)
+    as_staff = statements("by-staff.kz", staff, 32, registrar="PS-KZ")
+    assert as_registrar == as_staff
+    with_code = statements("with-code.kz", world["intruder"], 33, tech=world["admin"],
+                           auth_codes={world["admin"]: Contact.objects.get(handle=world["admin"]).auth_code})  # fmt: skip
+    assert with_code == as_registrar
