@@ -69,7 +69,7 @@ def sample_names(count: int) -> list[str]:
 
 
 def store_summary() -> str:
-    from kzreg.whois.store import status_line
+    from kzreg.whois.answers import status_line
 
     return status_line()
 

@@ -216,7 +216,7 @@ def live_names(limit: int) -> list[str]:
 
 
 def store_summary() -> str:
-    from kzreg.whois.store import status_line
+    from kzreg.whois.answers import status_line
 
     return status_line()
 

@@ -1,6 +1,6 @@
 """The import contract (`[tool.importlinter]` in pyproject.toml) holds: the registry imports no adapter,
-its fast path stays inside it, the read side uses its public read surface, no cycles inside the registry,
-WHOIS does not import RDAP. `make test` runs the same tool; this keeps a plain `pytest` honest too."""
+its fast path stays inside it, the read side uses its public read surface, no cycles inside the registry
+or the read side's packages, WHOIS does not import RDAP. `make test` runs the same tool; this keeps a plain `pytest` honest too."""
 
 from __future__ import annotations
 

@@ -14,11 +14,18 @@ connection, no timers and no scans on the common path.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from kzreg.whois.server import WhoisProtocol
+
+class Connection(Protocol):
+    """What the slots read and mark of a port-43 connection (`server.WhoisProtocol`, which uses them)."""
+
+    key: str  # its network
+    counted: bool  # holds a slot
+    transport: asyncio.Transport | None
+
 
 FULLEST_SCAN = 64  # networks compared when looking for the one to shed from
 
@@ -29,12 +36,12 @@ class Slots:
         self.max_per_network = max_per_network
         self.total = 0
         self.by_network: dict[str, int] = {}
-        self.sheddable: dict[WhoisProtocol, None] = {}  # oldest first
-        self.sheddable_by_network: dict[str, dict[WhoisProtocol, None]] = {}
-        self.lingering: dict[WhoisProtocol, float] = {}  # refused connections → since when, oldest first
+        self.sheddable: dict[Connection, None] = {}  # oldest first
+        self.sheddable_by_network: dict[str, dict[Connection, None]] = {}
+        self.lingering: dict[Connection, float] = {}  # refused connections → since when, oldest first
         self.shed_count = 0
 
-    def admit(self, protocol: WhoisProtocol, shed: bool = True) -> bool:
+    def admit(self, protocol: Connection, shed: bool = True) -> bool:
         """Counts a new connection, shedding another when a cap is passed; False when nothing could be
         shed (every other connection is answering), or `shed` is False (it is refused anyway, e.g.
         rate-limited: it must not cost anyone else their connection): the caller refuses it. Either way
@@ -57,12 +64,12 @@ class Slots:
             mine[protocol] = None
         return admitted
 
-    def answering(self, protocol: WhoisProtocol) -> None:
+    def answering(self, protocol: Connection) -> None:
         """Its query line is read: it keeps its slot until it is answered."""
         if self.sheddable.pop(protocol, 0) is None:
             self._unlist(protocol)
 
-    def release(self, protocol: WhoisProtocol) -> None:
+    def release(self, protocol: Connection) -> None:
         """Gives the slot back (once, however often it is called)."""
         if not protocol.counted:
             return
@@ -79,7 +86,7 @@ class Slots:
         if self.lingering:
             self.lingering.pop(protocol, None)
 
-    def linger(self, protocol: WhoisProtocol, since: float) -> None:
+    def linger(self, protocol: Connection, since: float) -> None:
         """A refused connection drains its input until `cut_lingering` passes `since`; it stays sheddable."""
         self.lingering[protocol] = since
 
@@ -105,7 +112,7 @@ class Slots:
         victim.shed()
         return True
 
-    def _unlist(self, protocol: WhoisProtocol) -> None:
+    def _unlist(self, protocol: Connection) -> None:
         mine = self.sheddable_by_network[protocol.key]
         del mine[protocol]
         if not mine:

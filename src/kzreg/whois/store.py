@@ -243,16 +243,3 @@ class Writer:
 
     def close(self) -> None:
         self.conn.close()
-
-
-def status_line() -> str:
-    """Whether the servers will find a usable store (else every uncached answer is rendered live)."""
-    from kzreg.whois.answers import settings_key  # answers builds on this module
-
-    path = store_path()
-    if not path.exists():
-        return f"answer store {path}: missing (run `kzreg whois build-answers`): answers rendered live"
-    state = Reader(path).state()
-    usable = state is not None and state.settings_key == settings_key()
-    size = path.stat().st_size / 2**20
-    return f"answer store {path}: {size:,.0f} MiB, {'usable' if usable else 'NOT usable (rebuild it)'}"
