@@ -190,3 +190,11 @@ def test_back_office_creates_changes_and_suspends_through_the_operations(staff_c
     assert "v3" in page and "registrar_status" in page
     assert staff_client.get("/admin/registry/registrar/").status_code == 200
     assert staff_client.post(f"/admin/registry/registrar/{hoster.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_back_office_shows_sponsors_and_never_a_contacts_code(staff_client, registrar, registrar_actor):
+    contact = ops.create_contact(c.CreateContact(person(5)), registrar_actor).object
+    listing = staff_client.get("/admin/registry/contact/").content.decode()
+    assert "PS-KZ" in listing
+    page = staff_client.get(f"/admin/registry/contact/{contact.pk}/change/").content.decode()
+    assert contact.handle in page and contact.auth_code not in page

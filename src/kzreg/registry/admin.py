@@ -142,15 +142,19 @@ class DomainAdmin(ReadOnlyAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(ReadOnlyAdmin):
-    list_display = ("handle", "kind", "name", "organisation", "country_code", "security_scheme", "updated_at")
+    list_display = (
+        "handle", "kind", "name", "organisation", "country_code", "registrar", "security_scheme", "updated_at",
+    )  # fmt: skip
     search_fields = ("handle", "name", "organisation")
-    list_filter = ("kind", "security_scheme", "country_code")
-    exclude = ("crypt_hash", "match_key")
+    list_filter = ("kind", "security_scheme", "country_code", "registrar")
+    list_select_related = ("registrar",)
+    exclude = ("crypt_hash", "match_key", "auth_code")  # secrets: the code only through `contact_auth_code`
 
 
 @admin.register(Host)
 class HostAdmin(ReadOnlyAdmin):
-    list_display = ("name", "unicode_name", "addresses", "updated_at")
+    list_display = ("name", "unicode_name", "addresses", "registrar", "updated_at")
+    list_select_related = ("registrar",)
     search_fields = ("name", "unicode_name")
 
 
