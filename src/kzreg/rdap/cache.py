@@ -31,7 +31,7 @@ from kzreg.rdap.http import NotFound, encode
 from kzreg.rdap.objects import Context, Json
 from kzreg.rdap.stored import StoredDomains
 from kzreg.registry.disclosure import may_publish_personal_data
-from kzreg.registry.models import ContactKind, Registrar
+from kzreg.registry.models import Contact, ContactKind, Registrar
 from kzreg.registry.reads import changes, joined
 from kzreg.registry.reads.changes import ChangeWatcher
 from kzreg.registry.reads.connection import django_database
@@ -43,7 +43,7 @@ FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 # Everything an answer depends on: base URL, port43 host, whether individuals are redacted, A-label name.
 Key = tuple[str, str, bool, str]
 # An individual who did not consent: whether the one disclosure rule withholds such a contact's data.
-WITHHELD_PROBE = joined.Record(kind=ContactKind.INDIVIDUAL, disclose=False)
+WITHHELD_PROBE = Contact(kind=ContactKind.INDIVIDUAL, disclose=False)
 
 
 class RdapChangeWatcher(ChangeWatcher):

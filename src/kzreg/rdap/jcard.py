@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import Any
 
 from kzreg.registry.models import Contact, ContactKind, Registrar
+from kzreg.registry.reads.views import ContactView, RegistrarView
 
 Property = list[Any]
 
@@ -19,7 +20,7 @@ def vcard(properties: list[Property]) -> list[Any]:
     return ["vcard", [["version", {}, "text", "4.0"], *properties]]
 
 
-def contact_vcard(contact: Contact, hidden: Collection[str] = ()) -> list[Any]:
+def contact_vcard(contact: Contact | ContactView, hidden: Collection[str] = ()) -> list[Any]:
     """The contact's jCard; fields named in `hidden` are emptied or removed (R18)."""
 
     def shown(field: str, value: str) -> str:
@@ -61,5 +62,5 @@ def organisation_vcard(name: str, legal_name: str, email: str, phone: str, url: 
     return vcard(props)
 
 
-def registrar_vcard(registrar: Registrar) -> list[Any]:
+def registrar_vcard(registrar: Registrar | RegistrarView) -> list[Any]:
     return organisation_vcard(registrar.name, "", registrar.email, registrar.phone, registrar.url)

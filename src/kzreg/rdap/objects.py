@@ -1,7 +1,8 @@
 """Pure functions from registry records to RDAP object classes (RFC 9083 §5): domain, nameserver, entity.
 
-No database access here: `lookup` loads the rows, these shape them. Each builder returns the object and
-the RFC 9537 entries for what it withheld; `envelope` adds what only a top-level response carries.
+No database access here: `registry.reads` loads the rows (typed views, or models for searches), these
+shape them. Each builder returns the object and the RFC 9537 entries for what it withheld; `envelope`
+adds what only a top-level response carries.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from kzreg.rdap import jcard, texts
 from kzreg.rdap.redaction import entity_path, redactions
 from kzreg.registry.disclosure import redacted_fields
 from kzreg.registry.models import Contact, Domain, Host, Registrar
+from kzreg.registry.reads.views import ContactView, DomainView, HostView, RegistrarView, ResellerView
 from kzreg.registry.status import domain_statuses
 from kzreg.resellers.models import Reseller
 
@@ -56,7 +58,7 @@ RDAP_STATUS = {
 RDAP_ORDER = ("server hold", "inactive", "pending delete", "active")
 
 
-def domain_status(domain: Domain, now: dt.datetime) -> list[str]:
+def domain_status(domain: Domain | DomainView, now: dt.datetime) -> list[str]:
     """The one R13 rule's words in RDAP's terms, each once, in RDAP_ORDER."""
     words = {RDAP_STATUS.get(word, word) for word in domain_statuses(domain, now)}
     return [word for word in RDAP_ORDER if word in words]
@@ -83,7 +85,7 @@ def ds_data(records: Sequence[str]) -> list[Json]:
     return out
 
 
-def nameserver_object(host: Host, ctx: Context, status: Sequence[str] | None = None) -> Json:
+def nameserver_object(host: Host | HostView, ctx: Context, status: Sequence[str] | None = None) -> Json:
     obj: Json = {"objectClassName": "nameserver", "handle": f"H{host.id}-KZ", "ldhName": host.name}
     if is_idn(host.name):
         obj["unicodeName"] = host.unicode_name
@@ -100,7 +102,7 @@ def nameserver_object(host: Host, ctx: Context, status: Sequence[str] | None = N
 
 
 def contact_entity(
-    contact: Contact, roles: Sequence[str], ctx: Context, path: str, top_level: bool = False
+    contact: Contact | ContactView, roles: Sequence[str], ctx: Context, path: str, top_level: bool = False
 ) -> tuple[Json, Redacted]:
     """A contact as an entity at JSONPath `path`; personal fields withheld unless `disclosure` allows
     them (R18)."""
@@ -116,7 +118,7 @@ def contact_entity(
     return obj, redactions(hidden, roles, path)
 
 
-def registrar_entity(registrar: Registrar, ctx: Context, roles: Sequence[str] = ("registrar",)) -> Json:
+def registrar_entity(registrar: Registrar | RegistrarView, ctx: Context, roles: Sequence[str] = ("registrar",)) -> Json:
     obj: Json = {"objectClassName": "entity", "handle": registrar.handle}
     if roles:
         obj["roles"] = list(roles)
@@ -129,7 +131,7 @@ def registrar_entity(registrar: Registrar, ctx: Context, roles: Sequence[str] = 
     return obj
 
 
-def reseller_entity(reseller: Reseller, ctx: Context, roles: Sequence[str] = ("reseller",)) -> Json:
+def reseller_entity(reseller: Reseller | ResellerView, ctx: Context, roles: Sequence[str] = ("reseller",)) -> Json:
     obj: Json = {"objectClassName": "entity", "handle": reseller.handle}
     if roles:
         obj["roles"] = list(roles)
@@ -141,9 +143,9 @@ def reseller_entity(reseller: Reseller, ctx: Context, roles: Sequence[str] = ("r
     return obj
 
 
-def domain_contacts(domain: Domain) -> list[tuple[Contact, list[str]]]:
+def domain_contacts(domain: Domain | DomainView) -> list[tuple[Contact | ContactView, list[str]]]:
     """The domain's contacts, each once, with every role it holds (R9 often makes admin = tech = billing)."""
-    found: dict[int, tuple[Contact, list[str]]] = {}
+    found: dict[int, tuple[Contact | ContactView, list[str]]] = {}
     for role, contact in (
         ("registrant", domain.registrant),
         ("administrative", domain.admin_contact),
@@ -154,7 +156,9 @@ def domain_contacts(domain: Domain) -> list[tuple[Contact, list[str]]]:
     return list(found.values())
 
 
-def domain_object(domain: Domain, hosts: Iterable[Host], ctx: Context, path: str = "$") -> tuple[Json, Redacted]:
+def domain_object(
+    domain: Domain | DomainView, hosts: Iterable[Host | HostView], ctx: Context, path: str = "$"
+) -> tuple[Json, Redacted]:
     """The domain at JSONPath `path` (`$` for a lookup, an element of the results for a search)."""
     obj: Json = {"objectClassName": "domain", "handle": f"D{domain.id}-KZ", "ldhName": domain.name}
     if is_idn(domain.name):

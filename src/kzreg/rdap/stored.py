@@ -36,7 +36,7 @@ def render_templates(names: Sequence[str], build: str, now: dt.datetime) -> dict
     ctx = Context(base=base, port43=port43, now=now)
     out = {}
     for name, (domain, hosts) in joined.live_domains_with_hosts(names).items():
-        obj, redacted = domain_object(domain, hosts, ctx)  # type: ignore[arg-type]  # Records, read as models
+        obj, redacted = domain_object(domain, hosts, ctx)
         out[name] = encode(envelope(obj, ctx, redacted))
     return out
 

@@ -7,15 +7,26 @@ redaction off (`KZREG_REDACT_INDIVIDUALS=0`).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.conf import settings
 
-from kzreg.registry.models import Contact, ContactKind
+from kzreg.registry.models import ContactKind
 
 # Fields that identify or locate a person; an individual's are withheld without consent.
 PERSONAL_FIELDS = ("name", "address", "city", "postal_code", "phones", "faxes", "emails")
 
 
-def may_publish_personal_data(contact: Contact) -> bool:
+class Publishable(Protocol):
+    """What the rule reads of a contact: a `Contact`, a read view or a probe."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def disclose(self) -> bool: ...
+
+
+def may_publish_personal_data(contact: Publishable) -> bool:
     if contact.kind == ContactKind.ROLE:
         return True
     if contact.disclose:
@@ -23,6 +34,6 @@ def may_publish_personal_data(contact: Contact) -> bool:
     return not settings.KZREG.get("REDACT_INDIVIDUALS", True)
 
 
-def redacted_fields(contact: Contact) -> tuple[str, ...]:
+def redacted_fields(contact: Publishable) -> tuple[str, ...]:
     """The fields to withhold (and mark as redacted) for this contact; empty when all may be shown."""
     return () if may_publish_personal_data(contact) else PERSONAL_FIELDS

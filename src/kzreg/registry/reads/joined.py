@@ -3,8 +3,8 @@
 Compiling the ORM query and building model instances cost more than running the query, so a domain
 answer is ONE precompiled statement: the live domain joined to its registrar, reseller and four
 contacts, with its name servers folded into a JSON array by a subquery (`json_group_array` on SQLite,
-`json_agg` on PostgreSQL). Rows become light `Record`s — plain attribute bags the pure builders in
-`objects` read exactly as they read models. Values are converted the way the ORM would: JSON text →
+`json_agg` on PostgreSQL). Rows become the typed views of `views` (`DomainView` with its registrar,
+reseller, contacts; `HostView`), which the pure builders in `kzreg.rdap.objects` read as they read models. Values are converted the way the ORM would: JSON text →
 lists, SQLite's naive UTC → aware datetimes, SQLite's 0/1 → booleans.
 """
 
@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import cache
-from types import SimpleNamespace
 from typing import Any
 
 import orjson
-from django.db import connection, models
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kzreg.registry.models import Contact, Domain, DomainNameServer, Host, Registrar
+from kzreg.registry.reads.views import ContactView, DomainView, HostView, RegistrarView, ResellerView
 from kzreg.resellers.models import Reseller
 
 # Columns RDAP shows; the others (secrets, bulky text) are never read.
@@ -39,8 +40,9 @@ NS_FIELDS = ("id", "name", "unicode_name", "addresses")  # what a domain answer 
 ROLES = ("registrant", "admin_contact", "tech_contact", "billing_contact")
 
 
-class Record(SimpleNamespace):
-    """One row's fields as attributes (what `objects` reads of a model, without building the model)."""
+def _reading() -> BaseDatabaseWrapper:
+    """This thread's connection to the database the routers choose for reading registry rows."""
+    return connections[router.db_for_read(Domain)]
 
 
 def _json(value: Any) -> Any:
@@ -83,12 +85,12 @@ def _columns(alias: str, model: type[models.Model], names: tuple[str, ...]) -> s
     return ", ".join(f'{alias}."{column}"' for _, column, _ in _layout(model, names))
 
 
-def _record(model: type[models.Model], names: tuple[str, ...], values: Sequence[Any]) -> Record:
-    """A Record from a row slice whose columns came from `_columns(…, model, names)`."""
+def _fields(model: type[models.Model], names: tuple[str, ...], values: Sequence[Any]) -> dict[str, Any]:
+    """A row slice whose columns came from `_columns(…, model, names)`, as converted attribute values."""
     out = {}
     for (attribute, _, convert), value in zip(_layout(model, names), values, strict=True):
         out[attribute] = value if convert is None or value is None else convert(value)
-    return Record(**out)
+    return out
 
 
 def _nameservers_sql(vendor: str) -> str:
@@ -131,8 +133,9 @@ def _hosts_sql(count: int) -> str:
     )
 
 
-def live_domain_with_hosts(ldh_name: str) -> tuple[Record, list[Record]] | None:
+def live_domain_with_hosts(ldh_name: str) -> tuple[DomainView, list[HostView]] | None:
     """The live domain with its registrar, reseller, four contacts and name servers: one statement."""
+    connection = _reading()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # A server-side prepared statement: planning this 8-table join cost more than running it.
@@ -142,23 +145,24 @@ def live_domain_with_hosts(ldh_name: str) -> tuple[Record, list[Record]] | None:
         else:
             cursor.execute(_domain_sql(connection.vendor) + "= %s LIMIT 1", [ldh_name])
         row = cursor.fetchone()
-    return _domain_records(row) if row is not None else None
+    return _domain_views(row) if row is not None else None
 
 
-def live_domains_with_hosts(ldh_names: Sequence[str]) -> dict[str, tuple[Record, list[Record]]]:
+def live_domains_with_hosts(ldh_names: Sequence[str]) -> dict[str, tuple[DomainView, list[HostView]]]:
     """The same for many names in one statement (the answer store's build), by name; missing = not live."""
     if not ldh_names:
         return {}
+    connection = _reading()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_domain_sql("postgresql") + "= ANY(%s)", [list(ldh_names)])
         else:
             cursor.execute(_domain_sql(connection.vendor) + f"IN ({', '.join(['%s'] * len(ldh_names))})", ldh_names)
-        found = [_domain_records(row) for row in cursor.fetchall()]
+        found = [_domain_views(row) for row in cursor.fetchall()]
     return {domain.name: (domain, hosts) for domain, hosts in found}
 
 
-def _domain_records(row: Sequence[Any]) -> tuple[Record, list[Record]]:
+def _domain_views(row: Sequence[Any]) -> tuple[DomainView, list[HostView]]:
     start = 0
 
     def take(names: tuple[str, ...]) -> Sequence[Any]:
@@ -166,29 +170,30 @@ def _domain_records(row: Sequence[Any]) -> tuple[Record, list[Record]]:
         start += len(names)
         return row[start - len(names) : start]
 
-    domain = _record(Domain, DOMAIN_FIELDS, take(DOMAIN_FIELDS))
-    domain.registrar = _record(Registrar, REGISTRAR_FIELDS, take(REGISTRAR_FIELDS))
+    domain = _fields(Domain, DOMAIN_FIELDS, take(DOMAIN_FIELDS))
+    domain["registrar"] = RegistrarView(**_fields(Registrar, REGISTRAR_FIELDS, take(REGISTRAR_FIELDS)))
     reseller_row = take(RESELLER_FIELDS)
-    domain.reseller = _record(Reseller, RESELLER_FIELDS, reseller_row) if reseller_row[0] is not None else None
+    has_reseller = reseller_row[0] is not None
+    domain["reseller"] = ResellerView(**_fields(Reseller, RESELLER_FIELDS, reseller_row)) if has_reseller else None
     for role in ROLES:
-        setattr(domain, role, _record(Contact, CONTACT_FIELDS, take(CONTACT_FIELDS)))
-    hosts = [Record(**dict(zip(NS_FIELDS, values, strict=True))) for values in _json(row[start]) or []]
-    return domain, hosts
+        domain[role] = ContactView(**_fields(Contact, CONTACT_FIELDS, take(CONTACT_FIELDS)))
+    hosts = [HostView(*values) for values in _json(row[start]) or []]
+    return DomainView(**domain), hosts
 
 
-def live_domain(ldh_name: str) -> Record | None:
+def live_domain(ldh_name: str) -> DomainView | None:
     """The live domain with its registrar, reseller and four contacts."""
     found = live_domain_with_hosts(ldh_name)
     return found[0] if found is not None else None
 
 
-def hosts_of(domain_ids: Sequence[int]) -> dict[int, list[Record]]:
+def hosts_of(domain_ids: Sequence[int]) -> dict[int, list[HostView]]:
     """Name servers of each domain, primary first: one query for all the domains (search results)."""
-    result: dict[int, list[Record]] = {}
+    result: dict[int, list[HostView]] = {}
     if not domain_ids:
         return result
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(_hosts_sql(len(domain_ids)), list(domain_ids))
         for row in cursor.fetchall():
-            result.setdefault(row[0], []).append(_record(Host, HOST_FIELDS, row[1:]))
+            result.setdefault(row[0], []).append(HostView(**_fields(Host, HOST_FIELDS, row[1:])))
     return result

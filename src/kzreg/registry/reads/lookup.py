@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from kzreg.registry.disclosure import may_publish_personal_data
 from kzreg.registry.models import Contact, ContactKind, Domain, DomainNameServer, Host, Registrar
 from kzreg.registry.reads import joined
+from kzreg.registry.reads.views import DomainView, HostView
 from kzreg.resellers.models import Reseller
 
 CONTACT_ROLES = ("registrant", "admin_contact", "tech_contact", "billing_contact")
@@ -29,15 +30,15 @@ def domains() -> QuerySet[Domain]:
     )
 
 
-def domain_by_name(ldh_name: str) -> joined.Record | None:
+def domain_by_name(ldh_name: str) -> DomainView | None:
     return joined.live_domain(ldh_name)
 
 
-def domain_with_hosts(ldh_name: str) -> tuple[joined.Record, list[joined.Record]] | None:
+def domain_with_hosts(ldh_name: str) -> tuple[DomainView, list[HostView]] | None:
     return joined.live_domain_with_hosts(ldh_name)
 
 
-def hosts_of(domain_ids: Sequence[int]) -> dict[int, list[joined.Record]]:
+def hosts_of(domain_ids: Sequence[int]) -> dict[int, list[HostView]]:
     return joined.hosts_of(domain_ids)
 
 
