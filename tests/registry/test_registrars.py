@@ -198,3 +198,17 @@ def test_back_office_shows_sponsors_and_never_a_contacts_code(staff_client, regi
     assert "PS-KZ" in listing
     page = staff_client.get(f"/admin/registry/contact/{contact.pk}/change/").content.decode()
     assert contact.handle in page and contact.auth_code not in page
+
+
+def test_cli_contacts_and_hosts_name_their_sponsor(capsys, registrar):
+    code, out, _ = run(capsys, "contact", "create", "--registrar", "ps-kz", "--kind", "I", "--name", "Grozny, Ivan",
+                       "--address", "Dostyk 5", "--city", "Astana", "--country-code", "KZ", "--phone",
+                       "+7 717 2700001", "--email", "ivan@example.kz")  # fmt: skip
+    handle = out.split()[-1]
+    code, out, _ = run(capsys, "contact", "info", handle)
+    assert "registrar:     PS-KZ" in out
+    code, out, _ = run(capsys, "host", "create", "ns1.hoster.net", "--address", "91.201.214.1")
+    code, out, _ = run(capsys, "host", "info", "ns1.hoster.net")
+    assert "registrar:     -" in out
+    code, _, err = run(capsys, "host", "create", "ns2.hoster.net", "--address", "91.201.214.2", "--registrar", "NOPE")
+    assert code == 1 and err.strip() == "error: registrar: registrar not found: NOPE"

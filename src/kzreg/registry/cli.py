@@ -233,6 +233,7 @@ def cmd_contact_create(args: argparse.Namespace) -> int:
         security_scheme=args.scheme or "",
         crypt_password=read_password(args),
         pgp_key=read_key(args),
+        registrar=args.registrar,
     )
     result = ops.create_contact(command, staff_actor())
     print(f"created contact {result.object.handle}")
@@ -252,8 +253,14 @@ def cmd_contact_modify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sponsor(data: dict, registrar: object) -> dict:
+    """The sponsoring registrar by handle (`-`: the registry's own)."""
+    return {**data, "registrar": getattr(registrar, "handle", "-")}
+
+
 def cmd_contact_info(args: argparse.Namespace) -> int:
-    emit(contact_snapshot(queries.find_contact(args.handle)), args.json)
+    contact = queries.find_contact(args.handle)
+    emit(_sponsor(contact_snapshot(contact), contact.registrar), args.json)
     return 0
 
 
@@ -270,7 +277,7 @@ def cmd_contact_list(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- hosts
 def cmd_host_create(args: argparse.Namespace) -> int:
-    result = ops.create_host(c.CreateHost(args.name, tuple(args.address or ())), staff_actor())
+    result = ops.create_host(c.CreateHost(args.name, tuple(args.address or ()), args.registrar), staff_actor())
     print(f"created host {result.object.name}")
     return 0
 
@@ -290,7 +297,7 @@ def cmd_host_delete(args: argparse.Namespace) -> int:
 
 def cmd_host_info(args: argparse.Namespace) -> int:
     host = queries.find_host(args.name)
-    data = host_snapshot(host)
+    data = _sponsor(host_snapshot(host), host.registrar)
     data["domains"] = sorted(link.domain.unicode_name for link in host.domain_links.select_related("domain"))
     emit(data, args.json)
     return 0
@@ -455,6 +462,7 @@ def _register_domain(sub: argparse._SubParsersAction) -> None:
 def _register_contact(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("create", help="create a contact (handle generated unless given)")
     p.add_argument("--handle")
+    p.add_argument("--registrar", help="sponsoring registrar's handle (default: none, the registry's own)")
     _contact_options(p)
     p.set_defaults(func=cmd_contact_create)
 
@@ -477,6 +485,7 @@ def _register_contact(sub: argparse._SubParsersAction) -> None:
 def _register_host(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("create", help="create a name server")
     p.add_argument("name")
+    p.add_argument("--registrar", help="sponsoring registrar's handle (default: none, the registry's own)")
     p.add_argument("--address", action="append", help="IPv4 or IPv6 address (repeat)")
     p.set_defaults(func=cmd_host_create)
 
