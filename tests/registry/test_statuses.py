@@ -1,5 +1,5 @@
-"""R13 once (`registry.status`): the model, WHOIS, RDAP and the zone export agree on every
-combination of hold, suspended, pending delete, expired and deleted."""
+"""R13 once (`registry.status`): the model, WHOIS, RDAP, the zone export and the staff lists agree on
+every combination of hold, suspended, pending delete, expired and deleted."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import pytest
 from kzreg.core import clock
 from kzreg.registry import commands as c
 from kzreg.registry.models import Domain
+from kzreg.registry.queries import domain_list
 from kzreg.registry.reads.connection import django_database
-from kzreg.registry.status import FLAGS, domain_statuses, is_delegated
+from kzreg.registry.status import FLAGS, WORDS, domain_statuses, is_delegated
 from kzreg.whois.lookup import Lookup
 from kzreg.zone.export import export_zone, find_zone
 from tests.conftest import T0
@@ -85,3 +86,10 @@ def test_r13_every_reader_shows_the_one_rule(domains, client):
             assert response.status_code == 404, case
         assert (domain.name[:-3] in delegated) is (words == ["active"]) is is_delegated(domain, now), case
     assert len(delegated) == 1  # s-00000: no flag, not expired, live
+
+
+def test_r13_staff_lists_by_status_follow_the_one_rule(domains):
+    now = clock.now()
+    for word in WORDS:
+        listed = {d.name for d in domain_list(status=word, at=now) if d.name.startswith("s-")}
+        assert listed == {d.name for case, d in domains.items() if word in expected(case)}, word

@@ -6,16 +6,17 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.registry.models import Contact, Domain, HistoryEntry, Host, ObjectType, Registrar
 from kzreg.registry.policy import normalize_host_name, parse_domain_name
+from kzreg.registry.status import WORDS, status_q
 from kzreg.registry.zones import zone_policies
 
-STATUS_FILTERS = ("active", "hold", "suspended", "pending_delete", "expired", "deleted")
+STATUS_FILTERS = WORDS
 
 
 def not_found(kind: str, key: str) -> OperationFailed:
@@ -87,19 +88,11 @@ def domain_list(
             raise OperationFailed([Problem("zone", Code.ZONE_UNKNOWN, {"zone": zone})])
         query = query.filter(zone__name=key)
     if status:
-        filters = {
-            "active": Q(hold=False, suspended=False, pending_delete=False, expires_at__gt=at),
-            "hold": Q(hold=True),
-            "suspended": Q(suspended=True),
-            "pending_delete": Q(pending_delete=True),
-            "expired": Q(expires_at__lte=at),
-            "deleted": Q(deleted_at__isnull=False),
-        }
-        if status not in filters:
+        if status not in STATUS_FILTERS:
             raise OperationFailed(
                 [Problem("status", Code.INVALID_CHOICE, {"value": status, "choices": ", ".join(STATUS_FILTERS)})]
             )
-        query = query.filter(filters[status])
+        query = query.filter(status_q(status, at))  # the one R13 rule (registry.status)
     if registrant:
         query = query.filter(registrant__handle=registrant.strip().upper())
     if registrar:

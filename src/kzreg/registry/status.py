@@ -1,8 +1,9 @@
 """R13 once: the status words a domain shows, and whether DNS delegates it (P2), at a given time.
 
 Every reader goes through here: `Domain.statuses`, the WHOIS record, RDAP (which maps the words to RFC
-8056's) and the zone export (which runs `DELEGATED_SQL`, the same rule as a WHERE clause, checked against
-`is_delegated` for every combination of flags in `tests/registry/test_statuses.py`).
+8056's), the zone export (which runs `DELEGATED_SQL`, the same rule as a WHERE clause) and the staff lists
+(`status_q`, the rule as an ORM filter); `tests/registry/test_statuses.py` checks they all agree for every
+combination of flags.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+from django.db.models import Q
+
 # The flags that combine (R13), in the order they are shown. `registry.models.StatusFlag` has the same values.
 FLAGS = ("hold", "suspended", "pending_delete")
 EXPIRED = "expired"
 DELETED = "deleted"
 ACTIVE = "active"
+WORDS = (ACTIVE, *FLAGS, EXPIRED, DELETED)  # every word `domain_statuses` can give
 
 
 class StatusSource(Protocol):
@@ -51,3 +55,17 @@ def is_delegated(domain: StatusSource, now: dt.datetime) -> bool:
 DELEGATED_SQL = (
     "{d}.deleted_at IS NULL AND NOT {d}.hold AND NOT {d}.suspended AND NOT {d}.pending_delete AND {d}.expires_at > %s"
 )
+
+
+def status_q(word: str, now: dt.datetime) -> Q:
+    """The domains whose statuses at `now` include `word`, as an ORM filter (staff lists by status)."""
+    if word == DELETED:
+        return Q(deleted_at__isnull=False)
+    live = Q(deleted_at__isnull=True)
+    if word == ACTIVE:
+        return live & Q(hold=False, suspended=False, pending_delete=False, expires_at__gt=now)
+    if word == EXPIRED:
+        return live & Q(expires_at__lte=now)
+    if word in FLAGS:
+        return live & Q(**{word: True})
+    raise ValueError(f"not a status word: {word!r} (one of {', '.join(WORDS)})")
