@@ -14,13 +14,13 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kzreg.core.messages import KINDS, LANGUAGES, MESSAGES, Code
+from kzreg.core.messages import KINDS, LANGUAGES, ProblemCode
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
     field: str
-    code: Code
+    code: ProblemCode
     params: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
@@ -29,7 +29,7 @@ class Problem:
         kind = params.get("kind")
         if isinstance(kind, str) and kind in KINDS:
             params["kind"] = KINDS[kind][lang]
-        return MESSAGES[self.code][lang].format(**params)
+        return self.code.template(lang).format(**params)
 
     def render(self, lang: str = "en") -> str:
         """`field: message`, the form every channel shows."""
@@ -61,7 +61,7 @@ class OperationFailed(KzregError):
         return [p.render(lang) for p in self.problems]
 
     @property
-    def codes(self) -> set[Code]:
+    def codes(self) -> set[ProblemCode]:
         return {p.code for p in self.problems}
 
     @property
@@ -79,7 +79,7 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def add(self, field_name: str, code: Code, **params: object) -> None:
+    def add(self, field_name: str, code: ProblemCode, **params: object) -> None:
         self.items.append(Problem(field_name, code, params))
 
     def extend(self, problems: Iterable[Problem], prefix: str = "") -> None:

@@ -2,16 +2,36 @@
 
 The Kazakh wording follows the seed's terms (SPEC glossary). `{name}`-style fields are filled from the
 problem's params. Each code also says which EPP result code and HTTP status it maps to.
+
+`Code` holds the registry core's codes. Another app declares its own enum on `ProblemCode` and calls
+`register_codes()` with its messages and mappings (DESIGN: each app declares its own problem codes), so
+no app edits this list; a value may belong to one app only.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 
 LANGUAGES = ("kk", "ru", "en")
 
 
-class Code(enum.StrEnum):
+class ProblemCode(enum.StrEnum):
+    """Base of every app's problem codes: a message per language, an EPP result code, an HTTP status."""
+
+    @property
+    def epp_code(self) -> int:
+        return _EPP.get(self, 2005)
+
+    @property
+    def http_status(self) -> int:
+        return _HTTP.get(self, 400)
+
+    def template(self, lang: str) -> str:
+        return MESSAGES[self][lang]
+
+
+class Code(ProblemCode):
     REQUIRED = "required"
     TOO_LONG = "too_long"
     INVALID = "invalid"
@@ -70,16 +90,8 @@ class Code(enum.StrEnum):
     REGISTRAR_HANDLE_INVALID = "registrar_handle_invalid"
     INVALID_URL = "invalid_url"
 
-    @property
-    def epp_code(self) -> int:
-        return _EPP.get(self, 2005)
 
-    @property
-    def http_status(self) -> int:
-        return _HTTP.get(self, 400)
-
-
-_EPP = {
+_EPP: dict[ProblemCode, int] = {
     Code.REQUIRED: 2003,
     Code.ALREADY_REGISTERED: 2302,
     Code.HANDLE_TAKEN: 2302,
@@ -106,7 +118,7 @@ _EPP = {
     Code.NOTHING_TO_CHANGE: 2306,
     Code.SAME_VALUE: 2306,
 }
-_HTTP = {
+_HTTP: dict[ProblemCode, int] = {
     Code.ALREADY_REGISTERED: 409,
     Code.HANDLE_TAKEN: 409,
     Code.HOST_EXISTS: 409,
@@ -125,7 +137,7 @@ _HTTP = {
     Code.REGISTRAR_EXISTS: 409,
 }
 
-MESSAGES: dict[Code, dict[str, str]] = {
+_CORE_MESSAGES: dict[ProblemCode, dict[str, str]] = {
     Code.REQUIRED: {
         "kk": "толтырылуы міндетті",
         "ru": "обязательное поле",
@@ -466,7 +478,31 @@ KINDS: dict[str, dict[str, str]] = {
     **ADDRESS_RANGES,
 }
 
-missing = [str(c) for c in Code if c not in MESSAGES or set(MESSAGES[c]) != set(LANGUAGES)]
-missing += [kind for kind, texts in KINDS.items() if set(texts) != set(LANGUAGES)]
-if missing:  # pragma: no cover - caught at import by every test run
-    raise RuntimeError(f"messages missing for {missing}")
+
+MESSAGES: dict[ProblemCode, dict[str, str]] = {}
+
+
+def register_codes(
+    codes: type[ProblemCode],
+    messages: Mapping[ProblemCode, Mapping[str, str]],
+    epp: Mapping[ProblemCode, int] | None = None,
+    http: Mapping[ProblemCode, int] | None = None,
+    kinds: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
+    """Adds an app's codes (and the object kinds its messages name); refuses a code without all three
+    languages, or a value another app already uses (codes are compared by their string)."""
+    known = {str(code): code for code in MESSAGES}
+    missing = [str(c) for c in codes if c not in messages or set(messages[c]) != set(LANGUAGES)]
+    missing += [kind for kind, texts in (kinds or {}).items() if set(texts) != set(LANGUAGES)]
+    if missing:
+        raise RuntimeError(f"messages missing for {missing}")
+    taken = [str(c) for c in codes if str(c) in known and known[str(c)] is not c]
+    if taken:
+        raise RuntimeError(f"problem codes already declared by another app: {taken}")
+    MESSAGES.update({code: dict(texts) for code, texts in messages.items()})
+    _EPP.update(epp or {})
+    _HTTP.update(http or {})
+    KINDS.update({kind: dict(texts) for kind, texts in (kinds or {}).items()})
+
+
+register_codes(Code, _CORE_MESSAGES)
