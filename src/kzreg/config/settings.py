@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "kzreg.whois",
     "kzreg.rdap",
     "kzreg.zone",
+    "kzreg.billing",
+    "kzreg.epp",
 ]
 
 MIDDLEWARE = [

@@ -203,3 +203,66 @@ class SetRegistrarStatus:
     handle: str
     status: str
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class RequestTransfer:
+    """A registrar asks for a domain another registrar sponsors, with the domain's authorization code
+    (R15, E2, EPP `<transfer op="request">`); pending until the losing registrar decides or the
+    pending period ends (then approved by the worker)."""
+
+    name: str
+    auth_code: str
+    period: int | None = None  # years added when it completes (charged); None: the zone's default of 1
+
+
+@dataclass(frozen=True)
+class DecideTransfer:
+    """The pending transfer of `name`: `approve` or `reject` (losing registrar, or staff), `cancel`
+    (gaining registrar, or staff)."""
+
+    name: str
+    decision: str
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    """RFC 3915's restore report: what the registrar states about the restored registration."""
+
+    pre_data: str
+    post_data: str
+    deleted_at: str
+    restored_at: str
+    reason: str
+    statements: tuple[str, ...]
+    other: str = ""
+
+
+@dataclass(frozen=True)
+class RestoreDomain:
+    """Bring back a domain deleted within its redemption period (RFC 3915). `report` None is the
+    request (`rgp:restore op="request"`); a report completes it (`op="report"`)."""
+
+    name: str
+    report: RestoreReport | None = None
+
+
+@dataclass(frozen=True)
+class DeleteContact:
+    """A contact that no domain names any more (2305 otherwise)."""
+
+    handle: str
+
+
+@dataclass(frozen=True)
+class RequestContactTransfer:
+    """RFC 5733 contact transfer: another registrar asks for a contact with its authorization code."""
+
+    handle: str
+    auth_code: str
+
+
+@dataclass(frozen=True)
+class DecideContactTransfer:
+    handle: str
+    decision: str  # "approve", "reject", "cancel"
