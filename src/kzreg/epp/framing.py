@@ -1,0 +1,127 @@
+"""RFC 5734 §4 frames over a (TLS) socket: a 4-byte big-endian length that counts itself, then the XML.
+
+Reading is bounded three ways, so that one client cannot hold the server: a frame longer than the limit
+is refused from its header alone (nothing of it is buffered), a frame must arrive whole within
+`frame_timeout` of its first byte (a client that sends half a frame and waits is cut), and a session that
+sends nothing for `idle_timeout` is closed. Writing is bounded by `write_timeout`: a client that never
+reads fills the kernel's buffers, the send blocks, and after that time the connection is dropped.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import struct
+import time
+from dataclasses import dataclass
+
+HEADER = struct.Struct(">I")
+HEADER_SIZE = HEADER.size
+CHUNK = 65536
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_frame: int = 1 << 20  # bytes, header included (KZREG_EPP_MAX_FRAME)
+    idle_timeout: float = 600.0  # seconds without a command before the server closes the session
+    frame_timeout: float = 30.0  # seconds from a frame's first byte to its last
+    write_timeout: float = 30.0  # seconds a response may wait for a client that does not read
+    handshake_timeout: float = 30.0  # seconds for the TLS handshake
+
+
+class FrameError(Exception):
+    """The connection cannot go on; `reason` says why (for the log and, where possible, the client)."""
+
+    answerable = False  # whether the client may still get a response before the close
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PeerClosed(FrameError):
+    pass
+
+
+class IdleTimeout(FrameError):
+    answerable = True
+
+
+class PartialFrame(FrameError):
+    """A frame that did not arrive whole in time (shorter than its header said)."""
+
+    answerable = True
+
+
+class BadHeader(FrameError):
+    """A length the server will not read: over the limit, or too small to hold anything."""
+
+    answerable = True
+
+
+def encode(payload: bytes) -> bytes:
+    return HEADER.pack(len(payload) + HEADER_SIZE) + payload
+
+
+class FrameReader:
+    """Reads whole frames from one socket, keeping what arrived after a frame for the next one."""
+
+    def __init__(self, sock: socket.socket, limits: Limits):
+        self.sock = sock
+        self.limits = limits
+        self.buffer = bytearray()
+
+    def _receive(self, timeout: float) -> None:
+        self.sock.settimeout(max(timeout, 0.001))
+        try:
+            chunk = self.sock.recv(CHUNK)
+        except (ssl.SSLError, OSError) as error:
+            if isinstance(error, TimeoutError):
+                raise
+            raise PeerClosed(f"connection error: {error.__class__.__name__}") from None
+        if not chunk:
+            raise PeerClosed("the client closed the connection")
+        self.buffer += chunk
+
+    def read(self) -> bytes:
+        """The next frame's payload, or a `FrameError`."""
+        limits = self.limits
+        if not self.buffer:
+            try:
+                self._receive(limits.idle_timeout)
+            except TimeoutError:
+                raise IdleTimeout(f"no command for {limits.idle_timeout:g} seconds") from None
+        deadline = time.monotonic() + limits.frame_timeout
+        self._wait_for(HEADER_SIZE, deadline)
+        length = HEADER.unpack_from(self.buffer)[0]
+        if length > limits.max_frame:
+            raise BadHeader(f"frame of {length} bytes is longer than the limit of {limits.max_frame}")
+        if length <= HEADER_SIZE:
+            raise BadHeader(f"frame length {length} leaves no room for a document")
+        self._wait_for(length, deadline)
+        payload = bytes(self.buffer[HEADER_SIZE:length])
+        del self.buffer[:length]
+        return payload
+
+    def _wait_for(self, size: int, deadline: float) -> None:
+        while len(self.buffer) < size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise PartialFrame(
+                    f"frame incomplete after {self.limits.frame_timeout:g} seconds ({len(self.buffer)} of {size} bytes)"
+                )
+            try:
+                self._receive(remaining)
+            except TimeoutError:
+                continue
+
+
+def write(sock: socket.socket, payload: bytes, timeout: float) -> None:
+    """Sends one frame; `FrameError` when the client has not taken it within `timeout` seconds."""
+    sock.settimeout(timeout)
+    try:
+        sock.sendall(encode(payload))
+    except TimeoutError:
+        raise FrameError(f"the client did not read a response for {timeout:g} seconds") from None
+    except (ssl.SSLError, OSError) as error:
+        raise PeerClosed(f"connection error while writing: {error.__class__.__name__}") from None

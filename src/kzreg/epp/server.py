@@ -1,0 +1,179 @@
+"""The EPP server: TLS 1.2+ over TCP (RFC 5734), one thread per connection.
+
+Each connection's thread does the TLS handshake (a client certificate is asked for; see
+docs/epp.md "Access and login" for how it is checked), writes the greeting, then reads frames and answers
+them in order through `EppSession`. The thread owns its Django database connection for the session's
+life, so a command costs no hand-off between threads; measured against asyncio with a thread pool in
+docs/benchmarks.md. Several processes may share the port (`SO_REUSEPORT`, `KZREG_EPP_WORKERS`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import os
+import socket
+import ssl
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django import db
+
+from kzreg.epp import framing
+from kzreg.epp.session import EppSession, ServerContext
+from kzreg.epp.session_codes import EppCode
+
+log = logging.getLogger("kzreg.epp")
+
+
+@dataclass
+class ServerConfig:
+    cert: Path
+    key: Path
+    client_ca: Path
+    host: str = "127.0.0.1"
+    port: int = 7000
+    limits: framing.Limits = field(default_factory=framing.Limits)
+    max_sessions: int = 256
+    reuse_port: bool = False
+    send_buffer: int | None = None  # SO_SNDBUF of each connection (tests shrink it)
+
+
+def tls_context(config: ServerConfig) -> ssl.SSLContext:
+    """TLS 1.2 or later; a client certificate is requested (not required, so that a login without one is
+    answered 2200 and logged) and, when given, must chain to the client CA."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(config.cert, config.key)
+    context.load_verify_locations(cafile=str(config.client_ca))
+    context.verify_mode = ssl.CERT_OPTIONAL
+    return context
+
+
+def _peer_address(address: tuple) -> str:
+    """The client's IP address as text; an IPv4-mapped IPv6 address as IPv4."""
+    ip = ipaddress.ip_address(address[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return str(ip)
+
+
+class EppServer:
+    def __init__(self, config: ServerConfig, context: ServerContext | None = None):
+        self.config = config
+        self.context = context or ServerContext()
+        self.tls = tls_context(config)
+        self.listener: socket.socket | None = None
+        self.connections: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.accept_thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        assert self.listener is not None
+        return int(self.listener.getsockname()[1])
+
+    def bind(self) -> int:
+        family = socket.AF_INET6 if ":" in self.config.host else socket.AF_INET
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if self.config.reuse_port:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind((self.config.host, self.config.port))
+        listener.listen(128)
+        self.listener = listener
+        return self.port
+
+    def serve_forever(self) -> None:
+        if self.listener is None:
+            self.bind()
+        assert self.listener is not None
+        while not self.stopping.is_set():
+            try:
+                sock, address = self.listener.accept()
+            except OSError:
+                if self.stopping.is_set():
+                    break
+                raise
+            threading.Thread(target=self._serve, args=(sock, address), name="epp-session", daemon=True).start()
+
+    def start(self) -> int:
+        """Binds and accepts in a background thread (tests, the benchmark); returns the port."""
+        port = self.bind()
+        self.accept_thread = threading.Thread(target=self.serve_forever, name="epp-accept", daemon=True)
+        self.accept_thread.start()
+        return port
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.listener is not None:
+            with contextlib.suppress(OSError):
+                self.listener.shutdown(socket.SHUT_RDWR)
+            self.listener.close()
+        with self.lock:
+            for sock in list(self.connections):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+        if self.accept_thread is not None:
+            self.accept_thread.join(timeout=5)
+
+    def _serve(self, raw: socket.socket, address: tuple) -> None:
+        peer = _peer_address(address)
+        limits = self.config.limits
+        with self.lock:
+            self.connections.add(raw)
+            over_limit = len(self.connections) > self.config.max_sessions
+        try:
+            raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self.config.send_buffer:
+                raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.config.send_buffer)
+            raw.settimeout(limits.handshake_timeout)
+            try:
+                sock = self.tls.wrap_socket(raw, server_side=True)
+            except (ssl.SSLError, OSError) as error:
+                log.info("peer=%s TLS handshake failed: %s", peer, error)
+                return
+            certificate = sock.getpeercert(binary_form=True)
+            session = EppSession(self.context, peer, certificate)
+            if over_limit:
+                reply = session.closing(2502, EppCode.FRAME, reason="too many sessions")
+                framing.write(sock, reply.frame, limits.write_timeout)
+                return
+            self._converse(sock, session)
+        finally:
+            with self.lock:
+                self.connections.discard(raw)
+            with contextlib.suppress(OSError):
+                raw.close()
+            db.connection.close()
+
+    def _converse(self, sock: ssl.SSLSocket, session: EppSession) -> None:
+        limits = self.config.limits
+        reader = framing.FrameReader(sock, limits)
+        try:
+            framing.write(sock, session.greeting(), limits.write_timeout)
+            while not self.stopping.is_set():
+                try:
+                    payload = reader.read()
+                except framing.FrameError as error:
+                    log.info("peer=%s closing: %s", session.peer, error.reason)
+                    if error.answerable:
+                        timeout = isinstance(error, framing.IdleTimeout | framing.PartialFrame)
+                        reply = session.closing(
+                            2500, EppCode.TIMEOUT if timeout else EppCode.FRAME, reason=error.reason
+                        )
+                        framing.write(sock, reply.frame, limits.write_timeout)
+                    return
+                reply = session.handle(payload)
+                framing.write(sock, reply.frame, limits.write_timeout)
+                if reply.close:
+                    return
+        except framing.FrameError as error:
+            log.info("peer=%s dropped: %s", session.peer, error.reason)
+
+
+def worker_count() -> int:
+    return max(1, int(os.environ.get("KZREG_EPP_WORKERS") or 1))

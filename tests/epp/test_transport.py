@@ -1,0 +1,101 @@
+"""RFC 5734 transport over real TLS sockets: the greeting, hello, framing, logout, TLS versions (E1)."""
+
+from __future__ import annotations
+
+import ssl
+
+import pytest
+
+from kzreg.epp import client as epp_client
+from kzreg.epp import namespaces
+from kzreg.epp.xml import qname
+
+EPP = namespaces.EPP
+
+
+def test_greeting_offers_versions_languages_objects_and_extensions(connect):
+    client = connect()
+    greeting = client.greeting.greeting
+    assert greeting is not None
+    menu = greeting.find(qname(EPP, "svcMenu"))
+    assert [e.text for e in menu.iter(qname(EPP, "version"))] == ["1.0"]
+    assert [e.text for e in menu.iter(qname(EPP, "lang"))] == ["en", "ru", "kk"]
+    assert [e.text for e in menu.iter(qname(EPP, "objURI"))] == list(namespaces.OBJECTS)
+    assert [e.text for e in menu.iter(qname(EPP, "extURI"))] == list(namespaces.EXTENSIONS)
+    assert greeting.find(qname(EPP, "dcp")) is not None
+
+
+def test_hello_answers_a_greeting_before_and_after_login(connect, epp_registrar):
+    client = connect()
+    assert client.hello().greeting is not None
+    assert client.login("PS-KZ", "correct-horse-7").code == 1000
+    assert client.hello().greeting is not None
+
+
+def test_logout_answers_1500_and_the_server_closes(epp):
+    reply = epp.request(epp_client.command("logout", cltrid="ABC-1"))
+    assert reply.code == 1500
+    assert reply.client_trid == "ABC-1"
+    assert reply.server_trid
+    with pytest.raises(epp_client.EppClientError):
+        epp.read_frame()
+
+
+def test_each_command_gets_its_own_server_transaction_id(epp):
+    first, second = epp.hello(), epp.request(epp_client.command("logout", cltrid="X-2"))
+    assert second.server_trid and second.server_trid.startswith("KZ-")
+    assert first.greeting is not None
+
+
+def test_two_frames_in_one_write_are_answered_in_order(epp):
+    one = epp_client.hello()
+    two = epp_client.command("logout", cltrid="BATCH-2")
+    epp.send_raw(_frame(one) + _frame(two))
+    assert epp.read().greeting is not None
+    assert epp.read().client_trid == "BATCH-2"
+
+
+def test_a_frame_split_into_many_writes_is_read_whole(epp):
+    frame = _frame(epp_client.command("logout", cltrid="SPLIT-1"))
+    for i in range(0, len(frame), 7):
+        epp.send_raw(frame[i : i + 7])
+    assert epp.read().code == 1500
+
+
+def test_tls_below_1_2_is_refused(epp_server, pki):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.load_verify_locations(str(pki.ca))
+    context.minimum_version = ssl.TLSVersion.TLSv1
+    context.maximum_version = ssl.TLSVersion.TLSv1_1
+    context.set_ciphers("ALL:@SECLEVEL=0")
+    import socket
+
+    with (
+        socket.create_connection(("127.0.0.1", epp_server.port), timeout=5) as raw,
+        pytest.raises((ssl.SSLError, OSError)),
+    ):
+        context.wrap_socket(raw, server_hostname="localhost")
+
+
+def test_the_server_certificate_is_valid_for_localhost(connect):
+    client = connect()
+    assert client.sock is not None
+    names = dict(x[0] for x in client.sock.getpeercert()["subject"])
+    assert names["commonName"] == "localhost"
+
+
+def _frame(payload: bytes) -> bytes:
+    return (len(payload) + 4).to_bytes(4, "big") + payload
+
+
+def test_the_schema_check_rejects_a_response_without_its_transaction_ids(epp_schema):
+    """The automatic check of every frame is not vacuous: a `<response>` without `<trID>` fails it."""
+    from tests.epp.conftest import schema_errors
+
+    bad = (
+        b'<?xml version="1.0" encoding="UTF-8"?><epp xmlns="urn:ietf:params:xml:ns:epp-1.0"><response>'
+        b'<result code="1000"><msg>Command completed successfully</msg></result></response></epp>'
+    )
+    assert schema_errors(epp_schema, bad)
+    good = bad.replace(b"</response>", b"<trID><svTRID>KZ-1-1</svTRID></trID></response>")
+    assert schema_errors(epp_schema, good) == []
