@@ -181,7 +181,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Registry policy that is configuration rather than code (zones themselves are rows: see Zone).
 KZREG: dict[str, Any] = {
     # Which operation guards run before every registry operation (billing, tenant access, compliance).
-    "OPERATION_GUARDS": [],
+    "OPERATION_GUARDS": ["kzreg.billing.guard.RegistryFees"],
+    # Billing (docs/billing.md): the registry fee per year (SPEC B1) when no price-list row is in force;
+    # days after a create or renew within which a delete refunds its fee; minutes a fee quote stays valid.
+    "REGISTRY_FEE": {"amount": os.environ.get("KZREG_REGISTRY_FEE", "30.00"), "currency": "USD"},
+    "FEE_GRACE_DAYS": int(os.environ.get("KZREG_FEE_GRACE_DAYS") or 5),
+    "QUOTE_MINUTES": 15,
     # WHOIS/RDAP: hide individuals' personal data unless they consented to publication (SPEC R18).
     "REDACT_INDIVIDUALS": os.environ.get("KZREG_REDACT_INDIVIDUALS", "1") != "0",
 }

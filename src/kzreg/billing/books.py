@@ -1,0 +1,95 @@
+"""Finding and opening books and accounts: the registry's book, its own accounts, registrars' deposits.
+
+A registrar has at most one prepaid account at the registry, in the currency staff open it in. A
+registrar without one is not charged by the fee guard: the fee regime starts when staff open the
+account (docs/billing.md, "Who pays").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from kzreg.billing.models import Account, AccountKind, Book, OwnerKind
+from kzreg.billing.money import Money
+from kzreg.billing.problems import BillingCode
+from kzreg.core.errors import OperationFailed, Problem
+
+REGISTRY_BOOK_NAME = "KazNIC (registry)"
+
+
+def registry_book(now: dt.datetime) -> Book:
+    book, _ = Book.objects.get_or_create(
+        owner_kind=OwnerKind.REGISTRY, owner_key="", defaults={"name": REGISTRY_BOOK_NAME, "created_at": now}
+    )
+    return book
+
+
+def own_account(book: Book, kind: AccountKind, currency: str, now: dt.datetime) -> Account:
+    """The book owner's own account of a kind in a currency (revenue, bank), opened on first use; no floor."""
+    try:
+        with transaction.atomic():
+            account, _ = Account.objects.get_or_create(
+                book=book,
+                kind=kind,
+                holder_key="",
+                currency=currency,
+                defaults={"name": f"{kind.label} {currency}", "created_at": now},
+            )
+    except IntegrityError:  # opened by a concurrent first use
+        account = Account.objects.get(book=book, kind=kind, holder_key="", currency=currency)
+    return account
+
+
+def prepaid_account(registrar_id: int | None, lock: bool = False) -> Account | None:
+    """The registrar's prepaid account at the registry, or None."""
+    if registrar_id is None:
+        return None
+    query = Account.objects.select_related("book")
+    if lock:
+        query = query.select_for_update(of=("self",))
+    return query.filter(
+        book__owner_kind=OwnerKind.REGISTRY, kind=AccountKind.PREPAID, holder_key=str(registrar_id)
+    ).first()
+
+
+def open_prepaid(
+    registrar_id: int,
+    registrar_handle: str,
+    currency: str,
+    now: dt.datetime,
+    credit_limit: Money | None = None,
+    low_balance: Money | None = None,
+) -> Account:
+    """Opens the registrar's prepaid account (credit limit 0 unless given); a second one is refused."""
+    existing = prepaid_account(registrar_id)
+    if existing is not None:
+        raise OperationFailed(
+            [
+                Problem(
+                    "account", BillingCode.ACCOUNT_EXISTS, {"holder": registrar_handle, "currency": existing.currency}
+                )
+            ]
+        )
+    for field_name, value in (("credit_limit", credit_limit), ("low_balance", low_balance)):
+        if value is not None and value.currency != currency:
+            raise OperationFailed(
+                [
+                    Problem(
+                        field_name,
+                        BillingCode.CURRENCY_MISMATCH,
+                        {"account": registrar_handle, "expected": currency, "value": value.currency},
+                    )
+                ]
+            )
+    return Account.objects.create(
+        book=registry_book(now),
+        kind=AccountKind.PREPAID,
+        holder_key=str(registrar_id),
+        name=f"prepaid {registrar_handle}",
+        currency=currency,
+        credit_limit_minor=credit_limit.minor if credit_limit else 0,
+        low_balance_minor=low_balance.minor if low_balance else None,
+        created_at=now,
+    )

@@ -1,0 +1,136 @@
+"""What EPP's fee extension (RFC 8748) and later the registrar's orders ask billing: a price, a quote, a balance.
+
+`price` answers a fee:check (nothing stored); `quote` stores the price under an id that expires
+(`KZREG["QUOTE_MINUTES"]`, 15 by default), so a later order or an EPP command can say which price it
+agreed to and be charged exactly that (`guard.RegistryFees` honours a command's `fee_quote_id`).
+`balance` is the registrar's prepaid account, for fee:balance and fee:creditLimit in transform answers.
+
+Amounts are in the registrar's account currency when it has an account (converted at the day's rate if
+the price list is in another), else in the price's own currency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import cast
+
+from django.conf import settings
+
+from kzreg.billing.books import prepaid_account
+from kzreg.billing.exchange import convert
+from kzreg.billing.models import Quote as QuoteRow
+from kzreg.billing.money import Money
+from kzreg.billing.prices import clean_request, registry_fee
+from kzreg.billing.problems import BillingCode
+from kzreg.core import clock
+from kzreg.core.errors import OperationFailed, Problem
+
+
+@dataclass(frozen=True)
+class Price:
+    zone: str
+    command: str
+    years: int
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    zone: str
+    command: str
+    years: int
+    amount: Decimal
+    currency: str
+    expires_at: dt.datetime
+    registrar_id: int | None
+
+
+@dataclass(frozen=True)
+class Balance:
+    amount: Decimal
+    currency: str
+    credit_limit: Decimal
+    available: Decimal
+
+
+def quote_minutes() -> int:
+    return int(cast(dict, settings.KZREG).get("QUOTE_MINUTES", 15))
+
+
+def fee_for(zone: str, command: str, years: int, registrar_id: int | None, at: dt.datetime) -> Money:
+    """The fee in the currency the registrar pays in (zone, command and years already cleaned)."""
+    fee = registry_fee(zone, command, years, at)
+    account = prepaid_account(registrar_id)
+    if account is not None and account.currency != fee.currency:
+        fee = convert(fee, account.currency, at.date())
+    return fee
+
+
+def price(zone: str, command: str, years: int, registrar_id: int | None = None) -> Price:
+    """The fee now, nothing stored (fee:check for many names). Bad input: every problem at once."""
+    zone_name, command, years = clean_request(zone, command, years)
+    fee = fee_for(zone_name, command, years, registrar_id, clock.now())
+    return Price(zone_name, command, years, fee.amount, fee.currency)
+
+
+def quote(zone: str, command: str, years: int, registrar_id: int | None) -> Quote:
+    """The fee now, stored under an id that `expires_at` ends."""
+    zone_name, command, years = clean_request(zone, command, years)
+    now = clock.now()
+    fee = fee_for(zone_name, command, years, registrar_id, now)
+    row = QuoteRow.objects.create(
+        id=secrets.token_hex(12),
+        registrar_id=registrar_id,
+        zone=zone_name,
+        command=command,
+        years=years,
+        amount_minor=fee.minor,
+        currency=fee.currency,
+        created_at=now,
+        expires_at=now + dt.timedelta(minutes=quote_minutes()),
+    )
+    return _quote(row)
+
+
+def redeem(quote_id: str, zone: str, command: str, years: int, registrar_id: int | None, now: dt.datetime) -> Money:
+    """The quoted amount, if the quote is this registrar's, for this very request, and still valid."""
+    row = QuoteRow.objects.filter(pk=quote_id).first()
+    if row is None:
+        raise OperationFailed([Problem("fee", BillingCode.QUOTE_UNKNOWN, {"value": quote_id})])
+    if (row.registrar_id, row.zone, row.command, row.years) != (registrar_id, zone, command, years):
+        raise OperationFailed([Problem("fee", BillingCode.QUOTE_MISMATCH, {"value": quote_id})])
+    if row.expires_at <= now:
+        raise OperationFailed([Problem("fee", BillingCode.QUOTE_EXPIRED, {"expires_at": row.expires_at.isoformat()})])
+    return row.amount
+
+
+def balance(registrar_id: int) -> Balance | None:
+    """The registrar's prepaid account at the registry (None: it has none, and is not charged)."""
+    account = prepaid_account(registrar_id)
+    if account is None:
+        return None
+    limit = Money.from_minor(account.credit_limit_minor or 0, account.currency)
+    return Balance(
+        amount=account.balance.amount,
+        currency=account.currency,
+        credit_limit=limit.amount,
+        available=(account.balance + limit).amount,
+    )
+
+
+def _quote(row: QuoteRow) -> Quote:
+    return Quote(
+        id=row.id,
+        zone=row.zone,
+        command=row.command,
+        years=row.years,
+        amount=row.amount.amount,
+        currency=row.currency,
+        expires_at=row.expires_at,
+        registrar_id=row.registrar_id,
+    )

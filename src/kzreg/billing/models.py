@@ -1,0 +1,205 @@
+"""The ledger's tables: books, accounts, transactions of balanced entries, exchange rates, prices, quotes.
+
+Amounts are integers of the currency's minor unit (`money.py` says why); `Money` is what the code sees.
+Entries are signed credit-positive: a credit is `+`, a debit `-`, and a transaction's entries add up to
+zero per currency. So a prepaid account (what the registry owes the registrar) and fee revenue read
+positive; the registry's bank account (an asset) reads negative by what came in.
+
+Transactions and entries are append-only: database triggers (migration 0002) refuse UPDATE and DELETE
+of their rows, whoever asks. A correction is a new transaction (`reverses` names the one it undoes).
+An account's balance is a cached sum of its entries, changed only by `ledger.post`'s guarded UPDATE;
+`kzreg billing check` proves every one.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from kzreg.billing.money import Money
+
+
+class OwnerKind(models.TextChoices):
+    REGISTRY = "registry", "registry (KazNIC)"
+    REGISTRAR = "registrar", "registrar"
+    RESELLER = "reseller", "reseller"
+
+
+class Book(models.Model):
+    """One organisation's books. Not a foreign key into the other wings: the owner is a kind and a key
+    (the registrar's or reseller's id; "" for the registry), so each wing's book lives without the other's
+    tables, as it must when the registrar runs against a registry elsewhere."""
+
+    owner_kind = models.CharField(max_length=10, choices=OwnerKind.choices)
+    owner_key = models.CharField(max_length=64, blank=True, default="")
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner_kind", "owner_key"], name="billing_book_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountKind(models.TextChoices):
+    PREPAID = "prepaid", "prepaid (a registrar's deposit)"
+    RECEIVABLE = "receivable", "receivable (owed to the book's owner)"
+    REVENUE = "revenue", "fee revenue"
+    BANK = "bank", "bank (money received)"
+
+
+class Account(models.Model):
+    """`holder_key` says whose money an account keeps inside the book: at the registry, a prepaid account
+    per registrar (its id), the registry's own accounts with "". `version` counts balance changes."""
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="accounts")
+    kind = models.CharField(max_length=12, choices=AccountKind.choices)
+    holder_key = models.CharField(max_length=64, blank=True, default="")
+    name = models.CharField(max_length=200)
+    currency = models.CharField(max_length=3)
+    balance_minor = models.BigIntegerField(default=0)
+    # How far below zero the balance may go; NULL: no floor (the registry's own accounts).
+    credit_limit_minor = models.BigIntegerField(null=True, blank=True)
+    # Under this available amount a charge sends the holder a low-balance notice; NULL: never.
+    low_balance_minor = models.BigIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["book", "kind", "holder_key", "currency"], name="billing_account_holder")
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.pk} {self.name} ({self.currency})"
+
+    @property
+    def balance(self) -> Money:
+        return Money.from_minor(self.balance_minor, self.currency)
+
+    @property
+    def credit_limit(self) -> Money | None:
+        return None if self.credit_limit_minor is None else Money.from_minor(self.credit_limit_minor, self.currency)
+
+    @property
+    def available(self) -> Money | None:
+        """What the holder may still spend: balance plus credit limit (None: no floor)."""
+        if self.credit_limit_minor is None:
+            return None
+        return Money.from_minor(self.balance_minor + self.credit_limit_minor, self.currency)
+
+
+class Transaction(models.Model):
+    """One movement: balanced entries and their cause (an operation with its request id and object, or a
+    payment with its reference). Later kinds of cause (orders, invoices) add their own columns."""
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="transactions")
+    kind = models.CharField(max_length=20)  # "fee", "refund", "payment"
+    operation = models.CharField(max_length=40, blank=True)  # the registry operation, e.g. domain_create
+    request_id = models.CharField(max_length=64, blank=True)
+    object_type = models.CharField(max_length=20, blank=True)  # "domain"
+    object_id = models.BigIntegerField(null=True, blank=True)
+    object_key = models.CharField(max_length=255, blank=True)  # the domain's name at the time
+    reference = models.CharField(max_length=200, blank=True)  # a payment's bank reference
+    fee_command = models.CharField(max_length=10, blank=True)  # create, renew, transfer, restore
+    years = models.PositiveSmallIntegerField(null=True, blank=True)
+    quote_id = models.CharField(max_length=32, blank=True)
+    principal = models.CharField(max_length=200)
+    # The transaction this one undoes (a refund); unique, so nothing is undone twice.
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id", "created_at"], name="billing_tx_object")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.object_key or self.reference}"
+
+
+class Entry(models.Model):
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    amount_minor = models.BigIntegerField()  # credit +, debit −
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.account_id}"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+
+class ExchangeRate(models.Model):
+    """One unit of `source` is `rate` units of `target` from `day` on (until a later row), entered by
+    staff or imported (e.g. the National Bank's daily rate)."""
+
+    day = models.DateField()
+    source = models.CharField(max_length=3)
+    target = models.CharField(max_length=3)
+    rate = models.DecimalField(max_digits=20, decimal_places=8)
+    entered_by = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "source", "target"], name="billing_rate_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: 1 {self.source} = {self.rate} {self.target}"
+
+
+class FeeCommand(models.TextChoices):
+    """The fee-bearing commands, named as fee-1.0 (RFC 8748) names them."""
+
+    CREATE = "create"
+    RENEW = "renew"
+    TRANSFER = "transfer"
+    RESTORE = "restore"
+
+
+class Price(models.Model):
+    """The registry's fee for one command in one zone for one period, valid from `valid_from` until
+    `valid_to` (open when NULL). Without a row, the configured default `KZREG["REGISTRY_FEE"]` applies."""
+
+    zone = models.CharField(max_length=63)  # the zone's A-label
+    command = models.CharField(max_length=10, choices=FeeCommand.choices)
+    years = models.PositiveSmallIntegerField()
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField(null=True, blank=True)
+    entered_by = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["zone", "command", "years", "valid_from"], name="billing_price_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.command} {self.zone} {self.years}y: {self.amount}"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+
+class Quote(models.Model):
+    """A price given before an order (EPP fee:check, a cabinet order): the price charged is the price
+    quoted, while it lasts. Not part of the ledger: a quote moves no money."""
+
+    id = models.CharField(primary_key=True, max_length=32)
+    registrar_id = models.BigIntegerField(null=True, blank=True)
+    zone = models.CharField(max_length=63)
+    command = models.CharField(max_length=10, choices=FeeCommand.choices)
+    years = models.PositiveSmallIntegerField()
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.command} {self.zone} {self.years}y {self.amount}"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)

@@ -1,0 +1,71 @@
+"""The registry's prices (B1): price-list rows with validity periods, else the configured default.
+
+A row names a zone, a fee command (create, renew, transfer, restore), a period in years and the whole
+amount for that period. Without a row in force, the fee is `KZREG["REGISTRY_FEE"]` per year (USD 30.00
+by default, SPEC B1) for create, renew and transfer, and one year's fee for a restore. The row in force
+at a moment is the one with the latest `valid_from` not after it whose `valid_to` is after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from django.conf import settings
+from django.db.models import Q
+
+from kzreg.billing.models import FeeCommand, Price
+from kzreg.billing.money import Money, MoneyError
+from kzreg.billing.problems import BillingCode
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.core.messages import Code
+from kzreg.registry.zones import zone_policies
+
+DEFAULT_FEE = {"amount": "30.00", "currency": "USD"}
+
+
+def default_fee() -> Money:
+    """One year's registry fee from settings (`{"amount": "30.00", "currency": "USD"}`)."""
+    config = cast(dict, settings.KZREG).get("REGISTRY_FEE") or DEFAULT_FEE
+    try:
+        return Money.of(str(config["amount"]), str(config["currency"]))
+    except (MoneyError, KeyError) as exc:
+        raise RuntimeError(f'KZREG["REGISTRY_FEE"] is not an amount with a currency: {config!r}') from exc
+
+
+def clean_request(zone: str, command: str, years: object) -> tuple[str, str, int]:
+    """The zone's A-label, the command and the years, or every problem with them at once."""
+    problems: list[Problem] = []
+    zones = zone_policies()
+    key = (zone or "").strip().lower().strip(".")
+    policy = zones.get(key) or next((z for z in zones.values() if z.unicode_name == key), None)
+    if policy is None:
+        problems.append(Problem("zone", Code.ZONE_UNKNOWN, {"zone": zone}))
+    commands = [str(c) for c in FeeCommand]
+    if command not in commands:
+        problems.append(Problem("command", BillingCode.FEE_COMMAND, {"value": command, "allowed": ", ".join(commands)}))
+    if not isinstance(years, int) or isinstance(years, bool) or years < 1:
+        problems.append(Problem("years", Code.PERIOD_RANGE, {"min": 1, "max": 10, "value": years}))
+    elif policy is not None and years > policy.max_period:
+        problems.append(Problem("years", Code.PERIOD_RANGE, {"min": 1, "max": policy.max_period, "value": years}))
+    if problems:
+        raise OperationFailed(problems)
+    assert policy is not None and isinstance(years, int)
+    return policy.name, command, years
+
+
+def price_in_force(zone: str, command: str, years: int, at: dt.datetime) -> Price | None:
+    return (
+        Price.objects.filter(zone=zone, command=command, years=years, valid_from__lte=at)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+def registry_fee(zone: str, command: str, years: int, at: dt.datetime) -> Money:
+    """What the registry charges for `command` in `zone` (A-label) for `years` at the moment `at`."""
+    row = price_in_force(zone, command, years, at)
+    if row is not None:
+        return row.amount
+    return default_fee().times(1 if command == FeeCommand.RESTORE else years)
