@@ -76,6 +76,11 @@ class EppServer:
         assert self.listener is not None
         return int(self.listener.getsockname()[1])
 
+    @property
+    def sessions_open(self) -> int:
+        with self.lock:
+            return len(self.connections)
+
     def bind(self) -> int:
         family = socket.AF_INET6 if ":" in self.config.host else socket.AF_INET
         listener = socket.socket(family, socket.SOCK_STREAM)
