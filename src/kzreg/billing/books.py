@@ -60,7 +60,6 @@ def open_prepaid(
     currency: str,
     now: dt.datetime,
     credit_limit: Money | None = None,
-    low_balance: Money | None = None,
 ) -> Account:
     """Opens the registrar's prepaid account (credit limit 0 unless given); a second one is refused."""
     existing = prepaid_account(registrar_id)
@@ -72,17 +71,9 @@ def open_prepaid(
                 )
             ]
         )
-    for field_name, value in (("credit_limit", credit_limit), ("low_balance", low_balance)):
-        if value is not None and value.currency != currency:
-            raise OperationFailed(
-                [
-                    Problem(
-                        field_name,
-                        BillingCode.CURRENCY_MISMATCH,
-                        {"account": registrar_handle, "expected": currency, "value": value.currency},
-                    )
-                ]
-            )
+    if credit_limit is not None and credit_limit.currency != currency:
+        params = {"account": registrar_handle, "expected": currency, "value": credit_limit.currency}
+        raise OperationFailed([Problem("credit_limit", BillingCode.CURRENCY_MISMATCH, params)])
     return Account.objects.create(
         book=registry_book(now),
         kind=AccountKind.PREPAID,
@@ -90,6 +81,5 @@ def open_prepaid(
         name=f"prepaid {registrar_handle}",
         currency=currency,
         credit_limit_minor=credit_limit.minor if credit_limit else 0,
-        low_balance_minor=low_balance.minor if low_balance else None,
         created_at=now,
     )

@@ -60,8 +60,6 @@ class Account(models.Model):
     balance_minor = models.BigIntegerField(default=0)
     # How far below zero the balance may go; NULL: no floor (the registry's own accounts).
     credit_limit_minor = models.BigIntegerField(null=True, blank=True)
-    # Under this available amount a charge sends the holder a low-balance notice; NULL: never.
-    low_balance_minor = models.BigIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
 

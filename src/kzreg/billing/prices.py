@@ -44,10 +44,9 @@ def clean_request(zone: str, command: str, years: object) -> tuple[str, str, int
     commands = [str(c) for c in FeeCommand]
     if command not in commands:
         problems.append(Problem("command", BillingCode.FEE_COMMAND, {"value": command, "allowed": ", ".join(commands)}))
-    if not isinstance(years, int) or isinstance(years, bool) or years < 1:
-        problems.append(Problem("years", Code.PERIOD_RANGE, {"min": 1, "max": 10, "value": years}))
-    elif policy is not None and years > policy.max_period:
-        problems.append(Problem("years", Code.PERIOD_RANGE, {"min": 1, "max": policy.max_period, "value": years}))
+    longest = policy.max_period if policy else max((z.max_period for z in zones.values()), default=10)
+    if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= longest:
+        problems.append(Problem("years", Code.PERIOD_RANGE, {"min": 1, "max": longest, "value": years}))
     if problems:
         raise OperationFailed(problems)
     assert policy is not None and isinstance(years, int)

@@ -14,6 +14,7 @@ class BillingCode(ProblemCode):
     CURRENCY_UNKNOWN = "billing_currency_unknown"
     AMOUNT_INVALID = "billing_amount_invalid"
     AMOUNT_NOT_POSITIVE = "billing_amount_not_positive"
+    AMOUNT_NEGATIVE = "billing_amount_negative"
     UNBALANCED = "billing_unbalanced"
     CURRENCY_MISMATCH = "billing_currency_mismatch"
     OTHER_BOOK = "billing_other_book"
@@ -47,6 +48,11 @@ MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "kk": "сома нөлден үлкен болуы керек: {value}",
         "ru": "сумма должна быть больше нуля: {value}",
         "en": "the amount must be more than zero: {value}",
+    },
+    BillingCode.AMOUNT_NEGATIVE: {
+        "kk": "сома теріс болмауы керек: {value}",
+        "ru": "сумма не может быть отрицательной: {value}",
+        "en": "the amount must not be negative: {value}",
     },
     BillingCode.UNBALANCED: {
         "kk": "жазбалар теңгерілмеген: {currency} бойынша қосындысы {total}, нөл болуы керек",
@@ -108,6 +114,7 @@ MESSAGES: dict[ProblemCode, dict[str, str]] = {
 register_codes(
     BillingCode,
     MESSAGES,
+    kinds={"account": {"kk": "шот", "ru": "счёт", "en": "account"}},
     epp={
         BillingCode.INSUFFICIENT_FUNDS: 2104,
         BillingCode.NO_PRICE: 2306,
@@ -121,6 +128,7 @@ register_codes(
         BillingCode.CURRENCY_UNKNOWN: 2004,
         BillingCode.AMOUNT_INVALID: 2004,
         BillingCode.AMOUNT_NOT_POSITIVE: 2004,
+        BillingCode.AMOUNT_NEGATIVE: 2004,
         BillingCode.FEE_COMMAND: 2004,
         BillingCode.NO_ACCOUNT: 2104,
     },

@@ -1,0 +1,90 @@
+"""The registry's book in the back-office: read-only, because the ledger is changed by postings only
+(operations, payments), never by editing rows. Staff see the registry's book, not the registrars' own."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from kzreg.billing.models import Account, Entry, ExchangeRate, OwnerKind, Price, Quote, Transaction
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class EntryInline(admin.TabularInline):
+    model = Entry
+    fields = ("account", "amount_minor", "currency")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnly):
+    list_display = ("id", "name", "kind", "currency", "shown_balance", "shown_limit", "version")
+    list_filter = ("kind", "currency")
+    search_fields = ("name", "holder_key")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
+        return super().get_queryset(request).filter(book__owner_kind=OwnerKind.REGISTRY)
+
+    @admin.display(description="balance")
+    def shown_balance(self, obj: Account) -> str:
+        return str(obj.balance)
+
+    @admin.display(description="credit limit")
+    def shown_limit(self, obj: Account) -> str:
+        return str(obj.credit_limit) if obj.credit_limit is not None else "-"
+
+
+@admin.register(Transaction)
+class TransactionAdmin(ReadOnly):
+    list_display = (
+        "id",
+        "created_at",
+        "kind",
+        "operation",
+        "object_key",
+        "fee_command",
+        "years",
+        "reference",
+        "principal",
+    )
+    list_filter = ("kind", "operation", "fee_command")
+    search_fields = ("object_key", "reference", "request_id")
+    date_hierarchy = "created_at"
+    inlines = [EntryInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Transaction]:
+        return super().get_queryset(request).filter(book__owner_kind=OwnerKind.REGISTRY)
+
+
+@admin.register(Price)
+class PriceAdmin(ReadOnly):
+    list_display = ("zone", "command", "years", "amount_minor", "currency", "valid_from", "valid_to", "entered_by")
+    list_filter = ("zone", "command")
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ReadOnly):
+    list_display = ("day", "source", "target", "rate", "entered_by")
+    list_filter = ("source", "target")
+    date_hierarchy = "day"
+
+
+@admin.register(Quote)
+class QuoteAdmin(ReadOnly):
+    list_display = ("id", "registrar_id", "zone", "command", "years", "amount_minor", "currency", "expires_at")
