@@ -160,7 +160,7 @@ def _contents() -> dict:
     """What a load wrote, in an order that does not depend on the keys."""
     domains = [
         (d.name, d.unicode_name, d.registrant.handle, d.admin_contact.handle, d.tech_contact.handle,
-         d.billing_contact.handle, d.expires_at, d.flags, d.reseller_id, d.ds_records, d.location_city,
+         d.billing_contact.handle, d.expires_at, d.flags, d.reseller_name, d.ds_records, d.location_city,
          [link.host.name for link in d.nameserver_links.order_by("position")])
         for d in Domain.objects.select_related("registrant", "admin_contact", "tech_contact", "billing_contact")
     ]  # fmt: skip

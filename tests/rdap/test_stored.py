@@ -13,10 +13,10 @@ import pytest
 from kzreg.rdap import cache, views
 from kzreg.rdap.stored import StoredDomains
 from kzreg.registry import commands as c
+from kzreg.registry import operations as ops
 from kzreg.registry.models import Domain
 from kzreg.registry.operations import modify_contact, set_domain_status
 from kzreg.registry.reads import lookup
-from kzreg.resellers.models import Reseller
 from kzreg.whois import answers
 from kzreg.whois.answers import StoredAnswers, build_all, refresh
 from kzreg.whois.store import Writer
@@ -158,13 +158,13 @@ def test_contact_change_blocks_every_row_until_the_job_caught_up(client, domains
     assert stored_reads() == reads + 1
 
 
-def test_s4_reseller_change_is_rendered_again(client, domains, reseller, moved):
-    Domain.objects.filter(name="example.kz").update(reseller=reseller)
+def test_s4_reseller_change_is_rendered_again(client, domains, moved, staff):
+    ops.modify_domain(c.ModifyDomain("example.kz", reseller="Alpha Hosting"), staff)
     build_all()
     age(10)
     moved.tick()
     get(client, "/rdap/domain/example.kz", "domain")
-    Reseller.objects.filter(id=reseller.id).update(name="Beta Hosting")  # resellers have no history rows
+    ops.modify_domain(c.ModifyDomain("example.kz", reseller="Beta Hosting"), staff)  # a domain change
     moved.tick()
     body = get(client, "/rdap/domain/example.kz", "domain")
     assert vcard_props(entity_with_role(body, "reseller"), "fn")[0][3] == "Beta Hosting"

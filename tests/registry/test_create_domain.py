@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kzreg.core.actor import Actor, Channel, Role
+from kzreg.core.actor import Actor, Channel
 from kzreg.core.errors import OperationFailed
 from kzreg.core.messages import Code
 from kzreg.registry import commands as c
@@ -149,10 +149,7 @@ def test_role_contact_needs_an_organisation(registrar, staff):
     assert ("admin.organisation", Code.REQUIRED) in {(p.field, p.code) for p in failure.value.problems}
 
 
-def test_reseller_must_belong_to_the_registrar(registrar, other_registrar, reseller, staff):
-    with pytest.raises(OperationFailed) as failure:
-        create_domain(domain_command(registrar="HOSTER-KZ", reseller="ALPHA"), staff)
-    assert failure.value.codes == {Code.NOT_AUTHORIZED}
-    domain = create_domain(domain_command(reseller="ALPHA"), staff).object
-    assert domain.reseller == reseller
-    assert Actor(principal="x", role=Role.RESELLER, channel=Channel.CABINET).reseller_id is None
+def test_the_reseller_is_a_name_the_registrar_gives(registrar, staff):
+    """Issue 10: the registry keeps the serving reseller's name only (tests/registry/test_reseller_name.py)."""
+    domain = create_domain(domain_command(reseller="  Alpha   Hosting "), staff).object
+    assert domain.reseller_name == "Alpha Hosting"

@@ -132,7 +132,7 @@ def test_transfer_moves_the_domain_to_a_new_registrant(make_domain, staff):
 def test_change_of_sponsoring_registrar(make_domain, staff, other_registrar):
     make_domain("example.kz")
     domain = ops.change_registrar(c.ChangeRegistrar("example.kz", "HOSTER-KZ"), staff).object
-    assert domain.registrar == other_registrar and domain.reseller is None
+    assert domain.registrar == other_registrar and domain.reseller_name == ""
     with pytest.raises(OperationFailed) as failure:
         ops.change_registrar(c.ChangeRegistrar("example.kz", "NOPE"), staff)
     assert failure.value.codes == {Code.NOT_FOUND}

@@ -42,8 +42,7 @@ class Actor:
     role: Role
     channel: Channel
     request_id: str = field(default_factory=new_request_id)
-    registrar_id: int | None = None
-    reseller_id: int | None = None
+    registrar_id: int | None = None  # a registrar's actor; a reseller's request arrives as its registrar's
 
     @classmethod
     def system(cls, job: str, channel: Channel = Channel.SYSTEM, request_id: str | None = None) -> Actor:

@@ -121,7 +121,7 @@ class BulkLoader:
         if len(zones) != 2:
             raise RuntimeError("zones kz and xn--80ao21a (қаз) are missing: run `kzreg migrate` first")
         self.zones = zones
-        self.resellers = list(Reseller.objects.filter(registrar=registrar, active=True).values_list("id", flat=True))
+        self.resellers = list(Reseller.objects.filter(registrar=registrar, active=True).values_list("name", flat=True))
         self.names = NameSource(self.rnd, self._taken_names())
         self.factory = RowFactory(self.rnd, registrar.id, HandleAllocator(Contact.objects.values_list("handle", flat=True)))  # fmt: skip
         tables = list(self.tables.values())
@@ -297,7 +297,7 @@ class BulkLoader:
         ds = [f"{rnd.randint(1, 65535)} 13 2 {rnd.getrandbits(256):064X}"] if rnd.random() < 0.03 else []
         domain = self.factory.domain(
             batch, pk, (name, unicode_name, self.zones[zone]), created, period, contacts, hosts,
-            provider.location, request_id, reseller_id=rnd.choice(self.resellers) if self.resellers and rnd.random() < 0.35 else None,
+            provider.location, request_id, reseller_name=rnd.choice(self.resellers) if self.resellers and rnd.random() < 0.35 else "",
             purpose=rnd.choice(PURPOSES) if rnd.random() < 0.1 else "", ds_records=ds,
         )  # fmt: skip
         roll = rnd.random()

@@ -59,7 +59,6 @@ class RowFactory:
         self.handles = allocator
         # Plain strings: a database driver may write an enum member by its name rather than its value.
         self.registrar_author = Author(PRINCIPAL, Role.REGISTRAR.value, Channel.SYSTEM.value, registrar_id)
-        self.reseller_author = Author(PRINCIPAL, Role.RESELLER.value, Channel.SYSTEM.value, registrar_id)
         self.staff_author = Author(STAFF, Role.REGISTRY.value, Channel.ADMIN.value, None)
 
     def request_id(self) -> str:
@@ -90,7 +89,7 @@ class RowFactory:
             faxes=list(person.faxes), emails=emails, language=person.language, disclose=person.disclose,
             security_scheme="", crypt_hash="", pgp_key="", pgp_fingerprint="", auth_code=new_auth_code(),
             match_key=match_key(text["name"], text["organisation"], phones, emails), registrar_id=self.registrar_id,
-            consent_at=at, created_at=at, updated_at=at, version=1,
+            consent_at=at, created_at=at, updated_at=at, version=1, client_statuses=[],
         )  # fmt: skip
         batch.contacts.append(contact)
         snapshot = contact_snapshot(contact)
@@ -100,7 +99,7 @@ class RowFactory:
     def host(self, batch: Batch, name: str, unicode_name: str, addresses: list[str], pk: int, at: dt.datetime) -> Row:
         host = Row(
             id=pk, name=name, unicode_name=unicode_name, addresses=addresses, registrar_id=self.registrar_id,
-            created_at=at, updated_at=at, version=1,
+            created_at=at, updated_at=at, version=1, client_statuses=[],
         )  # fmt: skip
         batch.hosts.append(host)
         self.history(batch, ObjectType.HOST, host, name, host_snapshot(host), "host_create", at, self.request_id(), self.registrar_author)  # fmt: skip
@@ -109,25 +108,25 @@ class RowFactory:
     def domain(
         self, batch: Batch, pk: int, names: tuple[str, str, int], created: dt.datetime, period: int,
         contacts: dict[str, Row], hosts: list[Row], location: tuple[str, str, str], request_id: str,
-        reseller_id: int | None = None, purpose: str = "", ds_records: list[str] | None = None,
+        reseller_name: str = "", purpose: str = "", ds_records: list[str] | None = None,
     ) -> Row:  # fmt: skip
         """A domain as `create_domain` writes it: the row, its name-server links and history version 1."""
         name, unicode_name, zone_id = names
         domain = Row(
             id=pk, name=name, unicode_name=unicode_name, zone_id=zone_id, registrar_id=self.registrar_id,
-            reseller_id=reseller_id, registrant_id=contacts["registrant"].id, admin_contact_id=contacts["admin"].id,
+            reseller_name=reseller_name, registrant_id=contacts["registrant"].id, admin_contact_id=contacts["admin"].id,
             tech_contact_id=contacts["tech"].id, billing_contact_id=contacts["billing"].id, purpose=purpose,
             location_address=location[0], location_city=location[1], location_region=location[2],
             ds_records=ds_records or [], hold=False, suspended=False, pending_delete=False, flags=[],
             purge_at=None, created_at=created, updated_at=created, expires_at=add_years(created, period),
-            deleted_at=None, version=1,
+            deleted_at=None, version=1, client_hold=False, client_statuses=[], rgp_status="",
+            restore_requested_at=None, auth_code=new_auth_code(),
         )  # fmt: skip
         batch.domains.append(domain)
         for position, host in enumerate(hosts):
             batch.links.append({"domain_id": pk, "host_id": host.id, "position": position})
-        author = self.reseller_author if reseller_id else self.registrar_author
         snapshot = domain_snapshot(domain, hosts, contacts)
-        self.history(batch, ObjectType.DOMAIN, domain, name, snapshot, "domain_create", created, request_id, author)
+        self.history(batch, ObjectType.DOMAIN, domain, name, snapshot, "domain_create", created, request_id, self.registrar_author)  # fmt: skip
         return domain
 
     def renew(self, batch: Batch, domain: Row, years: int, at: dt.datetime, contacts: dict, hosts: list[Row]) -> None:

@@ -64,8 +64,10 @@ def _script_of(name: str) -> str:
 
 
 class DemoBuilder:
-    def __init__(self, rnd: random.Random, runner, actors: list[Actor], staff: Actor):  # type: ignore[no-untyped-def]
+    def __init__(self, rnd: random.Random, runner, actors: list[Actor], staff: Actor, resellers: dict[str, str]):  # type: ignore[no-untyped-def]
         self.rnd, self.runner, self.actors, self.staff = rnd, runner, actors, staff
+        # principal → the reseller name its registrar gives the registry (a reseller's staff acts as its registrar)
+        self.resellers = resellers
         self.registrants: list[str] = []  # handles, for holders of several domains
         self.admins: list[str] = []
         self.nocs: dict[str, str] = {}  # provider → handle of its technical contact
@@ -112,6 +114,7 @@ class DemoBuilder:
             name=name, period=rnd.choices((1, 2, 3, 5, 10), weights=(55, 20, 10, 10, 5))[0],
             nameservers=servers, location=location, ds_records=ds,
             purpose=rnd.choice(("", "", "Корпоративный сайт", "Интернет-дүкен", "Company website")),
+            reseller=self.resellers.get(actor.principal, ""),
             **self._contacts(_script_of(name), provider, name),
         )  # fmt: skip
         domain = self.runner.at(days_ago, create_domain, command, actor)
@@ -122,9 +125,12 @@ class DemoBuilder:
         return domain.name, actor, command.period or 1
 
 
-def register_all(rnd: random.Random, runner, actors: list[Actor], staff: Actor, count: int) -> int:  # type: ignore[no-untyped-def]
-    """Registers `count` domains over the past ten months, then changes some of them."""
-    builder = DemoBuilder(rnd, runner, actors, staff)
+def register_all(  # type: ignore[no-untyped-def]
+    rnd: random.Random, runner, actors: list[Actor], staff: Actor, count: int, resellers: dict[str, str] | None = None
+) -> int:
+    """Registers `count` domains over the past ten months, then changes some of them; `resellers` names the
+    reseller each actor (by principal) serves its domains for."""
+    builder = DemoBuilder(rnd, runner, actors, staff, resellers or {})
     ages = sorted((rnd.uniform(2, 300) for _ in range(count)), reverse=True)
     made = [(*builder.register(name, age), age) for name, age in zip(_names(rnd, count), ages, strict=True)]
     # renewals stay within ten years ahead; the hosting companies' own domains stay as they are

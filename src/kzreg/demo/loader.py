@@ -135,12 +135,15 @@ def load_demo(seed: int = 2026, force: bool = False, out: Callable[[str], None] 
     with transaction.atomic():
         registrar, resellers = create_parties()
         set_apex_addresses()
+        # A reseller's staff reaches the registry as its registrar (the registry knows registrars, not
+        # resellers); the registrar names the reseller that serves each domain it registers for one.
         actors = [Actor("ps-admin", Role.REGISTRAR, Channel.SYSTEM, registrar_id=registrar.id)] + [
-            Actor(RESELLERS[i][-1], Role.RESELLER, Channel.SYSTEM, registrar_id=registrar.id, reseller_id=r.id)
-            for i, r in enumerate(resellers)
+            Actor(RESELLERS[i][-1], Role.REGISTRAR, Channel.SYSTEM, registrar_id=registrar.id)
+            for i in range(len(resellers))
         ]
+        names = {RESELLERS[i][-1]: r.name for i, r in enumerate(resellers)}
         staff = Actor("registry", Role.REGISTRY, Channel.SYSTEM)
-        count = demo_domains.register_all(rnd, runner, actors, staff, DOMAIN_COUNT)
+        count = demo_domains.register_all(rnd, runner, actors, staff, DOMAIN_COUNT, names)
     users = ["registry", "ps-admin", *(r[-1] for r in RESELLERS)]
     out(f"demo: {count} domains loaded ({runner.warnings} warnings, as registrations report them)")
     out(f"demo: staff users {', '.join(users)} — password {DEMO_PASSWORD!r} (change it outside a demo)")

@@ -125,10 +125,18 @@ class Table:
         converters = [_converter(f, connection.vendor) for f in self.fields]
         self.converters = [(i, c) for i, c in enumerate(converters) if c is not None]
         self.values = operator.itemgetter(*self.attnames)
+        # Columns the loader need not know: the model's default (a column added later gets its default
+        # here, as the ORM would give it), or NULL where allowed.
+        self.defaults = {f.attname: f.get_default() for f in self.fields if f.has_default() or f.null}
 
     def row(self, values: dict[str, Any] | object) -> tuple | list:
-        """A row from a dict of attribute names or an object that has them (every column must be given)."""
-        out = list(self.values(values if isinstance(values, dict) else values.__dict__))
+        """A row from a dict of attribute names or an object that has them (every column without a default
+        must be given)."""
+        given = values if isinstance(values, dict) else values.__dict__
+        try:
+            out = list(self.values(given))
+        except KeyError:
+            out = list(self.values({**self.defaults, **given}))
         for i, convert in self.converters:
             if out[i] is not None:
                 out[i] = convert(out[i])

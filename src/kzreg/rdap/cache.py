@@ -7,8 +7,8 @@ cached bytes does. An answer is cached as the bytes around its one time-dependen
 Freshness: every registry change writes a history row (R1). Before answering, a request polls the history
 table (a primary-key range scan, reusing the registry's `ChangeWatcher` (`registry.reads.changes`), which also catches ids that
 commit out of order on PostgreSQL) if the last poll is `CACHE_SECONDS` old or more, and drops what
-changed: the domain for a domain row, everything for a contact or host row, or when a registrar or
-reseller row changed. So an answer is never older than `CACHE_SECONDS` (1 s by default). An answer also
+changed: the domain for a domain row, everything for a contact or host row, or when a registrar row
+changed. So an answer is never older than `CACHE_SECONDS` (1 s by default). An answer also
 expires at the domain's expiry time, when its status turns `inactive`. The cache is first-in-first-out,
 bounded by `CACHE_SIZE` answers per process (about 10 KB each).
 
@@ -35,7 +35,6 @@ from kzreg.registry.models import Contact, ContactKind, Registrar
 from kzreg.registry.reads import changes, joined
 from kzreg.registry.reads.changes import ChangeWatcher
 from kzreg.registry.reads.connection import django_database
-from kzreg.resellers.models import Reseller
 
 NOW_MARK = b'"eventAction":"last update of RDAP database","eventDate":"'
 STAMP_LENGTH = len("2026-11-22T04:45:06Z")
@@ -47,13 +46,10 @@ WITHHELD_PROBE = Contact(kind=ContactKind.INDIVIDUAL, disclose=False)
 
 
 class RdapChangeWatcher(ChangeWatcher):
-    """History changes, plus any change to what RDAP shows of registrars and resellers (no history rows)."""
+    """History changes, plus any change to what RDAP shows of registrars (no history rows here)."""
 
     def _registrars(self) -> list[tuple]:
         return changes.rows_of(self.db, Registrar, joined.REGISTRAR_FIELDS)
-
-    def _resellers(self) -> list[tuple]:
-        return changes.rows_of(self.db, Reseller, joined.RESELLER_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def contact_vcard(contact: Contact | ContactView, hidden: Collection[str] = ()) 
 
 
 def organisation_vcard(name: str, legal_name: str, email: str, phone: str, url: str) -> list[Any]:
-    """A registrar's or reseller's jCard: an organisation's data is always public (S4)."""
+    """An organisation's jCard (a registrar, a domain's reseller by name): always public (S4)."""
     props: list[Property] = [["fn", {}, "text", name], ["kind", {}, "text", "org"]]
     if legal_name and legal_name != name:
         props.append(["org", {}, "text", legal_name])

@@ -16,9 +16,8 @@ from kzreg.rdap import jcard, texts
 from kzreg.rdap.redaction import entity_path, redactions
 from kzreg.registry.disclosure import redacted_fields
 from kzreg.registry.models import Contact, Domain, Host, Registrar
-from kzreg.registry.reads.views import ContactView, DomainView, HostView, RegistrarView, ResellerView
+from kzreg.registry.reads.views import ContactView, DomainView, HostView, RegistrarView
 from kzreg.registry.status import domain_statuses
-from kzreg.resellers.models import Reseller
 
 RDAP_JSON = "application/rdap+json"
 CONFORMANCE = ["rdap_level_0", "redacted"]
@@ -131,16 +130,15 @@ def registrar_entity(registrar: Registrar | RegistrarView, ctx: Context, roles: 
     return obj
 
 
-def reseller_entity(reseller: Reseller | ResellerView, ctx: Context, roles: Sequence[str] = ("reseller",)) -> Json:
-    obj: Json = {"objectClassName": "entity", "handle": reseller.handle}
-    if roles:
-        obj["roles"] = list(roles)
-    obj["vcardArray"] = jcard.organisation_vcard(
-        reseller.name, reseller.legal_name, reseller.email, reseller.phone, reseller.website
-    )
-    obj["status"] = ["active" if reseller.active else "inactive"]
-    obj["links"] = [self_link(ctx, f"entity/{reseller.handle}")]
-    return obj
+def reseller_entity(name: str) -> Json:
+    """The reseller that serves a domain, by the name its registrar gives (ICANN RDAP profile: an entity
+    with role `reseller` whose jCard `fn` is the name). The registry keeps no reseller records, so the
+    entity has no handle, no self link and no lookup of its own."""
+    return {
+        "objectClassName": "entity",
+        "roles": ["reseller"],
+        "vcardArray": jcard.organisation_vcard(name, "", "", "", ""),
+    }
 
 
 def domain_contacts(domain: Domain | DomainView) -> list[tuple[Contact | ContactView, list[str]]]:
@@ -181,8 +179,8 @@ def domain_object(
         entities.append(entity)
         redacted.extend(marks)
     entities.append(registrar_entity(domain.registrar, ctx))
-    if domain.reseller is not None:
-        entities.append(reseller_entity(domain.reseller, ctx))
+    if domain.reseller_name:
+        entities.append(reseller_entity(domain.reseller_name))
     obj["entities"] = entities
     obj["port43"] = ctx.port43
     obj["links"] = [self_link(ctx, f"domain/{domain.name}")]

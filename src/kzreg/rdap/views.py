@@ -17,7 +17,6 @@ from kzreg.rdap.objects import (
     events,
     nameserver_object,
     registrar_entity,
-    reseller_entity,
 )
 from kzreg.rdap.patterns import BadQuery, ldh_name, name_pattern, text_pattern
 from kzreg.registry.reads import lookup
@@ -63,11 +62,6 @@ def entity(request: HttpRequest, ctx: Context, handle: str) -> Json:
     if registrar is not None:
         obj = registrar_entity(registrar, ctx, roles=())
         obj["events"] = events(("registration", registrar.created_at))
-        return envelope(obj, ctx)
-    reseller = lookup.reseller_by_handle(handle)
-    if reseller is not None:
-        obj = reseller_entity(reseller, ctx, roles=())
-        obj["events"] = events(("registration", reseller.created_at))
         return envelope(obj, ctx)
     raise NotFound(handle)
 

@@ -105,10 +105,10 @@ class StatusInline(admin.TabularInline):
 
 @admin.register(Domain)
 class DomainAdmin(ReadOnlyAdmin):
-    list_display = ("unicode_name", "name", "status_words", "registrar", "reseller", "registrant", "expires_at")
+    list_display = ("unicode_name", "name", "status_words", "registrar", "reseller_name", "registrant", "expires_at")
     list_filter = ("zone", "hold", "suspended", "pending_delete", "registrar")
-    search_fields = ("name", "unicode_name", "registrant__handle", "registrant__organisation")
-    list_select_related = ("registrar", "reseller", "registrant")
+    search_fields = ("name", "unicode_name", "registrant__handle", "registrant__organisation", "reseller_name")
+    list_select_related = ("registrar", "registrant")
     readonly_fields = ("nameservers", "history")
     inlines = [StatusInline]
     action_form = ReasonActionForm

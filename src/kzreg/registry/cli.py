@@ -77,7 +77,7 @@ def domain_view(domain: Domain) -> dict:
         "ascii": domain.name,
         "status": domain.statuses(now),
         "registrar": domain.registrar.handle,
-        "reseller": domain.reseller.handle if domain.reseller else "-",
+        "reseller": domain.reseller_name or "-",
         "registrant": domain.registrant.handle,
         "admin": domain.admin_contact.handle,
         "tech": domain.tech_contact.handle,
@@ -390,7 +390,7 @@ def _register_domain(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--billing", help="billing contact (default: admin)")
     p.add_argument("--ns", action="append", metavar="HOST[=IP,IP]", help="name server, in order (repeat)")
     p.add_argument("--registrar", help="sponsoring registrar handle")
-    p.add_argument("--reseller", help="reseller handle")
+    p.add_argument("--reseller", help="name of the reseller that serves it (as the registrar gives it)")
     p.add_argument("--purpose", help="1a: purpose")
     p.add_argument("--ds", action="append", help='DS record "keytag alg digest-type digest"')
     _location_options(p)
@@ -406,7 +406,7 @@ def _register_domain(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--status", choices=queries.STATUS_FILTERS)
     p.add_argument("--registrant", help="registrant handle")
     p.add_argument("--registrar", help="registrar handle")
-    p.add_argument("--reseller", help="reseller handle")
+    p.add_argument("--reseller", help="reseller name (any case)")
     p.add_argument("--limit", type=int, default=0)
     p.set_defaults(func=cmd_domain_list)
 
@@ -419,7 +419,7 @@ def _register_domain(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--purpose")
     p.add_argument("--add-years", type=int)
     p.add_argument("--ds", action="append")
-    p.add_argument("--reseller")
+    p.add_argument("--reseller", help='reseller name; "" clears it')
     _location_options(p)
     p.set_defaults(func=cmd_domain_modify)
 
@@ -455,7 +455,7 @@ def _register_domain(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("registrar", help="change the sponsoring registrar")
     p.add_argument("name")
     p.add_argument("registrar")
-    p.add_argument("--reseller")
+    p.add_argument("--reseller", help="the new registrar's reseller name (default: none)")
     p.set_defaults(func=cmd_domain_registrar)
 
 

@@ -64,7 +64,7 @@ class CreateDomain:
     billing: ContactRef | None = None  # defaults to admin (R9)
     purpose: str = ""
     registrar: str | None = None  # handle; defaults to the actor's registrar
-    reseller: str | None = None  # handle of the reseller that serves the domain
+    reseller: str | None = None  # name of the reseller that serves the domain, as its registrar gives it
     ds_records: tuple[str, ...] = ()
     auth_codes: AuthCodes = field(default_factory=dict)
 
@@ -82,7 +82,7 @@ class ModifyDomain:
     purpose: str | None = None
     add_years: int | None = None
     ds_records: tuple[str, ...] | None = None
-    reseller: str | None = None  # handle, or "" to unlink
+    reseller: str | None = None  # the serving reseller's name, as its registrar gives it; "" clears it
     auth_codes: AuthCodes = field(default_factory=dict)
 
 
@@ -126,7 +126,7 @@ class TransferDomain:
 class ChangeRegistrar:
     name: str
     registrar: str
-    reseller: str | None = None
+    reseller: str | None = None  # the new registrar's reseller name; None or "" clears it
 
 
 @dataclass(frozen=True)

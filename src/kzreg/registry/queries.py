@@ -30,7 +30,7 @@ def find_domain(raw: str, include_deleted: bool = False) -> Domain:
     if parsed is None:
         raise OperationFailed(problems)
     query = Domain.objects.select_related(
-        "zone", "registrar", "reseller", "registrant", "admin_contact", "tech_contact", "billing_contact"
+        "zone", "registrar", "registrant", "admin_contact", "tech_contact", "billing_contact"
     ).filter(name=parsed.name)
     domain = query.filter(deleted_at__isnull=True).first()
     if domain is None and include_deleted:
@@ -98,7 +98,7 @@ def domain_list(
     if registrar:
         query = query.filter(registrar__handle=registrar.strip())
     if reseller:
-        query = query.filter(reseller__handle=reseller.strip())
+        query = query.filter(reseller_name__iexact=" ".join(reseller.split()))
     return query
 
 

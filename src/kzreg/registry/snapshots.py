@@ -19,7 +19,7 @@ def domain_snapshot(domain: Domain, nameservers: Sequence[Host], contacts: dict[
         "unicode_name": domain.unicode_name,
         "zone": domain.zone_id,
         "registrar": domain.registrar_id,
-        "reseller": domain.reseller_id,
+        "reseller_name": domain.reseller_name,
         "registrant": contacts["registrant"].handle,
         "admin": contacts["admin"].handle,
         "tech": contacts["tech"].handle,

@@ -3,14 +3,13 @@
 The rows live in the answer store (`kzreg.whois.store`, one SQLite file in the data folder on both
 backends). Writing: `build_all` renders every live domain; the `whois-answers` job (`refresh`) follows
 the history and re-renders the domains a change can show in (the domain itself, domains whose contacts
-include a changed contact, whose name servers include a changed host, whose registrar or reseller
-changed).
+include a changed contact, whose name servers include a changed host, whose registrar changed).
 
 Reading: a server uses a row only when it cannot be stale. Its own change watcher notes, per domain,
 when it first saw a change (`seen_at`, after the change committed). The job stamps each row with the
 time taken *before* it read the registry (`rendered_at`), and the state row with `fresh_as_of`: every
 change committed before it is in the rows. So a row is fresh for a domain changed at `seen_at` when
-`rendered_at` or `fresh_as_of` is later; after a contact, host, registrar or reseller change every row
+`rendered_at` or `fresh_as_of` is later; after a contact, host or registrar change every row
 waits for `fresh_as_of` to pass it. Until then, and for expired domains, names without a row, rows made
 with other rendering settings, or no store at all, the server renders live. All times are one clock
 (`time.time()`; the servers and the worker share the data folder, so the host); MARGIN absorbs small
@@ -37,19 +36,18 @@ from kzreg.registry.models import Registrar
 from kzreg.registry.reads import changes, records
 from kzreg.registry.reads.changes import Changes, ChangeWatcher
 from kzreg.registry.reads.connection import RawDatabase, django_database
-from kzreg.resellers.models import Reseller
 from kzreg.whois import render
 from kzreg.whois.store import Compressor, Reader, Row, State, Writer, decompress, make_dictionary, store_path
 
 MARGIN = 1.0  # seconds of clock difference between the worker and the servers that are tolerated
 BATCH = 500  # domains rendered and written per transaction
-FORMAT = 2  # bump when the stored layout or rendering changes: older stores are then rebuilt, not used
+FORMAT = 3  # bump when the stored layout or rendering changes: older stores are then rebuilt, not used
 SAMPLES = 4  # answers of the first batch that make up the compression dictionaries
 NEVER = 1e15  # `valid_until` of an answer no time can stale (rendered after the expiry): only a change can
 FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
-# What either answer shows of registrars and resellers: a change to any of these re-renders their domains.
+# What either answer shows of registrars: a change to any of these re-renders their domains. A domain's
+# reseller is a name in the domain's own row: its change is a domain change.
 REGISTRAR_FIELDS = ("id", "handle", "name", "email", "phone", "url", "whois_server", "status", "created_at")
-RESELLER_FIELDS = ("id", "handle", "name", "legal_name", "email", "phone", "website", "active", "created_at")
 
 
 # Renders the RDAP column: the live names among `names` → their encoded answers (build, now). The RDAP app
@@ -175,8 +173,8 @@ def build_all(progress: Callable[[int], object] | None = None, processes: int = 
     writer = Writer()
     try:
         history_id = changes.last_history_id(db)
-        watched = AnswerWatcher(db, history_id, "[[], []]")
-        watched.poll()  # reads the registrars and resellers as they are now (before any rendering)
+        watched = AnswerWatcher(db, history_id, "[[]]")
+        watched.poll()  # reads the registrars as they are now (before any rendering)
         started = time.time()
         writer.begin_build()  # servers render live while the rows are being replaced
         build = secrets.token_hex(8)
@@ -231,16 +229,15 @@ def _build_range(job: tuple[str, str | None, State], progress: Callable[[int], o
 
 
 class AnswerWatcher(ChangeWatcher):
-    """The job's watcher: every registrar and reseller field either answer shows, as (id, digest) rows.
+    """The job's watcher: every registrar field either answer shows, as (id, digest) rows.
 
     The digests are saved with the state, and a new watcher (a restarted worker) starts from the saved
-    ones: a registrar or reseller changed while no job ran is still found (they have no history rows)."""
+    ones: a registrar changed while no job ran is still found (registrars have no history rows here)."""
 
     def __init__(self, db: RawDatabase, last_id: int, watched: str):
         super().__init__(db, last_id=last_id)
         saved = json.loads(watched)
         self.registrars = [tuple(row) for row in saved[0]]
-        self.resellers = [tuple(row) for row in saved[1]]
 
     @staticmethod
     def _digests(rows: list[tuple]) -> list[tuple]:
@@ -249,11 +246,8 @@ class AnswerWatcher(ChangeWatcher):
     def _registrars(self) -> list[tuple]:
         return self._digests(changes.rows_of(self.db, Registrar, REGISTRAR_FIELDS))
 
-    def _resellers(self) -> list[tuple]:
-        return self._digests(changes.rows_of(self.db, Reseller, RESELLER_FIELDS))
-
     def watched(self) -> str:
-        return json.dumps([self.registrars, self.resellers])
+        return json.dumps([self.registrars])
 
 
 class _Job:

@@ -103,6 +103,8 @@ def render_domain(
         f"Registar created: {domain.creating_registrar}",
         f"Current Registar: {domain.registrar}",
     ]
+    if domain.reseller_name:  # ICANN RDDS: after the registrar lines, omitted when there is none
+        lines.append(f"Reseller: {domain.reseller_name}")
     redacted = bool(holder.hidden or admin.hidden)
     return _join([*lines, *_notices(redacted, languages)]), redacted
 

@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS state (
     fresh_as_of REAL NOT NULL,      -- every change committed before this Unix time is in the rows
     whois_dictionary BLOB NOT NULL,
     rdap_dictionary BLOB NOT NULL,
-    watched TEXT NOT NULL           -- JSON: digests of the registrar and reseller rows the answers show
+    watched TEXT NOT NULL           -- JSON: digests of the registrar rows the answers show
 );
 """
 SCHEMA_VERSION = 1  # PRAGMA user_version; a file of another version is emptied and made again
@@ -68,7 +68,7 @@ class State:
     fresh_as_of: float
     whois_dictionary: bytes
     rdap_dictionary: bytes
-    watched: str = "[[], []]"
+    watched: str = "[[]]"
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class Writer:
         """Readers render live from now on, and the job stops writing, until `finish_build`."""
         self.conn.execute("BEGIN IMMEDIATE")
         self.conn.execute("DELETE FROM state")
-        self.conn.execute("INSERT INTO state VALUES (1, '', '', 0, 0, x'', x'', '[[], []]')")
+        self.conn.execute("INSERT INTO state VALUES (1, '', '', 0, 0, x'', x'', '[[]]')")
         self.conn.execute("DELETE FROM answer")
         self.conn.execute("COMMIT")
 

@@ -22,9 +22,9 @@ class Domain(models.Model):
     # No index of its own: `domain_zone_changed_idx` starts with the zone.
     zone = models.ForeignKey("registry.Zone", on_delete=models.PROTECT, related_name="domains", db_index=False)
     registrar = models.ForeignKey("registry.Registrar", on_delete=models.PROTECT, related_name="domains")
-    reseller = models.ForeignKey(
-        "resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="domains"
-    )
+    # The reseller that serves the domain, as its registrar names it (ICANN RDDS `Reseller:`). The registry
+    # knows registrars, not resellers: no link into the registrar's tables.
+    reseller_name = models.CharField(max_length=200, blank=True, default="")
     registrant = models.ForeignKey("registry.Contact", on_delete=models.PROTECT, related_name="+")
     admin_contact = models.ForeignKey("registry.Contact", on_delete=models.PROTECT, related_name="+")
     tech_contact = models.ForeignKey("registry.Contact", on_delete=models.PROTECT, related_name="+")

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from django.db import IntegrityError, transaction
 
 from kzreg.core import clock
-from kzreg.core.actor import Actor, Role
+from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem, Problems
 from kzreg.core.messages import Code
 from kzreg.registry import rows
@@ -144,8 +144,6 @@ def load_live_domain(ctx: Context, raw_name: str, field_name: str = "name", lock
 
 
 def check_sponsor(ctx: Context, domain: Domain, field_name: str = "name") -> None:
-    """Registrars act only on the domains they sponsor, resellers only on those they serve too."""
-    actor = ctx.actor
-    check_object_sponsor(actor, domain.registrar_id, "domain", domain.unicode_name, field_name)
-    if actor.role == Role.RESELLER and domain.reseller_id != actor.reseller_id:
-        raise OperationFailed([Problem(field_name, Code.NOT_AUTHORIZED, {"reason": "not the serving reseller"})])
+    """Registrars act only on the domains they sponsor. A reseller's request reaches the registry as its
+    registrar's: which of the registrar's domains a reseller may touch is the registrar wing's rule."""
+    check_object_sponsor(ctx.actor, domain.registrar_id, "domain", domain.unicode_name, field_name)

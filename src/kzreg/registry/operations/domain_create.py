@@ -19,9 +19,9 @@ from kzreg.registry.operations.contact import ContactResolver
 from kzreg.registry.operations.domain_parts import (
     clean_ds_records,
     clean_location,
+    clean_reseller_name,
     domain_history,
     find_registrar,
-    find_reseller,
     nameserver_links,
 )
 from kzreg.registry.operations.host import NameServerLookup, materialize_hosts
@@ -77,7 +77,7 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
         registrar = find_registrar(ctx, command.registrar)
         if ctx.sponsor_id is None and registrar is not None:  # registry staff: new contacts and hosts follow
             ctx.sponsor_id = registrar.id
-        reseller = find_reseller(ctx, command.reseller, registrar)
+        reseller_name = clean_reseller_name(ctx, command.reseller)
         purpose = " ".join((command.purpose or "").split())
         ctx.check_guards(None)
         assert parsed and zone and registrant and admin and tech and billing and location and registrar
@@ -95,7 +95,7 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
                 unicode_name=parsed.unicode_name,
                 zone_id=zone.id,
                 registrar=registrar,
-                reseller=reseller,
+                reseller_name=reseller_name,
                 registrant=resolver.materialize(registrant),
                 admin_contact=resolver.materialize(admin),
                 tech_contact=resolver.materialize(tech),

@@ -14,7 +14,7 @@ from kzreg.registry.operations.domain_parts import (
     bump,
     clean_ds_records,
     clean_location,
-    find_reseller,
+    clean_reseller_name,
     record_domain,
     replace_nameservers,
 )
@@ -41,9 +41,7 @@ def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain
         new_expiry = None
         if command.add_years is not None:
             new_expiry = check_extension(ctx, domain, zone, command.add_years, "add_years")
-        reseller = None
-        if command.reseller:
-            reseller = find_reseller(ctx, command.reseller, domain.registrar)
+        reseller_name = clean_reseller_name(ctx, command.reseller) if command.reseller is not None else None
         nothing = (
             all(v is None for v in roles.values())
             and resolved_ns is None
@@ -69,8 +67,8 @@ def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain
             domain.purpose = " ".join(command.purpose.split())
         if new_expiry is not None:
             domain.expires_at = new_expiry
-        if command.reseller is not None:
-            domain.reseller = reseller
+        if reseller_name is not None:
+            domain.reseller_name = reseller_name
         hosts = None
         if resolved_ns is not None:
             hosts = materialize_hosts(ctx, resolved_ns)

@@ -11,9 +11,9 @@ from kzreg.registry.models import Domain, DomainNameServer, HistoryEntry, Host, 
 from kzreg.registry.operations.base import Context
 from kzreg.registry.operations.sponsorship import is_sponsor_bound, registrar_by_handle, registrar_by_id
 from kzreg.registry.snapshots import domain_snapshot
-from kzreg.resellers.models import Reseller
 
 LOCATION_LIMITS = {"address": 255, "city": 100, "region": 100}
+RESELLER_NAME_LIMIT = Domain._meta.get_field("reseller_name").max_length or 200
 
 
 def clean_location(ctx: Context, location: Location | None) -> dict | None:
@@ -71,17 +71,18 @@ def find_registrar(ctx: Context, handle: str | None, field_name: str = "registra
     return None
 
 
-def find_reseller(ctx: Context, handle: str | None, registrar: Registrar | None) -> Reseller | None:
-    if ctx.actor.reseller_id is not None and not handle:
-        return Reseller.objects.filter(pk=ctx.actor.reseller_id).first()
-    if not handle:
-        return None
-    reseller = Reseller.objects.filter(handle=handle.strip(), active=True).first()
-    if reseller is None:
-        ctx.problems.add("reseller", Code.NOT_FOUND, kind="reseller", key=handle)
-    elif registrar is not None and reseller.registrar_id != registrar.id:
-        ctx.problems.add("reseller", Code.NOT_AUTHORIZED, reason="the reseller belongs to another registrar")
-    return reseller
+def clean_reseller_name(ctx: Context, value: str | None) -> str:
+    """The serving reseller's name as its registrar gives it (ICANN RDDS `Reseller:`): whitespace collapsed,
+    at most `RESELLER_NAME_LIMIT` characters, no control characters; "" when none. The registry keeps the
+    name only: which resellers a registrar has, and what they may do, is the registrar's business."""
+    if value is None:
+        return ""
+    name = " ".join(str(value).split())
+    if len(name) > RESELLER_NAME_LIMIT:
+        ctx.problems.add("reseller", Code.TOO_LONG, limit=RESELLER_NAME_LIMIT)
+    elif not name.isprintable():
+        ctx.problems.add("reseller", Code.INVALID, value=name.encode("unicode_escape").decode("ascii"))
+    return name
 
 
 def nameserver_links(domain_key: object, hosts: Sequence[Host]) -> list[dict]:

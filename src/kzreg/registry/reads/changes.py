@@ -1,5 +1,6 @@
 """What changed in the registry since a reader last looked: read from the history table (R1), which every
-change writes, plus the registrar and reseller rows (no history rows of their own: compared by value).
+change writes, plus the registrar rows (no history rows of their own: compared by value). A domain's
+reseller is a name in its own row, so a change to it is a domain change like any other.
 
 The WHOIS server, the RDAP cache and the answer store's job poll through `ChangeWatcher`. Polling
 `HistoryEntry.id > last seen` is a primary-key range scan, cheap at any table size. Ids can commit out of
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from kzreg.registry.models import Domain, DomainNameServer, HistoryEntry, Registrar
 from kzreg.registry.reads.connection import RawDatabase
 from kzreg.registry.reads.joined import column_of
-from kzreg.resellers.models import Reseller
 
 DOMAIN, LINK, HISTORY = Domain._meta.db_table, DomainNameServer._meta.db_table, HistoryEntry._meta.db_table
 GAP_PATIENCE = 120.0  # seconds a skipped id is looked for; longer than any registry transaction
@@ -32,7 +32,6 @@ class Changes:
     contacts: set[int] = field(default_factory=set)  # ids of the changed objects, for the answer store
     hosts: set[int] = field(default_factory=set)
     registrars: set[int] = field(default_factory=set)
-    resellers: set[int] = field(default_factory=set)
 
 
 class ChangeWatcher:
@@ -44,15 +43,10 @@ class ChangeWatcher:
         self.last_id: int = last_id
         self.gaps: dict[int, float] = {}  # id → when first missed
         self.registrars = self._registrars()
-        self.resellers = self._resellers()
 
     def _registrars(self) -> list[tuple]:
         """What the watcher's readers show of registrars (no history rows: compared by value)."""
         return rows_of(self.db, Registrar, ("id", "handle", "name", "email", "phone", "url", "whois_server"))
-
-    def _resellers(self) -> list[tuple]:
-        """The same for resellers; WHOIS shows none."""
-        return []
 
     @staticmethod
     def _changed_ids(old: list[tuple], new: list[tuple]) -> set[int]:
@@ -62,13 +56,10 @@ class ChangeWatcher:
     def poll(self) -> Changes:
         """What changed since the last poll."""
         changes = Changes()
-        registrars, resellers = self._registrars(), self._resellers()
+        registrars = self._registrars()
         if registrars != self.registrars:
             changes.registrars = self._changed_ids(self.registrars, registrars)
             self.registrars, changes.everything = registrars, True
-        if resellers != self.resellers:
-            changes.resellers = self._changed_ids(self.resellers, resellers)
-            self.resellers, changes.everything = resellers, True
         sql = f"SELECT id, object_type, object_key, object_id FROM {HISTORY} WHERE id > %s"
         params: tuple = (self.last_id,)
         if self.gaps:
@@ -98,8 +89,8 @@ def last_history_id(db: RawDatabase) -> int:
     return db.execute(f"SELECT MAX(id) FROM {HISTORY}")[0][0] or 0
 
 
-def rows_of(db: RawDatabase, model: type[Registrar] | type[Reseller], fields: Sequence[str]) -> list[tuple]:
-    """Every registrar (or reseller) as a tuple of the named fields, by id: what a watcher compares."""
+def rows_of(db: RawDatabase, model: type[Registrar], fields: Sequence[str]) -> list[tuple]:
+    """Every registrar as a tuple of the named fields, by id: what a watcher compares."""
     columns = ", ".join(column_of(model, name) for name in fields)
     return db.execute(f"SELECT {columns} FROM {model._meta.db_table} ORDER BY id")
 
@@ -118,7 +109,6 @@ def affected_domains(db: RawDatabase, changes: Changes) -> set[str]:
             changes.hosts,
         ),
         (f"SELECT name FROM {DOMAIN} WHERE deleted_at IS NULL AND registrar_id IN ({{}})", changes.registrars),
-        (f"SELECT name FROM {DOMAIN} WHERE deleted_at IS NULL AND reseller_id IN ({{}})", changes.resellers),
     ]
     for sql, ids in queries:
         if ids:

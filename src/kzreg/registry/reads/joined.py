@@ -1,10 +1,9 @@
 """Raw-SQL reads for the hot path (a domain lookup), built once from the models' own metadata.
 
 Compiling the ORM query and building model instances cost more than running the query, so a domain
-answer is ONE precompiled statement: the live domain joined to its registrar, reseller and four
-contacts, with its name servers folded into a JSON array by a subquery (`json_group_array` on SQLite,
+answer is ONE precompiled statement: the live domain joined to its registrar and four contacts, with its name servers folded into a JSON array by a subquery (`json_group_array` on SQLite,
 `json_agg` on PostgreSQL). Rows become the typed views of `views` (`DomainView` with its registrar,
-reseller, contacts; `HostView`), which the pure builders in `kzreg.rdap.objects` read as they read models. Values are converted the way the ORM would: JSON text →
+contacts; `HostView`), which the pure builders in `kzreg.rdap.objects` read as they read models. Values are converted the way the ORM would: JSON text →
 lists, SQLite's naive UTC → aware datetimes, SQLite's 0/1 → booleans.
 """
 
@@ -20,12 +19,11 @@ from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kzreg.registry.models import Contact, Domain, DomainNameServer, Host, Registrar
-from kzreg.registry.reads.views import ContactView, DomainView, HostView, RegistrarView, ResellerView
-from kzreg.resellers.models import Reseller
+from kzreg.registry.reads.views import ContactView, DomainView, HostView, RegistrarView
 
 # Columns RDAP shows; the others (secrets, bulky text) are never read.
 DOMAIN_FIELDS = (
-    "id", "name", "unicode_name", "registrar_id", "reseller_id", "registrant_id", "admin_contact_id",
+    "id", "name", "unicode_name", "registrar_id", "reseller_name", "registrant_id", "admin_contact_id",
     "tech_contact_id", "billing_contact_id", "ds_records", "hold", "suspended", "pending_delete", "purge_at",
     "created_at", "updated_at", "expires_at", "deleted_at",
 )  # fmt: skip
@@ -34,7 +32,6 @@ CONTACT_FIELDS = (
     "phones", "faxes", "emails", "language", "disclose", "consent_at", "created_at", "updated_at",
 )  # fmt: skip
 REGISTRAR_FIELDS = ("id", "handle", "name", "email", "phone", "url", "status", "created_at")
-RESELLER_FIELDS = ("id", "handle", "name", "legal_name", "email", "phone", "website", "active", "created_at")
 HOST_FIELDS = ("id", "name", "unicode_name", "addresses", "created_at", "updated_at")
 NS_FIELDS = ("id", "name", "unicode_name", "addresses")  # what a domain answer shows of its name servers
 ROLES = ("registrant", "admin_contact", "tech_contact", "billing_contact")
@@ -111,13 +108,13 @@ def _nameservers_sql(vendor: str) -> str:
 
 @cache
 def _domain_sql(vendor: str) -> str:
-    d, r, s, c = Domain._meta.db_table, Registrar._meta.db_table, Reseller._meta.db_table, Contact._meta.db_table
+    d, r, c = Domain._meta.db_table, Registrar._meta.db_table, Contact._meta.db_table
     contacts = ", ".join(_columns(f"c{i}", Contact, CONTACT_FIELDS) for i in range(4))
     joins = " ".join(f'JOIN "{c}" c{i} ON c{i}."id" = d."{column_of(Domain, role)}"' for i, role in enumerate(ROLES))
     return (
         f"SELECT {_columns('d', Domain, DOMAIN_FIELDS)}, {_columns('r', Registrar, REGISTRAR_FIELDS)}, "
-        f"{_columns('s', Reseller, RESELLER_FIELDS)}, {contacts}, {_nameservers_sql(vendor)} "
-        f'FROM "{d}" d JOIN "{r}" r ON r."id" = d."registrar_id" LEFT JOIN "{s}" s ON s."id" = d."reseller_id" '
+        f"{contacts}, {_nameservers_sql(vendor)} "
+        f'FROM "{d}" d JOIN "{r}" r ON r."id" = d."registrar_id" '
         f'{joins} WHERE d."deleted_at" IS NULL AND d."name" '
     )
 
@@ -134,7 +131,7 @@ def _hosts_sql(count: int) -> str:
 
 
 def live_domain_with_hosts(ldh_name: str) -> tuple[DomainView, list[HostView]] | None:
-    """The live domain with its registrar, reseller, four contacts and name servers: one statement."""
+    """The live domain with its registrar, four contacts and name servers: one statement."""
     connection = _reading()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -172,9 +169,6 @@ def _domain_views(row: Sequence[Any]) -> tuple[DomainView, list[HostView]]:
 
     domain = _fields(Domain, DOMAIN_FIELDS, take(DOMAIN_FIELDS))
     domain["registrar"] = RegistrarView(**_fields(Registrar, REGISTRAR_FIELDS, take(REGISTRAR_FIELDS)))
-    reseller_row = take(RESELLER_FIELDS)
-    has_reseller = reseller_row[0] is not None
-    domain["reseller"] = ResellerView(**_fields(Reseller, RESELLER_FIELDS, reseller_row)) if has_reseller else None
     for role in ROLES:
         domain[role] = ContactView(**_fields(Contact, CONTACT_FIELDS, take(CONTACT_FIELDS)))
     hosts = [HostView(*values) for values in _json(row[start]) or []]
@@ -182,7 +176,7 @@ def _domain_views(row: Sequence[Any]) -> tuple[DomainView, list[HostView]]:
 
 
 def live_domain(ldh_name: str) -> DomainView | None:
-    """The live domain with its registrar, reseller and four contacts."""
+    """The live domain with its registrar and four contacts."""
     found = live_domain_with_hosts(ldh_name)
     return found[0] if found is not None else None
 

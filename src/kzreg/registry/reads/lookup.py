@@ -1,7 +1,7 @@
 """The reads behind RDAP: a few indexed queries per request, no N+1 (the 2,000 lookups/s target).
 
-A domain lookup is one precompiled statement (`joined`): the live domain with its registrar, reseller,
-contacts and name servers. Searches load at most `limit + 1` rows to see truncation.
+A domain lookup is one precompiled statement (`joined`): the live domain with its registrar, contacts
+and name servers. Searches load at most `limit + 1` rows to see truncation.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from kzreg.registry.disclosure import may_publish_personal_data
 from kzreg.registry.models import Contact, ContactKind, Domain, DomainNameServer, Host, Registrar
 from kzreg.registry.reads import joined
 from kzreg.registry.reads.views import DomainView, HostView
-from kzreg.resellers.models import Reseller
 
 CONTACT_ROLES = ("registrant", "admin_contact", "tech_contact", "billing_contact")
 # Secrets and bulky fields RDAP never shows; not loading them keeps the row small.
@@ -25,7 +24,7 @@ def domains() -> QuerySet[Domain]:
     """Live domains with everything a domain response shows, in one joined query."""
     return (
         Domain.objects.filter(deleted_at__isnull=True)
-        .select_related("registrar", "reseller", *CONTACT_ROLES)
+        .select_related("registrar", *CONTACT_ROLES)
         .defer("purpose", *UNUSED)
     )
 
@@ -63,10 +62,6 @@ def contact_is_used(contact: Contact) -> bool:
 
 def registrar_by_handle(handle: str) -> Registrar | None:
     return Registrar.objects.filter(handle__iexact=handle).first()
-
-
-def reseller_by_handle(handle: str) -> Reseller | None:
-    return Reseller.objects.filter(handle__iexact=handle).first()
 
 
 def search_domains(column: str, prefix: str, suffix: str, limit: int) -> list[Domain]:

@@ -60,6 +60,7 @@ class DomainRecord:
     registrant: ContactRecord
     admin: ContactRecord
     nameservers: tuple[HostRecord, ...]
+    reseller_name: str = ""  # as the registrar names it; "" when none
 
     deleted_at: None = None  # only live domains are shown
 
@@ -134,7 +135,7 @@ def fetch_domains(db: RawDatabase, names: list[str]) -> dict[str, DomainRecord]:
     marks = ", ".join(["%s"] * len(names))
     sql = (
         "SELECT d.id, d.name, d.unicode_name, d.hold, d.suspended, d.pending_delete, d.created_at, "
-        f"d.updated_at, d.expires_at, r.handle, {_first_registrar_sql(db)}, "
+        f"d.updated_at, d.expires_at, r.handle, {_first_registrar_sql(db)}, d.reseller_name, "
         f"{CONTACT_COLUMNS.format(t='rc')}, {CONTACT_COLUMNS.format(t='ac')} "
         "FROM registry_domain d JOIN registry_registrar r ON r.id = d.registrar_id "
         "JOIN registry_contact rc ON rc.id = d.registrant_id JOIN registry_contact ac ON ac.id = d.admin_contact_id "
@@ -155,12 +156,13 @@ def fetch_domains(db: RawDatabase, names: list[str]) -> dict[str, DomainRecord]:
     found = {}
     for row in rows:
         domain_id, a_name, u_name, hold, suspended, pending, created, updated, expires, registrar, creator = row[:11]
+        reseller_name = row[11] or ""
         found[a_name] = DomainRecord(
             name=a_name, unicode_name=u_name, hold=bool(hold), suspended=bool(suspended),
             pending_delete=bool(pending), created_at=as_datetime(created),
             updated_at=as_datetime(updated), expires_at=as_datetime(expires), registrar=registrar,
-            creating_registrar=creator or registrar, registrant=_contact(row[11:24]), admin=_contact(row[24:37]),
-            nameservers=tuple(servers[domain_id]),
+            creating_registrar=creator or registrar, registrant=_contact(row[12:25]), admin=_contact(row[25:38]),
+            nameservers=tuple(servers[domain_id]), reseller_name=reseller_name,
         )  # fmt: skip
     return found
 

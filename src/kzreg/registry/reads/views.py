@@ -1,5 +1,5 @@
-"""Typed read models of what RDAP shows: a live domain with its registrar, reseller, contacts and name
-servers, as `joined` loads them in one statement. Field names are the models' attribute names, so the
+"""Typed read models of what RDAP shows: a live domain with its registrar, reseller name, contacts and
+name servers, as `joined` loads them in one statement. Field names are the models' attribute names, so the
 builders in `kzreg.rdap.objects` read a view exactly as they read a model instance (searches still give
 them models)."""
 
@@ -18,19 +18,6 @@ class RegistrarView:
     phone: str
     url: str
     status: str  # active | suspended
-    created_at: dt.datetime
-
-
-@dataclass(slots=True)
-class ResellerView:
-    id: int
-    handle: str
-    name: str
-    legal_name: str
-    email: str
-    phone: str
-    website: str
-    active: bool
     created_at: dt.datetime
 
 
@@ -72,7 +59,7 @@ class DomainView:
     name: str
     unicode_name: str
     registrar_id: int
-    reseller_id: int | None
+    reseller_name: str  # "" when no reseller serves it
     registrant_id: int
     admin_contact_id: int
     tech_contact_id: int
@@ -87,7 +74,6 @@ class DomainView:
     expires_at: dt.datetime
     deleted_at: dt.datetime | None
     registrar: RegistrarView
-    reseller: ResellerView | None
     registrant: ContactView
     admin_contact: ContactView
     tech_contact: ContactView
