@@ -1,0 +1,144 @@
+"""The problems only the EPP mapping finds (the registry finds the rest): each with its RFC 5730 result
+code and its message in kk, ru and en."""
+
+from __future__ import annotations
+
+from kzreg.core.messages import ProblemCode, register_codes
+
+
+class EppCommandCode(ProblemCode):
+    PERIOD_UNIT = "eppcmd_period_unit"
+    PERIOD_RANGE = "eppcmd_period_range"
+    UNIMPLEMENTED_OPTION = "eppcmd_unimplemented_option"
+    EXTENSION_REQUIRED = "eppcmd_extension_required"
+    REGISTRANT_CHANGE = "eppcmd_registrant_change"
+    CUR_EXP_DATE = "eppcmd_cur_exp_date"
+    HOST_OBJECT_MISSING = "eppcmd_host_object_missing"
+    NOT_ON_OBJECT = "eppcmd_not_on_object"
+    ALREADY_ON_OBJECT = "eppcmd_already_on_object"
+    ROLE_LEFT_EMPTY = "eppcmd_role_left_empty"
+    STATUS_NOT_CLIENT = "eppcmd_status_not_client"
+    VALUE_SYNTAX = "eppcmd_value_syntax"
+    AUTH_INFO_WRONG = "eppcmd_auth_info_wrong"
+    CONTACT_ID = "eppcmd_contact_id"
+    POLL_MESSAGE_UNKNOWN = "eppcmd_poll_message_unknown"
+    FEE_CURRENCY = "eppcmd_fee_currency"
+    FEE_TOO_LOW = "eppcmd_fee_too_low"
+
+
+C = EppCommandCode
+MESSAGES = {
+    C.PERIOD_UNIT: {
+        "kk": "кезең тұтас жылмен берілуі керек (12 айдың еселігі): {value} ай",
+        "ru": "срок задаётся целыми годами (кратно 12 месяцам): {value} мес.",
+        "en": "the period must be whole years (a multiple of 12 months): {value} months",
+    },
+    C.PERIOD_RANGE: {
+        "kk": "кезең {min}–{max} жыл болуы керек: {value}",
+        "ru": "срок должен быть от {min} до {max} лет: {value}",
+        "en": "the period must be {min} to {max} years: {value}",
+    },
+    C.UNIMPLEMENTED_OPTION: {
+        "kk": "{option} қолдау көрсетілмейді: {how}",
+        "ru": "{option} не поддерживается: {how}",
+        "en": "{option} is not supported: {how}",
+    },
+    C.EXTENSION_REQUIRED: {
+        "kk": "{element} элементі міндетті: {what}",
+        "ru": "элемент {element} обязателен: {what}",
+        "en": "the {element} element is required: {what}",
+    },
+    C.REGISTRANT_CHANGE: {
+        "kk": "тіркелушіні ауыстыру — бұл беру (R14), өзгерту емес: ағымдағы әкімшілік контактінің "
+        "жою үлгісі мен жаңа тіркелушінің үлгісін тізілімге хатпен жіберіңіз (KZ-Transfer)",
+        "ru": "смена администратора домена — это передача (R14), а не изменение: пришлите в реестр "
+        "письмом форму удаления текущего административного контакта и форму нового администратора "
+        "(KZ-Transfer)",
+        "en": "a registrant change is a transfer (R14), not an update: mail the registry the current "
+        "administrative contact's Delete form with the new registrant's New form (KZ-Transfer)",
+    },
+    C.CUR_EXP_DATE: {
+        "kk": "ағымдағы аяқталу күні {expected}, көрсетілгені {given}",
+        "ru": "текущая дата окончания {expected}, указано {given}",
+        "en": "the current expiry date is {expected}, not {given}",
+    },
+    C.HOST_OBJECT_MISSING: {
+        "kk": "{host} хосты жоқ: алдымен host:create арқылы жасаңыз немесе hostAttr беріңіз",
+        "ru": "хост {host} не существует: создайте его командой host:create или укажите hostAttr",
+        "en": "host {host} does not exist: create it with host:create first, or give it as hostAttr",
+    },
+    C.NOT_ON_OBJECT: {
+        "kk": "{value} бұл объектіде жоқ, сондықтан алып тастауға болмайды",
+        "ru": "{value} у объекта нет, удалить нельзя",
+        "en": "{value} is not on the object, so it cannot be removed",
+    },
+    C.ALREADY_ON_OBJECT: {
+        "kk": "{value} объектіде бұрыннан бар",
+        "ru": "{value} у объекта уже есть",
+        "en": "{value} is already on the object",
+    },
+    C.ROLE_LEFT_EMPTY: {
+        "kk": "доменде {role} контактісі болуы керек: алып тастағанда жаңасын қосыңыз",
+        "ru": "у домена должен быть контакт {role}: удаляя его, добавьте другой",
+        "en": "a domain keeps one {role} contact: add another when you remove it",
+    },
+    C.STATUS_NOT_CLIENT: {
+        "kk": "тіркеуші тек client* күйлерін қоя алады: {value}",
+        "ru": "регистратор может ставить только статусы client*: {value}",
+        "en": "a registrar sets only client* statuses: {value}",
+    },
+    C.VALUE_SYNTAX: {
+        "kk": "мәні дұрыс емес: {value} ({expected})",
+        "ru": "неверное значение: {value} ({expected})",
+        "en": "is not valid: {value} ({expected})",
+    },
+    C.AUTH_INFO_WRONG: {
+        "kk": "авторизация коды қате",
+        "ru": "неверный код авторизации",
+        "en": "the authorization code is wrong",
+    },
+    C.CONTACT_ID: {
+        "kk": "контакт идентификаторы NIC нөмірі болуы керек (3–10 латын әрпі, цифр немесе дефис; "
+        "рөл үшін соңы -ORG): {value}",
+        "ru": "идентификатор контакта должен быть NIC-хэндлом (3–10 латинских букв, цифр или дефисов; "
+        "у роли окончание -ORG): {value}",
+        "en": "a contact id is a NIC handle (3 to 10 Latin letters, digits or hyphens; a role's ends in -ORG): {value}",
+    },
+    C.POLL_MESSAGE_UNKNOWN: {
+        "kk": "кезекте мұндай хабар жоқ: {value}",
+        "ru": "в очереди нет такого сообщения: {value}",
+        "en": "no such message in the queue: {value}",
+    },
+    C.FEE_CURRENCY: {
+        "kk": "алым {expected} валютасында алынады, {value} емес",
+        "ru": "сбор взимается в {expected}, а не в {value}",
+        "en": "the fee is charged in {expected}, not {value}",
+    },
+    C.FEE_TOO_LOW: {
+        "kk": "келісілген алым {value} {currency} жеткіліксіз: алым {expected} {currency}",
+        "ru": "указанный сбор {value} {currency} меньше действующего: {expected} {currency}",
+        "en": "the fee agreed, {value} {currency}, is less than the fee, {expected} {currency}",
+    },
+}
+EPP_CODES = {
+    C.PERIOD_UNIT: 2004,
+    C.PERIOD_RANGE: 2004,
+    C.UNIMPLEMENTED_OPTION: 2102,
+    C.EXTENSION_REQUIRED: 2003,
+    C.REGISTRANT_CHANGE: 2306,
+    C.CUR_EXP_DATE: 2306,
+    C.HOST_OBJECT_MISSING: 2303,
+    C.NOT_ON_OBJECT: 2306,
+    C.ALREADY_ON_OBJECT: 2306,
+    C.ROLE_LEFT_EMPTY: 2306,
+    C.STATUS_NOT_CLIENT: 2306,
+    C.VALUE_SYNTAX: 2005,
+    C.AUTH_INFO_WRONG: 2202,
+    C.CONTACT_ID: 2005,
+    C.POLL_MESSAGE_UNKNOWN: 2303,
+    C.FEE_CURRENCY: 2004,
+    C.FEE_TOO_LOW: 2004,
+}
+HTTP = {code: 400 for code in EppCommandCode}
+
+register_codes(EppCommandCode, MESSAGES, epp=EPP_CODES, http=HTTP)

@@ -1,0 +1,185 @@
+"""RFC 5733 contact commands over the registry's contact operations (SPEC E2: the registrar's own
+objects, with ids it chooses; R7's matching stays the mail channel's).
+
+Personal data (C4, R18): `<contact:info>` answers the sponsor, and another registrar only with the
+contact's authorization code (2201 otherwise); the code itself only to the sponsor.
+"""
+
+from __future__ import annotations
+
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.core.messages import Code
+from kzreg.epp import namespaces
+from kzreg.epp.commands import lookups
+from kzreg.epp.commands.contact_mapping import contact_data, disclose_flag, postal_changes, postal_info, postal_type
+from kzreg.epp.commands.elements import Element, epp_date, find, find_all, own_text, roid, text
+from kzreg.epp.commands.fields import Fields
+from kzreg.epp.dispatch import handles
+from kzreg.epp.protocol import Request, Response
+from kzreg.epp.xml import E, sub
+from kzreg.registry.commands import CreateContact, DeleteContact, ModifyContact
+from kzreg.registry.models import Contact
+from kzreg.registry.operations import create_contact, modify_contact
+from kzreg.registry.operations.contact_delete import delete_contact
+from kzreg.registry.policy import check_handle
+
+CONTACT = namespaces.CONTACT
+REGISTRY_ID = "KZ-REGISTRY"  # clID of the registry's own contacts (made by mail or staff)
+
+
+def _id_fields(request: Request) -> tuple[str, Fields]:
+    element = find(request.object, CONTACT, "id")
+    fields = Fields(element)
+    for path in ("id", "handle"):
+        fields.add(path, element)
+    return own_text(element), fields
+
+
+def _auth(parent: object, fields: Fields) -> str | None:
+    auth = find(parent, CONTACT, "authInfo")  # type: ignore[arg-type]
+    fields.add("auth_code", auth)
+    return None if auth is None else text(auth, CONTACT, "pw") or ""
+
+
+@handles("check", CONTACT)
+def check(request: Request) -> Response:
+    ids = [own_text(el) for el in find_all(request.object, CONTACT, "id")]
+    taken = lookups.existing_contacts(i.upper() for i in ids)
+    data = E(CONTACT, "chkData")
+    lang = request.session.lang
+    for contact_id in ids:
+        cd = sub(data, CONTACT, "cd")
+        problem = None
+        if not check_handle(contact_id.upper()):
+            problem = Problem("id", Code.HANDLE_INVALID, {"value": contact_id})
+        elif contact_id.upper() in taken:
+            problem = Problem("id", Code.HANDLE_TAKEN, {"handle": contact_id.upper()})
+        sub(cd, CONTACT, "id", contact_id, avail="0" if problem else "1")
+        if problem is not None:
+            sub(cd, CONTACT, "reason", problem.message(lang), lang=lang)
+    return Response.ok(res_data=data)
+
+
+def info_data(contact: Contact, show_auth: bool) -> Element:
+    data = E(CONTACT, "infData")
+    sub(data, CONTACT, "id", contact.handle)
+    sub(data, CONTACT, "roid", roid("C", contact.pk))
+    statuses = list(contact.client_statuses)
+    if lookups.contact_is_linked(contact):
+        statuses.append("linked")
+    for word in statuses or ["ok"]:
+        sub(data, CONTACT, "status", s=word)
+    info = sub(data, CONTACT, "postalInfo", type=postal_type(contact))
+    sub(info, CONTACT, "name", contact.name)
+    if contact.organisation:
+        sub(info, CONTACT, "org", contact.organisation)
+    addr = sub(info, CONTACT, "addr")
+    sub(addr, CONTACT, "street", contact.address)
+    sub(addr, CONTACT, "city", contact.city)
+    if contact.region:
+        sub(addr, CONTACT, "sp", contact.region)
+    if contact.postal_code:
+        sub(addr, CONTACT, "pc", contact.postal_code)
+    sub(addr, CONTACT, "cc", contact.country_code)
+    if contact.phones:
+        sub(data, CONTACT, "voice", contact.phones[0])
+    if contact.faxes:
+        sub(data, CONTACT, "fax", contact.faxes[0])
+    sub(data, CONTACT, "email", contact.email)
+    sponsor = contact.registrar.handle if contact.registrar else REGISTRY_ID
+    sub(data, CONTACT, "clID", sponsor)
+    sub(data, CONTACT, "crID", sponsor)
+    sub(data, CONTACT, "crDate", epp_date(contact.created_at))
+    if contact.updated_at != contact.created_at:
+        sub(data, CONTACT, "upDate", epp_date(contact.updated_at))
+    if show_auth and contact.auth_code:
+        sub(sub(data, CONTACT, "authInfo"), CONTACT, "pw", contact.auth_code)
+    disclose = sub(data, CONTACT, "disclose", flag="1" if contact.disclose else "0")
+    for tag in ("name", "org", "addr"):
+        sub(disclose, CONTACT, tag, type=postal_type(contact))
+    sub(disclose, CONTACT, "voice")
+    sub(disclose, CONTACT, "email")
+    return data
+
+
+@handles("info", CONTACT)
+def info(request: Request) -> Response:
+    contact_id, fields = _id_fields(request)
+    given = _auth(request.object, fields)
+    try:
+        contact = lookups.contact_by_id(contact_id)
+        sponsor = contact.registrar_id == request.session.registrar_id
+        if not sponsor:
+            if given is None:
+                raise OperationFailed([Problem("id", Code.NOT_SPONSOR, {"kind": "contact", "key": contact.handle})])
+            if not lookups.code_matches(given, contact.auth_code):
+                raise OperationFailed(
+                    [Problem("auth_code", Code.AUTH_CODE_INVALID, {"kind": "contact", "key": contact.handle})]
+                )
+    except OperationFailed as failure:
+        return fields.failed(failure)
+    return Response.ok(res_data=info_data(contact, show_auth=sponsor))
+
+
+@handles("create", CONTACT)
+def create(request: Request) -> Response:
+    contact_id, fields = _id_fields(request)
+    data = contact_data(contact_id, request.object, fields)
+    command = CreateContact(data=data, handle=contact_id, auth_code=_auth(request.object, fields))
+    try:
+        result = create_contact(command, request.actor())
+    except OperationFailed as failure:
+        return fields.failed(failure)
+    answer = E(CONTACT, "creData")
+    sub(answer, CONTACT, "id", result.object.handle)
+    sub(answer, CONTACT, "crDate", epp_date(result.object.created_at))
+    return Response.ok(res_data=answer)
+
+
+def _statuses(part: object, fields: Fields, path: str) -> tuple[str, ...]:
+    words = []
+    for i, element in enumerate(find_all(part, CONTACT, "status")):  # type: ignore[arg-type]
+        fields.add(f"{path}[{i}]", element)
+        words.append(element.get("s") or "")
+    return tuple(words)
+
+
+@handles("update", CONTACT)
+def update(request: Request) -> Response:
+    contact_id, fields = _id_fields(request)
+    obj = request.object
+    change = find(obj, CONTACT, "chg")
+    changes: dict[str, object] = {}
+    info = postal_info(change)
+    if info is not None:
+        changes.update(postal_changes(info, fields))
+    for path, tag in (("phones", "voice"), ("faxes", "fax"), ("emails", "email")):
+        element = find(change, CONTACT, tag)
+        if element is not None:
+            fields.add(path, element)
+            changes[path] = (own_text(element),) if own_text(element) else ()
+    disclose = disclose_flag(change, fields)
+    if disclose is not None:
+        changes["disclose"] = disclose
+    command = ModifyContact(
+        handle=contact_id,
+        changes=changes,
+        auth_code=_auth(change, fields),
+        add_statuses=_statuses(find(obj, CONTACT, "add"), fields, "add_statuses"),
+        remove_statuses=_statuses(find(obj, CONTACT, "rem"), fields, "remove_statuses"),
+    )
+    try:
+        modify_contact(command, request.actor())
+    except OperationFailed as failure:
+        return fields.failed(failure)
+    return Response.ok()
+
+
+@handles("delete", CONTACT)
+def delete(request: Request) -> Response:
+    contact_id, fields = _id_fields(request)
+    try:
+        delete_contact(DeleteContact(contact_id), request.actor())
+    except OperationFailed as failure:
+        return fields.failed(failure)
+    return Response.ok()

@@ -1,0 +1,63 @@
+"""Which request element each registry field path came from, so a refusal names the client's element.
+
+The registry reports problems on channel-neutral paths (`location.city`, `nameservers[1].name`,
+`registrant.handle`); a handler records, while parsing, the element each path was read from. A problem
+is matched on its full path, then on shorter and shorter prefixes (`nameservers[1].addresses` →
+`nameservers[1]` → `nameservers`), and last on the object's identifying element, so every `<extValue>`
+names something the client sent.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Sequence
+
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.epp.commands.elements import Element
+from kzreg.epp.protocol import Response, Result
+
+_LAST_PART = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
+
+
+class Fields:
+    """Field path → the request element it was read from."""
+
+    def __init__(self, fallback: Element | None = None):
+        self.fallback = fallback
+        self._elements: dict[str, Element] = {}
+
+    def add(self, path: str, element: Element | None) -> None:
+        if element is not None:
+            self._elements.setdefault(path, element)
+
+    def element_of(self, path: str) -> Element | None:
+        while path:
+            found = self._elements.get(path)
+            if found is not None:
+                return found
+            shorter = _LAST_PART.sub("", path)
+            if shorter == path:
+                break
+            path = shorter
+        return self.fallback
+
+    def results(self, problems: Iterable[Problem]) -> list[Result]:
+        """Problems grouped by EPP result code (first code first), each with the element it names."""
+        grouped: dict[int, list[Problem]] = {}
+        for problem in problems:
+            grouped.setdefault(problem.epp_code, []).append(problem)
+        results = []
+        for code, group in grouped.items():
+            values: list[Element] = []
+            for problem in group:
+                element = self.element_of(problem.field)
+                if element is not None:
+                    values.append(copy.deepcopy(element))
+            # `values` pairs with `problems` one to one, or is left empty when some problem names nothing.
+            results.append(Result(code, problems=group, values=values if len(values) == len(group) else ()))
+        return results
+
+    def failed(self, error: OperationFailed | Sequence[Problem]) -> Response:
+        problems = error.problems if isinstance(error, OperationFailed) else error
+        return Response(self.results(problems))
