@@ -57,6 +57,20 @@ SMTP_PORT = int(os.environ.get("KZREG_SMTP_PORT") or 2525)
 HOSTMASTER = os.environ.get("KZREG_HOSTMASTER") or "hostmaster@nic.kz"
 SMTP_RELAY = os.environ.get("KZREG_SMTP_RELAY") or ""
 
+# EPP for registrars (docs/epp.md). Without KZREG_EPP_CERT/KZREG_EPP_KEY, `kzreg up` makes a local CA and
+# a certificate for localhost in DATA_DIR/epp; client certificates must chain to KZREG_EPP_CLIENT_CA (by
+# default that local CA) and be pinned to their registrar (`kzreg registrar epp-access`).
+EPP_PORT = int(os.environ.get("KZREG_EPP_PORT") or 7000)
+EPP_BIND = os.environ.get("KZREG_EPP_BIND") or "127.0.0.1"
+EPP_CERT = os.environ.get("KZREG_EPP_CERT") or ""
+EPP_KEY = os.environ.get("KZREG_EPP_KEY") or ""
+EPP_CLIENT_CA = os.environ.get("KZREG_EPP_CLIENT_CA") or ""
+EPP_MAX_FRAME = int(os.environ.get("KZREG_EPP_MAX_FRAME") or 1 << 20)  # bytes
+EPP_IDLE_TIMEOUT = float(os.environ.get("KZREG_EPP_IDLE_TIMEOUT") or 600)  # seconds without a command
+EPP_WORKERS = int(os.environ.get("KZREG_EPP_WORKERS") or 1)  # processes sharing the port (SO_REUSEPORT)
+EPP_LOGIN_FAILURES = int(os.environ.get("KZREG_EPP_LOGIN_FAILURES") or 10)  # per client address and window
+EPP_LOGIN_WINDOW = int(os.environ.get("KZREG_EPP_LOGIN_WINDOW") or 300)  # seconds
+
 
 _suffix = os.environ.get("KZREG_TEST_DB_SUFFIX", "")
 

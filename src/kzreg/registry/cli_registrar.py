@@ -112,3 +112,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("handle")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
+
+    # Other parts add `kzreg registrar …` subcommands (the EPP adapter: `epp-access`) by a
+    # `register_registrar(parsers)` in their cli module; the registry imports none of them by name.
+    from kzreg.plugins import part_modules
+
+    for module in part_modules("cli"):
+        extend = getattr(module, "register_registrar", None)
+        if extend is not None:
+            extend(parsers)
