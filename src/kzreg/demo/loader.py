@@ -20,6 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from kzreg.accounts.models import StaffProfile
+from kzreg.billing.demo import open_demo_account
 from kzreg.core import clock
 from kzreg.core.actor import Actor, Channel, Role
 from kzreg.core.errors import OperationFailed
@@ -134,6 +135,7 @@ def load_demo(seed: int = 2026, force: bool = False, out: Callable[[str], None] 
     runner = Runner(out)
     with transaction.atomic():
         registrar, resellers = create_parties()
+        open_demo_account(registrar.id, registrar.handle)  # its registrations are charged (docs/billing.md)
         set_apex_addresses()
         # A reseller's staff reaches the registry as its registrar (the registry knows registrars, not
         # resellers); the registrar names the reseller that serves each domain it registers for one.
