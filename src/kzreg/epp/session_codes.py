@@ -29,7 +29,7 @@ class EppCode(ProblemCode):
     TIMEOUT = "epp_timeout"
 
 
-MESSAGES = {
+MESSAGES: dict[ProblemCode, dict[str, str]] = {
     EppCode.LOGIN_FAILED: {
         "kk": "клиент идентификаторы немесе құпиясөз дұрыс емес",
         "ru": "неверный идентификатор клиента или пароль",
@@ -132,7 +132,7 @@ MESSAGES = {
     },
 }
 
-EPP_CODES = {
+EPP_CODES: dict[ProblemCode, int] = {
     EppCode.LOGIN_FAILED: 2200,
     EppCode.NO_CERTIFICATE: 2200,
     EppCode.CERTIFICATE_NOT_PINNED: 2200,
