@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from typing import Any
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -89,6 +90,13 @@ class Code(ProblemCode):
     REGISTRAR_EXISTS = "registrar_exists"
     REGISTRAR_HANDLE_INVALID = "registrar_handle_invalid"
     INVALID_URL = "invalid_url"
+    NOT_ELIGIBLE_FOR_TRANSFER = "not_eligible_for_transfer"
+    PENDING_TRANSFER = "pending_transfer"
+    NO_PENDING_TRANSFER = "no_pending_transfer"
+    TRANSFER_NOT_PARTY = "transfer_not_party"
+    CONTACT_IN_USE = "contact_in_use"
+    NOT_RESTORABLE = "not_restorable"
+    NO_PENDING_RESTORE = "no_pending_restore"
 
 
 _EPP: dict[ProblemCode, int] = {
@@ -117,6 +125,13 @@ _EPP: dict[ProblemCode, int] = {
     Code.STATUS_NOT_SET: 2306,
     Code.NOTHING_TO_CHANGE: 2306,
     Code.SAME_VALUE: 2306,
+    Code.NOT_ELIGIBLE_FOR_TRANSFER: 2106,
+    Code.PENDING_TRANSFER: 2300,
+    Code.NO_PENDING_TRANSFER: 2301,
+    Code.TRANSFER_NOT_PARTY: 2201,
+    Code.CONTACT_IN_USE: 2305,
+    Code.NOT_RESTORABLE: 2304,
+    Code.NO_PENDING_RESTORE: 2304,
 }
 _HTTP: dict[ProblemCode, int] = {
     Code.ALREADY_REGISTERED: 409,
@@ -135,6 +150,13 @@ _HTTP: dict[ProblemCode, int] = {
     Code.STAFF_ONLY: 403,
     Code.AUTH_CODE_INVALID: 403,
     Code.REGISTRAR_EXISTS: 409,
+    Code.NOT_ELIGIBLE_FOR_TRANSFER: 409,
+    Code.PENDING_TRANSFER: 409,
+    Code.NO_PENDING_TRANSFER: 409,
+    Code.TRANSFER_NOT_PARTY: 403,
+    Code.CONTACT_IN_USE: 409,
+    Code.NOT_RESTORABLE: 409,
+    Code.NO_PENDING_RESTORE: 409,
 }
 
 _CORE_MESSAGES: dict[ProblemCode, dict[str, str]] = {
@@ -428,6 +450,48 @@ _CORE_MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "ru": "веб-адрес должен быть полным адресом, начинающимся с http:// или https://: {value}",
         "en": "web address must be a full http:// or https:// address: {value}",
     },
+    Code.NOT_ELIGIBLE_FOR_TRANSFER: {
+        "kk": "{kind} {key} ауыстыруға жатпайды: оған сұраушы тіркеушінің өзі қызмет көрсетеді "
+        "немесе ешбір тіркеуші қызмет көрсетпейді",
+        "ru": "{kind} {key} не может быть передан: его уже обслуживает запрашивающий регистратор "
+        "или не обслуживает никакой",
+        "en": "{kind} {key} is not eligible for transfer: the requesting registrar already sponsors it, "
+        "or no registrar does",
+    },
+    Code.PENDING_TRANSFER: {
+        "kk": "{kind} {key} басқа тіркеушіге ауыстырылу үстінде",
+        "ru": "{kind} {key} уже в процессе передачи другому регистратору",
+        "en": "{kind} {key} is already pending transfer",
+    },
+    Code.NO_PENDING_TRANSFER: {
+        "kk": "{kind} {key} ауыстырылу үстінде емес",
+        "ru": "{kind} {key} не находится в процессе передачи",
+        "en": "{kind} {key} has no pending transfer",
+    },
+    Code.TRANSFER_NOT_PARTY: {
+        "kk": "ауыстыруды тек беретін тіркеуші мақұлдайды не қабылдамайды, тек алатын тіркеуші тоқтатады: {decision}",
+        "ru": "одобрить или отклонить передачу может только отдающий регистратор, отменить — только "
+        "получающий: {decision}",
+        "en": "only the losing registrar approves or rejects a transfer, only the gaining one cancels it: {decision}",
+    },
+    Code.CONTACT_IN_USE: {
+        "kk": "{key} контактісі {count} доменде көрсетілген",
+        "ru": "контакт {key} указан в {count} доменах",
+        "en": "contact {key} is named by {count} domains",
+    },
+    Code.NOT_RESTORABLE: {
+        "kk": "{key} доменін қалпына келтіруге болмайды: тек тіркеуші жойған доменді өтеу кезеңінде "
+        "({days} күн) қалпына келтіруге болады",
+        "ru": "домен {key} нельзя восстановить: восстанавливается только удалённый регистратором домен "
+        "в период выкупа ({days} дней)",
+        "en": "{key} cannot be restored: only a domain its registrar deleted, within its redemption period "
+        "({days} days)",
+    },
+    Code.NO_PENDING_RESTORE: {
+        "kk": "{key} доменін қалпына келтіру сұралмаған: алдымен сұрау, содан кейін есеп ({days} күн ішінде)",
+        "ru": "для домена {key} нет запроса на восстановление: сначала запрос, затем отчёт (в течение {days} дней)",
+        "en": "no restore of {key} was requested: first the request, then the report (within {days} days)",
+    },
 }
 
 # What a special-purpose address range is for (the `kind` of IP_NOT_PUBLIC; `kzreg.registry.addresses`).
@@ -475,6 +539,8 @@ KINDS: dict[str, dict[str, str]] = {
     "host": {"kk": "хост", "ru": "хост", "en": "host"},
     "registrar": {"kk": "тіркеуші", "ru": "регистратор", "en": "registrar"},
     "reseller": {"kk": "реселлер", "ru": "реселлер", "en": "reseller"},
+    "message": {"kk": "хабарлама", "ru": "сообщение", "en": "message"},
+    "transfer": {"kk": "ауыстыру", "ru": "передача", "en": "transfer"},
     **ADDRESS_RANGES,
 }
 
@@ -484,9 +550,10 @@ MESSAGES: dict[ProblemCode, dict[str, str]] = {}
 
 def register_codes(
     codes: type[ProblemCode],
-    messages: Mapping[ProblemCode, Mapping[str, str]],
-    epp: Mapping[ProblemCode, int] | None = None,
-    http: Mapping[ProblemCode, int] | None = None,
+    # Keyed by the app's own enum (a subclass: Mapping keys are invariant, hence Any); checked below.
+    messages: Mapping[Any, Mapping[str, str]],
+    epp: Mapping[Any, int] | None = None,
+    http: Mapping[Any, int] | None = None,
     kinds: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
     """Adds an app's codes (and the object kinds its messages name); refuses a code without all three
@@ -500,8 +567,8 @@ def register_codes(
     if taken:
         raise RuntimeError(f"problem codes already declared by another app: {taken}")
     MESSAGES.update({code: dict(texts) for code, texts in messages.items()})
-    _EPP.update(epp or {})
-    _HTTP.update(http or {})
+    _EPP.update({code: value for code, value in (epp or {}).items()})
+    _HTTP.update({code: value for code, value in (http or {}).items()})
     KINDS.update({kind: dict(texts) for kind, texts in (kinds or {}).items()})
 
 

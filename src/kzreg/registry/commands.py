@@ -67,6 +67,7 @@ class CreateDomain:
     reseller: str | None = None  # name of the reseller that serves the domain, as its registrar gives it
     ds_records: tuple[str, ...] = ()
     auth_codes: AuthCodes = field(default_factory=dict)
+    auth_code: str | None = None  # the domain's own EPP authInfo, chosen by the sponsor; random when not given
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,10 @@ class ModifyDomain:
     ds_records: tuple[str, ...] | None = None
     reseller: str | None = None  # the serving reseller's name, as its registrar gives it; "" clears it
     auth_codes: AuthCodes = field(default_factory=dict)
+    auth_code: str | None = None  # a new EPP authInfo for the domain
+    # EPP client statuses (clientHold, clientUpdateProhibited, ...) the sponsor sets or removes (RFC 5731).
+    add_statuses: tuple[str, ...] = ()
+    remove_statuses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,8 @@ class ModifyContact:
     crypt_hash: str | None = None  # a legacy crypt hash carried over from another system
     pgp_key: str | None = None
     auth_code: str | None = None
+    add_statuses: tuple[str, ...] = ()  # clientUpdateProhibited, clientDeleteProhibited, clientTransferProhibited
+    remove_statuses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,8 @@ class ModifyHost:
     name: str
     new_name: str | None = None
     addresses: tuple[str, ...] | None = None
+    add_statuses: tuple[str, ...] = ()  # clientUpdateProhibited, clientDeleteProhibited
+    remove_statuses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ def domain_snapshot(domain: Domain, nameservers: Sequence[Host], contacts: dict[
         "purpose": domain.purpose,
         "ds_records": list(domain.ds_records),
         "flags": domain.flags,
+        "client_statuses": list(domain.client_statuses),
+        "rgp_status": domain.rgp_status,
         "created_at": _iso(domain.created_at),
         "updated_at": _iso(domain.updated_at),
         "expires_at": _iso(domain.expires_at),
@@ -52,6 +54,7 @@ def contact_snapshot(contact: Contact) -> dict:
     data = {f: getattr(contact, f) for f in CONTACT_FIELDS}
     data["has_crypt_password"] = bool(contact.crypt_hash)
     data["registrar"] = contact.registrar_id
+    data["client_statuses"] = list(contact.client_statuses)
     data["consent_at"] = _iso(contact.consent_at)
     data["created_at"] = _iso(contact.created_at)
     data["updated_at"] = _iso(contact.updated_at)
@@ -64,6 +67,7 @@ def host_snapshot(host: Host) -> dict:
         "unicode_name": host.unicode_name,
         "addresses": list(host.addresses),
         "registrar": host.registrar_id,
+        "client_statuses": list(host.client_statuses),
         "created_at": _iso(host.created_at),
         "updated_at": _iso(host.updated_at),
     }

@@ -15,10 +15,12 @@ from django.db.models import Q
 
 # The flags that combine (R13), in the order they are shown. `registry.models.StatusFlag` has the same values.
 FLAGS = ("hold", "suspended", "pending_delete")
+# The sponsoring registrar's hold (EPP clientHold): shown and not delegated, like the registry's `hold`.
+CLIENT_HOLD = "client_hold"
 EXPIRED = "expired"
 DELETED = "deleted"
 ACTIVE = "active"
-WORDS = (ACTIVE, *FLAGS, EXPIRED, DELETED)  # every word `domain_statuses` can give
+WORDS = (ACTIVE, *FLAGS, CLIENT_HOLD, EXPIRED, DELETED)  # every word `domain_statuses` can give
 
 
 class StatusSource(Protocol):
@@ -31,6 +33,8 @@ class StatusSource(Protocol):
     @property
     def pending_delete(self) -> bool: ...
     @property
+    def client_hold(self) -> bool: ...
+    @property
     def expires_at(self) -> dt.datetime: ...
     @property
     def deleted_at(self) -> dt.datetime | None: ...
@@ -41,6 +45,8 @@ def domain_statuses(domain: StatusSource, now: dt.datetime) -> list[str]:
     if domain.deleted_at is not None:
         return [DELETED]
     words = [flag for flag in FLAGS if getattr(domain, flag)]
+    if domain.client_hold:
+        words.append(CLIENT_HOLD)
     if domain.expires_at <= now:
         words.append(EXPIRED)
     return words or [ACTIVE]
@@ -53,7 +59,8 @@ def is_delegated(domain: StatusSource, now: dt.datetime) -> bool:
 
 # `is_delegated` as a WHERE clause over a domain table aliased `{d}`; the one parameter is `now`.
 DELEGATED_SQL = (
-    "{d}.deleted_at IS NULL AND NOT {d}.hold AND NOT {d}.suspended AND NOT {d}.pending_delete AND {d}.expires_at > %s"
+    "{d}.deleted_at IS NULL AND NOT {d}.hold AND NOT {d}.suspended AND NOT {d}.pending_delete "
+    "AND NOT {d}.client_hold AND {d}.expires_at > %s"
 )
 
 
@@ -63,9 +70,9 @@ def status_q(word: str, now: dt.datetime) -> Q:
         return Q(deleted_at__isnull=False)
     live = Q(deleted_at__isnull=True)
     if word == ACTIVE:
-        return live & Q(hold=False, suspended=False, pending_delete=False, expires_at__gt=now)
+        return live & Q(hold=False, suspended=False, pending_delete=False, client_hold=False, expires_at__gt=now)
     if word == EXPIRED:
         return live & Q(expires_at__lte=now)
-    if word in FLAGS:
+    if word in (*FLAGS, CLIENT_HOLD):
         return live & Q(**{word: True})
     raise ValueError(f"not a status word: {word!r} (one of {', '.join(WORDS)})")

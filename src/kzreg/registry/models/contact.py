@@ -48,6 +48,8 @@ class Contact(models.Model):
     )
     # EPP authInfo: random unless the sponsor chose one; shown to the sponsor and staff only, never in history.
     auth_code = models.CharField(max_length=64, blank=True)
+    # EPP client statuses the sponsor set (clientUpdateProhibited, ...).
+    client_statuses = models.JSONField(default=list, blank=True)
     match_key = models.CharField(max_length=40, db_index=True, help_text="R7 matching digest")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -14,6 +14,16 @@ class StatusFlag(models.TextChoices):
     HOLD = "hold", "on hold (visible in WHOIS, not delegated)"
     SUSPENDED = "suspended", "suspended (delegation removed)"
     PENDING_DELETE = "pending_delete", "pending delete"
+    CLIENT_HOLD = "client_hold", "held by the sponsoring registrar (EPP clientHold: not delegated)"
+
+
+class RgpStatus(models.TextChoices):
+    """RFC 3915: a domain its registrar deleted waits in `redemptionPeriod` (restorable) until purged;
+    a restore request makes it `pendingRestore` until the registrar's report comes."""
+
+    NONE = "", "none"
+    REDEMPTION_PERIOD = "redemptionPeriod", "redemption period"
+    PENDING_RESTORE = "pendingRestore", "pending restore"
 
 
 class Domain(models.Model):
@@ -38,6 +48,15 @@ class Domain(models.Model):
     suspended = models.BooleanField(default=False)
     pending_delete = models.BooleanField(default=False)
     purge_at = models.DateTimeField(null=True, blank=True, help_text="When a pending delete completes")
+    # EPP clientHold (RFC 5731), set by the sponsor: not delegated, like `hold` (`registry.status`).
+    client_hold = models.BooleanField(default=False)
+    # The other client statuses the sponsor set (clientUpdateProhibited, ...), as EPP words.
+    client_statuses = models.JSONField(default=list, blank=True)
+    # RFC 3915 after a registrar's delete; `restore_requested_at` starts the 7 days for the report.
+    rgp_status = models.CharField(max_length=20, choices=RgpStatus.choices, blank=True, default="")
+    restore_requested_at = models.DateTimeField(null=True, blank=True)
+    # EPP authInfo: what a gaining registrar gives to transfer the domain; never in history, WHOIS or RDAP.
+    auth_code = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)

@@ -13,6 +13,8 @@ class Host(models.Model):
     registrar = models.ForeignKey(
         "registry.Registrar", null=True, blank=True, on_delete=models.PROTECT, related_name="hosts"
     )
+    # EPP client statuses the sponsor set (clientUpdateProhibited, clientDeleteProhibited).
+    client_statuses = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(db_index=True)
     version = models.PositiveIntegerField(default=1)

@@ -18,6 +18,9 @@ class Zone(models.Model):
     grace_days = models.PositiveSmallIntegerField(
         default=30, help_text="Days an expired domain is kept (not delegated) before it is deleted"
     )
+    redemption_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Days a domain its registrar deleted can be restored before it is purged (RFC 3915)"
+    )
     min_nameservers = models.PositiveSmallIntegerField(default=2)
     max_nameservers = models.PositiveSmallIntegerField(default=6)
     # What DNS publishes at the apex (P2); the zone exporter reads these.

@@ -124,8 +124,11 @@ def add_years(moment: dt.datetime, years: int) -> dt.datetime:
         return moment.replace(year=moment.year + years, day=28)
 
 
-def load_live_domain(ctx: Context, raw_name: str, field_name: str = "name", lock: bool = True) -> Domain:
-    """The registered (not deleted) domain by name in either form, locked for the rest of the operation."""
+def load_live_domain(
+    ctx: Context, raw_name: str, field_name: str = "name", lock: bool = True, sponsor_only: bool = True
+) -> Domain:
+    """The registered (not deleted) domain by name in either form, locked for the rest of the operation;
+    with `sponsor_only` False (a transfer request), also another registrar's."""
     parsed, problems = parse_domain_name(raw_name, zone_policies(), field_name)
     if parsed is None:
         raise OperationFailed(problems)
@@ -137,7 +140,8 @@ def load_live_domain(ctx: Context, raw_name: str, field_name: str = "name", lock
     domain = query.filter(name=parsed.name, deleted_at__isnull=True).first()
     if domain is None:
         raise OperationFailed([Problem(field_name, Code.NOT_FOUND, {"kind": "domain", "key": parsed.unicode_name})])
-    check_sponsor(ctx, domain)
+    if sponsor_only:
+        check_sponsor(ctx, domain)
     if ctx.sponsor_id is None:  # registry staff: what this change creates is the domain's registrar's
         ctx.sponsor_id = domain.registrar_id
     return domain

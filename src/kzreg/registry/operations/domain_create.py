@@ -15,7 +15,7 @@ from kzreg.registry import rows
 from kzreg.registry.commands import CreateDomain
 from kzreg.registry.models import Contact, Domain, DomainNameServer, HistoryEntry
 from kzreg.registry.operations.base import Context, OperationResult, add_years, execute
-from kzreg.registry.operations.contact import ContactResolver
+from kzreg.registry.operations.contact_resolver import ContactResolver
 from kzreg.registry.operations.domain_parts import (
     clean_ds_records,
     clean_location,
@@ -25,6 +25,7 @@ from kzreg.registry.operations.domain_parts import (
     nameserver_links,
 )
 from kzreg.registry.operations.host import NameServerLookup, materialize_hosts
+from kzreg.registry.operations.sponsorship import auth_code_problem, new_auth_code
 from kzreg.registry.policy import (
     check_period,
     check_reservation,
@@ -79,6 +80,9 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
             ctx.sponsor_id = registrar.id
         reseller_name = clean_reseller_name(ctx, command.reseller)
         purpose = " ".join((command.purpose or "").split())
+        auth_code = new_auth_code() if command.auth_code is None else command.auth_code
+        if command.auth_code is not None and (problem := auth_code_problem(command.auth_code)) is not None:
+            problems.extend([problem])
         ctx.check_guards(None)
         assert parsed and zone and registrant and admin and tech and billing and location and registrar
         assert resolved_ns is not None and command.period is not None
@@ -102,6 +106,7 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
                 billing_contact=resolver.materialize(billing),
                 purpose=purpose,
                 ds_records=ds_records,
+                auth_code=auth_code,
                 created_at=ctx.now,
                 updated_at=ctx.now,
                 expires_at=add_years(ctx.now, command.period),

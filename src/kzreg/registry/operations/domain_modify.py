@@ -7,9 +7,9 @@ from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.registry.commands import ModifyDomain
-from kzreg.registry.models import Domain
+from kzreg.registry.models import Domain, StatusFlag
 from kzreg.registry.operations.base import Context, OperationResult, execute, load_live_domain
-from kzreg.registry.operations.contact import ContactResolver
+from kzreg.registry.operations.contact_resolver import ContactResolver
 from kzreg.registry.operations.domain_parts import (
     bump,
     clean_ds_records,
@@ -19,7 +19,19 @@ from kzreg.registry.operations.domain_parts import (
     replace_nameservers,
 )
 from kzreg.registry.operations.domain_renew import check_extension
+from kzreg.registry.operations.domain_status import lift_flag, set_flag
 from kzreg.registry.operations.host import materialize_hosts, resolve_nameservers
+from kzreg.registry.operations.prohibitions import (
+    CLIENT_HOLD,
+    DOMAIN_STATUSES,
+    RENEW,
+    UPDATE,
+    check_domain_allows,
+    check_not_prohibited,
+    clean_status_change,
+    domain_client_statuses,
+)
+from kzreg.registry.operations.sponsorship import auth_code_problem
 from kzreg.registry.zones import zone_policies
 
 
@@ -28,6 +40,15 @@ def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain
         domain = load_live_domain(ctx, command.name)
         if domain.pending_delete:
             raise OperationFailed([Problem("name", Code.STATUS_PROHIBITS, {"status": "pending_delete"})])
+        # An update that removes clientUpdateProhibited is allowed (RFC 5731); a renewal needs no renew lock.
+        check_domain_allows(ctx, domain, UPDATE, command.remove_statuses)
+        if command.add_years is not None:
+            check_not_prohibited(ctx, domain_client_statuses(domain), RENEW, "add_years")
+        statuses = clean_status_change(
+            ctx, DOMAIN_STATUSES, domain_client_statuses(domain), command.add_statuses, command.remove_statuses
+        )
+        if command.auth_code is not None and (problem := auth_code_problem(command.auth_code)) is not None:
+            ctx.problems.extend([problem])
         zone = zone_policies()[domain.zone.name]
         resolver = ContactResolver(ctx, command.auth_codes)
         roles = {
@@ -50,6 +71,8 @@ def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain
             and command.purpose is None
             and command.add_years is None
             and command.reseller is None
+            and statuses is None
+            and command.auth_code is None
         )
         if nothing and not ctx.problems:
             ctx.problems.add("", Code.NOTHING_TO_CHANGE)
@@ -69,6 +92,10 @@ def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain
             domain.expires_at = new_expiry
         if reseller_name is not None:
             domain.reseller_name = reseller_name
+        if command.auth_code is not None:
+            domain.auth_code = command.auth_code
+        if statuses is not None:
+            _apply_client_statuses(ctx, domain, statuses)
         hosts = None
         if resolved_ns is not None:
             hosts = materialize_hosts(ctx, resolved_ns)
@@ -79,3 +106,13 @@ def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain
         return domain
 
     return execute("domain_modify", command, actor, body)
+
+
+def _apply_client_statuses(ctx: Context, domain: Domain, statuses: list[str]) -> None:
+    """clientHold is a flag with its periods (who, when: R13); the prohibitions are a list."""
+    hold = CLIENT_HOLD in statuses
+    if hold and not domain.client_hold:
+        set_flag(ctx, domain, StatusFlag.CLIENT_HOLD, "set by the sponsoring registrar")
+    elif domain.client_hold and not hold:
+        lift_flag(ctx, domain, StatusFlag.CLIENT_HOLD, "removed by the sponsoring registrar")
+    domain.client_statuses = [word for word in statuses if word != CLIENT_HOLD]

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from kzreg.core.actor import Actor
+from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.registry.commands import RenewDomain
 from kzreg.registry.models import Domain, StatusFlag
 from kzreg.registry.operations.base import Context, OperationResult, add_years, execute, load_live_domain
 from kzreg.registry.operations.domain_parts import bump, record_domain
 from kzreg.registry.operations.domain_status import lift_flag
+from kzreg.registry.operations.prohibitions import RENEW, check_domain_allows
 from kzreg.registry.policy import ZonePolicy
 
 
@@ -31,6 +33,9 @@ def renew_domain(command: RenewDomain, actor: Actor) -> OperationResult[Domain]:
         from kzreg.registry.zones import zone_policies
 
         domain = load_live_domain(ctx, command.name)
+        if domain.rgp_status:  # deleted by its registrar: a restore brings it back, not a renewal
+            raise OperationFailed([Problem("name", Code.STATUS_PROHIBITS, {"status": domain.rgp_status})])
+        check_domain_allows(ctx, domain, RENEW)
         zone = zone_policies()[domain.zone.name]
         new_expiry = check_extension(ctx, domain, zone, command.years, "years")
         ctx.check_guards(domain)

@@ -9,6 +9,8 @@ from kzreg.registry.commands import SetDomainStatus
 from kzreg.registry.models import Domain, DomainStatus, StatusFlag
 from kzreg.registry.operations.base import Context, OperationResult, execute, load_live_domain
 from kzreg.registry.operations.domain_parts import bump, record_domain
+from kzreg.registry.operations.sponsorship import is_sponsor_bound
+from kzreg.registry.poll import notify_registrar
 
 SETTABLE = (StatusFlag.HOLD, StatusFlag.SUSPENDED)
 
@@ -62,6 +64,11 @@ def _change(command: SetDomainStatus, actor: Actor, setting: bool) -> OperationR
         bump(ctx, domain)
         domain.save()
         record_domain(ctx, domain, reason=reason)
+        if not is_sponsor_bound(ctx.actor):  # the registry acted on a registrar's domain: tell it
+            notify_registrar(
+                ctx, domain.registrar_id, "status_set" if setting else "status_lifted", object_type="domain",
+                object_key=domain.name, data={"status": flag.value, "reason": reason},
+            )  # fmt: skip
         return domain
 
     return execute("domain_status_set" if setting else "domain_status_lift", command, actor, body)

@@ -12,7 +12,7 @@ from kzreg.core.messages import Code
 from kzreg.registry.commands import TransferDomain
 from kzreg.registry.models import Contact, Domain
 from kzreg.registry.operations.base import Context, OperationResult, execute, load_live_domain
-from kzreg.registry.operations.contact import ContactResolver
+from kzreg.registry.operations.contact_resolver import ContactResolver
 from kzreg.registry.operations.domain_create import check_registrant
 from kzreg.registry.operations.domain_parts import bump, clean_location, record_domain, replace_nameservers
 from kzreg.registry.operations.host import materialize_hosts, resolve_nameservers

@@ -19,6 +19,13 @@ from kzreg.registry.commands import CreateHost, DeleteHost, ModifyHost, NameServ
 from kzreg.registry.models import DomainNameServer, Host, ObjectType
 from kzreg.registry.operations.base import Context, OperationResult, execute
 from kzreg.registry.operations.domain_parts import find_registrar
+from kzreg.registry.operations.prohibitions import (
+    DELETE,
+    HOST_STATUSES,
+    UPDATE,
+    check_not_prohibited,
+    clean_status_change,
+)
 from kzreg.registry.operations.sponsorship import check_sponsor
 from kzreg.registry.operations.subordinate import check_new_hosts
 from kzreg.registry.policy import ZonePolicy, canonical_ip, normalize_host_name, normalize_ip, same_network
@@ -185,6 +192,11 @@ def modify_host(command: ModifyHost, actor: Actor) -> OperationResult[Host]:
 
     def body(ctx: Context) -> Host:
         host = _load_host(ctx, command.name)
+        if UPDATE.lower() not in {str(word).strip().lower() for word in command.remove_statuses}:
+            check_not_prohibited(ctx, host.client_statuses, UPDATE)
+        statuses = clean_status_change(
+            ctx, HOST_STATUSES, host.client_statuses, command.add_statuses, command.remove_statuses
+        )
         new_names = _clean_name(ctx, command.new_name, "new_name") if command.new_name else None
         if new_names and new_names[0] != host.name and Host.objects.filter(name=new_names[0]).exists():
             ctx.problems.add("new_name", Code.HOST_EXISTS, host=new_names[1])
@@ -195,13 +207,15 @@ def modify_host(command: ModifyHost, actor: Actor) -> OperationResult[Host]:
             addresses = _clean_addresses(ctx, command.addresses, "addresses")
             if not addresses and not ctx.problems:
                 ctx.problems.add("addresses", Code.REQUIRED)
-        if new_names is None and addresses is None:
+        if new_names is None and addresses is None and statuses is None:
             ctx.problems.add("", Code.NOTHING_TO_CHANGE)
         ctx.check_guards(host)
         if new_names:
             host.name, host.unicode_name = new_names
         if addresses is not None:
             host.addresses = addresses
+        if statuses is not None:
+            host.client_statuses = statuses
         host.updated_at = ctx.now
         host.version += 1
         host.save()
@@ -214,6 +228,7 @@ def modify_host(command: ModifyHost, actor: Actor) -> OperationResult[Host]:
 def delete_host(command: DeleteHost, actor: Actor) -> OperationResult[Host]:
     def body(ctx: Context) -> Host:
         host = _load_host(ctx, command.name)
+        check_not_prohibited(ctx, host.client_statuses, DELETE)
         in_use = DomainNameServer.objects.filter(host=host).count()
         if in_use:
             ctx.problems.add("name", Code.HOST_IN_USE, host=host.unicode_name, count=in_use)

@@ -22,7 +22,7 @@ from kzreg.core.actor import Actor, Role
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.registry import rows
-from kzreg.registry.models import Contact, Registrar, RegistrarStatus
+from kzreg.registry.models import Contact, Domain, Registrar, RegistrarStatus
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -84,7 +84,12 @@ def may_use_contact(actor: Actor, contact: Contact, auth_codes: Mapping[str, str
     if not is_sponsor_bound(actor) or contact.registrar_id == actor.registrar_id:
         return True
     given = auth_codes.get(contact.handle) or auth_codes.get(contact.handle.lower()) or ""
-    return bool(contact.auth_code) and hmac.compare_digest(given.encode(), contact.auth_code.encode())
+    return auth_code_matches(given, contact.auth_code)
+
+
+def auth_code_matches(given: str, stored: str) -> bool:
+    """Constant-time; an empty stored code (objects from before codes existed) matches nothing."""
+    return bool(stored) and hmac.compare_digest(given.encode(), stored.encode())
 
 
 def contact_auth_code(actor: Actor, contact: Contact) -> str:
@@ -92,6 +97,13 @@ def contact_auth_code(actor: Actor, contact: Contact) -> str:
     if actor.is_privileged or (is_sponsor_bound(actor) and contact.registrar_id == actor.registrar_id):
         return contact.auth_code
     raise OperationFailed([Problem("handle", Code.NOT_SPONSOR, {"kind": "contact", "key": contact.handle})])
+
+
+def domain_auth_code(actor: Actor, domain: Domain) -> str:
+    """The domain's authorization code, for its sponsor and registry staff only (EPP info, transfers)."""
+    if actor.is_privileged or (is_sponsor_bound(actor) and domain.registrar_id == actor.registrar_id):
+        return domain.auth_code
+    raise OperationFailed([Problem("name", Code.NOT_SPONSOR, {"kind": "domain", "key": domain.unicode_name})])
 
 
 def new_auth_code() -> str:

@@ -24,8 +24,8 @@ from kzreg.registry.reads.views import ContactView, DomainView, HostView, Regist
 # Columns RDAP shows; the others (secrets, bulky text) are never read.
 DOMAIN_FIELDS = (
     "id", "name", "unicode_name", "registrar_id", "reseller_name", "registrant_id", "admin_contact_id",
-    "tech_contact_id", "billing_contact_id", "ds_records", "hold", "suspended", "pending_delete", "purge_at",
-    "created_at", "updated_at", "expires_at", "deleted_at",
+    "tech_contact_id", "billing_contact_id", "ds_records", "hold", "suspended", "pending_delete", "client_hold",
+    "purge_at", "created_at", "updated_at", "expires_at", "deleted_at",
 )  # fmt: skip
 CONTACT_FIELDS = (
     "id", "handle", "kind", "name", "organisation", "address", "city", "region", "postal_code", "country_code",

@@ -52,6 +52,7 @@ class DomainRecord:
     hold: bool
     suspended: bool
     pending_delete: bool
+    client_hold: bool
     created_at: dt.datetime
     updated_at: dt.datetime
     expires_at: dt.datetime
@@ -136,7 +137,7 @@ def fetch_domains(db: RawDatabase, names: list[str]) -> dict[str, DomainRecord]:
     sql = (
         "SELECT d.id, d.name, d.unicode_name, d.hold, d.suspended, d.pending_delete, d.created_at, "
         f"d.updated_at, d.expires_at, r.handle, {_first_registrar_sql(db)}, d.reseller_name, "
-        f"{CONTACT_COLUMNS.format(t='rc')}, {CONTACT_COLUMNS.format(t='ac')} "
+        f"{CONTACT_COLUMNS.format(t='rc')}, {CONTACT_COLUMNS.format(t='ac')}, d.client_hold "
         "FROM registry_domain d JOIN registry_registrar r ON r.id = d.registrar_id "
         "JOIN registry_contact rc ON rc.id = d.registrant_id JOIN registry_contact ac ON ac.id = d.admin_contact_id "
         f"WHERE d.name IN ({marks}) AND d.deleted_at IS NULL"
@@ -159,7 +160,7 @@ def fetch_domains(db: RawDatabase, names: list[str]) -> dict[str, DomainRecord]:
         reseller_name = row[11] or ""
         found[a_name] = DomainRecord(
             name=a_name, unicode_name=u_name, hold=bool(hold), suspended=bool(suspended),
-            pending_delete=bool(pending), created_at=as_datetime(created),
+            pending_delete=bool(pending), client_hold=bool(row[-1]), created_at=as_datetime(created),
             updated_at=as_datetime(updated), expires_at=as_datetime(expires), registrar=registrar,
             creating_registrar=creator or registrar, registrant=_contact(row[12:25]), admin=_contact(row[25:38]),
             nameservers=tuple(servers[domain_id]), reseller_name=reseller_name,

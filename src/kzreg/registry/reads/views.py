@@ -68,6 +68,7 @@ class DomainView:
     hold: bool
     suspended: bool
     pending_delete: bool
+    client_hold: bool
     purge_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -1,0 +1,109 @@
+"""Typed reads for EPP `<check>` and `<info>` (issue 10, RFC 5731–5733): one query per kind for a check,
+statuses in EPP's words, codes and personal data only for the sponsor, staff or whoever has the code."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kzreg.core.errors import OperationFailed
+from kzreg.core.messages import Code
+from kzreg.registry import commands as c
+from kzreg.registry import operations as ops
+from kzreg.registry.models import ReservedName, Zone
+from kzreg.registry.reads.objects import (
+    check_contacts,
+    check_domains,
+    check_hosts,
+    contact_info,
+    domain_info,
+    host_info,
+)
+from tests.conftest import person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_check_many_domains_in_one_query(epp):
+    ReservedName.objects.get_or_create(zone=Zone.objects.get(name="kz"), label="gov", defaults={"kind": "reserved"})
+    names = ["EXAMPLE.kz", "free.kz", "-bad.kz", "gov.kz", "қазақ.қаз", "x.com"]
+    with CaptureQueriesContext(connection) as queries:
+        results = check_domains(names)
+    assert len(queries) <= 2  # the zones (cached after the first use) and the names
+    assert [(r.key, r.available) for r in results] == [
+        ("example.kz", False), ("free.kz", True), ("-bad.kz", False), ("gov.kz", False),
+        ("xn--80aau21bd.xn--80ao21a", True), ("x.com", False),
+    ]  # fmt: skip
+    assert [r.reason_code for r in results] == [
+        Code.ALREADY_REGISTERED, None, Code.NAME_HYPHEN_EDGE, Code.NAME_RESERVED, None, Code.ZONE_UNKNOWN,
+    ]  # fmt: skip
+    assert "already registered" in results[0].reason
+    assert check_domains(["gov.kz"], epp["staff"])[0].available  # staff may register reserved names
+
+
+def test_check_contacts_and_hosts(epp):
+    admin = epp["domain"].admin_contact.handle
+    results = check_contacts([admin.lower(), "FREE-1", "BAD_ID"])
+    assert [(r.key, r.available, r.reason_code) for r in results] == [
+        (admin, False, Code.HANDLE_TAKEN), ("FREE-1", True, None), ("BAD_ID", False, Code.HANDLE_INVALID),
+    ]  # fmt: skip
+    results = check_hosts(["NS1.ps-hosting.net", "ns9.ps-hosting.net", "not a host"])
+    assert [(r.key, r.available) for r in results] == [
+        ("ns1.ps-hosting.net", False), ("ns9.ps-hosting.net", True), ("not a host", False)]  # fmt: skip
+    assert results[0].reason_code == Code.HOST_EXISTS and results[2].reason_code == Code.INVALID_HOSTNAME
+
+
+def test_domain_info_for_the_sponsor_and_for_others(epp):
+    ops.modify_domain(c.ModifyDomain("example.kz", add_statuses=("clientTransferProhibited",)), epp["owner"])
+    info = domain_info("example.kz", epp["owner"])
+    assert info.auth_code == "domain-code-1" and info.registrar == "PS-KZ" and info.creating_registrar == "PS-KZ"
+    assert info.statuses == ["clientTransferProhibited"] and info.rgp_statuses == []
+    assert info.nameservers == ["ns1.ps-hosting.net", "ns2.ps-hosting.net"]
+    assert set(info.contacts) == {"admin", "tech", "billing"} and info.registrant
+    assert info.location == {"address": "Abay avenue 10", "city": "Almaty", "region": "Almaty"}
+    assert domain_info("example.kz", epp["gainer"]).auth_code is None
+    assert domain_info("example.kz", epp["gainer"], "wrong-code").auth_code is None
+    assert domain_info("example.kz", epp["gainer"], "domain-code-1").auth_code == "domain-code-1"
+    assert domain_info("example.kz", epp["staff"]).auth_code == "domain-code-1"
+    with pytest.raises(OperationFailed) as failure:
+        domain_info("missing.kz", epp["owner"])
+    assert failure.value.epp_code == 2303
+
+
+def test_domain_info_statuses_in_epp_words(epp):
+    assert domain_info("example.kz", epp["owner"]).statuses == ["ok"]
+    ops.set_domain_status(c.SetDomainStatus("example.kz", "suspended", "check"), epp["staff"])
+    ops.modify_domain(c.ModifyDomain("example.kz", add_statuses=("clientHold",)), epp["staff"])
+    assert domain_info("example.kz", epp["owner"]).statuses == ["serverHold", "clientHold"]
+    ops.lift_domain_status(c.SetDomainStatus("example.kz", "suspended", "ok"), epp["staff"])
+    ops.request_transfer(c.RequestTransfer("example.kz", "domain-code-1"), epp["gainer"])
+    assert domain_info("example.kz", epp["owner"]).statuses == ["pendingTransfer", "clientHold"]
+    ops.decide_transfer(c.DecideTransfer("example.kz", "approve"), epp["owner"])
+    info = domain_info("example.kz", epp["gainer"])
+    assert info.registrar == "HOSTER-KZ" and info.creating_registrar == "PS-KZ" and info.updating_registrar == "PS-KZ"
+    assert info.transferred_at is not None
+    ops.modify_domain(c.ModifyDomain("example.kz", remove_statuses=("clientHold",)), epp["gainer"])
+    ops.delete_domain(c.DeleteDomain("example.kz"), epp["gainer"])
+    info = domain_info("example.kz", epp["gainer"])
+    assert info.statuses == ["pendingDelete"] and info.rgp_statuses == ["redemptionPeriod"]
+
+
+def test_contact_info_personal_data_only_for_the_sponsor_or_with_the_code(epp):
+    ops.create_contact(c.CreateContact(person(5), handle="SPARE1", auth_code="contact-code-1"), epp["owner"])
+    full = contact_info("spare1", epp["owner"])
+    assert full.full and full.name == "Grozny, Ivan V., III" and full.auth_code == "contact-code-1"
+    assert full.statuses == ["ok"] and full.registrar == "PS-KZ"
+    other = contact_info("SPARE1", epp["gainer"])
+    assert not other.full and other.name == "" and other.emails == [] and other.auth_code is None
+    assert contact_info("SPARE1", epp["gainer"], "contact-code-1").full
+    admin = epp["domain"].admin_contact.handle
+    assert contact_info(admin, epp["owner"]).statuses == ["ok", "linked"]
+
+
+def test_host_info(epp):
+    info = host_info("NS1.ps-hosting.net")
+    assert info.addresses == ["195.210.46.10"] and info.statuses == ["ok", "linked"] and info.registrar == "PS-KZ"
+    with pytest.raises(OperationFailed) as failure:
+        host_info("ns9.ps-hosting.net")
+    assert failure.value.codes == {Code.NOT_FOUND}
