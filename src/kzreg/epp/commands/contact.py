@@ -14,6 +14,7 @@ from kzreg.epp.commands import lookups
 from kzreg.epp.commands.contact_mapping import contact_data, disclose_flag, postal_changes, postal_info, postal_type
 from kzreg.epp.commands.elements import Element, epp_date, find, find_all, own_text, roid, text
 from kzreg.epp.commands.fields import Fields
+from kzreg.epp.commands.reasons import short_reason
 from kzreg.epp.dispatch import handles
 from kzreg.epp.protocol import Request, Response
 from kzreg.epp.xml import E, sub
@@ -35,8 +36,8 @@ def _id_fields(request: Request) -> tuple[str, Fields]:
     return own_text(element), fields
 
 
-def _auth(parent: object, fields: Fields) -> str | None:
-    auth = find(parent, CONTACT, "authInfo")  # type: ignore[arg-type]
+def _auth(parent: Element | None, fields: Fields) -> str | None:
+    auth = find(parent, CONTACT, "authInfo")
     fields.add("auth_code", auth)
     return None if auth is None else text(auth, CONTACT, "pw") or ""
 
@@ -56,7 +57,7 @@ def check(request: Request) -> Response:
             problem = Problem("id", Code.HANDLE_TAKEN, {"handle": contact_id.upper()})
         sub(cd, CONTACT, "id", contact_id, avail="0" if problem else "1")
         if problem is not None:
-            sub(cd, CONTACT, "reason", problem.message(lang), lang=lang)
+            sub(cd, CONTACT, "reason", short_reason(problem, lang), lang=lang)
     return Response.ok(res_data=data)
 
 
@@ -136,9 +137,9 @@ def create(request: Request) -> Response:
     return Response.ok(res_data=answer)
 
 
-def _statuses(part: object, fields: Fields, path: str) -> tuple[str, ...]:
+def _statuses(part: Element | None, fields: Fields, path: str) -> tuple[str, ...]:
     words = []
-    for i, element in enumerate(find_all(part, CONTACT, "status")):  # type: ignore[arg-type]
+    for i, element in enumerate(find_all(part, CONTACT, "status")):
         fields.add(f"{path}[{i}]", element)
         words.append(element.get("s") or "")
     return tuple(words)

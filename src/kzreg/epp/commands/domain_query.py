@@ -14,6 +14,7 @@ from kzreg.epp.commands import lookups
 from kzreg.epp.commands.domain_view import HOSTS_CHOICES, info_data
 from kzreg.epp.commands.elements import find, find_all, own_text, text
 from kzreg.epp.commands.fields import Fields
+from kzreg.epp.commands.reasons import short_reason
 from kzreg.epp.dispatch import handles
 from kzreg.epp.extensions import fee, kz, rgp, secdns
 from kzreg.epp.protocol import Request, Response
@@ -51,7 +52,7 @@ def check(request: Request) -> Response:
         cd = sub(data, DOMAIN, "cd")
         sub(cd, DOMAIN, "name", raw, avail="0" if problem else "1")
         if problem is not None:
-            sub(cd, DOMAIN, "reason", problem.message(request.session.lang), lang=request.session.lang)
+            sub(cd, DOMAIN, "reason", short_reason(problem, request.session.lang), lang=request.session.lang)
     fee_check = request.extensions.get(namespaces.FEE)
     extensions = [] if fee_check is None else [fee.check_data(fee_check, raw_names, request.session)]
     return Response.ok(res_data=data, extensions=extensions)

@@ -72,8 +72,8 @@ def transfer(request: Request) -> Response:
             if problems:
                 raise OperationFailed(problems)
             fees = fee.agreement(request, "transfer", name, years, fields)
-            code = auth_code(obj, fields)
-            record = request_transfer(RequestTransfer(name, code or "", years), request.actor()).object
+            given = auth_code(obj, fields)
+            record = request_transfer(RequestTransfer(name, given or "", years), request.actor()).object
         else:
             record = decide_transfer(DecideTransfer(name, op), request.actor()).object
     except OperationFailed as failure:

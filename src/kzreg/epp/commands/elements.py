@@ -7,12 +7,13 @@ Values keep the client's own text (stripped) so a problem can quote it; answers 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeAlias
 
 from lxml import etree
 
 from kzreg.epp.xml import E, qname
 
-Element = etree._Element
+Element: TypeAlias = etree._Element
 
 
 def find(parent: Element | None, ns: str, tag: str) -> Element | None:

@@ -15,6 +15,7 @@ from kzreg.epp.commands import lookups
 from kzreg.epp.commands.codes import EppCommandCode
 from kzreg.epp.commands.elements import Element, epp_date, find, find_all, own_text, roid
 from kzreg.epp.commands.fields import Fields
+from kzreg.epp.commands.reasons import short_reason
 from kzreg.epp.dispatch import handles
 from kzreg.epp.protocol import Request, Response
 from kzreg.epp.xml import E, sub
@@ -58,7 +59,7 @@ def check(request: Request) -> Response:
         cd = sub(data, HOST, "cd")
         sub(cd, HOST, "name", name, avail="0" if problem else "1")
         if problem is not None:
-            sub(cd, HOST, "reason", problem.message(lang), lang=lang)
+            sub(cd, HOST, "reason", short_reason(problem, lang), lang=lang)
     return Response.ok(res_data=data)
 
 

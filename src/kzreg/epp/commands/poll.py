@@ -36,7 +36,8 @@ def _res_data(message: PollMessage) -> Element | None:
 def poll(request: Request) -> Response:
     registrar_id = request.session.registrar_id
     if request.op == "ack":
-        message_id = request.command.find(f"{{{EPP}}}poll").get("msgID") or ""  # type: ignore[union-attr]
+        verb = request.command.find(f"{{{EPP}}}poll")
+        message_id = (verb.get("msgID") if verb is not None else None) or ""
         fields = Fields(E(EPP, "msgID", message_id))
         try:
             left = queue.acknowledge(registrar_id, message_id)
