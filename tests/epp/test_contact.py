@@ -126,3 +126,20 @@ def test_delete_of_a_linked_contact_is_2305(epp):
     assert create_domain(epp, "almaty-net.kz", ids).code == 1000
     assert send(epp, r.contact_delete(ids["admin"])).code == 2305
     assert Contact.objects.filter(handle=ids["admin"]).exists()
+
+
+def test_contact_transfer_request_and_approve(epp, other_epp):
+    assert (
+        send(
+            epp, r.contact_create("IG9", person_postal(), "i@example.kz", voice=VOICE, auth_code="c0ntact-Secret")
+        ).code
+        == 1000
+    )
+    assert send(other_epp, r.contact_transfer("request", "IG9", auth_code="wrong-secret-1")).code == 2202
+    reply = send(other_epp, r.contact_transfer("request", "IG9", auth_code="c0ntact-Secret"))
+    assert reply.code == 1001, reply.raw
+    assert reply.res_data.findtext(f"{C}trStatus") == "pending"
+    assert send(other_epp, r.contact_transfer("query", "IG9")).res_data.findtext(f"{C}reID") == "HOSTER-KZ"
+    reply = send(epp, r.contact_transfer("approve", "IG9"))
+    assert reply.code == 1000 and reply.res_data.findtext(f"{C}trStatus") == "clientApproved"
+    assert Contact.objects.get(handle="IG9").registrar.handle == "HOSTER-KZ"

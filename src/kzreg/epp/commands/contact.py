@@ -11,20 +11,36 @@ from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.epp import namespaces
 from kzreg.epp.commands import lookups
+from kzreg.epp.commands.codes import EppCommandCode
 from kzreg.epp.commands.contact_mapping import contact_data, disclose_flag, postal_changes, postal_info, postal_type
+from kzreg.epp.commands.domain_transfer import trn_data
 from kzreg.epp.commands.elements import Element, epp_date, find, find_all, own_text, roid, text
 from kzreg.epp.commands.fields import Fields
 from kzreg.epp.commands.reasons import short_reason
 from kzreg.epp.dispatch import handles
 from kzreg.epp.protocol import Request, Response
 from kzreg.epp.xml import E, sub
-from kzreg.registry.commands import CreateContact, DeleteContact, ModifyContact
+from kzreg.registry.commands import (
+    CreateContact,
+    DecideContactTransfer,
+    DeleteContact,
+    ModifyContact,
+    RequestContactTransfer,
+)
 from kzreg.registry.models import Contact
-from kzreg.registry.operations import create_contact, modify_contact
-from kzreg.registry.operations.contact_delete import delete_contact
+from kzreg.registry.operations import (
+    contact_transfer_status,
+    create_contact,
+    decide_contact_transfer,
+    delete_contact,
+    modify_contact,
+    request_contact_transfer,
+)
+from kzreg.registry.operations.transfer_rules import transfer_data
 from kzreg.registry.policy import check_handle
 
 CONTACT = namespaces.CONTACT
+TRANSFER_OPS = ("query", "request", "approve", "reject", "cancel")
 REGISTRY_ID = "KZ-REGISTRY"  # clID of the registry's own contacts (made by mail or staff)
 
 
@@ -184,3 +200,27 @@ def delete(request: Request) -> Response:
     except OperationFailed as failure:
         return fields.failed(failure)
     return Response.ok()
+
+
+@handles("transfer", CONTACT)
+def transfer(request: Request) -> Response:
+    """RFC 5733 §3.2.4: another registrar takes the contact with its authorization code; the sponsor
+    approves or rejects within the pending period (the registry's contact transfer)."""
+    contact_id, fields = _id_fields(request)
+    op = request.op or ""
+    try:
+        if op not in TRANSFER_OPS:
+            raise OperationFailed(
+                [Problem("op", EppCommandCode.VALUE_SYNTAX, {"value": op, "expected": ", ".join(TRANSFER_OPS)})]
+            )
+        if op == "query":
+            record = contact_transfer_status(contact_id, request.actor())
+        elif op == "request":
+            given = _auth(request.object, fields)
+            record = request_contact_transfer(RequestContactTransfer(contact_id, given or ""), request.actor()).object
+        else:
+            record = decide_contact_transfer(DecideContactTransfer(contact_id, op), request.actor()).object
+    except OperationFailed as failure:
+        return fields.failed(failure)
+    data = trn_data(CONTACT, "id", record.contact.handle, transfer_data(record))
+    return Response.ok(1001 if op == "request" and record.pending else 1000, res_data=data)
