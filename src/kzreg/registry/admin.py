@@ -25,10 +25,13 @@ from kzreg.registry import commands as c
 from kzreg.registry import operations as ops
 from kzreg.registry.models import (
     Contact,
+    ContactTransfer,
     Domain,
     DomainStatus,
+    DomainTransfer,
     HistoryEntry,
     Host,
+    PollMessage,
     Registrar,
     ReservedName,
     Zone,
@@ -106,10 +109,11 @@ class StatusInline(admin.TabularInline):
 @admin.register(Domain)
 class DomainAdmin(ReadOnlyAdmin):
     list_display = ("unicode_name", "name", "status_words", "registrar", "reseller_name", "registrant", "expires_at")
-    list_filter = ("zone", "hold", "suspended", "pending_delete", "registrar")
+    list_filter = ("zone", "hold", "suspended", "pending_delete", "client_hold", "rgp_status", "registrar")
     search_fields = ("name", "unicode_name", "registrant__handle", "registrant__organisation", "reseller_name")
     list_select_related = ("registrar", "registrant")
     readonly_fields = ("nameservers", "history")
+    exclude = ("auth_code",)  # a secret: only through `operations.domain_auth_code`
     inlines = [StatusInline]
     action_form = ReasonActionForm
     actions = [
@@ -156,6 +160,36 @@ class HostAdmin(ReadOnlyAdmin):
     list_display = ("name", "unicode_name", "addresses", "registrar", "updated_at")
     list_select_related = ("registrar",)
     search_fields = ("name", "unicode_name")
+
+
+@admin.register(DomainTransfer)
+class DomainTransferAdmin(ReadOnlyAdmin):
+    """Registrar transfers (R15): decided by the registrars or the worker; staff move a domain with
+    `change_registrar` or decide with `kzreg domain transfer-decide`."""
+
+    list_display = ("domain", "status", "gaining", "losing", "requested_at", "act_by", "decided_at", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("domain__name", "gaining__handle", "losing__handle")
+    list_select_related = ("domain", "gaining", "losing")
+
+
+@admin.register(ContactTransfer)
+class ContactTransferAdmin(ReadOnlyAdmin):
+    list_display = ("contact", "status", "gaining", "losing", "requested_at", "act_by", "decided_at", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("contact__handle", "gaining__handle", "losing__handle")
+    list_select_related = ("contact", "gaining", "losing")
+
+
+@admin.register(PollMessage)
+class PollMessageAdmin(ReadOnlyAdmin):
+    """What each registrar's poll queue holds; only the registrar acknowledges (EPP `<poll op="ack">`)."""
+
+    list_display = ("id", "registrar", "created_at", "kind", "object_key", "text", "acked_at")
+    list_filter = ("kind", "registrar")
+    search_fields = ("object_key", "text")
+    list_select_related = ("registrar",)
+    show_full_result_count = False
 
 
 @admin.register(HistoryEntry)

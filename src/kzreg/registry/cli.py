@@ -17,9 +17,9 @@ from kzreg.core import clock
 from kzreg.core.actor import Actor, Channel
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
+from kzreg.registry import cli_sponsorship, queries
 from kzreg.registry import commands as c
 from kzreg.registry import operations as ops
-from kzreg.registry import queries
 from kzreg.registry.models import Domain, HistoryEntry
 from kzreg.registry.snapshots import contact_snapshot, host_snapshot
 
@@ -457,6 +457,8 @@ def _register_domain(sub: argparse._SubParsersAction) -> None:
     p.add_argument("registrar")
     p.add_argument("--reseller", help="the new registrar's reseller name (default: none)")
     p.set_defaults(func=cmd_domain_registrar)
+
+    cli_sponsorship.register(sub)
 
 
 def _register_contact(sub: argparse._SubParsersAction) -> None:
