@@ -130,3 +130,8 @@ def test_host_client_statuses(epp):
     ops.modify_host(c.ModifyHost("ns3.ps-hosting.net", remove_statuses=("clientUpdateProhibited",)), epp["owner"])
     ops.modify_host(c.ModifyHost("ns3.ps-hosting.net", remove_statuses=("clientDeleteProhibited",)), epp["owner"])
     ops.delete_host(c.DeleteHost("ns3.ps-hosting.net"), epp["owner"])
+
+
+def test_rdap_shows_client_hold(epp, client):
+    modify(epp["owner"], add_statuses=("clientHold",))
+    assert client.get("/rdap/domain/example.kz").json()["status"] == ["client hold"]

@@ -53,8 +53,9 @@ RDAP_STATUS = {
     "suspended": "inactive",
     "expired": "inactive",
     "pending_delete": "pending delete",
+    "client_hold": "client hold",
 }
-RDAP_ORDER = ("server hold", "inactive", "pending delete", "active")
+RDAP_ORDER = ("server hold", "client hold", "inactive", "pending delete", "active")
 
 
 def domain_status(domain: Domain | DomainView, now: dt.datetime) -> list[str]:

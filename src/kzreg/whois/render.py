@@ -29,6 +29,7 @@ STATUS_TEXT = {
     "suspended": "Suspended: delegation removed by the registrar or the registry.",
     "pending_delete": "Pending delete: deleted after the grace period unless renewed.",
     "expired": "Registration period is over; not delegated.",
+    "client_hold": "Held by the sponsoring registrar: not delegated.",
 }
 
 
