@@ -137,3 +137,14 @@ def test_location_streets_keep_their_order(epp, ids):
     assert create_domain(epp, "streets.kz", ids, location=location).code == 1000
     assert Domain.objects.get(name="streets.kz").location_address == "Line one, Line two, Line three"
     assert LOCATION.city == "Almaty"
+
+
+def test_reasons_come_in_the_language_chosen_at_login(connect, epp_registrar, ids):
+    from tests.epp.conftest import PASSWORD
+
+    client = connect("PS-KZ")
+    assert client.login("PS-KZ", PASSWORD, lang="kk").code == 1000
+    reply = create_domain(client, "tildi.kz", ids, location=None)
+    assert reply.code == 2003
+    assert reply.results[0].lang == "kk"
+    assert reply.reasons == ["kz:create: толтырылуы міндетті"]

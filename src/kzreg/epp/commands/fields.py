@@ -13,11 +13,25 @@ import copy
 import re
 from collections.abc import Iterable, Sequence
 
+from lxml import etree
+
 from kzreg.core.errors import OperationFailed, Problem
+from kzreg.epp import namespaces
 from kzreg.epp.commands.elements import Element
 from kzreg.epp.protocol import Response, Result
 
 _LAST_PART = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
+PREFIXES = {
+    namespaces.EPP: "epp", namespaces.DOMAIN: "domain", namespaces.CONTACT: "contact", namespaces.HOST: "host",
+    namespaces.SECDNS: "secDNS", namespaces.RGP: "rgp", namespaces.FEE: "fee", namespaces.KZ: "kz",
+}  # fmt: skip
+
+
+def element_label(element: Element) -> str:
+    """`kz:city`, `domain:hostObj`: how a reason names the element, in the RFCs' usual prefixes."""
+    name = etree.QName(element)
+    prefix = PREFIXES.get(name.namespace or "")
+    return f"{prefix}:{name.localname}" if prefix else name.localname
 
 
 class Fields:
@@ -50,12 +64,17 @@ class Fields:
         results = []
         for code, group in grouped.items():
             values: list[Element] = []
+            named: list[Problem] = []
             for problem in group:
                 element = self.element_of(problem.field)
-                if element is not None:
-                    values.append(copy.deepcopy(element))
+                if element is None:
+                    named.append(problem)
+                    continue
+                values.append(copy.deepcopy(element))
+                # The reason names the client's element, not the registry's field path.
+                named.append(Problem(element_label(element), problem.code, problem.params))
             # `values` pairs with `problems` one to one, or is left empty when some problem names nothing.
-            results.append(Result(code, problems=group, values=values if len(values) == len(group) else ()))
+            results.append(Result(code, problems=named, values=values if len(values) == len(group) else ()))
         return results
 
     def failed(self, error: OperationFailed | Sequence[Problem]) -> Response:
