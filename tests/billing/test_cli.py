@@ -33,6 +33,13 @@ def test_open_pay_limit_and_balance(capsys, registrar):
     assert out.strip() == f"@{account.pk}\tprepaid PS-KZ\t1 500.50 USD\tlimit 500.00 USD\tavailable 2 000.50 USD"
     code, out, _ = run(capsys, "billing", "balance")
     assert out.count("\n") == 1 and "PS-KZ" in out
+    code, out, _ = run(capsys, "billing", "low-balance", "PS-KZ", "300", "USD")
+    assert (code, out.strip()) == (0, "prepaid PS-KZ: low-balance message under 300.00 USD")
+    assert Account.objects.get(pk=account.pk).low_balance_minor == 30000
+    code, _, err = run(capsys, "billing", "low-balance", "PS-KZ", "300")
+    assert code == 1 and err.strip() == "error: currency: is required"
+    run(capsys, "billing", "low-balance", "PS-KZ")
+    assert Account.objects.get(pk=account.pk).low_balance_minor is None
 
 
 @pytest.mark.parametrize(

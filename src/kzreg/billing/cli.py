@@ -61,6 +61,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("currency", help="the account's currency")
     p.set_defaults(func=cmd_credit_limit)
 
+    p = commands.add_parser("low-balance", help="poll the registrar when a charge takes it under AMOUNT available")
+    p.add_argument("account", help="registrar handle or @N")
+    p.add_argument("amount", nargs="?", help="e.g. 300.00; none: no message")
+    p.add_argument("currency", nargs="?", help="the account's currency")
+    p.set_defaults(func=cmd_low_balance)
+
     p = commands.add_parser("rate", help="enter an exchange rate: 1 SOURCE = RATE TARGET from DAY on")
     p.add_argument("source")
     p.add_argument("target")
@@ -196,6 +202,24 @@ def cmd_credit_limit(args: argparse.Namespace) -> int:
         account.credit_limit_minor = limit.minor
         account.save(update_fields=["credit_limit_minor"])
     print(_line(account))
+    return 0
+
+
+def cmd_low_balance(args: argparse.Namespace) -> int:
+    threshold = None
+    if args.amount is not None:
+        if args.currency is None:
+            raise OperationFailed([Problem("currency", Code.REQUIRED)])
+        threshold = _money(args.amount, args.currency)
+        _not_negative(threshold, "amount")
+    with transaction.atomic():
+        account = _prepaid(args.account, lock=True)
+        if threshold is not None and account.currency != threshold.currency:
+            params = {"account": account.name, "expected": account.currency, "value": threshold.currency}
+            raise OperationFailed([Problem("currency", BillingCode.CURRENCY_MISMATCH, params)])
+        account.low_balance_minor = threshold.minor if threshold else None
+        account.save(update_fields=["low_balance_minor"])
+    print(f"{account.name}: low-balance message {'under ' + str(threshold) if threshold else 'off'}")
     return 0
 
 

@@ -11,7 +11,8 @@ Who pays: the registrar sponsoring the domain once the operation is done (the ga
 transfer). A registrar without a prepaid account is not charged: the fee regime starts when staff open
 its account, and the mail channel's registry-own registrar has none (direct registrants will be
 invoiced, KZ-B, by a later piece). A delete within `KZREG["FEE_GRACE_DAYS"]` of a create or renew charge
-refunds it, as new entries that reverse the charge.
+refunds it, as new entries that reverse the charge; a restore of that domain charges the refunds back
+(reversing them) with the restore fee, so delete-and-restore never buys years for one restore fee.
 """
 
 from __future__ import annotations
@@ -27,27 +28,51 @@ from kzreg.billing import ledger
 from kzreg.billing.books import own_account, prepaid_account
 from kzreg.billing.fees import fee_for, redeem
 from kzreg.billing.ledger import Cause
+from kzreg.billing.lowbalance import notify_if_low
 from kzreg.billing.models import Account, AccountKind, Entry, FeeCommand, Transaction
 from kzreg.billing.money import Money
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.registry.guards import GuardContext
-from kzreg.registry.policy import zone_of_name
+from kzreg.registry.policy import ZonePolicy, zone_of_name
 from kzreg.registry.zones import zone_policies
 
 REFUNDABLE = (FeeCommand.CREATE, FeeCommand.RENEW)
 
 
+def _domain(subject: Any) -> Any:
+    """The domain an operation acts on: its target or result, or a transfer's domain."""
+    return subject.domain if hasattr(subject, "gaining_id") else subject
+
+
+def _sponsor(ctx: GuardContext, subject: Any) -> int | None:
+    if subject is None:  # a create: the sponsor the operation settled on (the actor's, or the named one)
+        return cast(int | None, getattr(ctx, "sponsor_id", None))
+    return cast(int | None, _domain(subject).registrar_id)
+
+
 @dataclass(frozen=True)
 class FeeRule:
     command: FeeCommand
-    years: Callable[[Any], object]  # the operation's command → years charged (None: nothing charged)
+    years: Callable[[Any, Any], object]  # (operation's command, target or result) → years charged
+    payer: Callable[[GuardContext, Any], int | None] = _sponsor
+    charged: bool = True  # False: checked before the operation (funds now), charged by a later one
 
 
-# Operation name → what it is charged as. Transfer completion and restore join when their operations land.
+# Operation name → how it is charged (names: docs/registry.md, "What EPP needs of the registry").
 FEE_RULES: dict[str, FeeRule] = {
-    "domain_create": FeeRule(FeeCommand.CREATE, lambda c: c.period),
-    "domain_renew": FeeRule(FeeCommand.RENEW, lambda c: c.years),
-    "domain_modify": FeeRule(FeeCommand.RENEW, lambda c: c.add_years),  # years added by a Modify (`1b`)
+    "domain_create": FeeRule(FeeCommand.CREATE, lambda c, s: c.period),
+    "domain_renew": FeeRule(FeeCommand.RENEW, lambda c, s: c.years),
+    "domain_modify": FeeRule(FeeCommand.RENEW, lambda c, s: c.add_years),  # years added by a Modify (`1b`)
+    # The gaining registrar pays when the transfer completes (whoever approves: the losing registrar,
+    # staff, the worker); its request is refused at once if it could not pay now.
+    "domain_transfer_request": FeeRule(
+        FeeCommand.TRANSFER,
+        lambda c, s: 1 if c.period is None else c.period,
+        payer=lambda ctx, s: ctx.actor.registrar_id,
+        charged=False,
+    ),
+    "domain_transfer_approve": FeeRule(FeeCommand.TRANSFER, lambda c, s: s.period, payer=lambda ctx, s: s.gaining_id),
+    "domain_restore": FeeRule(FeeCommand.RESTORE, lambda c, s: 1),  # RFC 3915: charged on the request
 }
 REFUND_OPERATIONS = ("domain_delete",)
 
@@ -56,9 +81,16 @@ def grace_days() -> int:
     return int(cast(dict, settings.KZREG).get("FEE_GRACE_DAYS", 5))
 
 
-def _years(rule: FeeRule, command: Any) -> int | None:
-    years = rule.years(command)
+def _years(rule: FeeRule, command: Any, subject: Any) -> int | None:
+    years = rule.years(command, subject)
     return years if isinstance(years, int) and not isinstance(years, bool) and years > 0 else None
+
+
+def _zone(ctx: GuardContext, subject: Any) -> ZonePolicy | None:
+    if subject is None:
+        return zone_of_name(getattr(ctx.command, "name", ""), zone_policies())
+    zone_id = _domain(subject).zone_id
+    return next((z for z in zone_policies().values() if z.id == zone_id), None)
 
 
 def _fee(ctx: GuardContext, zone: str, rule: FeeRule, years: int, registrar_id: int) -> tuple[Money, str]:
@@ -74,32 +106,33 @@ class RegistryFees:
         rule = FEE_RULES.get(ctx.operation)
         if rule is None:
             return []
-        years = _years(rule, ctx.command)
-        if target is None:  # a create: the payer is the sponsor the operation settled on
-            zone = zone_of_name(getattr(ctx.command, "name", ""), zone_policies())
-            payer = getattr(ctx, "sponsor_id", None)
-        else:
-            zone = next((z for z in zone_policies().values() if z.id == target.zone_id), None)
-            payer = target.registrar_id
+        payer = rule.payer(ctx, target)
         account = prepaid_account(payer)
+        years = _years(rule, ctx.command, target)
+        zone = _zone(ctx, target)
         if account is None or years is None or zone is None or account.available is None:
             return []  # not charged, or the operation reports the bad period or zone itself
         try:
             fee, _ = _fee(ctx, zone.name, rule, years, cast(int, payer))
         except OperationFailed as refusal:
             return refusal.problems
-        if fee.currency == account.currency and account.available < fee:
+        if ctx.operation == "domain_restore":
+            fee += refunded(_domain(target), account)
+        if account.available < fee:
             return [ledger.insufficient(account, fee.minor)]
         return []
 
     def after(self, ctx: GuardContext, result: Any) -> None:
         rule = FEE_RULES.get(ctx.operation)
-        if rule is not None:
-            years = _years(rule, ctx.command)
-            if years is not None:
-                charge(ctx, result, rule, years)
-        elif ctx.operation in REFUND_OPERATIONS:
-            refund_in_grace(ctx, result)
+        if rule is not None and rule.charged:
+            years = _years(rule, ctx.command, result)
+            payer = rule.payer(ctx, result)
+            if years is not None and payer is not None:
+                if ctx.operation == "domain_restore":
+                    charge_refunds_back(ctx, _domain(result))
+                charge(ctx, _domain(result), rule, years, payer)
+        elif ctx.operation in REFUND_OPERATIONS and (result.deleted_at is not None or result.pending_delete):
+            refund_in_grace(ctx, result)  # not when the delete became a hold (T12)
 
 
 def _cause(ctx: GuardContext, domain: Any, kind: str, **extra: Any) -> Cause:
@@ -115,16 +148,26 @@ def _cause(ctx: GuardContext, domain: Any, kind: str, **extra: Any) -> Cause:
     )
 
 
-def charge(ctx: GuardContext, domain: Any, rule: FeeRule, years: int) -> Transaction | None:
-    """Debits the sponsor's prepaid account, credits the registry's fee revenue; None when not charged."""
-    account = prepaid_account(domain.registrar_id)
+def charge(ctx: GuardContext, domain: Any, rule: FeeRule, years: int, payer: int) -> Transaction | None:
+    """Debits the payer's prepaid account, credits the registry's fee revenue; None when not charged."""
+    account = prepaid_account(payer)
     if account is None:
         return None
     zone = next(z for z in zone_policies().values() if z.id == domain.zone_id)
-    fee, quote_id = _fee(ctx, zone.name, rule, years, domain.registrar_id)
+    fee, quote_id = _fee(ctx, zone.name, rule, years, payer)
     revenue = own_account(account.book, AccountKind.REVENUE, account.currency, ctx.now)
     cause = _cause(ctx, domain, "fee", fee_command=str(rule.command), years=years, quote_id=quote_id)
-    return ledger.post(account.book, cause, [(account, -fee), (revenue, fee)], ctx.now).transaction
+    posted = ledger.post(account.book, cause, [(account, -fee), (revenue, fee)], ctx.now)
+    notify_if_low(ctx, account, posted.balances[account.pk], fee)
+    return posted.transaction
+
+
+def _reverse(ctx: GuardContext, domain: Any, original: Transaction, kind: str) -> Transaction:
+    entries: list[tuple[Account, Money]] = [
+        (entry.account, -entry.amount) for entry in Entry.objects.filter(transaction=original).select_related("account")
+    ]
+    cause = _cause(ctx, domain, kind, fee_command=original.fee_command, years=original.years, reverses=original)
+    return ledger.post(original.book, cause, entries, ctx.now).transaction
 
 
 def refund_in_grace(ctx: GuardContext, domain: Any) -> list[Transaction]:
@@ -138,12 +181,21 @@ def refund_in_grace(ctx: GuardContext, domain: Any) -> list[Transaction]:
         created_at__gte=since,
         reversed_by__isnull=True,
     ).order_by("id")
-    refunds = []
-    for original in charges:
-        entries: list[tuple[Account, Money]] = [
-            (entry.account, -entry.amount)
-            for entry in Entry.objects.filter(transaction=original).select_related("account")
-        ]
-        cause = _cause(ctx, domain, "refund", fee_command=original.fee_command, years=original.years, reverses=original)
-        refunds.append(ledger.post(original.book, cause, entries, ctx.now).transaction)
-    return refunds
+    return [_reverse(ctx, domain, original, "refund") for original in charges]
+
+
+def _open_refunds(domain: Any) -> Any:
+    return Transaction.objects.filter(
+        kind="refund", object_type="domain", object_id=domain.pk, reversed_by__isnull=True
+    ).order_by("id")
+
+
+def refunded(domain: Any, account: Account) -> Money:
+    """What the domain's refunds (not yet charged back) gave this account."""
+    minor = sum(e.amount_minor for e in Entry.objects.filter(transaction__in=_open_refunds(domain), account=account))
+    return Money.from_minor(minor, account.currency)
+
+
+def charge_refunds_back(ctx: GuardContext, domain: Any) -> list[Transaction]:
+    """A restored domain is paid for again: each refund its delete made is reversed (new entries)."""
+    return [_reverse(ctx, domain, refund, "fee") for refund in _open_refunds(domain)]

@@ -60,6 +60,8 @@ class Account(models.Model):
     balance_minor = models.BigIntegerField(default=0)
     # How far below zero the balance may go; NULL: no floor (the registry's own accounts).
     credit_limit_minor = models.BigIntegerField(null=True, blank=True)
+    # A charge that takes the available amount under this sends the holder a low-balance poll message.
+    low_balance_minor = models.BigIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
 
