@@ -11,6 +11,7 @@ from kzreg.core.errors import OperationFailed
 from kzreg.core.messages import Code
 from kzreg.registry import commands as c
 from kzreg.registry import operations as ops
+from kzreg.registry.authority import MailProof
 from kzreg.registry.models import Domain, DomainStatus, HistoryEntry
 from tests.conftest import org_contact, person
 
@@ -117,13 +118,15 @@ def test_transfer_moves_the_domain_to_a_new_registrant(make_domain, staff):
     old_registrant = domain.registrant
     result = ops.transfer_domain(
         c.TransferDomain("example.kz", registrant=org_contact(5, organisation="Kaspi Solutions LLP"), admin=person(5)),
-        Actor(principal="new@kaspi.kz", role=Role.REGISTRANT, channel=Channel.MAIL, request_id="KZ-261122.7"),
-    )
+        Actor(principal="new@kaspi.kz", role=Role.REGISTRANT, channel=Channel.MAIL, request_id="KZ-261122.7",
+              proof=MailProof("new@kaspi.kz", written="fax: 2611-07")),  # the holder's consent (T13)
+    )  # fmt: skip
     domain.refresh_from_db()
     assert domain.registrant != old_registrant and domain.registrant.organisation == "Kaspi Solutions LLP"
     assert domain.tech_contact == domain.admin_contact
     entry = HistoryEntry.objects.filter(object_type="domain", object_id=domain.pk).latest("version")
     assert (entry.operation, entry.request_id, entry.channel) == ("domain_transfer", "KZ-261122.7", "mail")
+    assert entry.reason == "authorized by fax: 2611-07"
     with pytest.raises(OperationFailed) as failure:
         ops.transfer_domain(c.TransferDomain("example.kz", registrant=result.object.registrant.handle), staff)
     assert failure.value.codes == {Code.SAME_VALUE}

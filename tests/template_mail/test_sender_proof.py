@@ -202,18 +202,3 @@ def test_contact_and_host_forms_from_an_unproven_address(intake, registered):
     assert host.request.state == "rejected"
     assert "отправитель ivan7@example.kz не подтверждён" in host.result().body
     assert Host.objects.get(name="ns1.ps.kz").addresses == ["195.210.46.10"]
-
-
-def test_every_authorization_reason_exists_in_kazakh_russian_and_english():
-    from kzreg.template_mail.problems import MESSAGES, FormProblem
-
-    keys = [k for k in MESSAGES if k.startswith("auth_")] + ["signature_replayed", "not_authorized"]
-    assert len(keys) >= 10
-    for key in keys:
-        assert set(MESSAGES[key]) == {"kk", "ru", "en"}, key
-    reasons = (FormProblem("", "auth_crypt_pw", {"handle": "IG1-KZ"}), FormProblem("", "auth_pgp_invalid"))
-    refusal = FormProblem("0b", "not_authorized", {"reason": reasons})
-    assert refusal.render("kk") == (
-        "0b: сұраныс авторизацияланбады: 0c тармағындағы Crypt-PW құпиясөзі IG1-KZ контактісінікімен сәйкес "
-        "келмейді; PGP қолтаңбасы тексерістен өтпейді"
-    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 class Channel(enum.StrEnum):
@@ -30,6 +31,13 @@ class Role(enum.StrEnum):
     SYSTEM = "system"  # the system itself (deadlines, expiry)
 
 
+class Proof(Protocol):
+    """What a channel proved about who is asking (the mail gateway's `registry.authority.MailProof`); the
+    registry's authority rule reads it. Never copied into history."""
+
+    def describe(self) -> str: ...
+
+
 def new_request_id() -> str:
     return uuid.uuid4().hex
 
@@ -43,6 +51,7 @@ class Actor:
     channel: Channel
     request_id: str = field(default_factory=new_request_id)
     registrar_id: int | None = None  # a registrar's actor; a reseller's request arrives as its registrar's
+    proof: Proof | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def system(cls, job: str, channel: Channel = Channel.SYSTEM, request_id: str | None = None) -> Actor:

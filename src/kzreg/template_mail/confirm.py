@@ -1,7 +1,8 @@
 """T10: a request waiting for the contact on record is applied when that contact replies with the
 token, and lapses when the deadline passes (the worker sweeps expiries; the clock decides). The token,
-mailed only to the address on record, is what proves the mailbox. A transfer (T13) waits for the
-current administrative contact alone, and is applied with both of its forms."""
+mailed only to the address on record, is what proves the mailbox: the reply's sender and token are the
+gateway's proof (`MailProof.confirmed_by`); whose confirmation stands for the request is the registry's
+rule (`authority.confirmers`: T13's transfer waits for the current administrative contact alone)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import re
 from django.db import transaction
 
 from kzreg.core import clock
+from kzreg.registry.authority import confirmers
 from kzreg.registry.models import Contact
-from kzreg.template_mail.authorization import Verdict
 from kzreg.template_mail.models import Confirmation, ConfirmationState
 from kzreg.template_mail.outgoing import by_language, send
 from kzreg.template_mail.parser import ParsedForm
@@ -21,17 +22,20 @@ from kzreg.template_mail.run import Run, Submission
 TOKEN_RE = re.compile(r"\bCONFIRM\s+([0-9a-f]{20})\b", re.I)
 
 
+OPERATIONS = {("contact", "M"): "contact_modify", ("transfer", "T"): "domain_transfer",
+              ("domain", "M"): "domain_modify", ("domain", "D"): "domain_delete"}  # fmt: skip
+
+
 def _on_record(confirmation: Confirmation) -> list[Contact | None]:
-    if confirmation.template == "contact":
-        return [Contact.objects.filter(handle=confirmation.object_key).first()]
+    """The contacts on record who may confirm, as the registry says now (they may have changed)."""
     from kzreg.template_mail.actions_domain import find_domain
 
-    domain = find_domain(confirmation.object_key)
-    if domain is None:
-        return []
-    if confirmation.template == "transfer":
-        return [domain.admin_contact]
-    return [domain.registrant, domain.admin_contact]
+    operation = OPERATIONS.get((confirmation.template, confirmation.action), "")
+    if confirmation.template == "contact":
+        target: object = Contact.objects.filter(handle=confirmation.object_key).first()
+    else:
+        target = find_domain(confirmation.object_key)
+    return list(confirmers(operation, target)) if target is not None else []
 
 
 def _form(template: str, fields: dict, lang: str) -> ParsedForm:
@@ -60,19 +64,18 @@ def apply_confirmation(run: Run) -> Outcome | None:
         return Outcome("message", "?", "", "rejected", detail=text("confirm_unknown", run.lang))
     lang = run.request.language
     contact = next(c for c in contacts if c is not None and run.sender in {e.lower() for e in c.emails})
-    verdict = Verdict(True, contact, "confirmed")
     original = run.sender
     run.sender = run.request.sender  # the request remains the original sender's
     fields = confirmation.fields
     if confirmation.template == "transfer":
         delete, new = (Submission(_form("domain", fields[part], lang)) for part in ("delete", "new"))
-        outcome = transfer(run, confirmation.object_key, delete, new, confirmed=verdict)
+        outcome = transfer(run, confirmation.object_key, delete, new, confirmed_by=contact.handle)
     elif confirmation.template == "contact":
-        outcome = contact_form(run, Submission(_form("contact", fields, lang)), "M", confirmed=verdict)
+        outcome = contact_form(run, Submission(_form("contact", fields, lang)), "M", confirmed_by=contact.handle)
     elif confirmation.action == "M":
-        outcome = domain_modify(run, Submission(_form("domain", fields, lang)), confirmed=verdict)
+        outcome = domain_modify(run, Submission(_form("domain", fields, lang)), confirmed_by=contact.handle)
     else:
-        outcome = domain_delete(run, Submission(_form("domain", fields, lang)), confirmed=verdict)
+        outcome = domain_delete(run, Submission(_form("domain", fields, lang)), confirmed_by=contact.handle)
     run.sender = original
     confirmation.state = ConfirmationState.CONFIRMED if outcome.status == "completed" else ConfirmationState.FAILED
     confirmation.decided_at, confirmation.decided_by = now, original

@@ -1,6 +1,7 @@
-"""Problems the mail gateway finds itself (form layout, MIME, authorization), in kk/ru/en.
+"""Problems the mail gateway finds itself (form layout, MIME), in kk/ru/en.
 
-Registry problems keep their own code and message (`kzreg.core.messages`); `FormProblem` wraps both so
+Registry problems keep their own code and message (`kzreg.core.messages`; the reasons of an authorization
+refusal are the registry's, `registry.authority.codes`); `FormProblem` wraps both so
 a reply lists every problem the same way: `field: message` in the language of the form (T5).
 """
 
@@ -111,71 +112,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "{tracking} нөмірлі сұраныс табылмады",
         "ru": "запрос {tracking} не найден",
         "en": "request {tracking} was not found",
-    },
-    "signature_replayed": {
-        "kk": "бұл қол қойылған пішін бұрын қолданылған (қайталау қабылданбайды)",
-        "ru": "эта подписанная форма уже использовалась (повтор не принимается)",
-        "en": "this signed form was already used once (a replay is refused)",
-    },
-    # Why an authorization failed (T9–T13): the `reason` of `not_authorized`, in the reply's language.
-    "auth_not_email": {
-        "kk": "{sender} — {handle} контактісінің e-mail мекенжайы емес",
-        "ru": "{sender} — не адрес e-mail контакта {handle}",
-        "en": "{sender} is not the e-mail of {handle}",
-    },
-    "auth_unproven": {
-        "kk": "жіберуші {sender} расталмады: оның доменінің SPF немесе DKIM тексерісі From доменімен "
-        "сәйкес өтпейді (DMARC: {dmarc})",
-        "ru": "отправитель {sender} не подтверждён: ни SPF, ни DKIM его домена не проходят в согласии "
-        "с доменом From (DMARC: {dmarc})",
-        "en": "the sender {sender} is not proven: neither SPF nor DKIM passes aligned with the From domain "
-        "(DMARC: {dmarc})",
-    },
-    "auth_crypt_pw": {
-        "kk": "0c тармағындағы Crypt-PW құпиясөзі {handle} контактісінікімен сәйкес келмейді",
-        "ru": "пароль Crypt-PW в 0c не совпадает с паролем {handle}",
-        "en": "the Crypt-PW password in 0c does not match {handle}",
-    },
-    "auth_pgp_required": {
-        "kk": "{handle} PGP қолтаңбасы қойылған пішінді талап етеді",
-        "ru": "{handle} требует форму, подписанную PGP",
-        "en": "{handle} requires a PGP-signed form",
-    },
-    "auth_pgp_no_key": {
-        "kk": "деректер базасында {handle} үшін PGP кілті жоқ",
-        "ru": "у {handle} нет PGP-ключа в базе данных",
-        "en": "{handle} has no PGP key on record",
-    },
-    "auth_pgp_invalid": {
-        "kk": "PGP қолтаңбасы тексерістен өтпейді",
-        "ru": "PGP-подпись не проходит проверку",
-        "en": "the PGP signature does not verify",
-    },
-    "auth_pgp_foreign": {
-        "kk": "пішінге контактінің кілтімен емес, басқа кілтпен қол қойылған",
-        "ru": "форма подписана не ключом контакта",
-        "en": "signed with a key that is not the contact's key",
-    },
-    "auth_no_contact": {
-        "kk": "деректер базасында контакт жоқ",
-        "ru": "в базе данных нет контакта",
-        "en": "no contact on record",
-    },
-    "auth_not_registered": {
-        "kk": "домен тіркелмеген",
-        "ru": "домен не зарегистрирован",
-        "en": "the domain is not registered",
-    },
-    "auth_transfer": {
-        "kk": "Жою пішіні {handle} контактісінен емес (өз DKIM қолтаңбасымен бүтін жіберілген хат, Crypt-PW "
-        "немесе PGP керек)",
-        "ru": "форма удаления не от {handle} (нужно пересланное целиком письмо с его подписью DKIM, Crypt-PW или PGP)",
-        "en": "the Delete is not from {handle} (forwarded intact with its own DKIM signature, Crypt-PW or PGP)",
-    },
-    "auth_forwarded_unsigned": {
-        "kk": "{sender} мекенжайынан жіберілген Жою хатында оның доменінің жарамды DKIM қолтаңбасы жоқ",
-        "ru": "в пересланном письме удаления от {sender} нет действительной подписи DKIM его домена",
-        "en": "the forwarded Delete from {sender} has no valid DKIM signature of its domain",
     },
 }
 

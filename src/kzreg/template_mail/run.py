@@ -3,6 +3,7 @@ steps every action takes: run an operation in a savepoint, ask for confirmation,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import secrets
@@ -15,16 +16,17 @@ from django.utils import timezone
 
 from kzreg.core import clock
 from kzreg.core.actor import Actor
-from kzreg.core.errors import OperationFailed
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.registry.authority import AuthorityCode, NotAuthorized, Verdict
 from kzreg.registry.models import Contact
-from kzreg.template_mail.authorization import Evidence, Verdict
 from kzreg.template_mail.conf import accept_unproven
 from kzreg.template_mail.mapping import map_problems
 from kzreg.template_mail.mime import Mail, TextPart
-from kzreg.template_mail.models import Confirmation, MailRequest, SeenSignature
+from kzreg.template_mail.models import Confirmation, MailRequest
 from kzreg.template_mail.outgoing import by_language, send
 from kzreg.template_mail.parser import ParsedForm
 from kzreg.template_mail.problems import FormProblem
+from kzreg.template_mail.proving import Material, mark_used, prove
 from kzreg.template_mail.replies import Outcome, text
 
 CONFIRM_DAYS = int(os.environ.get("KZREG_MAIL_CONFIRM_DAYS") or 7)
@@ -61,40 +63,49 @@ class Run:
             self.request.save(force_insert=True)
         return self.request
 
-    def evidence(self, sub: Submission) -> Evidence:
+    def material(self, sub: Submission, confirmed_by: str = "", written: str = "") -> Material:
+        """What the form offers as proof of who sent it, proven (`proving`): the registry decides on it."""
         forwarded: dict = {}
         originals = self.authentication.get("forwarded") or []
         if 0 <= sub.part.forwarded_index < len(originals):
             forwarded = originals[sub.part.forwarded_index]
-        return Evidence(
-            self.sender, sub.form.get("0c"), sub.part.signature, sub.part.forwarded_from, proven=self.proven,
-            legacy=accept_unproven(), dmarc=(self.authentication.get("dmarc") or {}).get("result", ""),
-            forwarded=forwarded,
+        return prove(
+            self.sender, proven=self.proven, legacy=accept_unproven(),
+            dmarc=(self.authentication.get("dmarc") or {}).get("result", ""), password=sub.form.get("0c"),
+            signature=sub.part.signature, forwarded_from=sub.part.forwarded_from, forwarded=forwarded,
+            confirmed_by=confirmed_by, written=written,
         )  # fmt: skip
 
-    def record_signature(self, verdict: Verdict) -> None:
-        if verdict.signature_digest:
-            SeenSignature.objects.get_or_create(
-                digest=verdict.signature_digest,
-                defaults={
-                    "fingerprint": verdict.fingerprint,
-                    "first_seen": clock.now(),
-                    "request": self.saved_request(),
-                },
-            )
+    def acting(self, material: Material) -> Actor:
+        """The request's actor carrying the form's proof (`Actor.proof`), for the registry's authority rule."""
+        return dataclasses.replace(self.actor, proof=material.proof)
+
+    def mark_used(self, material: Material) -> None:
+        """After a change was applied: its signatures are good once only."""
+        if material.signatures:
+            mark_used(material, self.saved_request())
 
 
 class _Rollback(Exception):
     pass
 
 
-def attempt(
-    operation: Callable[[], Any], template: str, rollback: bool = False
-) -> tuple[Any, list[FormProblem], list[FormProblem]]:
-    """Runs a registry operation: (result, problems, warnings); `rollback` makes it a dry run, in a
-    savepoint rolled back. Otherwise no savepoint of our own: every operation already runs in its own
-    (`registry.operations.base.execute`), so a failed one has changed nothing — a second savepoint
-    around it would only cost two more statements (round trips on PostgreSQL)."""
+@dataclass
+class Attempt:
+    """A registry operation's answer: its result, or its problems, or the registry's authority verdict
+    when the request itself was fine but its sender may not make it as it stands (`refusal`)."""
+
+    result: Any = None
+    problems: list[FormProblem] = field(default_factory=list)
+    warnings: list[FormProblem] = field(default_factory=list)
+    refusal: Verdict | None = None
+
+
+def attempt(operation: Callable[[], Any], template: str, rollback: bool = False) -> Attempt:
+    """Runs a registry operation; `rollback` makes it a dry run, in a savepoint rolled back. Otherwise no
+    savepoint of our own: every operation already runs in its own (`registry.operations.base.execute`),
+    so a failed one has changed nothing — a second savepoint around it would only cost two more
+    statements (round trips on PostgreSQL)."""
     try:
         if not rollback:
             result = operation()
@@ -103,10 +114,12 @@ def attempt(
                 operation()
                 raise _Rollback
     except _Rollback:
-        return None, [], []
+        return Attempt()
+    except NotAuthorized as exc:
+        return Attempt(refusal=exc.verdict)
     except OperationFailed as exc:
-        return None, map_problems(exc.problems, template), []
-    return result, [], map_problems(result.warnings, template)
+        return Attempt(problems=map_problems(exc.problems, template))
+    return Attempt(result, warnings=map_problems(result.warnings, template))
 
 
 def until_text(moment: dt.datetime) -> str:
@@ -182,7 +195,6 @@ def notify(
 
 
 def not_authorized(verdict: Verdict, field_name: str = "0b") -> FormProblem:
-    """The refusal with every reason, each told in the reply's language."""
-    return FormProblem(
-        field_name, "not_authorized", {"reason": verdict.reasons or (FormProblem("", "auth_no_contact"),)}
-    )
+    """The registry's refusal with every reason, each told in the reply's language."""
+    reasons = verdict.reasons or (Problem("", AuthorityCode.NO_CONTACT),)
+    return FormProblem(field_name, "not_authorized", {"reason": tuple(FormProblem("", problem=p) for p in reasons)})

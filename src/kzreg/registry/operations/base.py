@@ -19,7 +19,8 @@ from kzreg.core import clock
 from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem, Problems
 from kzreg.core.messages import Code
-from kzreg.registry import rows
+from kzreg.registry import authority, rows
+from kzreg.registry.authority import Verdict
 from kzreg.registry.guards import active_guards
 from kzreg.registry.models import Domain, HistoryEntry, ObjectType
 from kzreg.registry.operations.sponsorship import check_sponsor as check_object_sponsor
@@ -50,11 +51,14 @@ class Context:
     def warn(self, field_name: str, code: Code, **params: object) -> None:
         self.warnings.append(Problem(field_name, code, params))
 
-    def check_guards(self, target: Any) -> None:
-        """Guards add their problems; then every problem found so far ends the operation."""
+    def check_guards(self, target: Any) -> Verdict | None:
+        """Guards add their problems; then every problem found so far ends the operation; then the
+        registry's authority rule decides whether this actor may make this change (`registry.authority`:
+        refused or waiting for confirmation raises; a HOLD verdict tells a delete to hold instead, T12)."""
         for guard in active_guards():
             self.problems.extend(guard.check(self, target))
         self.problems.raise_if_any()
+        return authority.enforce(self, target)
 
     def history(self, object_type: ObjectType, obj: Any, key: str, snapshot: dict, reason: str = "") -> None:
         rows.insert_row(HistoryEntry, self.history_row(object_type, obj.pk, obj.version, key, snapshot, reason))

@@ -16,6 +16,7 @@ import datetime as dt
 from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
+from kzreg.registry.authority import Decision
 from kzreg.registry.commands import DeleteDomain
 from kzreg.registry.models import Domain, DomainNameServer, Host, RgpStatus, StatusFlag, TransferStatus
 from kzreg.registry.operations.base import Context, OperationResult, execute, load_live_domain
@@ -64,6 +65,21 @@ def _cancel_pending_transfer(ctx: Context, domain: Domain) -> None:
         notify_decision(ctx, transfer, "domain", domain.name, {"exDate": domain.expires_at.isoformat()})
 
 
+def _hold_instead(ctx: Context, domain: Domain, reason: str) -> Domain:
+    """T12: a Delete from the ISP that serves the domain puts it on hold (visible in WHOIS, not delegated)."""
+    if domain.hold:
+        raise OperationFailed([Problem("flag", Code.STATUS_ALREADY_SET, {"status": StatusFlag.HOLD.value})])
+    set_flag(ctx, domain, StatusFlag.HOLD, reason)
+    bump(ctx, domain)
+    domain.save()
+    record_domain(ctx, domain, reason=reason)
+    notify_registrar(
+        ctx, domain.registrar_id, "status_set", object_type="domain", object_key=domain.name,
+        data={"status": StatusFlag.HOLD.value, "reason": reason},
+    )  # fmt: skip
+    return domain
+
+
 def delete_domain(command: DeleteDomain, actor: Actor) -> OperationResult[Domain]:
     def body(ctx: Context) -> Domain:
         domain = load_live_domain(ctx, command.name)
@@ -71,8 +87,10 @@ def delete_domain(command: DeleteDomain, actor: Actor) -> OperationResult[Domain
             raise OperationFailed([Problem("name", Code.STATUS_PROHIBITS, {"status": domain.rgp_status})])
         check_domain_allows(ctx, domain, DELETE)
         subordinates = check_deletable(ctx, domain)
-        ctx.check_guards(domain)
+        verdict = ctx.check_guards(domain)
         reason = " ".join((command.reason or "").split())
+        if verdict is not None and verdict.decision == Decision.HOLD:
+            return _hold_instead(ctx, domain, f"Delete from the ISP ({ctx.actor.principal}), {reason}".rstrip(", "))
         if is_sponsor_bound(ctx.actor):
             start_redemption(ctx, domain, reason)
             return domain

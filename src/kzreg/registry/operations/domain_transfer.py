@@ -1,7 +1,8 @@
 """Transfer a domain to a new registrant (R14, T13): the new holder's form applied whole.
 
-The authorization of the current holder (forwarded Delete, Crypt-PW, PGP, a fax recorded by staff) is
-checked by the adapter and recorded here as the history reason.
+The authorization of the current holder (forwarded Delete, Crypt-PW, PGP, a fax recorded by staff) is the
+registry's rule (`registry.authority`, from the actor's mail proof) and is recorded as the history reason;
+registry staff state it in the command.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def transfer_domain(command: TransferDomain, actor: Actor) -> OperationResult[Do
         billing = resolver.lookup(command.billing, "billing") if command.billing else None
         resolved_ns = resolve_nameservers(ctx, command.nameservers, zone) if command.nameservers is not None else None
         location = clean_location(ctx, command.location) if command.location is not None else None
-        ctx.check_guards(domain)
+        verdict = ctx.check_guards(domain)  # a mail proof: the registry's verdict says how the holder agreed
+        authorization = verdict.how if verdict is not None else command.authorization
         assert registrant is not None
 
         domain.registrant = resolver.materialize(registrant)
@@ -57,7 +59,7 @@ def transfer_domain(command: TransferDomain, actor: Actor) -> OperationResult[Do
             replace_nameservers(domain, hosts)
         bump(ctx, domain)
         domain.save()
-        record_domain(ctx, domain, hosts, reason=f"authorized by {command.authorization or 'unspecified'}")
+        record_domain(ctx, domain, hosts, reason=f"authorized by {authorization or 'unspecified'}")
         return domain
 
     return execute("domain_transfer", command, actor, body)
