@@ -24,6 +24,7 @@ from kzreg.epp.certs import Authority, LocalPki
 from kzreg.epp.framing import Limits
 from kzreg.epp.server import EppServer, ServerConfig
 from kzreg.epp.session import ServerContext
+from kzreg.registry.zones import forget_zones
 
 ROOT = Path(__file__).resolve().parents[2]
 KZ_XSD = ROOT / "src" / "kzreg" / "epp" / "schemas" / "kz-1.0.xsd"
@@ -104,6 +105,22 @@ def _every_frame_validates(request, epp_schema) -> Iterator[None]:
     assert not received, "invalid frames were received"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Production hashes EPP passwords with Django's default PBKDF2 (deliberately slow, ~0.5 s); the tests
+    check the same rules with a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_zones() -> Iterator[None]:
+    """The server's tests flush the database between tests (its threads need committed rows), so zones come
+    back with new ids: the process's cached zone policies must go before and after each test."""
+    forget_zones()
+    yield
+    forget_zones()
+
+
 @dataclass(frozen=True)
 class Pki:
     """A CA, the server's certificate, clients' certificates (`cert(handle)`, `key(handle)`), and a stranger
@@ -153,8 +170,10 @@ def epp_context() -> ServerContext:
 
 
 @pytest.fixture
-def epp_server(transactional_db, pki, epp_limits, epp_context) -> Iterator[EppServer]:
-    """A running EPP server on 127.0.0.1 and a free port, in a thread of this process."""
+def epp_server(django_db_serialized_rollback, transactional_db, pki, epp_limits, epp_context) -> Iterator[EppServer]:
+    """A running EPP server on 127.0.0.1 and a free port, in a thread of this process. Its threads read
+    committed rows, so the test database is transactional; the rows the migrations made (zones) are put back
+    before each test (serialized rollback)."""
     config = ServerConfig(
         cert=pki.local.server_cert, key=pki.local.server_key, client_ca=pki.ca, host="127.0.0.1", port=0,
         limits=epp_limits, max_sessions=32,
@@ -166,14 +185,14 @@ def epp_server(transactional_db, pki, epp_limits, epp_context) -> Iterator[EppSe
 
 
 @pytest.fixture
-def epp_registrar(transactional_db, registrar, pki):
+def epp_registrar(django_db_serialized_rollback, transactional_db, registrar, pki):
     """PS-KZ (tests/conftest.py's registrar) with EPP access: `PASSWORD`, its certificate, loopback."""
     set_access(registrar, password=PASSWORD, certificates=[pki.cert("PS-KZ").read_bytes()], networks=None)
     return registrar
 
 
 @pytest.fixture
-def other_epp_registrar(transactional_db, other_registrar, pki):
+def other_epp_registrar(django_db_serialized_rollback, transactional_db, other_registrar, pki):
     """HOSTER-KZ with its own EPP access (`OTHER_PASSWORD`, its own certificate)."""
     set_access(
         other_registrar, password=OTHER_PASSWORD, certificates=[pki.cert("HOSTER-KZ").read_bytes()], networks=None

@@ -128,9 +128,6 @@ def _serve_one(port: int, bind: str, reuse_port: bool) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     """One process, or `--workers` processes that share the port (SO_REUSEPORT; the kernel spreads the
     connections). Forked before any database connection is opened."""
-    logging.basicConfig(
-        level=logging.INFO if settings.DEBUG else logging.WARNING, format="%(asctime)s %(name)s: %(message)s"
-    )
     signal.signal(signal.SIGTERM, _stop)
     if args.workers <= 1:
         _serve_one(args.port, args.bind, reuse_port=False)

@@ -13,9 +13,11 @@ import contextlib
 import ipaddress
 import logging
 import os
+import queue
 import socket
 import ssl
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +62,64 @@ def _peer_address(address: tuple) -> str:
     return str(ip)
 
 
+class SessionThreads:
+    """Threads that serve one connection at a time and keep their database connection from one session to
+    the next, so a new EPP session costs no new database connection. A thread is started when none is idle
+    (up to `limit`), and ends after `idle_timeout` seconds without a connection, closing its own."""
+
+    def __init__(self, serve: Callable[[socket.socket, tuple], None], limit: int, idle_timeout: float = 60.0):
+        self.serve = serve
+        self.limit = limit
+        self.idle_timeout = idle_timeout
+        self.work: queue.SimpleQueue[tuple[socket.socket, tuple] | None] = queue.SimpleQueue()
+        self.lock = threading.Lock()
+        self.idle = 0
+        self.threads: set[threading.Thread] = set()
+
+    def submit(self, sock: socket.socket, address: tuple) -> None:
+        with self.lock:
+            if self.idle == 0 and len(self.threads) < self.limit:
+                thread = threading.Thread(target=self._run, name="epp-session", daemon=True)
+                self.threads.add(thread)
+                self.idle += 1
+                thread.start()
+            self.idle -= 1
+        self.work.put((sock, address))
+
+    def _run(self) -> None:
+        try:
+            while True:
+                try:
+                    item = self.work.get(timeout=self.idle_timeout)
+                except queue.Empty:
+                    with self.lock:
+                        if self.idle > 0:  # not counted as taken: nobody waits for this thread
+                            self.idle -= 1
+                            return
+                    continue
+                if item is None:
+                    return
+                try:
+                    self.serve(*item)
+                finally:
+                    with self.lock:
+                        self.idle += 1
+                    if db.connection.connection is not None and not db.connection.is_usable():
+                        db.connection.close()
+        finally:
+            db.connection.close()
+            with self.lock:
+                self.threads.discard(threading.current_thread())
+
+    def stop(self, timeout: float = 5.0) -> None:
+        with self.lock:
+            threads = list(self.threads)
+        for _ in threads:
+            self.work.put(None)
+        for thread in threads:
+            thread.join(timeout=timeout)
+
+
 class EppServer:
     def __init__(self, config: ServerConfig, context: ServerContext | None = None):
         self.config = config
@@ -70,6 +130,7 @@ class EppServer:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.accept_thread: threading.Thread | None = None
+        self.threads = SessionThreads(self._serve, config.max_sessions)
 
     @property
     def port(self) -> int:
@@ -103,7 +164,13 @@ class EppServer:
                 if self.stopping.is_set():
                     break
                 raise
-            threading.Thread(target=self._serve, args=(sock, address), name="epp-session", daemon=True).start()
+            with self.lock:
+                over_limit = len(self.connections) >= self.config.max_sessions
+                self.connections.add(sock)
+            if over_limit:  # answered 2502 in a thread of its own, not queued behind the sessions
+                threading.Thread(target=self._serve, args=(sock, address, True), daemon=True).start()
+            else:
+                self.threads.submit(sock, address)
 
     def start(self) -> int:
         """Binds and accepts in a background thread (tests, the benchmark); returns the port."""
@@ -124,13 +191,11 @@ class EppServer:
                     sock.shutdown(socket.SHUT_RDWR)
         if self.accept_thread is not None:
             self.accept_thread.join(timeout=5)
+        self.threads.stop()
 
-    def _serve(self, raw: socket.socket, address: tuple) -> None:
+    def _serve(self, raw: socket.socket, address: tuple, over_limit: bool = False) -> None:
         peer = _peer_address(address)
         limits = self.config.limits
-        with self.lock:
-            self.connections.add(raw)
-            over_limit = len(self.connections) > self.config.max_sessions
         try:
             raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self.config.send_buffer:
@@ -153,7 +218,6 @@ class EppServer:
                 self.connections.discard(raw)
             with contextlib.suppress(OSError):
                 raw.close()
-            db.connection.close()
 
     def _converse(self, sock: ssl.SSLSocket, session: EppSession) -> None:
         limits = self.config.limits

@@ -1,0 +1,299 @@
+"""EPP over TLS on loopback: logins/s (handshake included), domain:check/s and domain:create/s (with the
+registry fee charged by billing's operation guard) from concurrent sessions, with p50/p99 latency and
+CPU per command of the client, the EPP server and PostgreSQL.
+
+    createdb -h 127.0.0.1 -U postgres kzreg_epp_bench   # once (the script creates it if it can)
+    KZREG_DATA_DIR=/tmp/epp-bench KZREG_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kzreg_epp_bench \\
+        .venv/bin/python bench/bench_epp.py --sessions 16 --workers 2
+
+The script migrates the database, makes a registrar BENCH-KZ with EPP access (certificates from a CA in
+a temporary folder) and a funded deposit, starts `kzreg epp serve` as a child process on a free port,
+then runs each phase with `--sessions` sessions spread over `--client-procs` client processes (threads
+inside each). Requests are written with `kzreg.epp.requests`. Every loop is bounded by its count.
+Prints figures, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+PASSWORD = "bench-password-1"
+HANDLE = "BENCH-KZ"
+NS = ("ns1.bench-dns.net", "ns2.bench-dns.net")  # outside our zones: no glue, no parent domain
+
+
+def setup_registry(pki_dir: Path) -> None:
+    """Schema, the registrar with EPP access and money, and its two name servers and contacts."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from kzreg.billing.books import open_prepaid, prepaid_account
+    from kzreg.billing.money import Money
+    from kzreg.billing.payments import record_payment
+    from kzreg.core import clock
+    from kzreg.core.actor import Actor, Channel
+    from kzreg.epp.access import set_access
+    from kzreg.epp.certs import LocalPki
+    from kzreg.registry import commands as c
+    from kzreg.registry import operations as ops
+    from kzreg.registry.models import Registrar
+
+    pki = LocalPki(pki_dir)
+    pki.ensure()
+    pki.issue_client(HANDLE)
+    registrar = Registrar.objects.filter(handle=HANDLE).first()
+    if registrar is None:
+        staff = Actor.registry_staff("bench", Channel.CLI)
+        data = c.RegistrarData(name="Bench Registrar LLP", email="bench@example.kz")
+        registrar = ops.create_registrar(c.CreateRegistrar(HANDLE, data), staff).object
+    set_access(registrar, password=PASSWORD, certificates=[pki.client_cert(HANDLE).read_bytes()], networks=None)
+    if prepaid_account(registrar.id) is None:
+        account = open_prepaid(registrar.id, HANDLE, "USD", clock.now())
+        record_payment(account, Money.of("100000000.00", "USD"), "bench", clock.now(), reference="bench deposit")
+
+
+def ensure_postgres_database(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def proc_cpu(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its live children (the server's workers)."""
+    total = proc_cpu(pid)
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return total + sum(tree_cpu(int(child)) for child in children)
+
+
+def postgres_cpu() -> float:
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    total += proc_cpu(int(entry.name))
+            except OSError:
+                continue
+    return total
+
+
+# ---- client side (runs in the client processes) ----
+
+
+def _client(port: int, pki_dir: str):
+    from kzreg.epp.client import EppClient
+
+    d = Path(pki_dir)
+    return EppClient(
+        "127.0.0.1", port, cafile=str(d / "ca.crt"), certfile=str(d / f"{HANDLE}.crt"),
+        keyfile=str(d / f"{HANDLE}.key"), server_hostname="localhost",
+    )  # fmt: skip
+
+
+def _session_loop(phase: str, port: int, pki_dir: str, count: int, tag: str, go, out: list) -> None:
+    from kzreg.epp import requests as r
+
+    latencies: list[float] = []
+    codes: dict[int, int] = {}
+    if phase == "login":
+        go.wait()
+        for _ in range(count):
+            started = time.perf_counter()
+            client = _client(port, pki_dir)
+            client.connect()
+            code = client.login(HANDLE, PASSWORD).code
+            latencies.append(time.perf_counter() - started)
+            codes[code] = codes.get(code, 0) + 1
+            client.logout()
+        out.append((latencies, codes))
+        return
+    client = _client(port, pki_dir)
+    client.connect()
+    assert client.login(HANDLE, PASSWORD).code == 1000
+    contacts = {"registrant": f"R{tag}", "admin": f"A{tag}"}
+    if phase == "create":
+        postal = r.PostalInfo(name="Bench, Ivan", org="Bench Company LLP", street=("Abay avenue 10",), city="Almaty",
+                              sp="Almaty", pc="050000", cc="KZ")  # fmt: skip
+        for contact_id in contacts.values():
+            reply = client.request(
+                r.contact_create(contact_id, postal, "bench@example.kz", voice="+7.7272500001").frame()
+            )
+            assert reply.code == 1000, reply.raw
+        location = r.Location(("Abay avenue 10",), "Almaty", "Almaty")
+    frames = []
+    for i in range(count):
+        if phase == "check":
+            frames.append(r.domain_check(f"bench-{tag}-{i}.kz").frame(f"C{tag}-{i}"))
+        else:
+            command = r.domain_create(
+                f"b{tag}-{i}.kz", registrant=contacts["registrant"], contacts={"admin": contacts["admin"]},
+                location=location, host_objs=NS, years=1,
+            )  # fmt: skip
+            frames.append(command.frame(f"N{tag}-{i}"))
+    go.wait()
+    for frame in frames:
+        started = time.perf_counter()
+        code = client.request(frame).code
+        latencies.append(time.perf_counter() - started)
+        codes[code] = codes.get(code, 0) + 1
+    client.logout()
+    out.append((latencies, codes))
+
+
+def client_process(
+    phase: str, port: int, pki_dir: str, sessions: int, count: int, run: str, proc: int, go, queue
+) -> None:
+    out: list = []
+    threads = [
+        threading.Thread(target=_session_loop, args=(phase, port, pki_dir, count, f"{run}{proc}{s:02d}", go, out))
+        for s in range(sessions)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    queue.put((out, usage.ru_utime + usage.ru_stime))
+
+
+def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, server_pid: int, count: int) -> None:
+    ctx = mp.get_context("fork")
+    go, queue = ctx.Event(), ctx.Queue()
+    run = uuid.uuid4().hex[:4]
+    per_proc = [args.sessions // args.client_procs + (1 if i < args.sessions % args.client_procs else 0)
+                for i in range(args.client_procs)]  # fmt: skip
+    procs = [
+        ctx.Process(target=client_process, args=(phase, port, pki_dir, n, count, run, i, go, queue))
+        for i, n in enumerate(per_proc)
+        if n
+    ]
+    for p in procs:
+        p.start()
+    time.sleep(1.0 if phase != "login" else 0.2)  # sessions log in and build their requests (not measured)
+    server_before, pg_before = tree_cpu(server_pid), postgres_cpu()
+    started = time.perf_counter()
+    go.set()
+    results = [queue.get() for _ in procs]
+    elapsed = time.perf_counter() - started
+    server_cpu, pg_cpu = tree_cpu(server_pid) - server_before, postgres_cpu() - pg_before
+    for p in procs:
+        p.join()
+    latencies = sorted(x for out, _ in results for lat, _ in out for x in lat)
+    codes: dict[int, int] = {}
+    for out, _ in results:
+        for _, c in out:
+            for code, n in c.items():
+                codes[code] = codes.get(code, 0) + n
+    client_cpu = sum(cpu for _, cpu in results)
+    n = len(latencies)
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[min(n - 1, int(n * 0.99))] * 1000
+    label = {"login": "logins (TLS handshake + login + logout)", "check": "domain:check", "create": "domain:create"}[
+        phase
+    ]
+    print(
+        f"{label}: {n} in {elapsed:.2f} s = {n / elapsed:,.0f}/s; p50 {p50:.1f} ms, p99 {p99:.1f} ms; "
+        f"codes {dict(sorted(codes.items()))}; CPU per command: client {client_cpu / n * 1e6:,.0f} µs "
+        f"(incl. request building), EPP server {server_cpu / n * 1e6:,.0f} µs, PostgreSQL {pg_cpu / n * 1e6:,.0f} µs"
+    )  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=16)
+    parser.add_argument("--client-procs", type=int, default=2, help="client processes the sessions are spread over")
+    parser.add_argument("--workers", type=int, default=1, help="EPP server processes (KZREG_EPP_WORKERS)")
+    parser.add_argument("--logins", type=int, default=20, help="logins per session")
+    parser.add_argument("--checks", type=int, default=500, help="domain:check per session")
+    parser.add_argument("--creates", type=int, default=60, help="domain:create per session")
+    parser.add_argument("--phases", default="login,check,create")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
+    ensure_postgres_database(os.environ.get("KZREG_DATABASE_URL", ""))
+    import django
+
+    django.setup()
+    from django import db
+    from django.conf import settings
+
+    pki_dir = Path(tempfile.mkdtemp(prefix="epp-bench-")) / "epp"
+    setup_registry(pki_dir)
+    db.connections.close_all()
+    port = free_port()
+    env = dict(os.environ, KZREG_EPP_CERT=str(pki_dir / "server.crt"), KZREG_EPP_KEY=str(pki_dir / "server.key"),
+               KZREG_EPP_CLIENT_CA=str(pki_dir / "ca.crt"), KZREG_DEBUG="0")  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kzreg", "epp", "serve", "--port", str(port), "--workers", str(args.workers)], env=env
+    )
+    try:
+        for _ in range(100):  # up to 10 s for the server to listen
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        print(f"EPP bench: {args.sessions} TLS sessions in {args.client_procs} client processes, "
+              f"{args.workers} server process(es), {engine}, {os.cpu_count()} CPUs")  # fmt: skip
+        for _ in range(4 * args.workers):  # each server process checks the password hash once (then its memo)
+            warm = _client(port, str(pki_dir))
+            warm.connect()
+            warm.login(HANDLE, PASSWORD)
+            warm.logout()
+        from kzreg.epp import requests as r
+
+        setup = _client(port, str(pki_dir))
+        setup.connect()
+        setup.login(HANDLE, PASSWORD)
+        for host, address in zip(NS, ("195.210.46.100", "91.201.214.100"), strict=True):  # 2302: made before
+            reply = setup.request(r.host_create(host, [address]).frame())
+            assert reply.code in (1000, 2302), reply.raw
+        setup.logout()
+        counts = {"login": args.logins, "check": args.checks, "create": args.creates}
+        for phase in args.phases.split(","):
+            run_phase(phase, args, port, str(pki_dir), server.pid, counts[phase])
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
