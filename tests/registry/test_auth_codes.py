@@ -7,14 +7,24 @@ import pytest
 
 from kzreg.core.errors import OperationFailed
 from kzreg.core.messages import Code
+from kzreg.rdap import cache as answer_cache
 from kzreg.registry import commands as c
 from kzreg.registry import operations as ops
 from kzreg.registry.models import Domain, HistoryEntry
 from kzreg.registry.reads.connection import django_database
 from kzreg.whois.lookup import Lookup
+from tests.rdap.conftest import Ticking
 from tests.registry.epp_world import everything, new_domain
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fresh_rdap():
+    """RDAP's answer cache, fresh for this test (another test's example.kz may be cached)."""
+    answer_cache.install(answer_cache.AnswerCache(size=1000, seconds=1.0, monotonic=Ticking()))
+    yield
+    answer_cache.install(None)
 
 
 def test_a_new_domain_gets_a_random_code_unless_one_is_given(epp):
@@ -56,7 +66,7 @@ def test_only_the_sponsor_and_staff_read_the_code(epp):
     assert failure.value.codes == {Code.NOT_SPONSOR} and failure.value.epp_code == 2201
 
 
-def test_the_code_never_enters_history_whois_or_rdap(epp, client):
+def test_the_code_never_enters_history_whois_or_rdap(epp, client, fresh_rdap):
     ops.modify_domain(c.ModifyDomain("example.kz", auth_code="secret-code-77"), epp["owner"])
     for entry in HistoryEntry.objects.filter(object_type="domain"):
         assert "domain-code-1" not in str(entry.snapshot) and "secret-code-77" not in str(entry.snapshot)

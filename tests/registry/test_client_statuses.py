@@ -10,6 +10,7 @@ import pytest
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed
 from kzreg.core.messages import Code
+from kzreg.rdap import cache as answer_cache
 from kzreg.registry import commands as c
 from kzreg.registry import operations as ops
 from kzreg.registry.models import Domain, DomainStatus, Host
@@ -18,9 +19,18 @@ from kzreg.registry.reads.connection import django_database
 from kzreg.registry.status import is_delegated
 from kzreg.whois.lookup import Lookup
 from kzreg.zone.export import export_zone, find_zone
+from tests.rdap.conftest import Ticking
 from tests.registry.epp_world import everything
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fresh_rdap():
+    """RDAP's answer cache, fresh for this test (another test's example.kz may be cached)."""
+    answer_cache.install(answer_cache.AnswerCache(size=1000, seconds=1.0, monotonic=Ticking()))
+    yield
+    answer_cache.install(None)
 
 
 def refused(call, *codes: Code) -> OperationFailed:
@@ -132,6 +142,6 @@ def test_host_client_statuses(epp):
     ops.delete_host(c.DeleteHost("ns3.ps-hosting.net"), epp["owner"])
 
 
-def test_rdap_shows_client_hold(epp, client):
+def test_rdap_shows_client_hold(epp, client, fresh_rdap):
     modify(epp["owner"], add_statuses=("clientHold",))
     assert client.get("/rdap/domain/example.kz").json()["status"] == ["client hold"]
