@@ -3,7 +3,10 @@ created the way a registrar creates them (through the server, with the request b
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from kzreg.epp import requests as r
 from kzreg.epp.client import EppClient, Reply
@@ -15,9 +18,12 @@ NS = ("ns1.ps.kz", "ns2.ps.kz")  # tests/conftest.py's hosts, sponsored by PS-KZ
 
 
 @pytest.fixture(autouse=True)
-def fresh_zones():
-    """The server's tests flush the database between tests (the server thread needs committed rows), so
-    the zones come back with new ids: the cached zone policies must go (import this fixture)."""
+def zones(transactional_db):
+    """The TLS tests empty the database after each test (the server's thread needs committed rows), and the
+    zones go with it: this puts the two seed zones back with their migration's own function, and drops the
+    cached zone policies (which hold the old rows' ids). Import it into a module to make it autouse there."""
+    forget_zones()
+    importlib.import_module("kzreg.registry.migrations.0003_default_zones").add_zones(apps, None)
     forget_zones()
     yield
     forget_zones()

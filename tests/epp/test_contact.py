@@ -3,14 +3,11 @@ kind from the `-ORG` suffix, personal data only for the sponsor or with the cont
 
 from __future__ import annotations
 
-import pytest
-
 from kzreg.epp import namespaces as ns
 from kzreg.epp import requests as r
 from kzreg.registry.models import Contact, HistoryEntry
-from tests.epp.objects import create_domain, fresh_zones, make_contacts, org_postal, person_postal, send  # noqa: F401
+from tests.epp.objects import create_domain, make_contacts, org_postal, person_postal, send, zones  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 C = f"{{{ns.CONTACT}}}"
 VOICE = "+7.7172700001"
 

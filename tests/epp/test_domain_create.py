@@ -9,10 +9,7 @@ import pytest
 from kzreg.epp import namespaces as ns
 from kzreg.epp import requests as r
 from kzreg.registry.models import Domain, HistoryEntry
-from tests.epp.objects import DS, LOCATION, NS, create_domain, fresh_zones, make_contacts  # noqa: F401
-
-# The server thread reads committed rows: a flushed database, restored with the migrations' zones.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+from tests.epp.objects import DS, LOCATION, NS, create_domain, make_contacts, zones  # noqa: F401
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import pytest
 from kzreg.epp import namespaces as ns
 from kzreg.epp import requests as r
 from kzreg.registry.models import Domain, HistoryEntry
-from tests.epp.objects import DS, create_domain, fresh_zones, make_contacts, person_postal, send  # noqa: F401
+from tests.epp.objects import DS, create_domain, make_contacts, person_postal, send, zones  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 NAME = "almaty-net.kz"
 DS2 = r.DsRecord(54321, 8, 2, "A" * 64)
 

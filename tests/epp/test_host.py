@@ -3,14 +3,11 @@ registrar, 2305; a host in use is not deleted, 2305)."""
 
 from __future__ import annotations
 
-import pytest
-
 from kzreg.epp import namespaces as ns
 from kzreg.epp import requests as r
 from kzreg.registry.models import Host
-from tests.epp.objects import create_domain, fresh_zones, make_contacts, send  # noqa: F401
+from tests.epp.objects import create_domain, make_contacts, send, zones  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 H = f"{{{ns.HOST}}}"
 
 

@@ -8,9 +8,8 @@ import pytest
 from kzreg.epp import namespaces as ns
 from kzreg.epp import requests as r
 from kzreg.registry.models import PollMessage
-from tests.epp.objects import create_domain, fresh_zones, make_contacts, send  # noqa: F401
+from tests.epp.objects import create_domain, make_contacts, send, zones  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 NAME = "almaty-net.kz"
 EPP = f"{{{ns.EPP}}}"
 

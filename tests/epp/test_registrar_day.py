@@ -5,14 +5,11 @@ redemption period, logout. Every frame either side sends is schema-validated (te
 
 from __future__ import annotations
 
-import pytest
-
 from kzreg.epp import namespaces as ns
 from kzreg.epp import requests as r
 from kzreg.registry.models import Domain, HistoryEntry, PollMessage
-from tests.epp.objects import DS, LOCATION, fresh_zones, make_contacts, send  # noqa: F401
+from tests.epp.objects import DS, LOCATION, make_contacts, send, zones  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 D, RGP, KZ, SECDNS, EPP = (f"{{{n}}}" for n in (ns.DOMAIN, ns.RGP, ns.KZ, ns.SECDNS, ns.EPP))
 NAME = "shanyrak.kz"
 REPORT = {

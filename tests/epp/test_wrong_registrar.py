@@ -9,9 +9,8 @@ import pytest
 
 from kzreg.epp import requests as r
 from kzreg.registry.models import Contact, Domain, DomainTransfer, HistoryEntry, Host, PollMessage
-from tests.epp.objects import DS, LOCATION, create_domain, fresh_zones, make_contacts, person_postal, send  # noqa: F401
+from tests.epp.objects import DS, LOCATION, create_domain, make_contacts, person_postal, send, zones  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 NAME = "almaty-net.kz"
 
 

@@ -14,7 +14,7 @@ from kzreg.epp.commands import lookups
 from kzreg.epp.commands.codes import EppCommandCode
 from kzreg.epp.commands.contact_mapping import contact_data, disclose_flag, postal_changes, postal_info, postal_type
 from kzreg.epp.commands.domain_transfer import trn_data
-from kzreg.epp.commands.elements import Element, epp_date, find, find_all, own_text, roid, text
+from kzreg.epp.commands.elements import Element, epp_date, find, find_all, own_text, text
 from kzreg.epp.commands.fields import Fields
 from kzreg.epp.commands.reasons import short_reason
 from kzreg.epp.dispatch import handles
@@ -27,7 +27,6 @@ from kzreg.registry.commands import (
     ModifyContact,
     RequestContactTransfer,
 )
-from kzreg.registry.models import Contact
 from kzreg.registry.operations import (
     contact_transfer_status,
     create_contact,
@@ -37,7 +36,7 @@ from kzreg.registry.operations import (
     request_contact_transfer,
 )
 from kzreg.registry.operations.transfer_rules import transfer_data
-from kzreg.registry.policy import check_handle
+from kzreg.registry.reads import objects
 
 CONTACT = namespaces.CONTACT
 TRANSFER_OPS = ("query", "request", "approve", "reject", "cancel")
@@ -61,59 +60,54 @@ def _auth(parent: Element | None, fields: Fields) -> str | None:
 @handles("check", CONTACT)
 def check(request: Request) -> Response:
     ids = [own_text(el) for el in find_all(request.object, CONTACT, "id")]
-    taken = lookups.existing_contacts(i.upper() for i in ids)
-    data = E(CONTACT, "chkData")
     lang = request.session.lang
-    for contact_id in ids:
+    data = E(CONTACT, "chkData")
+    for result in objects.check_contacts(ids):
         cd = sub(data, CONTACT, "cd")
-        problem = None
-        if not check_handle(contact_id.upper()):
-            problem = Problem("id", Code.HANDLE_INVALID, {"value": contact_id})
-        elif contact_id.upper() in taken:
-            problem = Problem("id", Code.HANDLE_TAKEN, {"handle": contact_id.upper()})
-        sub(cd, CONTACT, "id", contact_id, avail="0" if problem else "1")
-        if problem is not None:
-            sub(cd, CONTACT, "reason", short_reason(problem, lang), lang=lang)
+        sub(cd, CONTACT, "id", result.asked, avail="1" if result.available else "0")
+        if not result.available:
+            sub(cd, CONTACT, "reason", short_reason(result.reason_code, lang), lang=lang)
     return Response.ok(res_data=data)
 
 
-def info_data(contact: Contact, show_auth: bool) -> Element:
+def info_data(view: objects.ContactInfo, roid: str, show_auth: bool) -> Element:
+    """The code only to the sponsor: another registrar that proved it knows the code is not told it back."""
     data = E(CONTACT, "infData")
-    sub(data, CONTACT, "id", contact.handle)
-    sub(data, CONTACT, "roid", roid("C", contact.pk))
-    statuses = list(contact.client_statuses)
-    if lookups.contact_is_linked(contact):
-        statuses.append("linked")
-    for word in statuses or ["ok"]:
+    sub(data, CONTACT, "id", view.handle)
+    sub(data, CONTACT, "roid", roid)
+    for word in view.statuses:
         sub(data, CONTACT, "status", s=word)
-    info = sub(data, CONTACT, "postalInfo", type=postal_type(contact))
-    sub(info, CONTACT, "name", contact.name)
-    if contact.organisation:
-        sub(info, CONTACT, "org", contact.organisation)
+    kind = postal_type(view)
+    info = sub(data, CONTACT, "postalInfo", type=kind)
+    sub(info, CONTACT, "name", view.name)
+    if view.organisation:
+        sub(info, CONTACT, "org", view.organisation)
     addr = sub(info, CONTACT, "addr")
-    sub(addr, CONTACT, "street", contact.address)
-    sub(addr, CONTACT, "city", contact.city)
-    if contact.region:
-        sub(addr, CONTACT, "sp", contact.region)
-    if contact.postal_code:
-        sub(addr, CONTACT, "pc", contact.postal_code)
-    sub(addr, CONTACT, "cc", contact.country_code)
-    if contact.phones:
-        sub(data, CONTACT, "voice", contact.phones[0])
-    if contact.faxes:
-        sub(data, CONTACT, "fax", contact.faxes[0])
-    sub(data, CONTACT, "email", contact.email)
-    sponsor = contact.registrar.handle if contact.registrar else REGISTRY_ID
+    sub(addr, CONTACT, "street", view.address)
+    sub(addr, CONTACT, "city", view.city)
+    if view.region:
+        sub(addr, CONTACT, "sp", view.region)
+    if view.postal_code:
+        sub(addr, CONTACT, "pc", view.postal_code)
+    sub(addr, CONTACT, "cc", view.country_code)
+    if view.phones:
+        sub(data, CONTACT, "voice", view.phones[0])
+    if view.faxes:
+        sub(data, CONTACT, "fax", view.faxes[0])
+    sub(data, CONTACT, "email", view.emails[0] if view.emails else "")
+    sponsor = view.registrar or REGISTRY_ID
     sub(data, CONTACT, "clID", sponsor)
     sub(data, CONTACT, "crID", sponsor)
-    sub(data, CONTACT, "crDate", epp_date(contact.created_at))
-    if contact.updated_at != contact.created_at:
-        sub(data, CONTACT, "upDate", epp_date(contact.updated_at))
-    if show_auth and contact.auth_code:
-        sub(sub(data, CONTACT, "authInfo"), CONTACT, "pw", contact.auth_code)
-    disclose = sub(data, CONTACT, "disclose", flag="1" if contact.disclose else "0")
+    sub(data, CONTACT, "crDate", epp_date(view.created_at))
+    if view.updated_at != view.created_at:
+        sub(data, CONTACT, "upDate", epp_date(view.updated_at))
+    if view.transferred_at is not None:
+        sub(data, CONTACT, "trDate", epp_date(view.transferred_at))
+    if view.auth_code and show_auth:
+        sub(sub(data, CONTACT, "authInfo"), CONTACT, "pw", view.auth_code)
+    disclose = sub(data, CONTACT, "disclose", flag="1" if view.disclose else "0")
     for tag in ("name", "org", "addr"):
-        sub(disclose, CONTACT, tag, type=postal_type(contact))
+        sub(disclose, CONTACT, tag, type=kind)
     sub(disclose, CONTACT, "voice")
     sub(disclose, CONTACT, "email")
     return data
@@ -121,21 +115,22 @@ def info_data(contact: Contact, show_auth: bool) -> Element:
 
 @handles("info", CONTACT)
 def info(request: Request) -> Response:
+    """Personal data (C4, R18) for the sponsor, or another registrar that gives the contact's code: the
+    registry decides (`full`). Without it there is no infData to give (postalInfo and email are required
+    by RFC 5733's schema), so the answer is 2201, or 2202 for a wrong code."""
     contact_id, fields = _id_fields(request)
     given = _auth(request.object, fields)
     try:
-        contact = lookups.contact_by_id(contact_id)
-        sponsor = contact.registrar_id == request.session.registrar_id
-        if not sponsor:
-            if given is None:
-                raise OperationFailed([Problem("id", Code.NOT_SPONSOR, {"kind": "contact", "key": contact.handle})])
-            if not lookups.code_matches(given, contact.auth_code):
-                raise OperationFailed(
-                    [Problem("auth_code", Code.AUTH_CODE_INVALID, {"kind": "contact", "key": contact.handle})]
-                )
+        view = objects.contact_info(contact_id, request.actor(), given)
+        if not view.full:
+            code = Code.NOT_SPONSOR if given is None else Code.AUTH_CODE_INVALID
+            raise OperationFailed(
+                [Problem("id" if given is None else "auth_code", code, {"kind": "contact", "key": view.handle})]
+            )
     except OperationFailed as failure:
         return fields.failed(failure)
-    return Response.ok(res_data=info_data(contact, show_auth=sponsor))
+    sponsor = view.registrar == request.session.registrar_handle
+    return Response.ok(res_data=info_data(view, lookups.roid("C", view.handle), show_auth=sponsor))
 
 
 @handles("create", CONTACT)

@@ -16,7 +16,6 @@ from kzreg.epp import namespaces
 from kzreg.epp.commands.elements import Element, find, find_all, own_text, text
 from kzreg.epp.commands.fields import Fields
 from kzreg.registry.commands import ContactData
-from kzreg.registry.models import Contact
 
 CONTACT = namespaces.CONTACT
 ROLE_SUFFIX = "-ORG"
@@ -73,9 +72,7 @@ def contact_data(contact_id: str, create: Element, fields: Fields) -> ContactDat
     return ContactData(kind=kind_of(contact_id), disclose=bool(disclose_flag(create, fields)), **values)  # type: ignore[arg-type]
 
 
-def postal_type(contact: Contact) -> str:
-    return (
-        "int"
-        if all(str(getattr(contact, f)).isascii() for f in ("name", "organisation", "address", "city", "region"))
-        else "loc"
-    )
+def postal_type(contact: object) -> str:
+    """`int` for ASCII data, `loc` otherwise (RFC 5733 §2.3.2)."""
+    parts = ("name", "organisation", "address", "city", "region")
+    return "int" if all(str(getattr(contact, f)).isascii() for f in parts) else "loc"

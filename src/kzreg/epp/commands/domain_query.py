@@ -1,8 +1,9 @@
 """`<domain:check>` and `<domain:info>` (RFC 5731 §3.1): reads, no change.
 
-A check applies the same zone policy as every other channel (R3: IDN names as A-labels, the length
-rule, reserved and blocked names) and asks for every name in one query; the reason of an unavailable
-name comes in the session's language.
+Both read through the registry's typed read API (`registry.reads.objects`): a check applies the same
+zone policy as every other channel (R3: IDN names as A-labels, the length rule, reserved and blocked
+names) in one query; info shows the statuses and the authorization code as the registry decides (the
+sponsor, or a client that gives the right code; a wrong code is 2202).
 """
 
 from __future__ import annotations
@@ -19,40 +20,21 @@ from kzreg.epp.dispatch import handles
 from kzreg.epp.extensions import fee, kz, rgp, secdns
 from kzreg.epp.protocol import Request, Response
 from kzreg.epp.xml import E, sub
-from kzreg.registry.policy import check_reservation, parse_domain_name
-from kzreg.registry.zones import zone_policies
+from kzreg.registry.reads import objects
 
 DOMAIN = namespaces.DOMAIN
-
-
-def availability(raw_names: list[str]) -> list[tuple[str, Problem | None]]:
-    """Each name as the client wrote it, with the problem that makes it unavailable (None: available)."""
-    zones = zone_policies()
-    verdicts: list[tuple[str, Problem | None, str | None]] = []
-    for raw in raw_names:
-        parsed, problems = parse_domain_name(raw, zones, "name")
-        if parsed is not None:
-            problems = check_reservation(parsed, privileged=False)
-        verdicts.append((raw, problems[0] if problems else None, parsed.name if parsed else None))
-    taken = lookups.taken_names(name for _, problem, name in verdicts if problem is None and name)
-    out = []
-    for raw, problem, name in verdicts:
-        if problem is None and name in taken:
-            problem = Problem("name", Code.ALREADY_REGISTERED, {"name": name})
-        out.append((raw, problem))
-    return out
 
 
 @handles("check", DOMAIN)
 def check(request: Request) -> Response:
     raw_names = [own_text(el) for el in find_all(request.object, DOMAIN, "name")]
-    verdicts = availability(raw_names)
+    lang = request.session.lang
     data = E(DOMAIN, "chkData")
-    for raw, problem in verdicts:
+    for result in objects.check_domains(raw_names, request.actor()):
         cd = sub(data, DOMAIN, "cd")
-        sub(cd, DOMAIN, "name", raw, avail="0" if problem else "1")
-        if problem is not None:
-            sub(cd, DOMAIN, "reason", short_reason(problem, request.session.lang), lang=request.session.lang)
+        sub(cd, DOMAIN, "name", result.asked, avail="1" if result.available else "0")
+        if not result.available:
+            sub(cd, DOMAIN, "reason", short_reason(result.reason_code, lang), lang=lang)
     fee_check = request.extensions.get(namespaces.FEE)
     extensions = [] if fee_check is None else [fee.check_data(fee_check, raw_names, request.session)]
     return Response.ok(res_data=data, extensions=extensions)
@@ -63,28 +45,23 @@ def info(request: Request) -> Response:
     name_element = find(request.object, DOMAIN, "name")
     fields = Fields(name_element)
     hosts = (name_element.get("hosts") if name_element is not None else None) or "all"
-    given_code = text(find(request.object, DOMAIN, "authInfo"), DOMAIN, "pw")
-    fields.add("auth_info", find(request.object, DOMAIN, "authInfo"))
+    auth = find(request.object, DOMAIN, "authInfo")
+    fields.add("auth_info", auth)
+    given = text(auth, DOMAIN, "pw") if auth is not None else None
     try:
         if hosts not in HOSTS_CHOICES:
-            raise OperationFailed(
-                [Problem("name", Code.INVALID_CHOICE, {"value": hosts, "choices": ", ".join(HOSTS_CHOICES)})]
-            )
-        domain = lookups.live_domain(own_text(name_element))
-        sponsor = domain.registrar_id == request.session.registrar_id
-        if given_code is not None and not sponsor and not lookups.code_matches(given_code, domain.auth_code):
-            raise OperationFailed(
-                [Problem("auth_info", Code.AUTH_CODE_INVALID, {"kind": "domain", "key": domain.name})]
-            )
+            choices = ", ".join(HOSTS_CHOICES)
+            raise OperationFailed([Problem("name", Code.INVALID_CHOICE, {"value": hosts, "choices": choices})])
+        view = objects.domain_info(own_text(name_element), request.actor(), given)
+        if given is not None and view.auth_code is None:  # a code was offered, and it is not the domain's
+            raise OperationFailed([Problem("auth_info", Code.AUTH_CODE_INVALID, {"kind": "domain", "key": view.name})])
     except OperationFailed as failure:
         return fields.failed(failure)
-    extensions = [kz.info_data(domain.location_address, domain.location_city, domain.location_region, domain.purpose)]
-    ds = secdns.info_data(domain.ds_records)
+    location = view.location
+    extensions = [kz.info_data(location["address"], location["city"], location["region"], view.purpose)]
+    ds = secdns.info_data(view.ds_records)
     if ds is not None:
         extensions.insert(0, ds)
-    grace = rgp.info_data(domain)
-    if grace is not None:
-        extensions.append(grace)
-    return Response.ok(
-        res_data=info_data(domain, hosts, show_auth=sponsor or given_code is not None), extensions=extensions
-    )
+    extensions += [rgp.status_element("infData", status) for status in view.rgp_statuses[:1]]
+    data = info_data(view, lookups.roid("D", view.name), hosts)
+    return Response.ok(res_data=data, extensions=extensions)

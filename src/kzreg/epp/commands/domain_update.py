@@ -17,7 +17,6 @@ from kzreg.epp import namespaces
 from kzreg.epp.commands import lookups
 from kzreg.epp.commands.codes import EppCommandCode
 from kzreg.epp.commands.domain_parts import ROLES, auth_code, contact_roles, parse_nameservers
-from kzreg.epp.commands.domain_view import nameserver_names
 from kzreg.epp.commands.elements import Element, find, find_all, own_text
 from kzreg.epp.commands.fields import Fields
 from kzreg.epp.dispatch import handles
@@ -45,7 +44,7 @@ def _nameservers(
     add_ns, rem_ns = find(add, DOMAIN, "ns"), find(rem, DOMAIN, "ns")
     if add_ns is None and rem_ns is None:
         return None, []
-    current = nameserver_names(domain)
+    current = list(domain.nameserver_links.order_by("position").values_list("host__name", flat=True))
     problems: list[Problem] = []
     removed = parse_nameservers(rem_ns, Fields(), offset=0)
     for i, server in enumerate(removed.servers):

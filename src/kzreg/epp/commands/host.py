@@ -13,7 +13,7 @@ from kzreg.core.messages import Code
 from kzreg.epp import namespaces
 from kzreg.epp.commands import lookups
 from kzreg.epp.commands.codes import EppCommandCode
-from kzreg.epp.commands.elements import Element, epp_date, find, find_all, own_text, roid
+from kzreg.epp.commands.elements import Element, epp_date, find, find_all, own_text
 from kzreg.epp.commands.fields import Fields
 from kzreg.epp.commands.reasons import short_reason
 from kzreg.epp.dispatch import handles
@@ -23,6 +23,7 @@ from kzreg.registry.commands import CreateHost, DeleteHost, ModifyHost
 from kzreg.registry.models import Host
 from kzreg.registry.operations import create_host, delete_host, modify_host
 from kzreg.registry.policy import canonical_ip, normalize_host_name
+from kzreg.registry.reads import objects
 
 HOST = namespaces.HOST
 REGISTRY_ID = "KZ-REGISTRY"
@@ -46,40 +47,31 @@ def _addresses(parent: Element | None, fields: Fields, path: str) -> list[str]:
 
 @handles("check", HOST)
 def check(request: Request) -> Response:
-    raw = [own_text(el) for el in find_all(request.object, HOST, "name")]
-    canonical = {name: normalize_host_name(name) for name in raw}
-    taken = lookups.existing_hosts(c[0] for c in canonical.values() if isinstance(c, tuple))
-    data = E(HOST, "chkData")
+    names = [own_text(el) for el in find_all(request.object, HOST, "name")]
     lang = request.session.lang
-    for name in raw:
-        names = canonical[name]
-        problem = names if isinstance(names, Problem) else None
-        if problem is None and isinstance(names, tuple) and names[0] in taken:
-            problem = Problem("name", Code.HOST_EXISTS, {"host": names[1]})
+    data = E(HOST, "chkData")
+    for result in objects.check_hosts(names):
         cd = sub(data, HOST, "cd")
-        sub(cd, HOST, "name", name, avail="0" if problem else "1")
-        if problem is not None:
-            sub(cd, HOST, "reason", short_reason(problem, lang), lang=lang)
+        sub(cd, HOST, "name", result.asked, avail="1" if result.available else "0")
+        if not result.available:
+            sub(cd, HOST, "reason", short_reason(result.reason_code, lang), lang=lang)
     return Response.ok(res_data=data)
 
 
-def info_data(host: Host) -> Element:
+def info_data(view: objects.HostInfo, roid: str) -> Element:
     data = E(HOST, "infData")
-    sub(data, HOST, "name", host.name)
-    sub(data, HOST, "roid", roid("H", host.pk))
-    statuses = list(host.client_statuses)
-    if lookups.host_is_linked(host):
-        statuses.append("linked")
-    for word in statuses or ["ok"]:
+    sub(data, HOST, "name", view.name)
+    sub(data, HOST, "roid", roid)
+    for word in view.statuses:
         sub(data, HOST, "status", s=word)
-    for address in host.addresses:
+    for address in view.addresses:
         sub(data, HOST, "addr", address, ip="v6" if ":" in address else "v4")
-    sponsor = host.registrar.handle if host.registrar else REGISTRY_ID
+    sponsor = view.registrar or REGISTRY_ID
     sub(data, HOST, "clID", sponsor)
     sub(data, HOST, "crID", sponsor)
-    sub(data, HOST, "crDate", epp_date(host.created_at))
-    if host.updated_at != host.created_at:
-        sub(data, HOST, "upDate", epp_date(host.updated_at))
+    sub(data, HOST, "crDate", epp_date(view.created_at))
+    if view.updated_at != view.created_at:
+        sub(data, HOST, "upDate", epp_date(view.updated_at))
     return data
 
 
@@ -97,10 +89,10 @@ def _load(name: str) -> Host:
 def info(request: Request) -> Response:
     name, fields = _name_fields(request)
     try:
-        host = _load(name)
+        view = objects.host_info(name)
     except OperationFailed as failure:
         return fields.failed(failure)
-    return Response.ok(res_data=info_data(host))
+    return Response.ok(res_data=info_data(view, lookups.roid("H", view.name)))
 
 
 @handles("create", HOST)

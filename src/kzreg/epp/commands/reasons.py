@@ -3,8 +3,7 @@ unavailable name gets one of these words in the session's language, not the full
 
 from __future__ import annotations
 
-from kzreg.core.errors import Problem
-from kzreg.core.messages import Code
+from kzreg.core.messages import Code, ProblemCode
 
 REASONS: dict[str, dict[str, str]] = {
     "taken": {"en": "In use", "ru": "Занято", "kk": "Бос емес"},
@@ -21,6 +20,6 @@ KINDS: dict[object, str] = {
 }  # fmt: skip
 
 
-def short_reason(problem: Problem, lang: str) -> str:
-    texts = REASONS[KINDS.get(problem.code, "invalid")]
+def short_reason(code: ProblemCode | None, lang: str) -> str:
+    texts = REASONS[KINDS.get(code, "invalid")]
     return texts.get(lang, texts["en"])

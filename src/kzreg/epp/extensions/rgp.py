@@ -14,7 +14,6 @@ from kzreg.epp.commands.elements import Element, find, find_all, own_text, text
 from kzreg.epp.commands.fields import Fields
 from kzreg.epp.xml import E, sub
 from kzreg.registry.commands import RestoreReport
-from kzreg.registry.models import Domain
 
 RGP = namespaces.RGP
 OPS = ("request", "report")
@@ -58,8 +57,3 @@ def status_element(tag: str, status: str) -> Element:
     data = E(RGP, tag)
     sub(data, RGP, "rgpStatus", s=status)
     return data
-
-
-def info_data(domain: Domain) -> Element | None:
-    """`<rgp:infData>` while the domain is in an RGP state (none otherwise)."""
-    return status_element("infData", domain.rgp_status) if domain.rgp_status else None
