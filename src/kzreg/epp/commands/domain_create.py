@@ -55,7 +55,7 @@ def create(request: Request) -> Response:
         location=location,
         purpose=purpose or "",
         ds_records=tuple(ds.records),
-        auth_code=code,
+        auth_code=code or None,  # an empty <domain:pw/>: the registry draws a random code
     )
     try:
         fees = fee.agreement(request, "create", name, years, fields)
