@@ -8,8 +8,9 @@ account (docs/billing.md, "Who pays").
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 
 from kzreg.billing.models import Account, AccountKind, Book, OwnerKind
 from kzreg.billing.money import Money
@@ -42,16 +43,32 @@ def own_account(book: Book, kind: AccountKind, currency: str, now: dt.datetime) 
     return account
 
 
+@functools.cache
+def _prepaid_sql(lock: bool) -> tuple[str, tuple[str, ...]]:
+    # Integers and text only, which every backend returns as they are; the rest loads on first use.
+    columns = tuple(f.attname for f in Account._meta.concrete_fields if f.attname != "created_at")
+    sql = (
+        f"SELECT {', '.join(columns)} FROM billing_account WHERE kind = %s AND holder_key = %s "
+        "AND book_id = (SELECT id FROM billing_book WHERE owner_kind = %s AND owner_key = '')"
+        + (" FOR UPDATE" if lock else "")
+    )
+    return sql, columns
+
+
 def prepaid_account(registrar_id: int | None, lock: bool = False) -> Account | None:
-    """The registrar's prepaid account at the registry, or None."""
+    """The registrar's prepaid account at the registry, or None.
+
+    Every fee-bearing operation asks this twice (its check and its charge), registrars without an account
+    too, so it is one prepared statement rather than an ORM query (compiling that cost more than the rest
+    of the guard: `bench/bench_create.py`, ADR 0004). It reads where the operation writes."""
     if registrar_id is None:
         return None
-    query = Account.objects.select_related("book")
-    if lock:
-        query = query.select_for_update(of=("self",))
-    return query.filter(
-        book__owner_kind=OwnerKind.REGISTRY, kind=AccountKind.PREPAID, holder_key=str(registrar_id)
-    ).first()
+    using = router.db_for_write(Account)
+    sql, columns = _prepaid_sql(lock and connections[using].features.has_select_for_update)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [AccountKind.PREPAID.value, str(registrar_id), OwnerKind.REGISTRY.value])
+        row = cursor.fetchone()
+    return None if row is None else Account.from_db(using, list(columns), row)
 
 
 def open_prepaid(
