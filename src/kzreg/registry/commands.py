@@ -137,7 +137,7 @@ class ChangeRegistrar:
 @dataclass(frozen=True)
 class CreateContact:
     data: ContactData
-    handle: str | None = None  # registry staff may choose one; otherwise generated (R5)
+    handle: str | None = None  # chosen by the registrar (EPP id) or staff, R5 syntax; otherwise generated
     security_scheme: str = ""
     crypt_password: str | None = None
     pgp_key: str | None = None
