@@ -46,15 +46,15 @@ def _nameservers(
         return None, []
     current = list(domain.nameserver_links.order_by("position").values_list("host__name", flat=True))
     problems: list[Problem] = []
-    removed = parse_nameservers(rem_ns, Fields(), offset=0)
-    for i, server in enumerate(removed.servers):
-        name = server.name.strip().lower().rstrip(".")
-        element = [el for el in rem_ns if isinstance(el.tag, str)][i] if rem_ns is not None else None
+    removed = [el for el in (rem_ns if rem_ns is not None else []) if isinstance(el.tag, str)]
+    for i, element in enumerate(removed):  # a hostObj, or a hostAttr's hostName
+        name_element = find(element, DOMAIN, "hostName") if element.tag.endswith("}hostAttr") else element
+        name = own_text(name_element).lower().rstrip(".")
         fields.add(f"rem.ns[{i}]", element)
         if name in current:
             current.remove(name)
         else:
-            problems.append(Problem(f"rem.ns[{i}]", EppCommandCode.NOT_ON_OBJECT, {"value": server.name}))
+            problems.append(Problem(f"rem.ns[{i}]", EppCommandCode.NOT_ON_OBJECT, {"value": name}))
     kept = [NameServer(name) for name in current]
     added = parse_nameservers(add_ns, fields, offset=len(kept))
     problems += added.problems
