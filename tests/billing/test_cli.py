@@ -124,3 +124,28 @@ def test_a_payment_makes_a_registrar_short_of_funds_able_to_register(capsys, reg
     run(capsys, "billing", "payment", "PS-KZ", "30", "USD")
     make_domain("later.kz")
     assert balance_of(Account.objects.get(kind="prepaid")) == Money.of("0", "USD")
+
+
+def test_statement_lists_a_deposits_entries_with_their_causes(capsys, registrar, prepaid, make_domain, frozen_clock):
+    make_domain("stated.kz", period=2)
+    code, out, _ = run(capsys, "billing", "statement", "PS-KZ")
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines) == 3 and "available 40.00 USD" in lines[0]
+    assert lines[1].endswith("fee\t-60.00 USD\tdomain_create stated.kz create")
+    assert lines[2].endswith("payment\t100.00 USD\ttest deposit")
+    code, _, err = run(capsys, "billing", "statement", "PS-KZ", "--limit", "0")
+    assert code == 1 and err.strip() == "error: limit: is not valid: 0"
+
+
+def test_check_names_a_transaction_made_unbalanced_by_a_raw_insert(capsys, prepaid):
+    """Entries cannot be changed, but a raw INSERT could still add one: the check catches it too."""
+    tx = Transaction.objects.get(kind="payment")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO billing_entry (transaction_id, account_id, amount_minor, currency) VALUES (%s, %s, 5, 'USD')",
+            [tx.pk, prepaid.pk],
+        )
+    code, out, _ = run(capsys, "billing", "check")
+    assert code == 1
+    assert f"UNBALANCED transaction #{tx.pk}: 0.05 USD" in out
+    assert f"DIFFERS @{prepaid.pk} prepaid PS-KZ: balance 100.00 USD, entries add up to 100.05 USD" in out

@@ -19,7 +19,7 @@ from kzreg.billing.access import access_account_by_id, accounts_visible_to
 from kzreg.billing.audit import check_ledger
 from kzreg.billing.books import open_prepaid, prepaid_account
 from kzreg.billing.fees import quote
-from kzreg.billing.models import Account, AccountKind, ExchangeRate, Price
+from kzreg.billing.models import Account, AccountKind, Entry, ExchangeRate, Price
 from kzreg.billing.money import CURRENCIES, Money, MoneyError, clean_currency
 from kzreg.billing.payments import record_payment
 from kzreg.billing.prices import clean_request
@@ -54,6 +54,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = commands.add_parser("balance", help="prepaid accounts (all, or one registrar's)")
     p.add_argument("handle", nargs="?", help="registrar handle")
     p.set_defaults(func=cmd_balance)
+
+    p = commands.add_parser("statement", help="a deposit's entries, newest first, with their causes")
+    p.add_argument("account", help="registrar handle or @N")
+    p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    p.set_defaults(func=cmd_statement)
 
     p = commands.add_parser("credit-limit", help="set how far below zero a prepaid account may go")
     p.add_argument("account", help="registrar handle or @N")
@@ -188,6 +193,19 @@ def cmd_balance(args: argparse.Namespace) -> int:
     staff = Actor.registry_staff(getpass.getuser(), Channel.CLI)
     for account in accounts_visible_to(staff).filter(kind=AccountKind.PREPAID).order_by("name"):
         print(_line(account))
+    return 0
+
+
+def cmd_statement(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise OperationFailed([Problem("limit", Code.INVALID, {"value": args.limit})])
+    account = _prepaid(args.account)
+    entries = Entry.objects.filter(account=account).select_related("transaction").order_by("-id")[: args.limit]
+    print(_line(account))
+    for entry in entries:
+        tx = entry.transaction
+        cause = " ".join(filter(None, [tx.operation, tx.object_key, tx.fee_command, tx.reference]))
+        print(f"#{tx.pk}\t{tx.created_at:%Y-%m-%d %H:%M}\t{tx.kind}\t{entry.amount}\t{cause}")
     return 0
 
 
