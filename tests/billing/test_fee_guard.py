@@ -244,3 +244,17 @@ def test_a_bad_period_is_the_operations_problem_not_a_fee(prepaid, registrar_act
     with pytest.raises(OperationFailed) as refusal:
         create_domain(domain_command("bad.kz", period=0), registrar_actor)
     assert refusal.value.codes == {Code.PERIOD_RANGE}
+
+
+def test_a_quote_in_another_currency_than_the_account_is_refused(registrar, registrar_actor, frozen_clock):
+    from kzreg.billing.books import open_prepaid
+    from tests.billing.conftest import fund
+
+    quote = fees.quote("kz", "create", 1, registrar.id)  # no account yet: in the price's USD
+    fund(open_prepaid(registrar.id, registrar.handle, "KZT", clock.now()), "100000.00")
+    base = domain_command("quoted.kz")
+    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    with pytest.raises(OperationFailed) as refusal:
+        create_domain(QuotedCreate(**fields, fee_quote_id=quote.id), registrar_actor)
+    assert refusal.value.codes == {BillingCode.QUOTE_MISMATCH}
+    assert not Domain.objects.exists()

@@ -31,6 +31,7 @@ from kzreg.billing.ledger import Cause
 from kzreg.billing.lowbalance import notify_if_low
 from kzreg.billing.models import Account, AccountKind, Entry, FeeCommand, Transaction
 from kzreg.billing.money import Money
+from kzreg.billing.problems import BillingCode
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.registry.guards import GuardContext
 from kzreg.registry.policy import ZonePolicy, zone_of_name
@@ -97,7 +98,11 @@ def _fee(ctx: GuardContext, zone: str, rule: FeeRule, years: int, registrar_id: 
     """The fee, and the quote it honours: a command may carry `fee_quote_id` (EPP fee:agreement, an order)."""
     quote_id = str(getattr(ctx.command, "fee_quote_id", "") or "")
     if quote_id:
-        return redeem(quote_id, zone, rule.command, years, registrar_id, ctx.now), quote_id
+        quoted = redeem(quote_id, zone, rule.command, years, registrar_id, ctx.now)
+        account = prepaid_account(registrar_id)
+        if account is not None and quoted.currency != account.currency:  # quoted before the account was opened
+            raise OperationFailed([Problem("fee", BillingCode.QUOTE_MISMATCH, {"value": quote_id})])
+        return quoted, quote_id
     return fee_for(zone, rule.command, years, registrar_id, ctx.now), ""
 
 
