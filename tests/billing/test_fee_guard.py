@@ -258,3 +258,15 @@ def test_a_quote_in_another_currency_than_the_account_is_refused(registrar, regi
         create_domain(QuotedCreate(**fields, fee_quote_id=quote.id), registrar_actor)
     assert refusal.value.codes == {BillingCode.QUOTE_MISMATCH}
     assert not Domain.objects.exists()
+
+
+def test_a_delete_that_became_a_hold_refunds_nothing(prepaid, make_domain):
+    """T12: the serving ISP's Delete puts the domain on hold; it stays registered, so its fee stays paid."""
+    from kzreg.registry.authority import MailProof
+    from tests.conftest import person
+
+    make_domain("kept.kz", tech=person(8, emails="noc@ps.kz"))
+    isp = Actor("noc@ps.kz", Role.REGISTRANT, Channel.MAIL, proof=MailProof("noc@ps.kz", sender_proven=True))
+    delete_domain(c.DeleteDomain("kept.kz", reason="KZ-261203.1"), isp)
+    assert Domain.objects.get(name="kept.kz").hold
+    assert balance_of(prepaid) == usd("70.00") and not Transaction.objects.filter(kind="refund").exists()
