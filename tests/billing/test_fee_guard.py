@@ -270,3 +270,16 @@ def test_a_delete_that_became_a_hold_refunds_nothing(prepaid, make_domain):
     delete_domain(c.DeleteDomain("kept.kz", reason="KZ-261203.1"), isp)
     assert Domain.objects.get(name="kept.kz").hold
     assert balance_of(prepaid) == usd("70.00") and not Transaction.objects.filter(kind="refund").exists()
+
+
+def test_years_added_by_mail_from_the_domains_contact_are_charged_to_its_registrar(prepaid, make_domain):
+    """Every channel (E3): the e-mailed form's change costs the sponsoring registrar what EPP's would."""
+    from kzreg.registry.authority import MailProof
+
+    make_domain("mailed.kz")  # admin contact ivan1@example.kz
+    contact = Actor("ivan1@example.kz", Role.REGISTRANT, Channel.MAIL, "KZ-261203.2",
+                    proof=MailProof("ivan1@example.kz", sender_proven=True))  # fmt: skip
+    modify_domain(c.ModifyDomain("mailed.kz", add_years=1), contact)
+    assert balance_of(prepaid) == usd("40.00")
+    tx = Transaction.objects.get(fee_command="renew")
+    assert (tx.request_id, tx.principal) == ("KZ-261203.2", "ivan1@example.kz")
