@@ -111,12 +111,14 @@ class RegistryFees:
         rule = FEE_RULES.get(ctx.operation)
         if rule is None:
             return []
-        payer = rule.payer(ctx, target)
-        account = prepaid_account(payer)
         years = _years(rule, ctx.command, target)
         zone = _zone(ctx, target)
-        if account is None or years is None or zone is None or account.available is None:
-            return []  # not charged, or the operation reports the bad period or zone itself
+        if years is None or zone is None:
+            return []  # nothing charged (a Modify without years), or the operation reports the bad value
+        payer = rule.payer(ctx, target)
+        account = prepaid_account(payer)
+        if account is None or account.available is None:
+            return []  # not charged
         try:
             fee, _ = _fee(ctx, zone.name, rule, years, cast(int, payer))
         except OperationFailed as refusal:
