@@ -140,3 +140,15 @@ def test_contact_transfer_request_and_approve(epp, other_epp):
     reply = send(epp, r.contact_transfer("approve", "IG9"))
     assert reply.code == 1000 and reply.res_data.findtext(f"{C}trStatus") == "clientApproved"
     assert Contact.objects.get(handle="IG9").registrar.handle == "HOSTER-KZ"
+
+
+def test_loc_postal_info_is_kept_when_both_forms_are_given_and_returned_as_loc(epp):
+    command = r.contact_create("AB1", person_postal(), "a@example.kz", voice=VOICE, disclose=False)
+    local = r.PostalInfo(name="Ахметов, Болат", street=("Абай даңғылы 10",), city="Алматы", cc="KZ", type="loc")
+    command.object.insert(2, r.contact_create("X1", local, "x@example.kz").object.find(f"{C}postalInfo"))
+    assert send(epp, command).code == 1000
+    contact = Contact.objects.get(handle="AB1")
+    assert (contact.name, contact.city, contact.disclose) == ("Ахметов, Болат", "Алматы", False)
+    data = send(epp, r.contact_info("AB1")).res_data
+    assert data.find(f"{C}postalInfo").get("type") == "loc"
+    assert data.find(f"{C}disclose").get("flag") == "0"
