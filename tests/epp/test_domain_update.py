@@ -135,3 +135,17 @@ def test_kz_update_replaces_the_location_and_purpose(epp, ids):
 def test_an_update_with_nothing_is_refused(epp, ids):
     reply = send(epp, r.domain_update(NAME))
     assert reply.code == 2306
+
+
+def test_secdns_removing_a_record_the_domain_lacks_is_2306(epp, ids):
+    reply = send(epp, r.domain_update(NAME, ds_rem=[DS2]))
+    assert reply.code == 2306
+    assert reply.results[0].values[0].tag == f"{{{ns.SECDNS}}}dsData"
+    assert len(domain().ds_records) == 1
+
+
+def test_secdns_urgent_is_an_unimplemented_option(epp, ids):
+    command = r.domain_update(NAME, ds_add=[DS2])
+    command.extensions[0].set("urgent", "true")
+    assert send(epp, command).code == 2102
+    assert len(domain().ds_records) == 1
