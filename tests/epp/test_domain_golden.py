@@ -21,7 +21,7 @@ NORMALISE = (
     (re.compile(r"<svTRID>[^<]*</svTRID>"), "<svTRID>SV-TRID</svTRID>"),
     (re.compile(r"<roid>([DCH])\d+-KZ</roid>"), r"<roid>\1ID-KZ</roid>"),
     (re.compile(r'(<msgQ count="\d+" id=")\d+(")'), r"\1MSG-ID\2"),
-    (re.compile(r'(<poll op="ack" msgID=")\d+(")'), r"\1MSG-ID\2"),
+    (re.compile(r'(<poll [^>]*msgID=")\d+(")'), r"\1MSG-ID\2"),
 )
 
 
@@ -66,6 +66,10 @@ def test_golden_exchanges(client, other_registrar):
     exchange(client, "contact-info", r.contact_info("PSKT-ORG"), 1000)
     exchange(client, "host-create", r.host_create("ns.hosting.net", ["91.201.214.77"]), 1000)
     exchange(client, "host-info", r.host_info("ns.hosting.net"), 1000)
+    exchange(client, "host-check", r.host_check("ns.hosting.net", "ns.free.net"), 1000)
+    exchange(client, "host-update", r.host_update("ns.hosting.net", add_addresses=["91.201.214.78"]), 1000)
+    exchange(client, "contact-check", r.contact_check("PSKT-ORG", "FREE1"), 1000)
+    exchange(client, "contact-update", r.contact_update("PSIG1", email="ivan@post.kz", disclose=True), 1000)
     exchange(client, "domain-check", r.domain_check("shanyrak.kz", "nic.kz"), 1000)
     create = r.domain_create(
         "shanyrak.kz", registrant="PSKT-ORG", contacts={"admin": "PSIG1"}, location=LOCATION, host_objs=NS,
@@ -88,6 +92,9 @@ def test_golden_exchanges(client, other_registrar):
     request = r.domain_transfer("request", "shanyrak.kz", auth_code="2fooBAR-kz")
     exchange(other, "domain-transfer-request", request, 1001)
     exchange(client, "poll-request", r.poll_request(), 1301)
+    message = client.send(r.poll_request()).message_queue.get("id")
+    exchange(client, "poll-ack", r.poll_ack(message), 1000)
+    exchange(other, "domain-transfer-query", r.domain_transfer("query", "shanyrak.kz"), 1000)
     exchange(client, "domain-transfer-reject", r.domain_transfer("reject", "shanyrak.kz"), 1000)
     exchange(client, "domain-delete", r.domain_delete("shanyrak.kz"), 1000)
     exchange(client, "domain-restore-request", r.domain_update("shanyrak.kz", restore="request"), 1000)
