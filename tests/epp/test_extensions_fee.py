@@ -98,3 +98,21 @@ def test_renew_answers_its_fee(epp, funded):
     reply = send(epp, r.domain_renew("renewed.kz", expiry, years=1, fee=r.fee_agreement("renew", "30.00")))
     assert reply.code == 1000, reply.raw
     assert fee_answer(reply, "renData").findtext(f"{F}balance") == "40.00"
+
+
+def test_transfer_request_and_restore_answer_their_fees(epp, other_registrar, funded):
+    assert create_domain(epp, "moving.kz", funded).code == 1000
+    other = DirectClient(other_registrar)
+    request = r.domain_transfer(
+        "request", "moving.kz", auth_code="2fooBAR-kz", years=1, fee=r.fee_agreement("transfer", "30.00")
+    )
+    reply = send(other, request)
+    assert reply.code == 1001, reply.raw
+    assert fee_answer(reply, "trnData").findtext(f"{F}fee") == "30.00"
+    assert send(epp, r.domain_transfer("reject", "moving.kz")).code == 1000
+    assert send(epp, r.domain_delete("moving.kz")).code == 1000
+    reply = send(epp, r.domain_update("moving.kz", restore="request", fee=r.fee_agreement("update", "0.00")))
+    assert reply.code == 2004  # agreeing to less than the restore fee
+    reply = send(epp, r.domain_update("moving.kz", restore="request", fee=r.fee_agreement("update", "1000.00")))
+    assert reply.code == 1000, reply.raw
+    assert fee_answer(reply, "updData").findtext(f"{F}currency") == "USD"
