@@ -10,17 +10,13 @@ class EppCommandCode(ProblemCode):
     PERIOD_UNIT = "eppcmd_period_unit"
     PERIOD_RANGE = "eppcmd_period_range"
     UNIMPLEMENTED_OPTION = "eppcmd_unimplemented_option"
-    EXTENSION_REQUIRED = "eppcmd_extension_required"
     REGISTRANT_CHANGE = "eppcmd_registrant_change"
     CUR_EXP_DATE = "eppcmd_cur_exp_date"
     HOST_OBJECT_MISSING = "eppcmd_host_object_missing"
     NOT_ON_OBJECT = "eppcmd_not_on_object"
     ALREADY_ON_OBJECT = "eppcmd_already_on_object"
     ROLE_LEFT_EMPTY = "eppcmd_role_left_empty"
-    STATUS_NOT_CLIENT = "eppcmd_status_not_client"
     VALUE_SYNTAX = "eppcmd_value_syntax"
-    AUTH_INFO_WRONG = "eppcmd_auth_info_wrong"
-    CONTACT_ID = "eppcmd_contact_id"
     POLL_MESSAGE_UNKNOWN = "eppcmd_poll_message_unknown"
     FEE_CURRENCY = "eppcmd_fee_currency"
     FEE_TOO_LOW = "eppcmd_fee_too_low"
@@ -42,11 +38,6 @@ MESSAGES = {
         "kk": "{option} қолдау көрсетілмейді: {how}",
         "ru": "{option} не поддерживается: {how}",
         "en": "{option} is not supported: {how}",
-    },
-    C.EXTENSION_REQUIRED: {
-        "kk": "{element} элементі міндетті: {what}",
-        "ru": "элемент {element} обязателен: {what}",
-        "en": "the {element} element is required: {what}",
     },
     C.REGISTRANT_CHANGE: {
         "kk": "тіркелушіні ауыстыру — бұл беру (R14), өзгерту емес: ағымдағы әкімшілік контактінің "
@@ -82,27 +73,10 @@ MESSAGES = {
         "ru": "у домена должен быть контакт {role}: удаляя его, добавьте другой",
         "en": "a domain keeps one {role} contact: add another when you remove it",
     },
-    C.STATUS_NOT_CLIENT: {
-        "kk": "тіркеуші тек client* күйлерін қоя алады: {value}",
-        "ru": "регистратор может ставить только статусы client*: {value}",
-        "en": "a registrar sets only client* statuses: {value}",
-    },
     C.VALUE_SYNTAX: {
         "kk": "мәні дұрыс емес: {value} ({expected})",
         "ru": "неверное значение: {value} ({expected})",
         "en": "is not valid: {value} ({expected})",
-    },
-    C.AUTH_INFO_WRONG: {
-        "kk": "авторизация коды қате",
-        "ru": "неверный код авторизации",
-        "en": "the authorization code is wrong",
-    },
-    C.CONTACT_ID: {
-        "kk": "контакт идентификаторы NIC нөмірі болуы керек (3–10 латын әрпі, цифр немесе дефис; "
-        "рөл үшін соңы -ORG): {value}",
-        "ru": "идентификатор контакта должен быть NIC-хэндлом (3–10 латинских букв, цифр или дефисов; "
-        "у роли окончание -ORG): {value}",
-        "en": "a contact id is a NIC handle (3 to 10 Latin letters, digits or hyphens; a role's ends in -ORG): {value}",
     },
     C.POLL_MESSAGE_UNKNOWN: {
         "kk": "кезекте мұндай хабар жоқ: {value}",
@@ -124,17 +98,13 @@ EPP_CODES = {
     C.PERIOD_UNIT: 2004,
     C.PERIOD_RANGE: 2004,
     C.UNIMPLEMENTED_OPTION: 2102,
-    C.EXTENSION_REQUIRED: 2003,
     C.REGISTRANT_CHANGE: 2306,
     C.CUR_EXP_DATE: 2306,
     C.HOST_OBJECT_MISSING: 2303,
     C.NOT_ON_OBJECT: 2306,
     C.ALREADY_ON_OBJECT: 2306,
     C.ROLE_LEFT_EMPTY: 2306,
-    C.STATUS_NOT_CLIENT: 2306,
     C.VALUE_SYNTAX: 2005,
-    C.AUTH_INFO_WRONG: 2202,
-    C.CONTACT_ID: 2005,
     C.POLL_MESSAGE_UNKNOWN: 2303,
     C.FEE_CURRENCY: 2004,
     C.FEE_TOO_LOW: 2004,
