@@ -128,3 +128,21 @@ def test_the_migration_copies_each_resellers_trading_name(registrar):
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_cli_sets_shows_filters_and_clears_the_name(make_domain, capsys):
+    from kzreg.cli import main
+
+    make_domain("shop.kz")
+    make_domain("plain.kz")
+    assert main(["domain", "modify", "shop.kz", "--reseller", "Altyn  Hosting"]) == 0
+    capsys.readouterr()
+    main(["domain", "list", "--reseller", "altyn hosting"])
+    out = capsys.readouterr().out
+    assert "shop.kz" in out and "plain.kz" not in out
+    main(["domain", "info", "shop.kz"])
+    assert "Altyn Hosting" in capsys.readouterr().out
+    assert main(["domain", "modify", "shop.kz", "--reseller", "x" * 201]) != 0
+    assert "reseller" in capsys.readouterr().err
+    assert main(["domain", "modify", "shop.kz", "--reseller", ""]) == 0
+    assert Domain.objects.get(name="shop.kz").reseller_name == ""
