@@ -141,7 +141,7 @@ def domain_delete(run: Run, sub: Submission, confirmed_by: str = "") -> Outcome:
         return outcome
     assert domain is not None and before is not None
     run.mark_used(material)
-    if done.result.object.deleted_at is None:  # held instead (T12)
+    if done.result.object.deleted_at is None and done.result.object.hold:  # held instead (T12)
         notify(run, "D", domain.unicode_name, "result_held",
                [("role_contact", [domain.admin_contact, domain.tech_contact])])  # fmt: skip
         return Outcome("domain", "D", name, "held")
