@@ -128,7 +128,7 @@ def _client(port: int, pki_dir: str):
     )  # fmt: skip
 
 
-def _session_loop(phase: str, port: int, pki_dir: str, count: int, tag: str, go, out: list) -> None:
+def _session_loop(phase: str, port: int, pki_dir: str, count: int, tag: str, go, out: list, finished, done) -> None:
     from kzreg.epp import requests as r
 
     latencies: list[float] = []
@@ -144,6 +144,7 @@ def _session_loop(phase: str, port: int, pki_dir: str, count: int, tag: str, go,
             codes[code] = codes.get(code, 0) + 1
             client.logout()
         out.append((latencies, codes))
+        finished.wait()
         return
     client = _client(port, pki_dir)
     client.connect()
@@ -174,34 +175,40 @@ def _session_loop(phase: str, port: int, pki_dir: str, count: int, tag: str, go,
         code = client.request(frame).code
         latencies.append(time.perf_counter() - started)
         codes[code] = codes.get(code, 0) + 1
-    client.logout()
     out.append((latencies, codes))
+    finished.wait()  # the session stays open until the CPU figures are taken (its database backend too)
+    done.wait()
+    client.logout()
 
 
 def client_process(
-    phase: str, port: int, pki_dir: str, sessions: int, count: int, run: str, proc: int, go, queue
+    phase: str, port: int, pki_dir: str, sessions: int, count: int, run: str, proc: int, go, done, queue
 ) -> None:
     out: list = []
+    finished = threading.Barrier(sessions + 1)
     threads = [
-        threading.Thread(target=_session_loop, args=(phase, port, pki_dir, count, f"{run}{proc}{s:02d}", go, out))
+        threading.Thread(
+            target=_session_loop, args=(phase, port, pki_dir, count, f"{run}{proc}{s:02d}", go, out, finished, done)
+        )
         for s in range(sessions)
     ]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join()
+    finished.wait()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     queue.put((out, usage.ru_utime + usage.ru_stime))
+    for t in threads:
+        t.join()
 
 
 def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, server_pid: int, count: int) -> None:
     ctx = mp.get_context("fork")
-    go, queue = ctx.Event(), ctx.Queue()
+    go, done, queue = ctx.Event(), ctx.Event(), ctx.Queue()
     run = uuid.uuid4().hex[:4]
     per_proc = [args.sessions // args.client_procs + (1 if i < args.sessions % args.client_procs else 0)
                 for i in range(args.client_procs)]  # fmt: skip
     procs = [
-        ctx.Process(target=client_process, args=(phase, port, pki_dir, n, count, run, i, go, queue))
+        ctx.Process(target=client_process, args=(phase, port, pki_dir, n, count, run, i, go, done, queue))
         for i, n in enumerate(per_proc)
         if n
     ]
@@ -214,6 +221,7 @@ def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, ser
     results = [queue.get() for _ in procs]
     elapsed = time.perf_counter() - started
     server_cpu, pg_cpu = tree_cpu(server_pid) - server_before, postgres_cpu() - pg_before
+    done.set()
     for p in procs:
         p.join()
     latencies = sorted(x for out, _ in results for lat, _ in out for x in lat)

@@ -209,12 +209,12 @@ class Gatekeeper:
         if claim.certificate_der is None:
             return LoginDecision(None, LoginOutcome.NO_CERTIFICATE, (Problem("", EppCode.NO_CERTIFICATE),))
         wrong = (Problem("clID", EppCode.LOGIN_FAILED),)
-        registrar = Registrar.objects.filter(handle=claim.client_id).first()
-        if registrar is None:
-            return LoginDecision(None, LoginOutcome.UNKNOWN_CLIENT, wrong)
-        access = EppAccess.objects.filter(registrar=registrar).first()
-        if access is None:
-            return LoginDecision(registrar, LoginOutcome.NO_ACCESS, wrong)
+        access = EppAccess.objects.select_related("registrar").filter(registrar__handle=claim.client_id).first()
+        if access is None:  # which of the two is only for the log: the client hears the same
+            registrar = Registrar.objects.filter(handle=claim.client_id).first()
+            outcome = LoginOutcome.NO_ACCESS if registrar else LoginOutcome.UNKNOWN_CLIENT
+            return LoginDecision(registrar, outcome, wrong)
+        registrar = access.registrar
         if not self.memo.check(claim.password, access.password_hash):
             return LoginDecision(registrar, LoginOutcome.BAD_PASSWORD, wrong)
         pinned = certs.fingerprint(claim.certificate_der)
