@@ -4,6 +4,7 @@ bad value named at once with nothing written, and the password hash never shown.
 from __future__ import annotations
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import User
 
@@ -119,3 +120,44 @@ def test_the_back_office_shows_access_and_attempts_but_never_the_hash(staff_clie
     assert access.certificate_fingerprints[0].encode() in page.content
     assert b"192.0.2.1" in attempts.content and b"bad_password" in attempts.content
     assert staff_client.post(f"/admin/epp/eppaccess/{access.pk}/change/", {}).status_code == 403
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.EPP_CERT = settings.EPP_KEY = settings.EPP_CLIENT_CA = ""
+    settings.DEMO = True
+    return tmp_path
+
+
+def test_first_start_makes_the_ca_and_demo_access_printed_once(data_dir, registrar, other_registrar, capsys):
+    from kzreg.epp.access import Gatekeeper, LoginClaim
+    from kzreg.epp.services import prepare_first_start
+
+    prepare_first_start(print_to_console=True)
+    out = capsys.readouterr().out
+    folder = data_dir / "epp"
+    for name in ("ca.crt", "ca.key", "server.crt", "server.key", "PS-KZ.crt", "PS-KZ.key", "HOSTER-KZ.crt"):
+        assert (folder / name).exists(), name
+    assert oct((folder / "ca.key").stat().st_mode & 0o777) == "0o600"
+    password = (folder / "PS-KZ.password").read_text().strip()
+    assert f"EPP access for PS-KZ: password {password}" in out
+    der = load_pem((folder / "PS-KZ.crt").read_bytes())[0].public_bytes(Encoding.DER)
+    decision = Gatekeeper().login(LoginClaim("PS-KZ", password, None, "127.0.0.1", der))
+    assert decision.ok
+    prepare_first_start(print_to_console=True)  # a second start: nothing new, nothing printed
+    assert capsys.readouterr().out == ""
+    assert EppAccess.objects.count() == 2
+
+
+def test_a_configured_server_certificate_is_used_and_no_ca_is_made(data_dir, settings, pki):
+    from kzreg.epp.services import server_files
+
+    settings.EPP_CERT, settings.EPP_KEY = str(pki.local.server_cert), str(pki.local.server_key)
+    settings.EPP_CLIENT_CA = str(pki.ca)
+    files = server_files()
+    assert (files.cert, files.client_ca) == (pki.local.server_cert, pki.ca)
+    assert not (data_dir / "epp").exists()
+    settings.EPP_KEY = ""
+    with pytest.raises(RuntimeError, match="both KZREG_EPP_CERT and KZREG_EPP_KEY"):
+        server_files()

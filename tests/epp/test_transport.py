@@ -99,3 +99,29 @@ def test_the_schema_check_rejects_a_response_without_its_transaction_ids(epp_sch
     assert schema_errors(epp_schema, bad)
     good = bad.replace(b"</response>", b"<trID><svTRID>KZ-1-1</svTRID></trID></response>")
     assert schema_errors(epp_schema, good) == []
+
+
+def test_an_unexpected_handler_error_is_2400_logged_and_leaks_nothing(epp, monkeypatch, caplog):
+    from kzreg.epp import session
+
+    def broken(request, services=None):
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr(session, "dispatch", broken)
+    reply = epp.request(epp_client.command("poll", op="req", cltrid="BOOM-1"))
+    assert reply.code == 2400
+    assert reply.results[0].message == "Command failed"
+    assert b"hunter2" not in reply.raw and b"RuntimeError" not in reply.raw
+    failure = next(r for r in caplog.records if r.name == "kzreg.epp" and r.exc_info)
+    assert f"svTRID={reply.server_trid} clTRID=BOOM-1" in failure.getMessage()
+    assert epp.hello().greeting is not None  # the session goes on
+
+
+def test_every_command_is_logged_with_both_transaction_ids(epp, caplog):
+    caplog.set_level("INFO", logger="kzreg.epp.commands")
+    reply = epp.request(epp_client.command("logout", cltrid="LOGGED-1"))
+    line = next(
+        r.getMessage() for r in caplog.records if r.name == "kzreg.epp.commands" and "LOGGED-1" in r.getMessage()
+    )
+    assert line.startswith(f"svTRID={reply.server_trid} clTRID=LOGGED-1 clID=PS-KZ peer=127.0.0.1 logout")
+    assert line.endswith("1500")
