@@ -203,3 +203,101 @@ class Quote(models.Model):
     @property
     def amount(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
+
+
+# --- payments ---
+
+
+class Payer(models.Model):
+    """Who pays by bank transfer: a payer's BIN/IIN (12 digits) → the account its payments are credited to.
+
+    Registrars and resellers have no BIN in the registry's tables; billing keeps its own map, entered by
+    staff (`kzreg billing payer BIN ACCOUNT`), so a bank statement line is matched without a person."""
+
+    bin = models.CharField(max_length=12, unique=True)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="payers")
+    name = models.CharField(max_length=200, blank=True)
+    entered_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.bin} → {self.account}"
+
+
+class BankStatement(models.Model):
+    """One imported bank file. `sha256` is unique: the same file imported twice is refused whole."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    file_name = models.CharField(max_length=255)
+    format = models.CharField(max_length=8)  # "1c" or "csv"
+    principal = models.CharField(max_length=200)
+    imported_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.format}, {self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class BankLineStatus(models.TextChoices):
+    BOOKED = "booked", "booked"
+    REVIEW = "review", "waiting for review"
+    REJECTED = "rejected", "rejected by staff"
+    DUPLICATE = "duplicate", "already imported"
+    SKIPPED = "skipped", "not a payment to us"
+
+
+class BankLine(models.Model):
+    """One payment document of a bank file and what became of it.
+
+    `document_key` (bank document number, date, amount, payer account) is unique among the lines that
+    count; a line that repeats a known document is kept as `duplicate` with no key, and books nothing."""
+
+    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="lines")
+    line_no = models.PositiveIntegerField()  # where the document starts in the file
+    document_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    number = models.CharField(max_length=64)
+    date = models.DateField()
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    payer_bin = models.CharField(max_length=12, blank=True)
+    payer_account = models.CharField(max_length=34, blank=True)  # IIK / IBAN
+    payer_name = models.CharField(max_length=300, blank=True)
+    purpose = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=BankLineStatus.choices)
+    reason = models.CharField(max_length=300, blank=True)  # why it waits for review, or was rejected
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    invoice_number = models.CharField(max_length=64, blank=True)
+    transaction = models.ForeignKey(Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "id"], name="billing_bankline_status")]
+
+    def __str__(self) -> str:
+        return f"line {self.pk}: {self.number} {self.date} {self.amount}"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+
+class ProviderPayment(models.Model):
+    """A payment an online provider reported by a signed callback; unique per provider and its payment
+    id, so a repeated callback books nothing twice."""
+
+    provider = models.CharField(max_length=32)
+    payment_id = models.CharField(max_length=100)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    invoice_number = models.CharField(max_length=64, blank=True)
+    transaction = models.ForeignKey(Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "payment_id"], name="billing_provider_payment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.payment_id}"
