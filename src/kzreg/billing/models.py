@@ -46,6 +46,7 @@ class AccountKind(models.TextChoices):
     RECEIVABLE = "receivable", "receivable (owed to the book's owner)"
     REVENUE = "revenue", "fee revenue"
     BANK = "bank", "bank (money received)"
+    VAT = "vat", "VAT payable (invoiced sales' tax)"
 
 
 class Account(models.Model):
@@ -301,3 +302,115 @@ class ProviderPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.payment_id}"
+
+
+# --- invoices ---
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", "invoice"
+    CREDIT_NOTE = "credit_note", "credit note"
+
+
+class InvoiceStatus(models.TextChoices):
+    ISSUED = "issued", "issued"
+    PAID = "paid", "paid"
+    CANCELLED = "cancelled", "cancelled"
+
+
+class InvoiceCounter(models.Model):
+    """The last number taken in one book's series (invoices, credit notes) in one year. Incremented by
+    one UPDATE in the transaction that issues the document, so its row lock serialises issuers and a
+    rolled-back issue gives its number back: numbers have no gaps (`invoices.py`)."""
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=8)  # "" for invoices, "CN" for credit notes
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["book", "series", "year"], name="billing_invoice_counter_series")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.book_id} {self.series or 'INV'} {self.year}: {self.last}"
+
+
+class Invoice(models.Model):
+    """An invoice or a credit note, a snapshot: requisites, lines and totals are written once, when it is
+    issued, and the ledger's entries carry the same totals. Only its status changes afterwards (paid,
+    cancelled); a cancelled invoice keeps its number. A credit note is a negative document with its own
+    series (`CN-2026-000001`), `credits` names the invoice it corrects."""
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="invoices")
+    kind = models.CharField(max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE)
+    number = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED)
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    language = models.CharField(max_length=2)
+    currency = models.CharField(max_length=3)
+    seller = models.JSONField()  # name, bin, address, bank, iban, bic, kbe, country
+    buyer = models.JSONField()
+    buyer_key = models.CharField(max_length=64)  # the receivable account's holder in the book
+    buyer_bin = models.CharField(max_length=12, blank=True, db_index=True)  # payments match by it
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices")  # the receivable
+    net_minor = models.BigIntegerField()
+    vat_minor = models.BigIntegerField()
+    gross_minor = models.BigIntegerField()
+    credits = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes")
+    note = models.TextField(blank=True)  # a credit note's reason
+    issued_tx = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="+")
+    cancelled_tx = models.OneToOneField(Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cancel_reason = models.TextField(blank=True)
+    paid_tx = models.ForeignKey(Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    principal = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["book", "number"], name="billing_invoice_number"),
+            models.UniqueConstraint(fields=["book", "kind", "year", "sequence"], name="billing_invoice_sequence"),
+        ]
+        indexes = [models.Index(fields=["book", "buyer_key", "issued_on"], name="billing_invoice_buyer")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def net(self) -> Money:
+        return Money.from_minor(self.net_minor, self.currency)
+
+    @property
+    def vat(self) -> Money:
+        return Money.from_minor(self.vat_minor, self.currency)
+
+    @property
+    def gross(self) -> Money:
+        return Money.from_minor(self.gross_minor, self.currency)
+
+
+class InvoiceLine(models.Model):
+    """One line: quantity × unit price = net; VAT = net × rate, rounded half up once; gross = net + VAT."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=500)
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+    unit_price_minor = models.BigIntegerField()
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)  # percent, e.g. 16.00
+    net_minor = models.BigIntegerField()
+    vat_minor = models.BigIntegerField()
+    gross_minor = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "position"], name="billing_invoice_line_position")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}/{self.position} {self.description}"
