@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from kzreg.billing import cli_payments
 from kzreg.billing.access import access_account_by_id, accounts_visible_to
 from kzreg.billing.audit import check_ledger
 from kzreg.billing.books import open_prepaid, prepaid_account
@@ -95,6 +96,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("years", type=int)
     p.add_argument("--registrar", help="registrar handle")
     p.set_defaults(func=cmd_quote)
+    cli_payments.register(commands)  # import, review, payer
 
 
 def _principal() -> str:

@@ -7,14 +7,25 @@ bank account's debit and the prepaid account's credit, with the bank's reference
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
+
+from django.conf import settings
 
 from kzreg.billing import ledger
 from kzreg.billing.books import own_account
 from kzreg.billing.ledger import Cause
 from kzreg.billing.models import Account, AccountKind, Transaction
 from kzreg.billing.money import Money
-from kzreg.billing.problems import BillingCode
+from kzreg.billing.problems import BillingCode, PaymentCode
 from kzreg.core.errors import OperationFailed, Problem
+
+# The largest single payment believed (a typo's extra zeros are caught); `KZREG["PAYMENT_MAX"]` overrides.
+PAYMENT_MAX = {"USD": "1000000.00", "KZT": "500000000.00"}
+
+
+def payment_limit(currency: str) -> Money | None:
+    limits = {**PAYMENT_MAX, **cast(dict, settings.KZREG).get("PAYMENT_MAX", {})}
+    return Money.of(limits[currency], currency) if currency in limits else None
 
 
 def record_payment(
@@ -26,6 +37,9 @@ def record_payment(
         problems.append(Problem("currency", BillingCode.CURRENCY_MISMATCH, params))
     if amount.minor <= 0:
         problems.append(Problem("amount", BillingCode.AMOUNT_NOT_POSITIVE, {"value": amount.plain}))
+    limit = payment_limit(amount.currency)
+    if limit is not None and limit < amount:
+        problems.append(Problem("amount", PaymentCode.AMOUNT_ABSURD, {"value": str(amount), "limit": str(limit)}))
     if problems:
         raise OperationFailed(problems)
     bank = own_account(account.book, AccountKind.BANK, account.currency, now)

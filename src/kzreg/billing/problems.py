@@ -146,3 +146,148 @@ register_codes(
         BillingCode.CURRENCY_MISMATCH: 500,
     },
 )
+
+
+# --- payments ---
+
+
+class PaymentCode(ProblemCode):
+    """Bank statement imports, the review queue, online payment providers (docs/billing.md, "Payments")."""
+
+    FORMAT_UNKNOWN = "billing_pay_format_unknown"
+    ENCODING = "billing_pay_encoding"
+    LINE_SYNTAX = "billing_pay_line_syntax"
+    FIELD_MISSING = "billing_pay_field_missing"
+    FIELD_INVALID = "billing_pay_field_invalid"
+    DOCUMENT_UNCLOSED = "billing_pay_document_unclosed"
+    FILE_IMPORTED = "billing_pay_file_imported"
+    AMOUNT_ABSURD = "billing_pay_amount_absurd"
+    LINE_DECIDED = "billing_pay_line_decided"
+    INVOICE_UNKNOWN = "billing_pay_invoice_unknown"
+    INVOICE_CANCELLED = "billing_pay_invoice_cancelled"
+    PROVIDER_UNKNOWN = "billing_pay_provider_unknown"
+    SIGNATURE_MISSING = "billing_pay_signature_missing"
+    SIGNATURE_BAD = "billing_pay_signature_bad"
+    TIMESTAMP_STALE = "billing_pay_timestamp_stale"
+    BIN_INVALID = "billing_pay_bin_invalid"
+    UNMATCHED = "billing_pay_unmatched"
+    ACCOUNT_CURRENCY = "billing_pay_account_currency"
+    DUPLICATE = "billing_pay_duplicate"
+
+
+PAYMENT_MESSAGES: dict[ProblemCode, dict[str, str]] = {
+    PaymentCode.FORMAT_UNKNOWN: {
+        "kk": "банк файлының пішімі белгісіз: {value} (күтілгені: 1CClientBankExchange немесе CSV тақырыбы {header})",
+        "ru": "неизвестный формат банковского файла: {value} (ожидается 1CClientBankExchange или CSV с заголовком {header})",
+        "en": "unknown bank file format: {value} (expected 1CClientBankExchange, or CSV with the header {header})",
+    },
+    PaymentCode.ENCODING: {
+        "kk": "файл мәлімделген кодтауда оқылмайды ({value})",
+        "ru": "файл не читается в объявленной кодировке ({value})",
+        "en": "the file cannot be read in the encoding it declares ({value})",
+    },
+    PaymentCode.LINE_SYNTAX: {
+        "kk": "КІЛТ=МӘН түріндегі жол емес: {value}",
+        "ru": "строка не вида КЛЮЧ=ЗНАЧЕНИЕ: {value}",
+        "en": "not a KEY=VALUE line: {value}",
+    },
+    PaymentCode.FIELD_MISSING: {
+        "kk": "құжатта {name} өрісі жоқ",
+        "ru": "в документе нет поля {name}",
+        "en": "the document has no {name}",
+    },
+    PaymentCode.FIELD_INVALID: {
+        "kk": "{name} мәні дұрыс емес: {value}",
+        "ru": "неверное значение {name}: {value}",
+        "en": "{name} is not valid: {value}",
+    },
+    PaymentCode.DOCUMENT_UNCLOSED: {
+        "kk": "құжат КонецДокумента жолымен жабылмаған",
+        "ru": "документ не закрыт строкой КонецДокумента",
+        "en": "the document is not closed by КонецДокумента",
+    },
+    PaymentCode.FILE_IMPORTED: {
+        "kk": "бұл файл {when} бұрын жүктелген ({name}): ештеңе қайта жазылмады",
+        "ru": "этот файл уже загружен {when} ({name}): ничего не проведено повторно",
+        "en": "this file was already imported on {when} ({name}): nothing booked again",
+    },
+    PaymentCode.AMOUNT_ABSURD: {
+        "kk": "сома тым үлкен: {value} (ең көбі {limit})",
+        "ru": "сумма слишком велика: {value} (не более {limit})",
+        "en": "the amount is implausibly large: {value} (at most {limit})",
+    },
+    PaymentCode.LINE_DECIDED: {
+        "kk": "{value} жолы тексеруді күтпейді (күйі: {status})",
+        "ru": "строка {value} не ждёт проверки (состояние: {status})",
+        "en": "line {value} is not waiting for review (it is {status})",
+    },
+    PaymentCode.INVOICE_UNKNOWN: {
+        "kk": "төлем шоты табылмады: {value}",
+        "ru": "счёт на оплату не найден: {value}",
+        "en": "no such invoice: {value}",
+    },
+    PaymentCode.INVOICE_CANCELLED: {
+        "kk": "{value} төлем шоты жойылған: оған төлем жазылмайды",
+        "ru": "счёт на оплату {value} аннулирован: платёж по нему не проводится",
+        "en": "invoice {value} is cancelled: no payment is booked to it",
+    },
+    PaymentCode.PROVIDER_UNKNOWN: {
+        "kk": "төлем провайдері белгісіз: {value}",
+        "ru": "неизвестный платёжный провайдер: {value}",
+        "en": "unknown payment provider: {value}",
+    },
+    PaymentCode.SIGNATURE_MISSING: {
+        "kk": "хабарламада {value} қолтаңбасы жоқ",
+        "ru": "в уведомлении нет подписи {value}",
+        "en": "the notification carries no {value} signature",
+    },
+    PaymentCode.SIGNATURE_BAD: {
+        "kk": "хабарламаның қолтаңбасы дұрыс емес",
+        "ru": "подпись уведомления неверна",
+        "en": "the notification's signature does not match",
+    },
+    PaymentCode.TIMESTAMP_STALE: {
+        "kk": "хабарламаның уақыты рұқсат етілген {seconds} секундтық аралықтан тыс: {value}",
+        "ru": "время уведомления вне допустимого окна в {seconds} с: {value}",
+        "en": "the notification's time is outside the {seconds}-second window: {value}",
+    },
+    PaymentCode.BIN_INVALID: {
+        "kk": "БСН/ЖСН 12 цифрдан тұруы керек: {value}",
+        "ru": "БИН/ИИН должен состоять из 12 цифр: {value}",
+        "en": "a BIN/IIN is 12 digits: {value}",
+    },
+    PaymentCode.UNMATCHED: {
+        "kk": "мақсатында төлем шотының нөмірі жоқ, төлеушінің БСН-і ({value}) белгісіз",
+        "ru": "в назначении нет номера счёта на оплату, БИН плательщика ({value}) неизвестен",
+        "en": "no invoice number in the purpose and the payer's BIN ({value}) is not known",
+    },
+    PaymentCode.ACCOUNT_CURRENCY: {
+        "kk": "төлем {value} валютасында, ал {account} шоты {expected} валютасында",
+        "ru": "платёж в {value}, а счёт {account} ведётся в {expected}",
+        "en": "the payment is in {value}, account {account} is kept in {expected}",
+    },
+    PaymentCode.DUPLICATE: {
+        "kk": "бұл банк құжаты бұрын жүктелген ({value} жолы): қайта жазылмады",
+        "ru": "этот банковский документ уже загружен (строка {value}): повторно не проведён",
+        "en": "this bank document was already imported (line {value}): not booked again",
+    },
+}
+
+register_codes(
+    PaymentCode,
+    PAYMENT_MESSAGES,
+    kinds={
+        "bank_line": {"kk": "банк үзіндісінің жолы", "ru": "строка выписки", "en": "bank statement line"},
+        "payer": {"kk": "төлеуші", "ru": "плательщик", "en": "payer"},
+    },
+    http={
+        PaymentCode.FILE_IMPORTED: 409,
+        PaymentCode.LINE_DECIDED: 409,
+        PaymentCode.INVOICE_UNKNOWN: 404,
+        PaymentCode.INVOICE_CANCELLED: 409,
+        PaymentCode.PROVIDER_UNKNOWN: 404,
+        PaymentCode.SIGNATURE_MISSING: 401,
+        PaymentCode.SIGNATURE_BAD: 401,
+        PaymentCode.TIMESTAMP_STALE: 401,
+    },
+)

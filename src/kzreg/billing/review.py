@@ -1,0 +1,75 @@
+"""The review queue: bank lines that matched no invoice and no known payer (or a payer's account in
+another currency). Staff assign each to an account — booked then, as the import would have — or reject
+it (money that is not ours to book: returned by the bank, a wrong recipient). A line is decided once;
+the row lock makes two staff deciding the same line at once book it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from kzreg.billing.bankimport.documents import BankDocument
+from kzreg.billing.bankimport.importer import bank_reference
+from kzreg.billing.models import Account, BankLine, BankLineStatus
+from kzreg.billing.payments import record_payment
+from kzreg.billing.problems import PaymentCode
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.core.messages import Code
+
+
+def waiting() -> QuerySet[BankLine]:
+    return BankLine.objects.filter(status=BankLineStatus.REVIEW).select_related("statement", "account").order_by("id")
+
+
+def reason_problem(line: BankLine) -> Problem | None:
+    """The line's stored reason as the problem it was, to render in any language."""
+    code, _, arg = line.reason.partition(":")
+    if code == PaymentCode.UNMATCHED:
+        return Problem("", PaymentCode.UNMATCHED, {"value": line.payer_bin or "-"})
+    if code == PaymentCode.ACCOUNT_CURRENCY and line.account is not None:
+        params = {"value": line.currency, "account": line.account.name, "expected": line.account.currency}
+        return Problem("", PaymentCode.ACCOUNT_CURRENCY, params)
+    if code == PaymentCode.DUPLICATE:
+        return Problem("", PaymentCode.DUPLICATE, {"value": arg})
+    return None
+
+
+def _locked(line_id: int) -> BankLine:
+    line = BankLine.objects.select_for_update().select_related("statement").filter(pk=line_id).first()
+    if line is None:
+        raise OperationFailed([Problem("line", Code.NOT_FOUND, {"kind": "bank_line", "key": str(line_id)})])
+    if line.status != BankLineStatus.REVIEW:
+        raise OperationFailed([Problem("line", PaymentCode.LINE_DECIDED, {"value": line_id, "status": line.status})])
+    return line
+
+
+def _document(line: BankLine) -> BankDocument:
+    return BankDocument(line_no=line.line_no, number=line.number, date=line.date, amount=line.amount)
+
+
+def assign(line_id: int, account: Account, principal: str, now: dt.datetime) -> BankLine:
+    """Books the line's payment to the account (its currency must be the line's)."""
+    with transaction.atomic():
+        line = _locked(line_id)
+        if account.currency != line.currency:
+            params = {"value": line.currency, "account": account.name, "expected": account.currency}
+            raise OperationFailed([Problem("account", PaymentCode.ACCOUNT_CURRENCY, params)])
+        reference = bank_reference(_document(line), line.statement.file_name)
+        line.transaction = record_payment(account, line.amount, principal, now, reference)
+        line.account = account
+        line.status, line.decided_by, line.decided_at = BankLineStatus.BOOKED, principal, now
+        line.save(update_fields=["transaction", "account", "status", "decided_by", "decided_at"])
+    return line
+
+
+def reject(line_id: int, principal: str, now: dt.datetime, note: str = "") -> BankLine:
+    """Closes the line without booking (the note says why: returned, not ours)."""
+    with transaction.atomic():
+        line = _locked(line_id)
+        line.status, line.decided_by, line.decided_at = BankLineStatus.REJECTED, principal, now
+        line.reason = " ".join(note.split())[:300]
+        line.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    return line
