@@ -1,4 +1,6 @@
-"""Finding and opening books and accounts: the registry's book, its own accounts, registrars' deposits.
+"""Finding and opening books and accounts: the registry's book, its own accounts, registrars' deposits;
+the registrar's book (its resellers' deposits, its customers' receivables, what it owes the registry) and
+each reseller's book (its registrants' receivables, what it owes its registrar).
 
 A registrar has at most one prepaid account at the registry, in the currency staff open it in. A
 registrar without one is not charged by the fee guard: the fee regime starts when staff open the
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Any
 
 from django.db import IntegrityError, connections, router, transaction
 
@@ -100,3 +103,84 @@ def open_prepaid(
         credit_limit_minor=credit_limit.minor if credit_limit else 0,
         created_at=now,
     )
+
+
+# The registrar's book (PS) and each reseller's: keyed by the owner's id (kind + key, no foreign key).
+# Holders inside a registrar's book: its resellers (prepaid, by reseller id), its own customers
+# (receivable, by the customer's key), the registry (payable). Inside a reseller's book: its registrants
+# (receivable) and its registrar (payable). Each owner's own accounts are held by "" (revenue, bank,
+# expense).
+REGISTRY_HOLDER = "registry"
+REGISTRAR_HOLDER = "registrar"
+
+
+def owner_book(kind: OwnerKind, key: int, name: str, now: dt.datetime) -> Book:
+    """The book of a registrar or reseller (by id), opened on first use."""
+    try:
+        with transaction.atomic():
+            book, _ = Book.objects.get_or_create(
+                owner_kind=kind, owner_key=str(key), defaults={"name": name, "created_at": now}
+            )
+    except IntegrityError:  # opened by a concurrent first use
+        book = Book.objects.get(owner_kind=kind, owner_key=str(key))
+    return book
+
+
+def registrar_book(registrar: Any, now: dt.datetime) -> Book:
+    return owner_book(OwnerKind.REGISTRAR, registrar.id, f"{registrar.handle} (registrar)", now)
+
+
+def reseller_book(reseller: Any, now: dt.datetime) -> Book:
+    return owner_book(OwnerKind.RESELLER, reseller.id, f"{reseller.handle} (reseller)", now)
+
+
+def book_account(book: Book, kind: AccountKind, holder: str, currency: str, name: str, now: dt.datetime) -> Account:
+    """An account of a book, opened on first use with no floor (a customer's receivable, a payable)."""
+    try:
+        with transaction.atomic():
+            account, _ = Account.objects.get_or_create(
+                book=book, kind=kind, holder_key=holder, currency=currency, defaults={"name": name, "created_at": now}
+            )
+    except IntegrityError:
+        account = Account.objects.get(book=book, kind=kind, holder_key=holder, currency=currency)
+    return account
+
+
+def reseller_deposit(reseller: Any) -> Account | None:
+    """The reseller's prepaid account in its registrar's book, or None (not opened)."""
+    return (
+        Account.objects.filter(
+            book__owner_kind=OwnerKind.REGISTRAR,
+            book__owner_key=str(reseller.registrar_id),
+            kind=AccountKind.PREPAID,
+            holder_key=str(reseller.id),
+        )
+        .select_related("book")
+        .first()
+    )
+
+
+def open_reseller_deposit(reseller: Any, currency: str, now: dt.datetime, credit_limit: Money | None = None) -> Account:
+    """Opens the reseller's prepaid account in its registrar's book (its wholesale orders are charged to
+    it); a second one is refused, as for a registrar's deposit at the registry."""
+    existing = reseller_deposit(reseller)
+    if existing is not None:
+        params = {"holder": reseller.handle, "currency": existing.currency}
+        raise OperationFailed([Problem("account", BillingCode.ACCOUNT_EXISTS, params)])
+    if credit_limit is not None and credit_limit.currency != currency:
+        params = {"account": reseller.handle, "expected": currency, "value": credit_limit.currency}
+        raise OperationFailed([Problem("credit_limit", BillingCode.CURRENCY_MISMATCH, params)])
+    return Account.objects.create(
+        book=registrar_book(reseller.registrar, now),
+        kind=AccountKind.PREPAID,
+        holder_key=str(reseller.id),
+        name=f"prepaid {reseller.handle}",
+        currency=currency,
+        credit_limit_minor=credit_limit.minor if credit_limit else 0,
+        created_at=now,
+    )
+
+
+def customer_account(book: Book, customer_key: str, currency: str, now: dt.datetime) -> Account:
+    """A customer's receivable in a seller's book (a registrar's own customer, a reseller's registrant)."""
+    return book_account(book, AccountKind.RECEIVABLE, customer_key, currency, f"receivable {customer_key}", now)

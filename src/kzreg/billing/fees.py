@@ -2,7 +2,8 @@
 
 `price` answers a fee:check (nothing stored); `quote` stores the price under an id that expires
 (`KZREG["QUOTE_MINUTES"]`, 15 by default), so a later order or an EPP command can say which price it
-agreed to and be charged exactly that (`guard.RegistryFees` honours a command's `fee_quote_id`).
+agreed to and be charged exactly that (`guard.RegistryFees` honours a command's `fee_quote_id`), once:
+a quote is single-use.
 `balance` is the registrar's prepaid account, for fee:balance and fee:creditLimit in transform answers.
 
 Amounts are in the registrar's account currency when it has an account (converted at the day's rate if
@@ -18,13 +19,16 @@ from decimal import Decimal
 from typing import cast
 
 from django.conf import settings
+from django.db import connections, router
 
 from kzreg.billing.books import prepaid_account
 from kzreg.billing.exchange import convert
 from kzreg.billing.models import Quote as QuoteRow
+from kzreg.billing.models import QuoteUse
 from kzreg.billing.money import Money
 from kzreg.billing.prices import clean_request, registry_fee
 from kzreg.billing.problems import BillingCode
+from kzreg.billing.problems_books import BooksCode
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 
@@ -97,8 +101,20 @@ def quote(zone: str, command: str, years: int, registrar_id: int | None) -> Quot
     return _quote(row)
 
 
-def redeem(quote_id: str, zone: str, command: str, years: int, registrar_id: int | None, now: dt.datetime) -> Money:
-    """The quoted amount, if the quote is this registrar's, for this very request, and still valid."""
+def redeem(
+    quote_id: str,
+    zone: str,
+    command: str,
+    years: int,
+    registrar_id: int | None,
+    now: dt.datetime,
+    consume: bool = False,
+) -> Money:
+    """The quoted amount, if the quote is this registrar's, for this very request, unused and still valid.
+
+    A quote is single-use: `consume=True` (the charge) records its one use in the caller's transaction,
+    and a second use finds that record (`billing_quote_used`). The operation's early check reads without
+    consuming, so a refused operation leaves the quote usable."""
     row = QuoteRow.objects.filter(pk=quote_id).first()
     if row is None:
         raise OperationFailed([Problem("fee", BillingCode.QUOTE_UNKNOWN, {"value": quote_id})])
@@ -106,7 +122,22 @@ def redeem(quote_id: str, zone: str, command: str, years: int, registrar_id: int
         raise OperationFailed([Problem("fee", BillingCode.QUOTE_MISMATCH, {"value": quote_id})])
     if row.expires_at <= now:
         raise OperationFailed([Problem("fee", BillingCode.QUOTE_EXPIRED, {"expires_at": row.expires_at.isoformat()})])
+    if not (use_once(quote_id, now) if consume else not QuoteUse.objects.filter(pk=quote_id).exists()):
+        raise OperationFailed([Problem("fee", BooksCode.QUOTE_USED, {"value": quote_id})])
     return row.amount
+
+
+def use_once(quote_id: str, now: dt.datetime) -> bool:
+    """Records the quote's use; False if it was used before. One statement, no savepoint: a concurrent use
+    of the same quote waits for this transaction and then finds the row (PostgreSQL), or waits its turn
+    as SQLite's one writer."""
+    using = router.db_for_write(QuoteUse)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO billing_quoteuse (quote_id, used_at) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING quote_id",
+            [quote_id, QuoteUse._meta.get_field("used_at").get_db_prep_value(now, connections[using])],
+        )
+        return cursor.fetchone() is not None
 
 
 def balance(registrar_id: int) -> Balance | None:

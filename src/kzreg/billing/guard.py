@@ -94,11 +94,14 @@ def _zone(ctx: GuardContext, subject: Any) -> ZonePolicy | None:
     return next((z for z in zone_policies().values() if z.id == zone_id), None)
 
 
-def _fee(ctx: GuardContext, zone: str, rule: FeeRule, years: int, registrar_id: int) -> tuple[Money, str]:
-    """The fee, and the quote it honours: a command may carry `fee_quote_id` (EPP fee:agreement, an order)."""
+def _fee(
+    ctx: GuardContext, zone: str, rule: FeeRule, years: int, registrar_id: int, consume: bool = False
+) -> tuple[Money, str]:
+    """The fee, and the quote it honours: a command may carry `fee_quote_id` (EPP fee:agreement, an order);
+    the charge consumes the quote (single-use), the early check only reads it."""
     quote_id = str(getattr(ctx.command, "fee_quote_id", "") or "")
     if quote_id:
-        quoted = redeem(quote_id, zone, rule.command, years, registrar_id, ctx.now)
+        quoted = redeem(quote_id, zone, rule.command, years, registrar_id, ctx.now, consume=consume)
         account = prepaid_account(registrar_id)
         if account is not None and quoted.currency != account.currency:  # quoted before the account was opened
             raise OperationFailed([Problem("fee", BillingCode.QUOTE_MISMATCH, {"value": quote_id})])
@@ -161,7 +164,7 @@ def charge(ctx: GuardContext, domain: Any, rule: FeeRule, years: int, payer: int
     if account is None:
         return None
     zone = next(z for z in zone_policies().values() if z.id == domain.zone_id)
-    fee, quote_id = _fee(ctx, zone.name, rule, years, payer)
+    fee, quote_id = _fee(ctx, zone.name, rule, years, payer, consume=True)
     revenue = own_account(account.book, AccountKind.REVENUE, account.currency, ctx.now)
     cause = _cause(ctx, domain, "fee", fee_command=str(rule.command), years=years, quote_id=quote_id)
     posted = ledger.post(account.book, cause, [(account, -fee), (revenue, fee)], ctx.now)

@@ -46,6 +46,8 @@ class AccountKind(models.TextChoices):
     RECEIVABLE = "receivable", "receivable (owed to the book's owner)"
     REVENUE = "revenue", "fee revenue"
     BANK = "bank", "bank (money received)"
+    PAYABLE = "payable", "payable (owed by the book's owner)"
+    EXPENSE = "expense", "expense (what the book's owner paid for)"
     VAT = "vat", "VAT payable (invoiced sales' tax)"
 
 
@@ -296,9 +298,7 @@ class ProviderPayment(models.Model):
     received_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "payment_id"], name="billing_provider_payment_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["provider", "payment_id"], name="billing_provider_payment_once")]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.payment_id}"
@@ -414,3 +414,128 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id}/{self.position} {self.description}"
+
+
+# --- books ---
+
+
+class ResellerGroup(models.Model):
+    """A registrar's group of resellers that share one wholesale price list (e.g. "partners")."""
+
+    registrar_id = models.BigIntegerField()
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registrar_id", "name"], name="billing_group_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResellerGroupMember(models.Model):
+    """A reseller's group (at most one): its wholesale prices are the group's unless it has its own."""
+
+    reseller_id = models.BigIntegerField(unique=True)
+    group = models.ForeignKey(ResellerGroup, on_delete=models.PROTECT, related_name="members")
+    assigned_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"reseller {self.reseller_id} in group {self.group_id}"
+
+
+class PriceAudience(models.TextChoices):
+    WHOLESALE = "wholesale", "wholesale (a registrar's prices to its resellers)"
+    RETAIL = "retail", "retail (a seller's prices to its registrants)"
+
+
+class ListPrice(models.Model):
+    """A seller's price-list row, kept with the seller's book: a registrar's wholesale price for one
+    reseller, a group, or (neither) all its resellers; a registrar's or reseller's retail price."""
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="list_prices")
+    audience = models.CharField(max_length=10, choices=PriceAudience.choices)
+    reseller_id = models.BigIntegerField(null=True, blank=True)
+    group = models.ForeignKey(ResellerGroup, null=True, blank=True, on_delete=models.PROTECT)
+    zone = models.CharField(max_length=63)
+    command = models.CharField(max_length=10, choices=FeeCommand.choices)
+    years = models.PositiveSmallIntegerField()
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField(null=True, blank=True)
+    entered_by = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["book", "audience", "zone", "command", "years", "valid_from"], name="billing_listprice_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audience} {self.command} {self.zone} {self.years}y: {self.amount}"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+
+class OrderQuote(models.Model):
+    """A registrar-side quote before an order: what the reseller pays its registrar (wholesale) and what
+    its registrant pays (retail), or what a registrar's own customer pays. Single-use: `used_at`."""
+
+    id = models.CharField(primary_key=True, max_length=32)
+    registrar_id = models.BigIntegerField()
+    reseller_id = models.BigIntegerField(null=True, blank=True)
+    customer_key = models.CharField(max_length=64, blank=True)
+    zone = models.CharField(max_length=63)
+    command = models.CharField(max_length=10, choices=FeeCommand.choices)
+    years = models.PositiveSmallIntegerField()
+    wholesale_minor = models.BigIntegerField(null=True, blank=True)
+    wholesale_currency = models.CharField(max_length=3, blank=True)
+    retail_minor = models.BigIntegerField(null=True, blank=True)
+    retail_currency = models.CharField(max_length=3, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.command} {self.zone} {self.years}y"
+
+    @property
+    def wholesale(self) -> Money | None:
+        return None if self.wholesale_minor is None else Money.from_minor(self.wholesale_minor, self.wholesale_currency)
+
+    @property
+    def retail(self) -> Money | None:
+        return None if self.retail_minor is None else Money.from_minor(self.retail_minor, self.retail_currency)
+
+
+class QuoteUse(models.Model):
+    """The one use of a registry quote (its primary key is the quote's): a second use finds the row."""
+
+    quote = models.OneToOneField(Quote, primary_key=True, on_delete=models.PROTECT, related_name="use")
+    used_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.quote_id} used {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class DepositMirror(models.Model):
+    """A registry transaction on a registrar's prepaid account and its mirror in the registrar's own book
+    (payable to the registry): one each, so mirroring twice books nothing twice."""
+
+    source = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="mirrored_as")
+    mirror = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="mirror_of")
+
+    def __str__(self) -> str:
+        return f"#{self.source_id} → #{self.mirror_id}"
+
+
+class RevenueReport(Transaction):
+    """The back-office's revenue page (admin_reports.py): a proxy, no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "revenue report"
