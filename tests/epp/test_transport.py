@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+import time
 
 import pytest
 
@@ -62,19 +63,27 @@ def test_a_frame_split_into_many_writes_is_read_whole(epp):
     assert epp.read().code == 1500
 
 
-def test_tls_below_1_2_is_refused(epp_server, pki):
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.load_verify_locations(str(pki.ca))
-    context.minimum_version = ssl.TLSVersion.TLSv1
-    context.maximum_version = ssl.TLSVersion.TLSv1_1
-    context.set_ciphers("ALL:@SECLEVEL=0")
+def test_tls_below_1_2_is_refused_by_the_server_and_1_2_accepted(epp_server, pki, caplog):
     import socket
 
+    caplog.set_level("INFO", logger="kzreg.epp")
+    old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    old.load_verify_locations(str(pki.ca))
+    old.minimum_version, old.maximum_version = ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1
+    old.set_ciphers("ALL:@SECLEVEL=0")
+    with socket.create_connection(("127.0.0.1", epp_server.port), timeout=5) as raw, pytest.raises(ssl.SSLError):
+        old.wrap_socket(raw, server_hostname="localhost")
+    deadline = time.monotonic() + 5  # the server's thread logs the refusal after the client saw it
+    while time.monotonic() < deadline and not any("TLS handshake failed" in r.getMessage() for r in caplog.records):
+        time.sleep(0.01)
+    assert any("TLS handshake failed" in r.getMessage() for r in caplog.records if r.name == "kzreg.epp")
+    tls12 = ssl.create_default_context(cafile=str(pki.ca))
+    tls12.maximum_version = ssl.TLSVersion.TLSv1_2
     with (
         socket.create_connection(("127.0.0.1", epp_server.port), timeout=5) as raw,
-        pytest.raises((ssl.SSLError, OSError)),
+        tls12.wrap_socket(raw, server_hostname="localhost") as tls,
     ):
-        context.wrap_socket(raw, server_hostname="localhost")
+        assert tls.version() == "TLSv1.2"
 
 
 def test_the_server_certificate_is_valid_for_localhost(connect):

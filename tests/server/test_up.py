@@ -46,6 +46,7 @@ def test_up_starts_everything_and_ctrl_c_stops_everything(tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("the process test runs once, on the embedded SQLite database")
     ports = {"KZREG_WEB_PORT": free_port(), "KZREG_WHOIS_PORT": free_port(), "KZREG_SMTP_PORT": free_port()}
+    ports["KZREG_EPP_PORT"] = free_port()  # EPP (issue 10) on a free port too
     env = {
         **os.environ,
         "KZREG_DATA_DIR": str(tmp_path),
@@ -66,7 +67,11 @@ def test_up_starts_everything_and_ctrl_c_stops_everything(tmp_path):
             with urllib.request.urlopen(web, timeout=10) as response:
                 if response.status != 200:
                     problems.append(f"login page answered {response.status}")
-            for service, variable in (("whois", "KZREG_WHOIS_PORT"), ("smtp", "KZREG_SMTP_PORT")):
+            for service, variable in (
+                ("whois", "KZREG_WHOIS_PORT"),
+                ("smtp", "KZREG_SMTP_PORT"),
+                ("epp", "KZREG_EPP_PORT"),
+            ):
                 if service in names and not wait_for(lambda v=variable: port_open(ports[v]), 30, process):
                     problems.append(f"{service} did not start")
             database = sqlite3.connect(tmp_path / "kzreg.sqlite3")

@@ -128,13 +128,16 @@ def _serve_one(port: int, bind: str, reuse_port: bool) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     """One process, or `--workers` processes that share the port (SO_REUSEPORT; the kernel spreads the
     connections). Forked before any database connection is opened."""
+    from django import db
+
+    from kzreg.epp.services import prepare_first_start
+
     signal.signal(signal.SIGTERM, _stop)
+    prepare_first_start(print_to_console=True)  # the local CA and demo access once, before any worker
+    db.connections.close_all()  # no connection crosses a fork
     if args.workers <= 1:
         _serve_one(args.port, args.bind, reuse_port=False)
         return 0
-    from kzreg.epp.services import server_files
-
-    server_files()  # the local CA once, before the workers race to make it
     children = []
     for _ in range(args.workers):
         pid = os.fork()

@@ -1,4 +1,4 @@
-"""`kzreg up` starts the EPP server (`services()`), after preparing what a fresh install needs before
+"""`kzreg up` starts the EPP server (`services()`), which first prepares what a fresh install needs before
 anyone can log in: the server certificate (the local CA's, unless `KZREG_EPP_CERT`/`KZREG_EPP_KEY` name
 one) and, in a demo, EPP access for every registrar that has none yet: a client certificate signed by
 the local CA and a random password, written to `$KZREG_DATA_DIR/epp/` and printed once."""
@@ -79,5 +79,5 @@ def prepare_first_start(print_to_console: bool = False) -> None:
 
 
 def services() -> list[Service]:
-    prepare_first_start(print_to_console=True)
+    """The EPP server; it prepares its first start itself (`kzreg epp serve`), in its own process."""
     return [Service("epp", ["epp", "serve", "--port", str(settings.EPP_PORT), "--bind", settings.EPP_BIND])]

@@ -13,7 +13,6 @@ import itertools
 import logging
 import os
 import secrets
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -71,7 +70,6 @@ class EppSession:
         self.failures = 0
         self.lang = "en"
         self.active_until = 0.0
-        self.lock = threading.Lock()
 
     def greeting(self) -> bytes:
         return session_render.greeting(self.context.server_id)
