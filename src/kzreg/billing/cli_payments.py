@@ -15,7 +15,8 @@ from kzreg.billing.bankimport.payers import remove_payer, set_payer
 from kzreg.billing.models import BankLine, BankLineStatus, Payer
 from kzreg.billing.money import CURRENCIES, MoneyError, clean_currency
 from kzreg.billing.problems import BillingCode
-from kzreg.billing.review import assign, reason_problem, reject, waiting
+from kzreg.billing.review import assign, assign_invoice, reason_problem, reject, waiting
+from kzreg.billing.review_accounts import registry_account
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
@@ -34,9 +35,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true")
     p.add_argument("--limit", type=int, default=100)
     p.set_defaults(func=cmd_review_list)
-    p = actions.add_parser("assign", help="book a waiting line to an account (registrar handle or @N)")
+    p = actions.add_parser("assign", help="book a waiting line to an account (registrar handle or @N) or an invoice")
     p.add_argument("line", type=int)
-    p.add_argument("account", help="registrar handle or @N")
+    p.add_argument("account", nargs="?", help="registrar handle or @N")
+    p.add_argument("--invoice", help="an invoice number of the registry's book, e.g. 2026-000012")
     p.set_defaults(func=cmd_review_assign)
     p = actions.add_parser("reject", help="close a waiting line without booking it")
     p.add_argument("line", type=int)
@@ -64,7 +66,8 @@ def _principal() -> str:
 def _result(line: BankLine, lang: str) -> str:
     text = f"line {line.line_no}: {line.status} #{line.pk} {line.number} {line.date:%Y-%m-%d} {line.amount}"
     if line.status == BankLineStatus.BOOKED and line.account is not None:
-        text += f" → {line.account.name} (transaction #{line.transaction_id})"
+        invoice = f"invoice {line.invoice_number}, " if line.invoice_number else ""
+        text += f" → {invoice}{line.account.name} (transaction #{line.transaction_id})"
     problem = reason_problem(line)
     if problem is not None:
         text += f": {problem.message(lang)}"
@@ -108,9 +111,12 @@ def cmd_review_list(args: argparse.Namespace) -> int:
 
 
 def cmd_review_assign(args: argparse.Namespace) -> int:
-    from kzreg.billing.cli import _prepaid
-
-    line = assign(args.line, _prepaid(args.account), _principal(), clock.now())
+    if (args.account is None) == (args.invoice is None):
+        raise OperationFailed([Problem("account", Code.REQUIRED)])
+    if args.invoice is not None:
+        line = assign_invoice(args.line, args.invoice, _principal(), clock.now())
+    else:
+        line = assign(args.line, registry_account(args.account), _principal(), clock.now())
     print(_result(line, args.lang))
     return 0
 
@@ -122,9 +128,7 @@ def cmd_review_reject(args: argparse.Namespace) -> int:
 
 
 def cmd_payer_set(args: argparse.Namespace) -> int:
-    from kzreg.billing.cli import _prepaid
-
-    payer = set_payer(args.bin, _prepaid(args.account), args.name, _principal(), clock.now())
+    payer = set_payer(args.bin, registry_account(args.account), args.name, _principal(), clock.now())
     print(f"{payer.bin} → @{payer.account_id} {payer.account.name}")
     return 0
 

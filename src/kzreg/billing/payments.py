@@ -28,9 +28,8 @@ def payment_limit(currency: str) -> Money | None:
     return Money.of(limits[currency], currency) if currency in limits else None
 
 
-def record_payment(
-    account: Account, amount: Money, principal: str, now: dt.datetime, reference: str = ""
-) -> Transaction:
+def payment_problems(account: Account, amount: Money) -> list[Problem]:
+    """Why `amount` cannot be received on `account` (every way money comes in asks this)."""
     problems = []
     if amount.currency != account.currency:
         params = {"account": account.name, "expected": account.currency, "value": amount.currency}
@@ -40,6 +39,13 @@ def record_payment(
     limit = payment_limit(amount.currency)
     if limit is not None and limit < amount:
         problems.append(Problem("amount", PaymentCode.AMOUNT_ABSURD, {"value": str(amount), "limit": str(limit)}))
+    return problems
+
+
+def record_payment(
+    account: Account, amount: Money, principal: str, now: dt.datetime, reference: str = ""
+) -> Transaction:
+    problems = payment_problems(account, amount)
     if problems:
         raise OperationFailed(problems)
     bank = own_account(account.book, AccountKind.BANK, account.currency, now)

@@ -163,8 +163,6 @@ class PaymentCode(ProblemCode):
     FILE_IMPORTED = "billing_pay_file_imported"
     AMOUNT_ABSURD = "billing_pay_amount_absurd"
     LINE_DECIDED = "billing_pay_line_decided"
-    INVOICE_UNKNOWN = "billing_pay_invoice_unknown"
-    INVOICE_CANCELLED = "billing_pay_invoice_cancelled"
     PROVIDER_UNKNOWN = "billing_pay_provider_unknown"
     SIGNATURE_MISSING = "billing_pay_signature_missing"
     SIGNATURE_BAD = "billing_pay_signature_bad"
@@ -221,16 +219,6 @@ PAYMENT_MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "ru": "строка {value} не ждёт проверки (состояние: {status})",
         "en": "line {value} is not waiting for review (it is {status})",
     },
-    PaymentCode.INVOICE_UNKNOWN: {
-        "kk": "төлем шоты табылмады: {value}",
-        "ru": "счёт на оплату не найден: {value}",
-        "en": "no such invoice: {value}",
-    },
-    PaymentCode.INVOICE_CANCELLED: {
-        "kk": "{value} төлем шоты жойылған: оған төлем жазылмайды",
-        "ru": "счёт на оплату {value} аннулирован: платёж по нему не проводится",
-        "en": "invoice {value} is cancelled: no payment is booked to it",
-    },
     PaymentCode.PROVIDER_UNKNOWN: {
         "kk": "төлем провайдері белгісіз: {value}",
         "ru": "неизвестный платёжный провайдер: {value}",
@@ -283,8 +271,6 @@ register_codes(
     http={
         PaymentCode.FILE_IMPORTED: 409,
         PaymentCode.LINE_DECIDED: 409,
-        PaymentCode.INVOICE_UNKNOWN: 404,
-        PaymentCode.INVOICE_CANCELLED: 409,
         PaymentCode.PROVIDER_UNKNOWN: 404,
         PaymentCode.SIGNATURE_MISSING: 401,
         PaymentCode.SIGNATURE_BAD: 401,

@@ -6,6 +6,7 @@ the row lock makes two staff deciding the same line at once book it once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.db import transaction
@@ -13,7 +14,10 @@ from django.db.models import QuerySet
 
 from kzreg.billing.bankimport.documents import BankDocument
 from kzreg.billing.bankimport.importer import bank_reference
-from kzreg.billing.models import Account, BankLine, BankLineStatus
+from kzreg.billing.books import registry_book
+from kzreg.billing.invoice_payments import pay_invoice, payable_problem
+from kzreg.billing.invoices import find_invoice
+from kzreg.billing.models import Account, BankLine, BankLineStatus, Invoice, OwnerKind
 from kzreg.billing.payments import record_payment
 from kzreg.billing.problems import PaymentCode
 from kzreg.core.errors import OperationFailed, Problem
@@ -34,6 +38,10 @@ def reason_problem(line: BankLine) -> Problem | None:
         return Problem("", PaymentCode.ACCOUNT_CURRENCY, params)
     if code == PaymentCode.DUPLICATE:
         return Problem("", PaymentCode.DUPLICATE, {"value": arg})
+    if code.startswith("billing_inv_") and line.invoice_number:
+        invoice = Invoice.objects.filter(number=line.invoice_number, book__owner_kind=OwnerKind.REGISTRY).first()
+        problem = payable_problem(invoice, line.amount) if invoice else None
+        return dataclasses.replace(problem, field="") if problem else None
     return None
 
 
@@ -62,6 +70,19 @@ def assign(line_id: int, account: Account, principal: str, now: dt.datetime) -> 
         line.account = account
         line.status, line.decided_by, line.decided_at = BankLineStatus.BOOKED, principal, now
         line.save(update_fields=["transaction", "account", "status", "decided_by", "decided_at"])
+    return line
+
+
+def assign_invoice(line_id: int, number: str, principal: str, now: dt.datetime) -> BankLine:
+    """Books the line's payment to a registry invoice (refused: cancelled, paid, another currency)."""
+    with transaction.atomic():
+        line = _locked(line_id)
+        invoice = find_invoice(registry_book(now), number)
+        reference = bank_reference(_document(line), line.statement.file_name)
+        line.transaction = pay_invoice(invoice, line.amount, principal, now, reference)
+        line.account, line.invoice_number = invoice.account, invoice.number
+        line.status, line.decided_by, line.decided_at = BankLineStatus.BOOKED, principal, now
+        line.save(update_fields=["transaction", "account", "invoice_number", "status", "decided_by", "decided_at"])
     return line
 
 

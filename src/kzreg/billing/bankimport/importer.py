@@ -19,6 +19,7 @@ from kzreg.billing.bankimport import csv as csv_format
 from kzreg.billing.bankimport import onec
 from kzreg.billing.bankimport.documents import BankDocument
 from kzreg.billing.bankimport.matching import match
+from kzreg.billing.invoice_payments import pay_invoice
 from kzreg.billing.models import BankLine, BankLineStatus, BankStatement
 from kzreg.billing.payments import record_payment
 from kzreg.billing.problems import PaymentCode
@@ -109,15 +110,17 @@ def _line(statement: BankStatement, document: BankDocument, principal: str, now:
     line.document_key = document.key
     found = match(document)
     line.account = found.account
-    line.invoice_number = found.invoice_number
+    line.invoice_number = found.invoice.number if found.invoice else ""
     if found.problem is not None:
         line.status, line.reason = BankLineStatus.REVIEW, str(found.problem.code)
         line.save()
         return line
-    assert found.account is not None
-    line.transaction = record_payment(
-        found.account, document.amount, principal, now, bank_reference(document, statement.file_name)
-    )
+    reference = bank_reference(document, statement.file_name)
+    if found.invoice is not None:
+        line.transaction = pay_invoice(found.invoice, document.amount, principal, now, reference)
+    else:
+        assert found.account is not None
+        line.transaction = record_payment(found.account, document.amount, principal, now, reference)
     line.status = BankLineStatus.BOOKED
     line.save()
     return line

@@ -1,13 +1,15 @@
 """Which account a bank payment belongs to: the invoice whose number its purpose names, else the payer's
 BIN in billing's own `Payer` table (registrars and resellers have no BIN in the registry's tables).
-What neither finds, or finds in another currency, waits in the review queue for staff."""
+What neither finds — or finds cancelled, already paid, or in another currency — waits in the review
+queue for staff, with the reason."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kzreg.billing.bankimport.documents import BankDocument
-from kzreg.billing.models import Account, Payer
+from kzreg.billing.invoice_payments import numbers_in, payable_problem
+from kzreg.billing.models import Account, Invoice, InvoiceKind, OwnerKind, Payer
 from kzreg.billing.problems import PaymentCode
 from kzreg.core.errors import Problem
 
@@ -15,12 +17,23 @@ from kzreg.core.errors import Problem
 @dataclass(frozen=True)
 class Match:
     account: Account | None = None
-    invoice_number: str = ""
-    # Why the line waits for staff (None: booked at once).
-    problem: Problem | None = field(default=None)
+    invoice: Invoice | None = None
+    problem: Problem | None = None  # why the line waits for staff (None: booked at once)
 
 
 def match(document: BankDocument) -> Match:
+    numbers = numbers_in(document.purpose)
+    if numbers:
+        invoices = {
+            i.number: i
+            for i in Invoice.objects.select_related("account__book").filter(
+                number__in=numbers, kind=InvoiceKind.INVOICE, book__owner_kind=OwnerKind.REGISTRY
+            )
+        }
+        invoice = next((invoices[n] for n in numbers if n in invoices), None)
+        if invoice is not None:
+            problem = payable_problem(invoice, document.amount)
+            return Match(account=invoice.account, invoice=invoice, problem=problem)
     payer = (
         Payer.objects.select_related("account__book").filter(bin=document.payer_bin).first()
         if document.payer_bin
