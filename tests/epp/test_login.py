@@ -218,3 +218,45 @@ def test_login_options_the_server_does_not_offer(connect, epp_registrar, change,
     assert reply.reasons == [reason]
     assert not LoginAttempt.objects.exists()  # refused before any credential was checked
     assert_not_logged_in(client)
+
+
+def _password_event(reply: epp_client.Reply) -> dict[str, str] | None:
+    from kzreg.epp import namespaces
+
+    for extension in reply.extensions:
+        event = extension.find(f"{{{namespaces.LOGIN_SEC}}}event")
+        if event is not None:
+            return {**event.attrib, "text": event.text or ""}
+    return None
+
+
+def test_an_expiring_password_is_warned_then_refused_until_a_new_one_is_given(
+    frozen_clock, connect, epp_registrar, epp_context
+):
+    epp_context.gatekeeper.password_days = 30  # KZREG_EPP_PASSWORD_DAYS; set at T0 (tests/conftest.py)
+    assert _password_event(connect().login("PS-KZ", PASSWORD)) is None  # 30 days left: nothing said
+    clock.advance(dt.timedelta(days=20))
+    warned = connect().login("PS-KZ", PASSWORD, lang="ru")
+    assert warned.code == 1000
+    assert _password_event(warned) == {
+        "type": "password", "level": "warning", "exDate": "2026-03-31T09:00:00Z",
+        "text": "Срок действия пароля скоро истекает",
+    }  # fmt: skip
+    clock.advance(dt.timedelta(days=11))
+    refused = connect().login("PS-KZ", PASSWORD)
+    assert refused.code == 2200
+    assert refused.reasons == ["pw: the password expired on 2026-03-31; give a new one (newPW) when logging in"]
+    assert _password_event(refused)["level"] == "error"
+    assert outcomes()[-1] == "password_expired"
+    renewed = connect().login("PS-KZ", PASSWORD, new_password="fresh-secret-31")
+    assert renewed.code == 1000 and _password_event(renewed) is None
+    assert connect().login("PS-KZ", "fresh-secret-31").code == 1000
+
+
+def test_password_events_only_for_a_client_that_asked_for_login_security(
+    frozen_clock, connect, epp_registrar, epp_context
+):
+    epp_context.gatekeeper.password_days = 10
+    without = [uri for uri in epp_client.namespaces.EXTENSIONS if uri != epp_client.LOGIN_SEC]
+    reply = connect().login("PS-KZ", PASSWORD, extensions=without, user_agent=None)
+    assert reply.code == 1000 and reply.extensions == []

@@ -181,6 +181,7 @@ class LoginDecision:
     registrar: Registrar | None
     outcome: LoginOutcome
     problems: tuple[Problem, ...] = ()
+    password_expires: dt.datetime | None = None  # when the password in force expires (expiry configured)
 
     @property
     def ok(self) -> bool:
@@ -190,9 +191,10 @@ class LoginDecision:
 class Gatekeeper:
     """Decides logins for one server process (its memo and failure counts are per process)."""
 
-    def __init__(self, limiter: FailureLimiter | None = None, memo: PasswordMemo | None = None):
+    def __init__(self, limiter: FailureLimiter | None = None, memo: PasswordMemo | None = None, password_days: int = 0):
         self.limiter = limiter or FailureLimiter()
         self.memo = memo or PasswordMemo()
+        self.password_days = password_days  # 0: passwords do not expire
 
     def login(self, claim: LoginClaim) -> LoginDecision:
         decision = self._decide(claim)
@@ -228,12 +230,20 @@ class Gatekeeper:
             return LoginDecision(
                 registrar, LoginOutcome.REGISTRAR_SUSPENDED, (Problem("clID", EppCode.REGISTRAR_SUSPENDED),)
             )
+        expires = self._expiry(access.password_changed_at)
         if claim.new_password is not None:
             problems = password_problems(claim.new_password, "newPW")
             if problems:
-                return LoginDecision(registrar, LoginOutcome.NEW_PASSWORD_REFUSED, tuple(problems))
-            set_access(registrar, password=claim.new_password, certificates=None, networks=None)
-        return LoginDecision(registrar, LoginOutcome.OK)
+                return LoginDecision(registrar, LoginOutcome.NEW_PASSWORD_REFUSED, tuple(problems), expires)
+            changed = set_access(registrar, password=claim.new_password, certificates=None, networks=None)
+            return LoginDecision(registrar, LoginOutcome.OK, (), self._expiry(changed.password_changed_at))
+        if expires is not None and expires <= clock.now():  # RFC 8807: only a login with newPW gets in
+            problem = Problem("pw", EppCode.PASSWORD_EXPIRED, {"date": f"{expires:%Y-%m-%d}"})
+            return LoginDecision(registrar, LoginOutcome.PASSWORD_EXPIRED, (problem,), expires)
+        return LoginDecision(registrar, LoginOutcome.OK, (), expires)
+
+    def _expiry(self, changed_at: dt.datetime) -> dt.datetime | None:
+        return changed_at + dt.timedelta(days=self.password_days) if self.password_days else None
 
     def _log(self, claim: LoginClaim, decision: LoginDecision) -> None:
         LoginAttempt.objects.create(

@@ -116,7 +116,8 @@ def _serve_one(port: int, bind: str, reuse_port: bool) -> None:
         reuse_port=reuse_port,
     )  # fmt: skip
     limiter = FailureLimiter(settings.EPP_LOGIN_FAILURES, settings.EPP_LOGIN_WINDOW)
-    server = EppServer(config, ServerContext(gatekeeper=Gatekeeper(limiter)))
+    gatekeeper = Gatekeeper(limiter, password_days=settings.EPP_PASSWORD_DAYS)
+    server = EppServer(config, ServerContext(gatekeeper=gatekeeper))
     server.bind()
     logging.getLogger("kzreg.epp").warning("EPP server (pid %s) on %s:%s", os.getpid(), bind, server.port)
     try:

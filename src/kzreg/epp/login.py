@@ -8,6 +8,7 @@ With loginSec, a password longer than RFC 5730's 16 characters travels in `<logi
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from lxml import etree
@@ -16,7 +17,7 @@ from kzreg.core.errors import Problem
 from kzreg.core.messages import Code
 from kzreg.epp import namespaces
 from kzreg.epp.session_codes import EppCode
-from kzreg.epp.xml import qname, text_of
+from kzreg.epp.xml import E, qname, sub, text_of
 
 EPP = namespaces.EPP
 LOGIN_SEC = namespaces.LOGIN_SEC
@@ -93,3 +94,30 @@ def parse_login(login: etree._Element, extensions: dict[str, etree._Element]) ->
         user_agent=_user_agent(login_sec),
     )
     return request, problems
+
+
+PASSWORD_WARNING = dt.timedelta(days=14)  # how long before expiry a login hears about it
+EVENT_TEXTS = {
+    "warning": {
+        "en": "The password expires soon",
+        "ru": "Срок действия пароля скоро истекает",
+        "kk": "Құпиясөздің мерзімі жақында бітеді",
+    },
+    "error": {"en": "The password has expired", "ru": "Срок действия пароля истёк", "kk": "Құпиясөздің мерзімі бітті"},
+}
+
+
+def security_events(
+    request: LoginRequest, expires: dt.datetime | None, expired: bool, now: dt.datetime
+) -> etree._Element | None:
+    """RFC 8807 `<loginSec:loginSecData>` with a password event: `error` when the password has expired,
+    `warning` when it expires within two weeks; only to a client that named loginSec at login (§4.1)."""
+    if expires is None or LOGIN_SEC not in request.extensions:
+        return None
+    level = "error" if expired else "warning" if expires - now <= PASSWORD_WARNING else None
+    if level is None:
+        return None
+    data = E(LOGIN_SEC, "loginSecData")
+    exdate = expires.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    sub(data, LOGIN_SEC, "event", EVENT_TEXTS[level][request.lang], type="password", level=level, exDate=exdate)
+    return data

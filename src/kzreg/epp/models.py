@@ -37,6 +37,7 @@ class LoginOutcome(models.TextChoices):
     REGISTRAR_SUSPENDED = "registrar_suspended"
     RATE_LIMITED = "rate_limited"
     NEW_PASSWORD_REFUSED = "new_password_refused"
+    PASSWORD_EXPIRED = "password_expired"
 
 
 class LoginAttempt(models.Model):

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from django import db
 from lxml import etree
 
+from kzreg.core import clock
 from kzreg.core.errors import Problem
 from kzreg.epp import access, namespaces, session_render
 from kzreg.epp.dispatch import VERBS, dispatch
-from kzreg.epp.login import parse_login
+from kzreg.epp.login import parse_login, security_events
 from kzreg.epp.protocol import Request, Response, Result, Session
 from kzreg.epp.session_codes import EppCode
 from kzreg.epp.xml import XmlRefused, parse, qname
@@ -202,8 +203,13 @@ class EppSession:
                 session_id=svtrid,
             )
             self.active_until = time.monotonic() + self.context.status_ttl
-            return self._answer(Response([Result(1000)]), cltrid, svtrid, "login")
+            events = security_events(request, decision.password_expires, False, clock.now())
+            answer = Response([Result(1000)], extensions=[events] if events is not None else [])
+            return self._answer(answer, cltrid, svtrid, "login")
         answer = Response.failed(decision.problems)
+        if decision.outcome == access.LoginOutcome.PASSWORD_EXPIRED:
+            events = security_events(request, decision.password_expires, True, clock.now())
+            answer.extensions = [events] if events is not None else []
         if decision.outcome == access.LoginOutcome.RATE_LIMITED:
             answer.close = True
         else:

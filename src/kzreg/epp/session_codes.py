@@ -15,6 +15,7 @@ class EppCode(ProblemCode):
     RATE_LIMITED = "epp_rate_limited"
     TOO_MANY_FAILURES = "epp_too_many_failures"
     PASSWORD_POLICY = "epp_password_policy"
+    PASSWORD_EXPIRED = "epp_password_expired"
     NETWORK_INVALID = "epp_network_invalid"
     CERTIFICATE_INVALID = "epp_certificate_invalid"
     NOT_LOGGED_IN = "epp_not_logged_in"
@@ -69,6 +70,11 @@ MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "kk": "құпиясөз {min}–{max} таңбадан тұруы және бос орынмен басталмауы не аяқталмауы керек",
         "ru": "пароль должен содержать от {min} до {max} символов и не начинаться и не заканчиваться пробелом",
         "en": "the password must have {min} to {max} characters and not begin or end with a space",
+    },
+    EppCode.PASSWORD_EXPIRED: {
+        "kk": "құпиясөздің мерзімі {date} өтіп кетті; кіру кезінде жаңасын (newPW) беріңіз",
+        "ru": "срок действия пароля истёк {date}; при входе задайте новый (newPW)",
+        "en": "the password expired on {date}; give a new one (newPW) when logging in",
     },
     EppCode.NETWORK_INVALID: {
         "kk": "желі мекен-жайы дұрыс емес (CIDR күтілді, мысалы 192.0.2.0/24): {value}",
@@ -141,6 +147,7 @@ EPP_CODES: dict[ProblemCode, int] = {
     EppCode.RATE_LIMITED: 2502,
     EppCode.TOO_MANY_FAILURES: 2501,
     EppCode.PASSWORD_POLICY: 2306,
+    EppCode.PASSWORD_EXPIRED: 2200,
     EppCode.NETWORK_INVALID: 2005,
     EppCode.CERTIFICATE_INVALID: 2005,
     EppCode.NOT_LOGGED_IN: 2002,
