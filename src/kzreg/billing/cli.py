@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from kzreg.billing import cli_payments
+from kzreg.billing import cli_invoices, cli_payments
 from kzreg.billing.access import access_account_by_id, accounts_visible_to
 from kzreg.billing.audit import check_ledger
 from kzreg.billing.books import open_prepaid, prepaid_account
@@ -59,6 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = commands.add_parser("statement", help="a deposit's entries, newest first, with their causes")
     p.add_argument("account", help="registrar handle or @N")
     p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    cli_invoices.add_statement_options(p)  # --month YYYY-MM [--pdf|--html] [-o FILE]
     p.set_defaults(func=cmd_statement)
 
     p = commands.add_parser("credit-limit", help="set how far below zero a prepaid account may go")
@@ -97,6 +98,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--registrar", help="registrar handle")
     p.set_defaults(func=cmd_quote)
     cli_payments.register(commands)  # import, review, payer
+    cli_invoices.register(commands)  # invoice show|pdf|list|cancel|credit
 
 
 def _principal() -> str:
@@ -199,6 +201,8 @@ def cmd_balance(args: argparse.Namespace) -> int:
 
 
 def cmd_statement(args: argparse.Namespace) -> int:
+    if args.month:
+        return cli_invoices.cmd_month_statement(args, _prepaid(args.account))
     if args.limit < 1:
         raise OperationFailed([Problem("limit", Code.INVALID, {"value": args.limit})])
     account = _prepaid(args.account)
