@@ -171,6 +171,7 @@ class PaymentCode(ProblemCode):
     UNMATCHED = "billing_pay_unmatched"
     ACCOUNT_CURRENCY = "billing_pay_account_currency"
     DUPLICATE = "billing_pay_duplicate"
+    PROVIDER_CONFLICT = "billing_pay_provider_conflict"
 
 
 PAYMENT_MESSAGES: dict[ProblemCode, dict[str, str]] = {
@@ -254,6 +255,11 @@ PAYMENT_MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "ru": "платёж в {value}, а счёт {account} ведётся в {expected}",
         "en": "the payment is in {value}, account {account} is kept in {expected}",
     },
+    PaymentCode.PROVIDER_CONFLICT: {
+        "kk": "{value} төлемі бұрын басқа сомамен хабарланған ({amount})",
+        "ru": "о платеже {value} уже сообщалось с другой суммой ({amount})",
+        "en": "payment {value} was already reported with another amount ({amount})",
+    },
     PaymentCode.DUPLICATE: {
         "kk": "бұл банк құжаты бұрын жүктелген ({value} жолы): қайта жазылмады",
         "ru": "этот банковский документ уже загружен (строка {value}): повторно не проведён",
@@ -275,5 +281,6 @@ register_codes(
         PaymentCode.SIGNATURE_MISSING: 401,
         PaymentCode.SIGNATURE_BAD: 401,
         PaymentCode.TIMESTAMP_STALE: 401,
+        PaymentCode.PROVIDER_CONFLICT: 409,
     },
 )

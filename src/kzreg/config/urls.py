@@ -9,6 +9,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("billing/", include("kzreg.billing.urls")),
     path("rdap/", include("kzreg.rdap.urls")),
     path("staff/outbox/", include("kzreg.notify.urls")),
     path("staff/requests/", include("kzreg.template_mail.urls")),
