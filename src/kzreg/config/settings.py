@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "kzreg.registry",
     "kzreg.accounts",
     "kzreg.resellers",
+    "kzreg.registrar",
     "kzreg.notify",
     "kzreg.template_mail",
     "kzreg.whois",
@@ -204,6 +205,26 @@ KZREG: dict[str, Any] = {
     "QUOTE_MINUTES": 15,
     # WHOIS/RDAP: hide individuals' personal data unless they consented to publication (SPEC R18).
     "REDACT_INDIVIDUALS": os.environ.get("KZREG_REDACT_INDIVIDUALS", "1") != "0",
+}
+
+# The registrar wing (docs/registrar.md): which registrar it acts as, how it reaches the registry
+# (`local`: this process's registry; `epp`: any EPP registry), its retail price, renewals, settling.
+KZREG_REGISTRAR: dict[str, Any] = {
+    "HANDLE": os.environ.get("KZREG_REGISTRAR_HANDLE") or "PS-KZ",
+    "CONNECTION": os.environ.get("KZREG_REGISTRY_CONNECTION") or "local",
+    "EPP": {
+        "HOST": os.environ.get("KZREG_REGISTRY_EPP_HOST") or "127.0.0.1",
+        "PORT": int(os.environ.get("KZREG_REGISTRY_EPP_PORT") or 700),
+        "CLID": os.environ.get("KZREG_REGISTRY_EPP_CLID") or "",
+        "PASSWORD": os.environ.get("KZREG_REGISTRY_EPP_PASSWORD") or "",
+        "CERT": os.environ.get("KZREG_REGISTRY_EPP_CERT") or "",
+        "KEY": os.environ.get("KZREG_REGISTRY_EPP_KEY") or "",
+        "CA": os.environ.get("KZREG_REGISTRY_EPP_CA") or "",
+        "TIMEOUT": float(os.environ.get("KZREG_REGISTRY_EPP_TIMEOUT") or 30),
+    },
+    "RETAIL_PRICE": {"amount": os.environ.get("KZREG_RETAIL_PRICE") or "35.00", "currency": "USD"},
+    "RENEW_DAYS_BEFORE": int(os.environ.get("KZREG_AUTO_RENEW_DAYS") or 30),
+    "SETTLE_AFTER_MINUTES": 10,  # a `submitted` order this old lost its process: the worker settles it
 }
 
 LOGGING = {

@@ -1,0 +1,278 @@
+"""What the registrar side offers (the cabinet and the API will call these): availability, quotes, and
+orders to create, renew, modify, delete and transfer in; the authorization code (logged); bulk renew and
+bulk name-server change.
+
+A `Seller` says who asks: the registrar's own staff (no reseller) or a reseller's user. A reseller acts
+only on its own services and customers; the wrong reseller changes nothing (NOT_YOUR_SERVICE). Every
+answer a registrant may see names the sponsoring registrar (`sponsor`), never the reseller as the
+registrar (PS-3.6–3.8).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import idna
+
+from kzreg.billing.money import Money
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.core.messages import Code
+from kzreg.registrar import charging, orders
+from kzreg.registrar.connection import Availability, RegistryConnection, RegistryRefused, RegistryUnreachable
+from kzreg.registrar.customers import contact_for, customer_of
+from kzreg.registrar.models import Order, OrderKind, Service
+from kzreg.registrar.problems import RegistrarCode
+from kzreg.resellers.models import Reseller
+
+audit = logging.getLogger("kzreg.registrar.audit")
+
+
+@dataclass(frozen=True)
+class Seller:
+    registrar_handle: str
+    reseller: Reseller | None
+    principal: str
+
+    @property
+    def payer(self) -> str:
+        return orders.payer_key(self.registrar_handle, self.reseller)
+
+
+@dataclass(frozen=True)
+class Sponsor:
+    """Who registrants are told sponsors their domain (PS-3.8), and who serves them."""
+
+    registrar: str
+    reseller: str  # the reseller's trading name, "" for the registrar's own customers
+
+
+def sponsor(seller: Seller) -> Sponsor:
+    return Sponsor(seller.registrar_handle, seller.reseller.name if seller.reseller else "")
+
+
+def a_label(name: str) -> str:
+    """The name as the registry keys it; a name IDNA refuses is passed on for the registry to explain."""
+    cleaned = (name or "").strip().strip(".").lower()
+    try:
+        return idna.encode(cleaned, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return cleaned
+
+
+def _years(years: object, field: str = "years") -> list[Problem]:
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= orders.MAX_YEARS:
+        return [Problem(field, RegistrarCode.YEARS_RANGE, {"max": orders.MAX_YEARS, "value": years})]
+    return []
+
+
+def service_of(seller: Seller, name: str) -> Service:
+    """A service of this registrar that this seller may act on."""
+    key = a_label(name)
+    service = Service.objects.filter(name=key, registrar_handle=seller.registrar_handle).first()
+    if service is None or not service.sponsored:
+        raise OperationFailed([Problem("name", RegistrarCode.SERVICE_UNKNOWN, {"key": name})])
+    if seller.reseller is not None and service.reseller_id != seller.reseller.pk:
+        raise OperationFailed([Problem("name", RegistrarCode.NOT_YOUR_SERVICE, {"key": name})])
+    return service
+
+
+def _existing(seller: Seller, key: str, kind: str, domain: str) -> Order | None:
+    order = Order.objects.filter(payer=seller.payer, idempotency_key=key).first()
+    if order is not None and (order.kind, order.domain) != (kind, domain):
+        raise OperationFailed([Problem("idempotency_key", RegistrarCode.IDEMPOTENCY_REUSED, {"order": order.pk})])
+    return order
+
+
+def _require_key(key: str) -> list[Problem]:
+    return [] if key and len(key) <= 100 else [Problem("idempotency_key", Code.REQUIRED)]
+
+
+def _place(
+    conn: RegistryConnection, seller: Seller, kind: str, domain: str, key: str, years: int | None,
+    request: dict[str, Any], service: Service | None = None, secret: str | None = None, period_key: str = "",
+) -> Order:  # fmt: skip
+    order = orders.open_order(
+        kind, domain, registrar_handle=seller.registrar_handle, reseller=seller.reseller, principal=seller.principal,
+        key=key, years=years, request=request, service=service, period_key=period_key,
+    )  # fmt: skip
+    return orders.run(order, conn, secret)
+
+
+def check(conn: RegistryConnection, names: Sequence[str]) -> list[Availability]:
+    return conn.check([a_label(n) for n in names])
+
+
+def quote(kind: str, years: int | None) -> Money:
+    problems = _years(years) if kind in charging.PAID_KINDS else []
+    if problems:
+        raise OperationFailed(problems)
+    return charging.retail_price(kind, years)
+
+
+def order_create(
+    conn: RegistryConnection, seller: Seller, *, name: str, years: int, customer_id: int, nameservers: Sequence[str],
+    location: dict[str, str], key: str, admin_customer_id: int | None = None, auto_renew: bool = False,
+) -> Order:  # fmt: skip
+    """Registers `name` for the customer (the registrant; the administrative contact too unless another
+    customer is named), charged to the seller's book."""
+    domain = a_label(name)
+    existing = _existing(seller, key, OrderKind.CREATE, domain)
+    if existing is not None:
+        return orders.run(existing, conn)
+    problems = _require_key(key) + _years(years)
+    if not domain:
+        problems.append(Problem("name", Code.REQUIRED))
+    if not nameservers:
+        problems.append(Problem("nameservers", Code.REQUIRED))
+    for part in ("address", "city", "region"):
+        if not str((location or {}).get(part, "")).strip():
+            problems.append(Problem(f"location.{part}", Code.REQUIRED))
+    customers = {}
+    for field, customer_id_ in (("customer", customer_id), ("admin", admin_customer_id or customer_id)):
+        try:
+            customers[field] = customer_of(customer_id_, seller.registrar_handle, seller.reseller)
+        except OperationFailed as failure:
+            problems.extend(Problem(field, p.code, p.params) for p in failure.problems)
+    if problems:
+        raise OperationFailed(problems)
+    by_id: dict[int, str] = {}  # registrant and admin may be one customer: one contact
+    handles = {field: by_id.setdefault(c.pk, _contact(conn, c)) if c.pk not in by_id else by_id[c.pk]
+               for field, c in customers.items()}  # fmt: skip
+    request = {
+        "registrant": handles["customer"], "admin": handles["admin"],
+        "nameservers": [n.strip().lower() for n in nameservers], "location": dict(location),
+        "customer_id": customers["customer"].pk, "reseller_id": seller.reseller.pk if seller.reseller else None,
+        "auto_renew": auto_renew, "retail_price": str(charging.retail_price(OrderKind.CREATE, 1)),
+    }  # fmt: skip
+    return _place(conn, seller, OrderKind.CREATE, domain, key, years, request)
+
+
+def _contact(conn: RegistryConnection, customer: Any) -> str:
+    try:
+        return contact_for(conn, customer)
+    except (RegistryRefused, RegistryUnreachable) as error:
+        problems = orders.problems_answer(error)["problems"]
+        message = "; ".join(p["message"]["en"] for p in problems)
+        raise OperationFailed(
+            [Problem("customer", RegistrarCode.REGISTRY_REFUSED, {"code": 2400, "message": message})]
+        ) from None
+
+
+def order_renew(conn: RegistryConnection, seller: Seller, name: str, years: int, key: str) -> Order:
+    """Renews from the expiry the registry has now; the registry refuses a second renewal of that period."""
+    domain = a_label(name)
+    existing = _existing(seller, key, OrderKind.RENEW, domain)
+    if existing is not None:
+        return orders.run(existing, conn)
+    problems = _require_key(key) + _years(years)
+    if problems:
+        raise OperationFailed(problems)
+    service = service_of(seller, domain)
+    state = conn.info(domain)
+    if state is None or state.registrar != conn.registrar:
+        raise OperationFailed([Problem("name", RegistrarCode.SERVICE_UNKNOWN, {"key": name})])
+    request = {"current_expiry": state.expires_at.date().isoformat()}
+    return _place(conn, seller, OrderKind.RENEW, domain, key, years, request, service)
+
+
+def order_modify(
+    conn: RegistryConnection, seller: Seller, name: str, key: str, *, nameservers: Sequence[str] | None = None,
+    admin_customer_id: int | None = None, location: dict[str, str] | None = None,
+    ds_records: Sequence[str] | None = None,
+) -> Order:  # fmt: skip
+    domain = a_label(name)
+    existing = _existing(seller, key, OrderKind.MODIFY, domain)
+    if existing is not None:
+        return orders.run(existing, conn)
+    problems = _require_key(key)
+    if nameservers is None and admin_customer_id is None and location is None and ds_records is None:
+        problems.append(Problem("", Code.NOTHING_TO_CHANGE))
+    if problems:
+        raise OperationFailed(problems)
+    service = service_of(seller, domain)
+    request: dict[str, Any] = {}
+    if nameservers is not None:
+        request["nameservers"] = [n.strip().lower() for n in nameservers]
+    if admin_customer_id is not None:
+        request["admin"] = _contact(conn, customer_of(admin_customer_id, seller.registrar_handle, seller.reseller))
+    if location is not None:
+        request["location"] = dict(location)
+    if ds_records is not None:
+        request["ds_records"] = list(ds_records)
+    return _place(conn, seller, OrderKind.MODIFY, domain, key, None, request, service)
+
+
+def order_delete(conn: RegistryConnection, seller: Seller, name: str, key: str) -> Order:
+    domain = a_label(name)
+    existing = _existing(seller, key, OrderKind.DELETE, domain)
+    if existing is not None:
+        return orders.run(existing, conn)
+    problems = _require_key(key)
+    if problems:
+        raise OperationFailed(problems)
+    service = service_of(seller, domain)
+    return _place(conn, seller, OrderKind.DELETE, domain, key, None, {}, service)
+
+
+def order_transfer_in(
+    conn: RegistryConnection, seller: Seller, name: str, auth_code: str, customer_id: int, key: str, years: int = 1
+) -> Order:
+    """Asks the registry for a domain another registrar sponsors; the code is sent, never stored."""
+    domain = a_label(name)
+    existing = _existing(seller, key, OrderKind.TRANSFER_IN, domain)
+    if existing is not None:
+        return orders.run(existing, conn, auth_code)
+    problems = _require_key(key) + _years(years)
+    if not auth_code:
+        problems.append(Problem("auth_code", Code.REQUIRED))
+    try:
+        customer = customer_of(customer_id, seller.registrar_handle, seller.reseller)
+    except OperationFailed as failure:
+        problems.extend(failure.problems)
+    if problems:
+        raise OperationFailed(problems)
+    request = {
+        "customer_id": customer.pk, "reseller_id": seller.reseller.pk if seller.reseller else None,
+        "retail_price": str(charging.retail_price(OrderKind.TRANSFER_IN, 1)),
+    }  # fmt: skip
+    return _place(conn, seller, OrderKind.TRANSFER_IN, domain, key, years, request, secret=auth_code)
+
+
+def show_auth_code(conn: RegistryConnection, seller: Seller, name: str) -> str:
+    """The domain's authorization code, for its own seller only; every showing is logged with who asked."""
+    service = service_of(seller, name)
+    try:
+        code = conn.auth_code(service.name)
+    except RegistryRefused as error:
+        raise OperationFailed(error.problems) from None
+    audit.info("authorization code of %s shown to %s (payer %s)", service.name, seller.principal, seller.payer)
+    return code
+
+
+def bulk_renew(
+    conn: RegistryConnection, seller: Seller, names: Sequence[str], years: int, key: str
+) -> dict[str, Order | OperationFailed]:
+    """One order per name (key `<key>:<name>`, so the batch may be repeated safely); one failure stops
+    nothing else."""
+    results: dict[str, Order | OperationFailed] = {}
+    for name in names:
+        try:
+            results[name] = order_renew(conn, seller, name, years, f"{key}:{a_label(name)}")
+        except OperationFailed as failure:
+            results[name] = failure
+    return results
+
+
+def bulk_nameservers(
+    conn: RegistryConnection, seller: Seller, names: Sequence[str], nameservers: Sequence[str], key: str
+) -> dict[str, Order | OperationFailed]:
+    results: dict[str, Order | OperationFailed] = {}
+    for name in names:
+        try:
+            results[name] = order_modify(conn, seller, name, f"{key}:{a_label(name)}", nameservers=nameservers)
+        except OperationFailed as failure:
+            results[name] = failure
+    return results

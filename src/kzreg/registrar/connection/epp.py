@@ -1,0 +1,257 @@
+"""A registry elsewhere, over EPP (`epp`): kzreg's own EPP client and request builders, so the XML the
+registrar sends exists once (`kzreg.epp.requests`), and any RFC 5730 registry will do.
+
+One session per connection object, opened and logged in on first use. The one rule that matters for
+money: once a command was sent, a failure to read its answer is `AnswerLost` (the registry may have done
+it), never a refusal. A read-only command (check, info, poll) is simply retried once on a new session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from kzreg.core.errors import Problem
+from kzreg.epp import namespaces as ns
+from kzreg.epp import requests as r
+from kzreg.epp.client import EppClient, EppClientError, Reply
+from kzreg.registrar.connection.base import (
+    AnswerLost,
+    Availability,
+    ContactRequest,
+    CreateRequest,
+    DomainState,
+    Location,
+    PollItem,
+    RegistryRefused,
+    RegistryUnreachable,
+    TransferAnswer,
+    UpdateRequest,
+)
+from kzreg.registrar.problems import RegistrarCode
+
+D = ns.DOMAIN
+IDLE_SECONDS = 60.0  # a session unused this long is replaced before a write (servers close idle ones)
+
+
+@dataclass(frozen=True)
+class EppSettings:
+    host: str
+    port: int
+    client_id: str
+    password: str
+    cafile: str | None = None
+    certfile: str | None = None
+    keyfile: str | None = None
+    timeout: float = 30.0
+    server_hostname: str | None = None  # defaults to host
+
+
+def _when(value: str | None) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat((value or "").replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _texts(element: etree._Element | None, tag: str) -> list[str]:
+    if element is None:
+        return []
+    return [(e.text or "").strip() for e in element.iter(f"{{{D}}}{tag}")]
+
+
+def _refused(reply: Reply) -> RegistryRefused:
+    result = reply.results[0] if reply.results else None
+    message = result.message if result else ""
+    if reply.reasons:
+        message = f"{message}: {'; '.join(reply.reasons)}"
+    problem = Problem("", RegistrarCode.REGISTRY_REFUSED, {"code": reply.code, "message": message})
+    return RegistryRefused([problem], reply.code)
+
+
+def _ds(record: str) -> r.DsRecord:
+    key_tag, alg, digest_type, digest = record.split()
+    return r.DsRecord(int(key_tag), int(alg), int(digest_type), digest)
+
+
+def _location(location: Location | None) -> r.Location | None:
+    return None if location is None else r.Location((location.address,), location.city, location.region)
+
+
+class EppConnection:
+    def __init__(self, settings: EppSettings, client_factory: Callable[..., EppClient] = EppClient):
+        self.settings = settings
+        self.registrar = settings.client_id
+        self._factory = client_factory
+        self._client: EppClient | None = None
+        self._used_at = 0.0
+
+    # --- session -------------------------------------------------------------------------------
+    def _session(self, fresh: bool = False) -> EppClient:
+        if self._client is not None and (fresh or time.monotonic() - self._used_at > IDLE_SECONDS):
+            self.close()
+        if self._client is None:
+            s = self.settings
+            client = self._factory(
+                s.host, s.port, cafile=s.cafile, certfile=s.certfile, keyfile=s.keyfile, timeout=s.timeout,
+                server_hostname=s.server_hostname or s.host,
+            )  # fmt: skip
+            try:
+                client.connect()
+                reply = client.login(s.client_id, s.password)
+            except (OSError, EppClientError) as error:
+                client.close()
+                raise RegistryUnreachable(str(error) or type(error).__name__) from None
+            if not reply.ok:
+                client.close()
+                raise RegistryUnreachable(f"login refused ({reply.code}): {reply.results[0].message}")
+            self._client = client
+        self._used_at = time.monotonic()
+        return self._client
+
+    def _send(self, command: r.EppCommand, *, writes: bool) -> Reply:
+        """Sends one command. Once it may have left, a missing answer is `AnswerLost` for a write; a read
+        is sent once more on a new session."""
+        try:
+            reply = self._exchange(self._session(), command)
+        except (OSError, EppClientError) as error:
+            self.close()
+            if writes:
+                raise AnswerLost(f"no answer: {error or type(error).__name__}") from None
+            try:
+                reply = self._exchange(self._session(fresh=True), command)
+            except (OSError, EppClientError) as again:
+                self.close()
+                raise AnswerLost(f"no answer twice: {error}; {again}") from None
+        if reply.code >= 2500:  # the server ends the session: the next command needs a new one
+            self.close()
+        return reply
+
+    def _exchange(self, client: EppClient, command: r.EppCommand) -> Reply:
+        reply = client.request(command.frame())
+        self._used_at = time.monotonic()
+        return reply
+
+    def _ok(self, command: r.EppCommand, *, writes: bool) -> Reply:
+        reply = self._send(command, writes=writes)
+        if not reply.ok:
+            raise _refused(reply)
+        return reply
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # --- domains -------------------------------------------------------------------------------
+    def check(self, names: Sequence[str]) -> list[Availability]:
+        reply = self._ok(r.domain_check(*names), writes=False)
+        answers = []
+        for cd in reply.res_data.iter(f"{{{D}}}cd") if reply.res_data is not None else ():
+            name = cd.find(f"{{{D}}}name")
+            reason = cd.find(f"{{{D}}}reason")
+            assert name is not None
+            answers.append(
+                Availability((name.text or "").strip(), name.get("avail") in ("1", "true"), reason.text or ""
+                             if reason is not None else "")
+            )  # fmt: skip
+        return answers
+
+    def info(self, name: str) -> DomainState | None:
+        reply = self._send(r.domain_info(name), writes=False)
+        if reply.code == 2303:
+            return None
+        if not reply.ok:
+            raise _refused(reply)
+        data = reply.res_data
+        assert data is not None
+        contacts = {c.get("type", ""): (c.text or "").strip() for c in data.iter(f"{{{D}}}contact")}
+        auth = data.find(f"{{{D}}}authInfo/{{{D}}}pw")
+        return DomainState(
+            name=_texts(data, "name")[0], expires_at=_when(_texts(data, "exDate")[0]),
+            statuses=tuple(s.get("s", "") for s in data.iter(f"{{{D}}}status")),
+            registrar=_texts(data, "clID")[0], registrant=(_texts(data, "registrant") or [""])[0], contacts=contacts,
+            nameservers=tuple(_texts(data.find(f"{{{D}}}ns"), "hostObj")),
+            auth_code=(auth.text or "") if auth is not None else None,
+        )  # fmt: skip
+
+    def create_domain(self, request: CreateRequest) -> DomainState:
+        contacts = {"admin": request.admin} | ({"tech": request.tech} if request.tech else {})
+        command = r.domain_create(
+            request.name, registrant=request.registrant, contacts=contacts, location=_location(request.location),
+            host_objs=request.nameservers, years=request.years, auth_code=None,
+        )  # fmt: skip
+        reply = self._ok(command, writes=True)
+        data = reply.res_data
+        return DomainState(
+            name=request.name, expires_at=_when(_texts(data, "exDate")[0]), statuses=(), registrar=self.registrar,
+            registrant=request.registrant, contacts=contacts, nameservers=request.nameservers,
+        )  # fmt: skip
+
+    def renew(self, name: str, years: int, current_expiry: dt.date) -> dt.datetime:
+        reply = self._ok(r.domain_renew(name, current_expiry.isoformat(), years), writes=True)
+        return _when(_texts(reply.res_data, "exDate")[0])
+
+    def update(self, request: UpdateRequest) -> None:
+        current = self.info(request.name)
+        if current is None:
+            raise RegistryRefused([Problem("name", RegistrarCode.SERVICE_UNKNOWN, {"key": request.name})], 2303)
+        add_ns: tuple[str, ...] = ()
+        rem_ns: tuple[str, ...] = ()
+        if request.nameservers is not None:
+            wanted = [n.lower() for n in request.nameservers]
+            add_ns = tuple(n for n in wanted if n not in current.nameservers)
+            rem_ns = tuple(n for n in current.nameservers if n not in wanted)
+        add_contacts, rem_contacts = {}, {}
+        for role, handle in (("admin", request.admin), ("tech", request.tech)):
+            if handle is not None and current.contacts.get(role) != handle:
+                add_contacts[role] = handle
+                if current.contacts.get(role):
+                    rem_contacts[role] = current.contacts[role]
+        command = r.domain_update(
+            request.name, add_ns=add_ns, rem_ns=rem_ns, add_contacts=add_contacts, rem_contacts=rem_contacts,
+            ds_rem_all=request.ds_records is not None,
+            ds_add=[_ds(d) for d in request.ds_records or ()], location=_location(request.location),
+        )  # fmt: skip
+        self._ok(command, writes=True)
+
+    def delete(self, name: str) -> None:
+        self._ok(r.domain_delete(name), writes=True)
+
+    def transfer_request(self, name: str, auth_code: str, years: int | None = None) -> TransferAnswer:
+        reply = self._ok(r.domain_transfer("request", name, auth_code, years), writes=True)
+        return TransferAnswer(name, (_texts(reply.res_data, "trStatus") or ["pending"])[0])
+
+    def auth_code(self, name: str) -> str:
+        state = self.info(name)
+        if state is None or state.auth_code is None:
+            raise RegistryRefused([Problem("name", RegistrarCode.SERVICE_UNKNOWN, {"key": name})], 2303)
+        return state.auth_code
+
+    # --- contacts and messages -----------------------------------------------------------------
+    def create_contact(self, contact: ContactRequest) -> str:
+        postal = r.PostalInfo(
+            name=contact.name, org=contact.organisation, street=(contact.address,), city=contact.city,
+            sp=contact.region, pc=contact.postal_code, cc=contact.country_code,
+        )  # fmt: skip
+        command = r.contact_create(contact.handle_hint, postal, contact.email, voice=contact.phone)
+        reply = self._ok(command, writes=True)
+        ids = [e.text or "" for e in reply.res_data.iter(f"{{{ns.CONTACT}}}id")] if reply.res_data is not None else []
+        return ids[0] if ids else contact.handle_hint
+
+    def poll(self) -> PollItem | None:
+        reply = self._send(r.poll_request(), writes=False)
+        if reply.code == 1300:
+            return None
+        if not reply.ok:
+            raise _refused(reply)
+        queue = reply.message_queue
+        assert queue is not None
+        text = "".join(e.text or "" for e in queue.iter(f"{{{ns.EPP}}}msg"))
+        names = tuple(_texts(reply.res_data, "name"))
+        return PollItem(queue.get("id", ""), text, names)
+
+    def ack(self, message_id: str) -> None:
+        self._ok(r.poll_ack(message_id), writes=False)

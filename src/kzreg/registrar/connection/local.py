@@ -1,0 +1,158 @@
+"""The registry in this process, through its front door, acting as the registrar (`local`, the default).
+
+Every call is a registry operation or a typed read with the registrar's actor
+(`Actor(role=REGISTRAR, registrar_id=…)`), so the registry's own rules — authority, fees at the
+registry (E3), history — apply exactly as they do over EPP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from kzreg.core.actor import Actor, Channel, Role
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.core.messages import Code
+from kzreg.registrar.connection.base import (
+    Availability,
+    ContactRequest,
+    CreateRequest,
+    DomainState,
+    PollItem,
+    RegistryRefused,
+    RegistryUnreachable,
+    TransferAnswer,
+    UpdateRequest,
+)
+from kzreg.registrar.problems import RegistrarCode
+from kzreg.registry import commands as c
+from kzreg.registry import operations as ops
+from kzreg.registry import poll as queue
+from kzreg.registry.reads import lookup, objects
+
+
+def _location(location: object) -> c.Location | None:
+    if location is None:
+        return None
+    return c.Location(location.address, location.city, location.region)  # type: ignore[attr-defined]
+
+
+class LocalConnection:
+    def __init__(self, registrar: str, principal: str = "registrar-wing", channel: Channel = Channel.API):
+        found = lookup.registrar_by_handle(registrar)
+        if found is None:
+            raise RegistryUnreachable(f"no registrar {registrar!r} in this registry")
+        self.registrar = found.handle
+        self.registrar_id = found.pk
+        self.principal = principal
+        self.channel = channel
+
+    def actor(self) -> Actor:
+        """A new actor per call: each request has its own request id in the registry's history."""
+        return Actor(self.principal, Role.REGISTRAR, self.channel, registrar_id=self.registrar_id)
+
+    def check(self, names: Sequence[str]) -> list[Availability]:
+        return [Availability(r.key, r.available, r.reason) for r in objects.check_domains(names, self.actor())]
+
+    def create_domain(self, request: CreateRequest) -> DomainState:
+        command = c.CreateDomain(
+            name=request.name, period=request.years, registrant=request.registrant, admin=request.admin,
+            tech=request.tech or None, nameservers=tuple(c.NameServer(n) for n in request.nameservers),
+            location=_location(request.location),
+        )  # fmt: skip
+        try:
+            ops.create_domain(command, self.actor())
+        except OperationFailed as failure:
+            raise RegistryRefused.from_failure(failure) from None
+        state = self.info(request.name)
+        assert state is not None
+        return state
+
+    def renew(self, name: str, years: int, current_expiry: dt.date) -> dt.datetime:
+        state = self.info(name)
+        if state is None:
+            raise RegistryRefused([Problem("name", Code.NOT_FOUND, {"kind": "domain", "key": name})], 2303)
+        if state.expires_at.date() != current_expiry:
+            # What EPP's curExpDate guards: a renewal asked twice for one period is refused (2306).
+            params = {"current": state.expires_at.date().isoformat(), "value": current_expiry.isoformat()}
+            problem = Problem("current_expiry", RegistrarCode.EXPIRY_MISMATCH, params)
+            raise RegistryRefused([problem], 2306)
+        try:
+            result = ops.renew_domain(c.RenewDomain(name, years), self.actor())
+        except OperationFailed as failure:
+            raise RegistryRefused.from_failure(failure) from None
+        return result.object.expires_at
+
+    def info(self, name: str) -> DomainState | None:
+        try:
+            found = objects.domain_info(name, self.actor())
+        except OperationFailed as failure:
+            if Code.NOT_FOUND in failure.codes:
+                return None
+            raise RegistryRefused.from_failure(failure) from None
+        return DomainState(
+            name=found.name, expires_at=found.expires_at, statuses=tuple(found.statuses), registrar=found.registrar,
+            registrant=found.registrant, contacts=dict(found.contacts), nameservers=tuple(found.nameservers),
+            auth_code=found.auth_code,
+        )  # fmt: skip
+
+    def update(self, request: UpdateRequest) -> None:
+        nameservers = None if request.nameservers is None else tuple(c.NameServer(n) for n in request.nameservers)
+        command = c.ModifyDomain(
+            name=request.name, admin=request.admin, tech=request.tech, nameservers=nameservers,
+            location=_location(request.location), ds_records=request.ds_records,
+        )  # fmt: skip
+        try:
+            ops.modify_domain(command, self.actor())
+        except OperationFailed as failure:
+            raise RegistryRefused.from_failure(failure) from None
+
+    def delete(self, name: str) -> None:
+        try:
+            ops.delete_domain(c.DeleteDomain(name), self.actor())
+        except OperationFailed as failure:
+            raise RegistryRefused.from_failure(failure) from None
+
+    def transfer_request(self, name: str, auth_code: str, years: int | None = None) -> TransferAnswer:
+        try:
+            result = ops.request_transfer(c.RequestTransfer(name, auth_code, years), self.actor())
+        except OperationFailed as failure:
+            raise RegistryRefused.from_failure(failure) from None
+        return TransferAnswer(name, str(result.object.status))
+
+    def auth_code(self, name: str) -> str:
+        state = self.info(name)
+        if state is None:
+            raise RegistryRefused([Problem("name", Code.NOT_FOUND, {"kind": "domain", "key": name})], 2303)
+        if state.auth_code is None:
+            raise RegistryRefused([Problem("name", Code.NOT_SPONSOR, {"kind": "domain", "key": name})], 2201)
+        return state.auth_code
+
+    def create_contact(self, contact: ContactRequest) -> str:
+        data = c.ContactData(
+            kind=contact.kind, name=contact.name, organisation=contact.organisation, address=contact.address,
+            city=contact.city, region=contact.region, postal_code=contact.postal_code,
+            country_code=contact.country_code, phones=(contact.phone,), emails=(contact.email,),
+            language=contact.language,
+        )  # fmt: skip
+        try:
+            result = ops.create_contact(c.CreateContact(data), self.actor())
+        except OperationFailed as failure:
+            raise RegistryRefused.from_failure(failure) from None
+        return str(result.object.handle)
+
+    def poll(self) -> PollItem | None:
+        message, _count = queue.next_message(self.registrar_id)
+        if message is None:
+            return None
+        names = (message.object_key,) if message.object_type == "domain" and message.object_key else ()
+        return PollItem(str(message.pk), message.text, names)
+
+    def ack(self, message_id: str) -> None:
+        try:
+            queue.acknowledge(self.registrar_id, message_id)
+        except OperationFailed as failure:
+            raise RegistryRefused.from_failure(failure) from None
+
+    def close(self) -> None:
+        """Nothing to close: the registry is in this process."""

@@ -1,0 +1,138 @@
+"""The registrar's records: customers, services (the domains it sponsors), orders and their events.
+
+None of these rows is the registry's: a service keeps what the registry answered when it was last asked
+(expiry, statuses, whether it still sponsors the domain), so the registrar wing runs the same against a
+registry elsewhere (over EPP) as against the one in this process.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Customer(models.Model):
+    """A registrant the registrar (reseller None) or one of its resellers serves, with the contact data it
+    gave and when it consented to their processing (R18). `contact_handle` is the registry contact made
+    from it (the first order that needed one creates it)."""
+
+    registrar_handle = models.CharField(max_length=32)
+    reseller = models.ForeignKey("resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="customers")  # fmt: skip
+    kind = models.CharField(max_length=1, choices=[("I", "individual"), ("R", "organisation")])
+    name = models.CharField(max_length=255)
+    organisation = models.CharField(max_length=255, blank=True)
+    address = models.CharField(max_length=255)
+    city = models.CharField(max_length=100)
+    region = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country_code = models.CharField(max_length=2)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40)
+    language = models.CharField(max_length=2, default="kk", choices=[("kk", "kk"), ("ru", "ru"), ("en", "en")])
+    consent_at = models.DateTimeField(help_text="When the customer consented to the processing of its data (R18)")
+    contact_handle = models.CharField(max_length=32, blank=True, help_text="The registry contact it maps to")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["registrar_handle", "reseller"], name="registrar_customer_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation or self.name} ({self.contact_handle or 'no handle'})"
+
+
+class Service(models.Model):
+    """One domain the registrar sponsors (or sponsored), as the registrar sees it."""
+
+    name = models.CharField(max_length=255, unique=True, help_text="The domain's A-label")
+    registrar_handle = models.CharField(max_length=32)
+    reseller = models.ForeignKey("resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="services")  # fmt: skip
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="services")
+    retail_price = models.CharField(max_length=64, blank=True, help_text="The retail price list entry it is sold by")
+    auto_renew = models.BooleanField(default=False)
+    # What the registry answered when last asked.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    statuses = models.JSONField(default=list, blank=True)
+    sponsored = models.BooleanField(default=True, help_text="False: transferred away or deleted at the registry")
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    # Auto-renewal: a warning about short funds is sent once per period.
+    renewal_warned_for = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["auto_renew", "sponsored", "expires_at"], name="registrar_service_renewal")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrderKind(models.TextChoices):
+    CREATE = "create"
+    RENEW = "renew"
+    MODIFY = "modify"
+    DELETE = "delete"
+    TRANSFER_IN = "transfer_in"
+    REGISTRANT_CHANGE = "registrant_change"
+
+
+class OrderState(models.TextChoices):
+    QUOTED = "quoted"
+    CHARGED = "charged"
+    SUBMITTED = "submitted"
+    DONE = "done"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    RECONCILED = "reconciled"
+
+
+class Order(models.Model):
+    """A request to the registry that may cost the payer money. Its `state` moves only along
+    `orders.states.TRANSITIONS`; each move is an `OrderEvent`. One `(payer, idempotency_key)` is one order:
+    asked again, the first order is the answer and nothing is charged twice."""
+
+    kind = models.CharField(max_length=20, choices=OrderKind.choices)
+    state = models.CharField(max_length=12, choices=OrderState.choices, default=OrderState.QUOTED)
+    domain = models.CharField(max_length=255, help_text="The domain's A-label")
+    registrar_handle = models.CharField(max_length=32)
+    payer = models.CharField(max_length=64, help_text="Whose book pays: reseller:<id> or registrar:<handle>")
+    idempotency_key = models.CharField(max_length=100)
+    principal = models.CharField(max_length=200, help_text="Who placed it")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    years = models.PositiveSmallIntegerField(null=True, blank=True)
+    price_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    quote_id = models.CharField(max_length=32, blank=True)
+    request = models.JSONField(default=dict, help_text="What is sent to the registry")
+    answer = models.JSONField(default=dict, blank=True, help_text="What the registry answered")
+    charge_tx = models.BigIntegerField(null=True, blank=True, help_text="The ledger transaction that charged it")
+    refund_tx = models.BigIntegerField(null=True, blank=True, help_text="The ledger transaction that refunded it")
+    # A renewal made by the worker names the period it renews (the expiry it starts from): one per period.
+    period_key = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["payer", "idempotency_key"], name="registrar_order_idempotency"),
+        ]
+        indexes = [models.Index(fields=["state", "updated_at"], name="registrar_order_state")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.domain} [{self.state}]"
+
+
+class OrderEvent(models.Model):
+    """One state change of an order (append-only): from, to, when, who, and a note (the registry's words)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    at = models.DateTimeField()
+    principal = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"order {self.order_id}: {self.from_state or '-'} → {self.to_state}"

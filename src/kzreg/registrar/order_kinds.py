@@ -1,0 +1,167 @@
+"""What each kind of order sends to the registry, how the worker tells whether a lost one was done, and
+what it changes in the registrar's records when it was.
+
+Each kind is three functions over the order's stored `request` (JSON), so the worker can settle an
+order long after the process that placed it is gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kzreg.registrar.connection import (
+    CreateRequest,
+    DomainState,
+    Location,
+    RegistryConnection,
+    UpdateRequest,
+)
+from kzreg.registrar.models import Order, OrderKind, Service
+
+Answer = dict[str, Any]
+
+
+def _location(data: dict[str, str] | None) -> Location | None:
+    return None if not data else Location(data["address"], data["city"], data["region"])
+
+
+def add_years(when: dt.date, years: int) -> dt.date:
+    try:
+        return when.replace(year=when.year + years)
+    except ValueError:  # 29 February
+        return when.replace(year=when.year + years, day=28)
+
+
+def _state_answer(state: DomainState) -> Answer:
+    return {"expires_at": state.expires_at.isoformat(), "statuses": list(state.statuses)}
+
+
+# --- create ------------------------------------------------------------------------------------
+
+
+def submit_create(conn: RegistryConnection, order: Order, secret: str | None) -> Answer:
+    req = order.request
+    state = conn.create_domain(
+        CreateRequest(
+            name=order.domain, years=order.years or 1, registrant=req["registrant"], admin=req["admin"],
+            tech=req.get("tech") or "", nameservers=tuple(req["nameservers"]), location=_location(req["location"]),  # type: ignore[arg-type]
+        )
+    )  # fmt: skip
+    return _state_answer(state)
+
+
+def created(conn: RegistryConnection, order: Order, state: DomainState | None) -> bool:
+    """Registered to us, for the years asked, counted from about when the order was sent."""
+    if state is None or state.registrar != conn.registrar:
+        return False
+    expected = add_years(order.updated_at.date(), order.years or 1)
+    return abs((state.expires_at.date() - expected).days) <= 2
+
+
+# --- renew -------------------------------------------------------------------------------------
+
+
+def submit_renew(conn: RegistryConnection, order: Order, secret: str | None) -> Answer:
+    current = dt.date.fromisoformat(order.request["current_expiry"])
+    expires_at = conn.renew(order.domain, order.years or 1, current)
+    return {"expires_at": expires_at.isoformat()}
+
+
+def renewed(conn: RegistryConnection, order: Order, state: DomainState | None) -> bool:
+    if state is None or state.registrar != conn.registrar:
+        return False
+    current = dt.date.fromisoformat(order.request["current_expiry"])
+    return state.expires_at.date() == add_years(current, order.years or 1)
+
+
+# --- modify ------------------------------------------------------------------------------------
+
+
+def submit_modify(conn: RegistryConnection, order: Order, secret: str | None) -> Answer:
+    req = order.request
+    ds = req.get("ds_records")
+    conn.update(
+        UpdateRequest(
+            name=order.domain, nameservers=tuple(req["nameservers"]) if req.get("nameservers") is not None else None,
+            admin=req.get("admin"), tech=req.get("tech"), location=_location(req.get("location")),
+            ds_records=tuple(ds) if ds is not None else None,
+        )
+    )  # fmt: skip
+    return {}
+
+
+def modified(conn: RegistryConnection, order: Order, state: DomainState | None) -> bool:
+    if state is None:
+        return False
+    req = order.request
+    if req.get("nameservers") is not None and sorted(state.nameservers) != sorted(req["nameservers"]):
+        return False
+    return all(req.get(role) is None or state.contacts.get(role) == req[role] for role in ("admin", "tech"))
+
+
+# --- delete ------------------------------------------------------------------------------------
+
+
+def submit_delete(conn: RegistryConnection, order: Order, secret: str | None) -> Answer:
+    conn.delete(order.domain)
+    return {}
+
+
+def deleted(conn: RegistryConnection, order: Order, state: DomainState | None) -> bool:
+    return state is None or "pendingDelete" in state.statuses
+
+
+# --- transfer in -------------------------------------------------------------------------------
+
+
+def submit_transfer_in(conn: RegistryConnection, order: Order, secret: str | None) -> Answer:
+    if not secret:  # the code is never stored: an order whose process died before sending cannot resend
+        raise ValueError("a transfer is sent with its authorization code")
+    answer = conn.transfer_request(order.domain, secret, order.years)
+    return {"transfer": answer.status}
+
+
+def transferred(conn: RegistryConnection, order: Order, state: DomainState | None) -> bool:
+    return state is not None and (state.registrar == conn.registrar or "pendingTransfer" in state.statuses)
+
+
+@dataclass(frozen=True)
+class KindRules:
+    submit: Callable[[RegistryConnection, Order, str | None], Answer]
+    applied: Callable[[RegistryConnection, Order, DomainState | None], bool]
+
+
+KINDS: dict[str, KindRules] = {
+    OrderKind.CREATE: KindRules(submit_create, created),
+    OrderKind.RENEW: KindRules(submit_renew, renewed),
+    OrderKind.MODIFY: KindRules(submit_modify, modified),
+    OrderKind.DELETE: KindRules(submit_delete, deleted),
+    OrderKind.TRANSFER_IN: KindRules(submit_transfer_in, transferred),
+}
+
+
+def record(order: Order, answer: Answer, now: dt.datetime) -> Service:
+    """The service as the registry now has it, after the order was done."""
+    service = order.service or Service.objects.filter(name=order.domain).first()
+    if service is None:
+        service = Service(name=order.domain, registrar_handle=order.registrar_handle, created_at=now)
+    if order.kind in (OrderKind.CREATE, OrderKind.TRANSFER_IN):
+        service.reseller_id = order.request.get("reseller_id")
+        service.customer_id = order.request.get("customer_id")
+        service.auto_renew = bool(order.request.get("auto_renew", False))
+        service.retail_price = order.request.get("retail_price", "")
+        service.sponsored = order.kind == OrderKind.CREATE or answer.get("transfer") in (
+            "clientApproved", "serverApproved"
+        )  # fmt: skip
+        service.statuses = answer.get("statuses", ["pendingTransfer"] if not service.sponsored else [])
+    if "expires_at" in answer:
+        service.expires_at = dt.datetime.fromisoformat(answer["expires_at"])
+    if order.kind == OrderKind.DELETE:
+        service.statuses = ["pendingDelete"]
+        service.auto_renew = False
+    service.last_synced_at = now
+    service.save()
+    return service

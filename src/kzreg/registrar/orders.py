@@ -1,0 +1,179 @@
+"""Placing an order: quote → charge the payer → submit to the registry → done | failed | unknown.
+
+Each step is its own short transaction that locks the order row and moves it along `states.TRANSITIONS`
+only from the state it expects, writing an `OrderEvent`. So:
+
+- the same `(payer, idempotency_key)` is one order (a unique index): asked again — even at the same
+  moment from another thread — the first order is the answer, charged once;
+- only the caller that moved the order from `charged` to `submitted` sends it, once;
+- the order is `submitted` before anything is sent: a charged order was never sent, and a crash while
+  sending leaves `submitted`, which the worker settles (`settle.py`) by asking the registry;
+- a refusal refunds in the transaction that marks it failed; a lost answer refunds nothing yet.
+
+Bad input and a refused charge raise `OperationFailed` and leave no charge (a refused charge leaves the
+order `quoted`, so the same key may try again when the funds are there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from kzreg.core import clock
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.registrar import charging
+from kzreg.registrar.connection import AnswerLost, RegistryConnection, RegistryRefused, RegistryUnreachable
+from kzreg.registrar.models import Order, OrderEvent, OrderState, Service
+from kzreg.registrar.order_kinds import KINDS, record
+from kzreg.registrar.problems import RegistrarCode
+from kzreg.registrar.states import check_transition
+from kzreg.resellers.models import Reseller
+
+log = logging.getLogger("kzreg.registrar.orders")
+MAX_YEARS = 10
+
+
+def payer_key(registrar_handle: str, reseller: Reseller | None) -> str:
+    """Whose book pays: the reseller that serves the customer, else the registrar itself."""
+    return f"reseller:{reseller.pk}" if reseller is not None else f"registrar:{registrar_handle}"
+
+
+def move(order: Order, new: str, principal: str, now: dt.datetime, note: str = "", **fields: Any) -> None:
+    """Moves a locked order to `new` (an edge of the machine) and writes its event."""
+    check_transition(order.state, new)
+    OrderEvent.objects.create(order=order, from_state=order.state, to_state=new, at=now, principal=principal,
+                              note=note[:2000])  # fmt: skip
+    order.state = new
+    order.updated_at = now
+    for name, value in fields.items():
+        setattr(order, name, value)
+    order.save()
+
+
+def locked(order_id: int) -> Order:
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+def problems_answer(error: RegistryRefused | RegistryUnreachable) -> dict[str, Any]:
+    if isinstance(error, RegistryUnreachable):
+        problems = [Problem("", RegistrarCode.REGISTRY_UNREACHABLE, {"reason": str(error)})]
+        code = 2400
+    else:
+        problems, code = list(error.problems), error.code
+    return {
+        "code": code,
+        "problems": [{"field": p.field, "code": str(p.code), "message": {lang: p.message(lang) for lang in
+                                                                         ("kk", "ru", "en")}} for p in problems],
+    }  # fmt: skip
+
+
+def open_order(
+    kind: str,
+    domain: str,
+    *,
+    registrar_handle: str,
+    reseller: Reseller | None,
+    principal: str,
+    key: str,
+    years: int | None = None,
+    request: dict[str, Any] | None = None,
+    service: Service | None = None,
+    period_key: str = "",
+) -> Order:
+    """The order for `(payer, key)`: created `quoted` with its price, or the one already there (the same
+    request; another request under the same key is refused)."""
+    payer = payer_key(registrar_handle, reseller)
+    body = dict(request or {})
+    price = charging.retail_price(kind, years)
+    now = clock.now()
+    existing = Order.objects.filter(payer=payer, idempotency_key=key).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(
+                    kind=kind, domain=domain, registrar_handle=registrar_handle, payer=payer, idempotency_key=key,
+                    principal=principal, service=service, years=years, price_minor=price.minor,
+                    currency=price.currency, request=body, period_key=period_key, created_at=now, updated_at=now,
+                )  # fmt: skip
+                OrderEvent.objects.create(order=order, to_state=OrderState.QUOTED, at=now, principal=principal,
+                                          note=f"{price}")  # fmt: skip
+            return order
+        except IntegrityError:  # the same key placed at the same moment: that one is the order
+            existing = Order.objects.get(payer=payer, idempotency_key=key)
+    if (existing.kind, existing.domain, existing.years, existing.request) != (kind, domain, years, body):
+        raise OperationFailed([Problem("idempotency_key", RegistrarCode.IDEMPOTENCY_REUSED, {"order": existing.pk})])
+    return existing
+
+
+def charge(order: Order) -> Order:
+    """`quoted` → `charged`, the payer's book charged in the same transaction; refused: stays quoted."""
+    with transaction.atomic():
+        current = locked(order.pk)
+        if current.state != OrderState.QUOTED:
+            return current
+        now = clock.now()
+        tx = charging.charge(current, now)
+        move(current, OrderState.CHARGED, current.principal, now, note=f"ledger transaction {tx}", charge_tx=tx)
+        return current
+
+
+def claim_for_sending(order: Order) -> Order | None:
+    """`charged` → `submitted`, for exactly one caller (the others get None)."""
+    with transaction.atomic():
+        current = locked(order.pk)
+        if current.state != OrderState.CHARGED:
+            return None
+        move(current, OrderState.SUBMITTED, current.principal, clock.now())
+        return current
+
+
+def finish_done(order: Order, answer: dict[str, Any], to: str = OrderState.DONE, note: str = "") -> Order:
+    with transaction.atomic():
+        current = locked(order.pk)
+        now = clock.now()
+        service = record(current, answer, now)
+        move(current, to, current.principal, now, note=note, answer={**current.answer, **answer}, service=service)
+        return current
+
+
+def finish_refunded(order: Order, answer: dict[str, Any], to: str = OrderState.FAILED, note: str = "") -> Order:
+    with transaction.atomic():
+        current = locked(order.pk)
+        now = clock.now()
+        refund_tx = charging.refund(current, now)
+        move(current, to, current.principal, now, note=note, answer={**current.answer, **answer}, refund_tx=refund_tx)
+        return current
+
+
+def submit(order: Order, conn: RegistryConnection, secret: str | None = None) -> Order:
+    """Sends a claimed (`submitted`) order and records what came back."""
+    rules = KINDS[order.kind]
+    try:
+        answer = rules.submit(conn, order, secret)
+    except (RegistryRefused, RegistryUnreachable) as error:
+        return finish_refunded(order, problems_answer(error), note=str(error))
+    except AnswerLost as error:
+        with transaction.atomic():
+            current = locked(order.pk)
+            move(current, OrderState.UNKNOWN, current.principal, clock.now(), note=f"answer lost: {error}")
+            return current
+    except Exception:
+        # A fault of ours after the request may have left: nobody knows the outcome, the worker asks.
+        with transaction.atomic():
+            current = locked(order.pk)
+            move(current, OrderState.UNKNOWN, current.principal, clock.now(), note="error while sending")
+        log.exception("order %s: error while sending", order.pk)
+        raise
+    return finish_done(order, answer)
+
+
+def run(order: Order, conn: RegistryConnection, secret: str | None = None) -> Order:
+    """Takes an order as far as it goes now: charge, then send (once), then its outcome."""
+    order = charge(order)
+    claimed = claim_for_sending(order)
+    if claimed is None:
+        return Order.objects.get(pk=order.pk)
+    return submit(claimed, conn, secret)
