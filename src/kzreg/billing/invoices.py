@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from kzreg.billing import ledger
@@ -87,13 +87,14 @@ def take_number(book: Book, series: str, year: int) -> tuple[int, str]:
 
 def receivable_account(book: Book, buyer: Party, currency: str, now: dt.datetime) -> Account:
     """The buyer's receivable in the book (what it owes the book's owner), opened on first invoice; no floor."""
-    account, _ = Account.objects.get_or_create(
-        book=book,
-        kind=AccountKind.RECEIVABLE,
-        holder_key=buyer.key,
-        currency=currency,
-        defaults={"name": f"receivable {buyer.name}"[:200], "created_at": now},
-    )
+    found = {"book": book, "kind": AccountKind.RECEIVABLE, "holder_key": buyer.key, "currency": currency}
+    try:
+        with transaction.atomic():
+            account, _ = Account.objects.get_or_create(
+                **found, defaults={"name": f"receivable {buyer.name}"[:200], "created_at": now}
+            )
+    except IntegrityError:  # opened by a concurrent first invoice to the same buyer
+        account = Account.objects.get(**found)
     return account
 
 

@@ -69,11 +69,12 @@ def parse_rules(raw: Sequence[dict[str, Any]]) -> list[VatRule]:
         try:
             rate = Decimal(str(item["rate"]))
             buyer = str(item.get("buyer", "any"))
+            currency = str(item.get("currency", "any")).strip().lower()
             if not rate.is_finite() or not Decimal(0) <= rate < Decimal(100) or buyer not in ("any", "KZ", "foreign"):
                 raise ValueError(item)
             rules.append(
                 VatRule(
-                    currency=str(item.get("currency", "any")).upper() if item.get("currency") != "any" else "any",
+                    currency=currency if currency == "any" else currency.upper(),
                     buyer=buyer,
                     rate=rate.quantize(Decimal("0.01")),
                     valid_from=_day(item.get("from")),
