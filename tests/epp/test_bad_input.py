@@ -51,20 +51,29 @@ def epp_doc(body: bytes) -> bytes:
     return HEADER + b'<epp xmlns="urn:ietf:params:xml:ns:epp-1.0">' + body + b"</epp>"
 
 
-BILLION_LAUGHS = HEADER + b"""<!DOCTYPE epp [
+BILLION_LAUGHS = (
+    HEADER
+    + b"""<!DOCTYPE epp [
  <!ENTITY lol "lol">
  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
  <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
  <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
 ]><epp xmlns="urn:ietf:params:xml:ns:epp-1.0"><command><login><clID>&lol9;</clID><pw>x</pw></login></command></epp>"""
+)
 
-XXE = HEADER + b"""<!DOCTYPE epp [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+XXE = (
+    HEADER
+    + b"""<!DOCTYPE epp [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <epp xmlns="urn:ietf:params:xml:ns:epp-1.0"><command><login><clID>&xxe;</clID><pw>x</pw></login>
 <clTRID>XXE-1</clTRID></command></epp>"""
+)
 
-XXE_PARAMETER = HEADER + b"""<!DOCTYPE epp [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>
+XXE_PARAMETER = (
+    HEADER
+    + b"""<!DOCTYPE epp [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>
 <epp xmlns="urn:ietf:params:xml:ns:epp-1.0"><hello/></epp>"""
+)
 
 
 @pytest.mark.parametrize(
