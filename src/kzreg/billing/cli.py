@@ -15,10 +15,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from kzreg.billing import cli_invoices, cli_payments
+from kzreg.billing import cli_books, cli_invoices, cli_payments
 from kzreg.billing.access import access_account_by_id, accounts_visible_to
 from kzreg.billing.audit import check_ledger
-from kzreg.billing.books import open_prepaid, prepaid_account
+from kzreg.billing.books import open_prepaid
 from kzreg.billing.fees import quote
 from kzreg.billing.models import Account, AccountKind, Entry, ExchangeRate, Price
 from kzreg.billing.money import CURRENCIES, Money, MoneyError, clean_currency
@@ -99,6 +99,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_quote)
     cli_payments.register(commands)  # import, review, payer
     cli_invoices.register(commands)  # invoice show|pdf|list|cancel|credit
+    cli_books.register(commands)  # report, mirror, group; price --wholesale/--retail; reseller handles
 
 
 def _principal() -> str:
@@ -138,11 +139,7 @@ def _prepaid(ref: str, lock: bool = False) -> Account:
         if lock:
             account = Account.objects.select_for_update().select_related("book").get(pk=account.pk)
         return account
-    registrar = find_registrar(ref)
-    found = prepaid_account(registrar.id, lock=lock)
-    if found is None:
-        raise OperationFailed([Problem("account", BillingCode.NO_ACCOUNT, {"holder": registrar.handle})])
-    return found
+    return cli_books.deposit_by_handle(ref, lock=lock)  # a registrar's handle, else a reseller's
 
 
 def _line(account: Account) -> str:
