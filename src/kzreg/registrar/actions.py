@@ -21,7 +21,13 @@ from kzreg.billing.money import Money
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.registrar import charging, orders
-from kzreg.registrar.connection import Availability, RegistryConnection, RegistryRefused, RegistryUnreachable
+from kzreg.registrar.connection import (
+    AnswerLost,
+    Availability,
+    RegistryConnection,
+    RegistryRefused,
+    RegistryUnreachable,
+)
 from kzreg.registrar.customers import contact_for, customer_of
 from kzreg.registrar.models import Order, OrderKind, Service
 from kzreg.registrar.problems import RegistrarCode
@@ -153,6 +159,9 @@ def order_create(
 def _contact(conn: RegistryConnection, customer: Any) -> str:
     try:
         return contact_for(conn, customer)
+    except AnswerLost as error:  # the contact may exist now: the next try adopts it (`contact_for`)
+        problem = Problem("customer", RegistrarCode.REGISTRY_UNREACHABLE, {"reason": f"{error}; try again"})
+        raise OperationFailed([problem]) from None
     except (RegistryRefused, RegistryUnreachable) as error:
         problems = orders.problems_answer(error)["problems"]
         message = "; ".join(p["message"]["en"] for p in problems)

@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
-from kzreg.registrar.connection import ContactRequest, RegistryConnection
+from kzreg.registrar.connection import ContactRequest, RegistryConnection, RegistryRefused
 from kzreg.registrar.models import Customer
 from kzreg.registrar.problems import RegistrarCode
 from kzreg.resellers.models import Reseller
@@ -88,15 +88,28 @@ def contact_for(conn: RegistryConnection, customer: Customer) -> str:
     if customer.contact_handle:
         return customer.contact_handle
     role = customer.kind == "R"
-    handle = conn.create_contact(
-        ContactRequest(
-            kind=customer.kind, name=customer.name, organisation=customer.organisation, address=customer.address,
-            city=customer.city, region=customer.region, postal_code=customer.postal_code,
-            country_code=customer.country_code, email=customer.email, phone=customer.phone,
-            language="en" if customer.language == "en" else "ru",
-            handle_hint=f"R{customer.pk}-ORG" if role else f"RC{customer.pk}",
-        )
-    )  # fmt: skip
+    hint = f"R{customer.pk}-ORG" if role else f"RC{customer.pk}"
+    request = ContactRequest(
+        kind=customer.kind,
+        name=customer.name,
+        organisation=customer.organisation,
+        address=customer.address,
+        city=customer.city,
+        region=customer.region,
+        postal_code=customer.postal_code,
+        country_code=customer.country_code,
+        email=customer.email,
+        phone=customer.phone,
+        language="en" if customer.language == "en" else "ru",
+        handle_hint=hint,
+    )
+    try:
+        handle = conn.create_contact(request)
+    except RegistryRefused as refused:
+        if refused.code != 2302:
+            raise
+        # Our own id for this customer exists: an earlier try whose answer was lost made it.
+        handle = hint
     Customer.objects.filter(pk=customer.pk).update(contact_handle=handle)
     customer.contact_handle = handle
     return handle

@@ -68,15 +68,19 @@ def settle_orders(conn: RegistryConnection, limit: int = 100) -> dict[str, int]:
 
 
 def settle_one(conn: RegistryConnection, order_id: int) -> str:
-    """Asks the registry about one `unknown` order and reconciles it; returns the outcome."""
+    """Asks the registry about one `unknown` order and reconciles it; returns the outcome. No row is
+    locked while the registry is asked: the answer is applied only if the order is still `unknown`."""
+    order = Order.objects.filter(pk=order_id, state=OrderState.UNKNOWN).first()
+    if order is None:
+        return "taken"
+    state = conn.info(order.domain)
+    applied = KINDS[order.kind].applied(conn, order, state)
     with transaction.atomic():
         order = _lock(order_id, OrderState.UNKNOWN)
         if order is None:
             return "taken"
         now = clock.now()
-        state = conn.info(order.domain)
-        rules = KINDS[order.kind]
-        if rules.applied(conn, order, state):
+        if applied:
             answer: dict[str, object] = {"outcome": "done"}
             if state is not None:
                 answer |= {"expires_at": state.expires_at.isoformat(), "statuses": list(state.statuses)}
