@@ -304,6 +304,42 @@ class ProviderPayment(models.Model):
         return f"{self.provider} {self.payment_id}"
 
 
+class DirectInvoice(models.Model):
+    """A KZ-B direct registrant's invoice for a New or a renewal by e-mailed form, and what became of it:
+    mailed, reminded (`DirectReminder`), the domain held by us when it stayed unpaid (only a hold we set
+    is lifted on payment), deleted after the zone's grace (`direct.py`)."""
+
+    invoice = models.OneToOneField("billing.Invoice", on_delete=models.PROTECT, related_name="direct")
+    domain_id = models.BigIntegerField()
+    domain_name = models.CharField(max_length=255)
+    operation = models.CharField(max_length=40)
+    emails = models.JSONField(default=list)
+    language = models.CharField(max_length=2)
+    created_at = models.DateTimeField()
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.domain_name}: invoice {self.invoice_id}"
+
+
+class DirectReminder(models.Model):
+    """One reminder, `offset_days` from the due date (negative: before it); unique, so never twice."""
+
+    direct = models.ForeignKey(DirectInvoice, on_delete=models.PROTECT, related_name="reminders")
+    offset_days = models.SmallIntegerField()
+    sent_at = models.DateTimeField()
+    mailed = models.BooleanField(default=True)  # False: passed while the worker was away, not sent late
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["direct", "offset_days"], name="billing_direct_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.direct_id} {self.offset_days:+d}d"
+
+
 # --- invoices ---
 
 
