@@ -244,7 +244,59 @@ def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, ser
     )  # fmt: skip
 
 
+def serve_asyncio(port: int, pki_dir: Path) -> None:
+    """The comparison: the same sessions (`EppSession`) behind an asyncio TLS server (uvloop), each command
+    handed to a thread pool for its database work. Not kzreg's server: only what the bench compares."""
+    import asyncio
+    import ssl
+    import struct
+    from concurrent.futures import ThreadPoolExecutor
+
+    import uvloop
+
+    from kzreg.epp.server import ServerConfig, tls_context
+    from kzreg.epp.session import EppSession, ServerContext
+
+    tls = tls_context(ServerConfig(pki_dir / "server.crt", pki_dir / "server.key", pki_dir / "ca.crt"))
+    context = ServerContext()
+    pool = ThreadPoolExecutor(16)
+
+    async def converse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        ssl_object = writer.get_extra_info("ssl_object")
+        der = ssl_object.getpeercert(binary_form=True) if ssl_object else None
+        session = EppSession(context, writer.get_extra_info("peername")[0], der)
+        loop = asyncio.get_running_loop()
+        greeting = session.greeting()
+        writer.write(struct.pack(">I", len(greeting) + 4) + greeting)
+        try:
+            while True:
+                (length,) = struct.unpack(">I", await reader.readexactly(4))
+                payload = await reader.readexactly(length - 4)
+                reply = await loop.run_in_executor(pool, session.handle, payload)
+                writer.write(struct.pack(">I", len(reply.frame) + 4) + reply.frame)
+                await writer.drain()
+                if reply.close:
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
+            pass
+        writer.close()
+
+    async def run() -> None:
+        server = await asyncio.start_server(converse, "127.0.0.1", port, ssl=tls)
+        async with server:
+            await server.serve_forever()
+
+    uvloop.run(run())
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--serve-asyncio"]:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
+        import django
+
+        django.setup()
+        serve_asyncio(int(sys.argv[2]), Path(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=16)
     parser.add_argument("--client-procs", type=int, default=2, help="client processes the sessions are spread over")
@@ -253,6 +305,9 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=500, help="domain:check per session")
     parser.add_argument("--creates", type=int, default=60, help="domain:create per session")
     parser.add_argument("--phases", default="login,check,create")
+    parser.add_argument(
+        "--asyncio", action="store_true", help="compare: the same sessions behind an asyncio server + thread pool"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
     ensure_postgres_database(os.environ.get("KZREG_DATABASE_URL", ""))
@@ -268,9 +323,10 @@ def main() -> None:
     port = free_port()
     env = dict(os.environ, KZREG_EPP_CERT=str(pki_dir / "server.crt"), KZREG_EPP_KEY=str(pki_dir / "server.key"),
                KZREG_EPP_CLIENT_CA=str(pki_dir / "ca.crt"), KZREG_DEBUG="0")  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kzreg", "epp", "serve", "--port", str(port), "--workers", str(args.workers)], env=env
-    )
+    command = ["-m", "kzreg", "epp", "serve", "--port", str(port), "--workers", str(args.workers)]
+    if args.asyncio:
+        command = [__file__, "--serve-asyncio", str(port), str(pki_dir)]
+    server = subprocess.Popen([sys.executable, *command], env=env)
     try:
         for _ in range(100):  # up to 10 s for the server to listen
             try:
@@ -279,8 +335,9 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        kind = "asyncio server + thread pool (comparison)" if args.asyncio else f"{args.workers} server process(es)"
         print(f"EPP bench: {args.sessions} TLS sessions in {args.client_procs} client processes, "
-              f"{args.workers} server process(es), {engine}, {os.cpu_count()} CPUs")  # fmt: skip
+              f"{kind}, {engine}, {os.cpu_count()} CPUs")  # fmt: skip
         for _ in range(4 * args.workers):  # each server process checks the password hash once (then its memo)
             warm = _client(port, str(pki_dir))
             warm.connect()

@@ -2,9 +2,11 @@
 
 Each connection's thread does the TLS handshake (a client certificate is asked for; see
 docs/epp.md "Access and login" for how it is checked), writes the greeting, then reads frames and answers
-them in order through `EppSession`. The thread owns its Django database connection for the session's
-life, so a command costs no hand-off between threads; measured against asyncio with a thread pool in
-docs/benchmarks.md. Several processes may share the port (`SO_REUSEPORT`, `KZREG_EPP_WORKERS`).
+them in order through `EppSession`. The thread keeps its Django database connection from one session
+to the next, and a command costs no hand-off between threads: measured against the same sessions behind
+asyncio (uvloop) with a thread pool, it answers more checks and half again as many logins per second with
+less CPU (docs/benchmarks.md, `bench/bench_epp.py --asyncio`). Several processes may share the port
+(`SO_REUSEPORT`, `KZREG_EPP_WORKERS`).
 """
 
 from __future__ import annotations
