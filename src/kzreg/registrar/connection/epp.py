@@ -27,6 +27,7 @@ from kzreg.registrar.connection.base import (
     DomainState,
     Location,
     PollItem,
+    RegistryError,
     RegistryRefused,
     RegistryUnreachable,
     TransferAnswer,
@@ -184,6 +185,12 @@ class EppConnection:
             host_objs=request.nameservers, years=request.years, auth_code=None,
         )  # fmt: skip
         reply = self._ok(command, writes=True)
+        try:  # the whole state (statuses) as the registry shows it; the create stands either way
+            state = self.info(request.name)
+        except RegistryError:
+            state = None
+        if state is not None:
+            return state
         data = reply.res_data
         return DomainState(
             name=request.name, expires_at=_when(_texts(data, "exDate")[0]), statuses=(), registrar=self.registrar,
