@@ -260,3 +260,16 @@ def test_password_events_only_for_a_client_that_asked_for_login_security(
     without = [uri for uri in epp_client.namespaces.EXTENSIONS if uri != epp_client.LOGIN_SEC]
     reply = connect().login("PS-KZ", PASSWORD, extensions=without, user_agent=None)
     assert reply.code == 1000 and reply.extensions == []
+
+
+def test_the_failure_limiter_forgets_addresses_whose_failures_are_old(frozen_clock):
+    from kzreg.epp.access import FailureLimiter
+
+    limiter = FailureLimiter(limit=2, window=60)
+    limiter.failed("192.0.2.1")
+    limiter.failed("192.0.2.1")
+    assert limiter.wait("192.0.2.1") == 60
+    assert limiter.wait("192.0.2.2") == 0
+    clock.advance(dt.timedelta(seconds=61))
+    assert limiter.wait("192.0.2.1") == 0
+    assert limiter.failures == {}

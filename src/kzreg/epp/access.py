@@ -156,6 +156,8 @@ class FailureLimiter:
         now = clock.now()
         with self.lock:
             times = self._recent(address, now)
+            if not times:  # forget the address: the table holds only addresses with recent failures
+                del self.failures[address]
             if len(times) < self.limit:
                 return 0
             return max(1, int((times[0] + self.window - now).total_seconds() + 0.999))
