@@ -134,3 +134,46 @@ def test_every_command_is_logged_with_both_transaction_ids(epp, caplog):
     )
     assert line.startswith(f"svTRID={reply.server_trid} clTRID=LOGGED-1 clID=PS-KZ peer=127.0.0.1 logout")
     assert line.endswith("1500")
+
+
+@pytest.mark.slow
+def test_workers_share_the_port_and_each_answers(pki, tmp_path):
+    """`kzreg epp serve --workers 2`: two processes on one port (SO_REUSEPORT); the kernel spreads the
+    connections, seen in the per-process prefix of the svTRIDs."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ, "KZREG_DATA_DIR": str(tmp_path), "KZREG_DATABASE_URL": "",
+        "KZREG_EPP_CERT": str(pki.local.server_cert), "KZREG_EPP_KEY": str(pki.local.server_key),
+        "KZREG_EPP_CLIENT_CA": str(pki.ca),
+    }  # fmt: skip
+    server = subprocess.Popen([sys.executable, "-m", "kzreg", "epp", "serve", "--port", str(port), "--workers", "2"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        prefixes = set()
+        for n in range(24):
+            client = epp_client.EppClient("127.0.0.1", port, cafile=str(pki.ca), certfile=str(pki.cert("PS-KZ")),
+                                          keyfile=str(pki.key("PS-KZ")), timeout=10)  # fmt: skip
+            client.connect()
+            reply = client.request(epp_client.command("logout", cltrid=f"W-{n}"))  # before login: 2002, no database
+            assert reply.code == 2002
+            prefixes.add(reply.server_trid.rsplit("-", 1)[0])
+            client.close()
+        assert len(prefixes) == 2
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert server.returncode == 0, output
