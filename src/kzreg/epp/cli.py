@@ -119,7 +119,7 @@ def _serve_one(port: int, bind: str, reuse_port: bool) -> None:
     gatekeeper = Gatekeeper(limiter, password_days=settings.EPP_PASSWORD_DAYS)
     server = EppServer(config, ServerContext(gatekeeper=gatekeeper))
     server.bind()
-    logging.getLogger("kzreg.epp").warning("EPP server (pid %s) on %s:%s", os.getpid(), bind, server.port)
+    logging.getLogger("kzreg.epp").info("EPP server (pid %s) on %s:%s", os.getpid(), bind, server.port)
     try:
         server.serve_forever()
     finally:
