@@ -10,7 +10,7 @@ from lxml import etree
 from kzreg.core import clock
 from kzreg.epp import namespaces, results
 from kzreg.epp.protocol import Response, Result
-from kzreg.epp.xml import E, qname, serialize, sub
+from kzreg.epp.xml import qname, serialize, sub
 
 EPP = namespaces.EPP
 SERVER_ID = "kzreg EPP"
@@ -92,11 +92,3 @@ def response(answer: Response, lang: str, client_trid: str, server_trid: str) ->
         sub(trid, EPP, "clTRID", client_trid)
     sub(trid, EPP, "svTRID", server_trid)
     return serialize(root)
-
-
-def failure(code: int, lang: str, server_trid: str, client_trid: str = "", problems: tuple = ()) -> bytes:
-    """A response with one failed result (frames the session refuses before any handler runs)."""
-    return response(Response([Result(code, problems=problems)]), lang, client_trid, server_trid)
-
-
-__all__ = ["E", "failure", "greeting", "response"]
