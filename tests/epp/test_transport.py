@@ -177,3 +177,15 @@ def test_workers_share_the_port_and_each_answers(pki, tmp_path):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert server.returncode == 0, output
+
+
+def test_a_session_thread_serves_the_next_session_with_its_database_connection(connect, epp_server, epp_registrar):
+    """A new session costs no new thread and no new database connection (`SessionThreads`)."""
+    for _ in range(3):
+        client = connect()
+        assert client.login("PS-KZ", "correct-horse-7").code == 1000
+        client.logout()
+        deadline = time.monotonic() + 5
+        while epp_server.threads.idle != 1 and time.monotonic() < deadline:  # the thread is back in the pool
+            time.sleep(0.01)
+    assert len(epp_server.threads.threads) == 1
