@@ -20,6 +20,7 @@ from tests.registrar.conftest import LOCATION, NS, balance
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [
+    pytest.mark.postgres_only,
     pytest.mark.skipif(not ON_POSTGRES, reason="real concurrent transactions need PostgreSQL"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]

@@ -92,8 +92,12 @@ def _existing(seller: Seller, key: str, kind: str, domain: str) -> Order | None:
     return order
 
 
-def _require_key(key: str) -> list[Problem]:
-    return [] if key and len(key) <= 100 else [Problem("idempotency_key", Code.REQUIRED)]
+def _basics(seller: Seller, key: str) -> list[Problem]:
+    """An order needs a key, and a reseller whose contract is in force (`active`)."""
+    problems = [] if key and len(key) <= 100 else [Problem("idempotency_key", Code.REQUIRED)]
+    if seller.reseller is not None and not seller.reseller.active:
+        problems.append(Problem("reseller", RegistrarCode.RESELLER_INACTIVE, {"key": seller.reseller.name}))
+    return problems
 
 
 def _place(
@@ -128,7 +132,7 @@ def order_create(
     existing = _existing(seller, key, OrderKind.CREATE, domain)
     if existing is not None:
         return orders.run(existing, conn)
-    problems = _require_key(key) + _years(years)
+    problems = _basics(seller, key) + _years(years)
     if not domain:
         problems.append(Problem("name", Code.REQUIRED))
     if not nameservers:
@@ -176,7 +180,7 @@ def order_renew(conn: RegistryConnection, seller: Seller, name: str, years: int,
     existing = _existing(seller, key, OrderKind.RENEW, domain)
     if existing is not None:
         return orders.run(existing, conn)
-    problems = _require_key(key) + _years(years)
+    problems = _basics(seller, key) + _years(years)
     if problems:
         raise OperationFailed(problems)
     service = service_of(seller, domain)
@@ -196,7 +200,7 @@ def order_modify(
     existing = _existing(seller, key, OrderKind.MODIFY, domain)
     if existing is not None:
         return orders.run(existing, conn)
-    problems = _require_key(key)
+    problems = _basics(seller, key)
     if nameservers is None and admin_customer_id is None and location is None and ds_records is None:
         problems.append(Problem("", Code.NOTHING_TO_CHANGE))
     if problems:
@@ -219,7 +223,7 @@ def order_delete(conn: RegistryConnection, seller: Seller, name: str, key: str) 
     existing = _existing(seller, key, OrderKind.DELETE, domain)
     if existing is not None:
         return orders.run(existing, conn)
-    problems = _require_key(key)
+    problems = _basics(seller, key)
     if problems:
         raise OperationFailed(problems)
     service = service_of(seller, domain)
@@ -234,7 +238,7 @@ def order_transfer_in(
     existing = _existing(seller, key, OrderKind.TRANSFER_IN, domain)
     if existing is not None:
         return orders.run(existing, conn, auth_code)
-    problems = _require_key(key) + _years(years)
+    problems = _basics(seller, key) + _years(years)
     if not auth_code:
         problems.append(Problem("auth_code", Code.REQUIRED))
     try:

@@ -16,6 +16,7 @@ class RegistrarCode(ProblemCode):
     NOT_OFFERED = "registrar_not_offered"
     YEARS_RANGE = "registrar_years_range"
     EXPIRY_MISMATCH = "registrar_expiry_mismatch"
+    RESELLER_INACTIVE = "registrar_reseller_inactive"
 
 
 MESSAGES: dict[ProblemCode, dict[str, str]] = {
@@ -69,6 +70,11 @@ MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "ru": "срок в реестре {current}, а не {value}: этот период, возможно, уже продлён",
         "en": "the registry's expiry is {current}, not {value}: this period may already be renewed",
     },
+    RegistrarCode.RESELLER_INACTIVE: {
+        "kk": "{key} реселлерінің шарты күшінде емес: тапсырыс қабылданбайды",
+        "ru": "договор реселлера {key} не действует: заказы не принимаются",
+        "en": "the contract of reseller {key} is not in force: no orders are taken",
+    },
 }
 
 EPP = {
@@ -82,6 +88,7 @@ EPP = {
     RegistrarCode.NOT_OFFERED: 2101,
     RegistrarCode.YEARS_RANGE: 2004,
     RegistrarCode.EXPIRY_MISMATCH: 2306,
+    RegistrarCode.RESELLER_INACTIVE: 2201,
 }
 HTTP = {
     RegistrarCode.IDEMPOTENCY_REUSED: 409,
@@ -94,6 +101,7 @@ HTTP = {
     RegistrarCode.NOT_OFFERED: 501,
     RegistrarCode.YEARS_RANGE: 400,
     RegistrarCode.EXPIRY_MISMATCH: 409,
+    RegistrarCode.RESELLER_INACTIVE: 403,
 }
 
 register_codes(RegistrarCode, MESSAGES, epp=EPP, http=HTTP)
