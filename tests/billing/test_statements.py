@@ -89,6 +89,12 @@ def test_a_bad_month_is_refused(raw):
     assert [(p.field, p.code) for p in failed.value.problems] == [("month", InvoiceCode.MONTH_INVALID)]
 
 
+def test_an_unknown_language_is_refused(history):
+    with pytest.raises(OperationFailed) as failed:
+        build_statement(history, Month(2026, 3), "de")
+    assert [(p.field, p.code) for p in failed.value.problems] == [("language", InvoiceCode.LANGUAGE)]
+
+
 def test_month_bounds_are_almaty_midnights():
     start, end = Month(2026, 12).bounds()
     assert (start.astimezone(dt.UTC), end.astimezone(dt.UTC)) == (at("2026-11-30", 19), at("2026-12-31", 19))

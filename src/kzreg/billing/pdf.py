@@ -127,7 +127,8 @@ def html_to_pdf(html: str) -> bytes:
     """WeasyPrint, imported on first use (it loads Pango; nothing else in kzreg needs it)."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=html).write_pdf(font_config=_font_config()))
+    fonts = _font_config()  # first: it also quietens the loggers before WeasyPrint's first step
+    return bytes(HTML(string=html).write_pdf(font_config=fonts))
 
 
 def invoice_pdf(invoice: Invoice, language: str | None = None) -> bytes:

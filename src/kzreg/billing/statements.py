@@ -118,6 +118,9 @@ def describe(kind: str, language: str, *parts: object) -> str:
 
 def build_statement(account: Account, month: Month, language: str) -> Statement:
     """Two queries: the sum of the entries before the month, and the month's entries in order."""
+    if language not in YEARS:
+        params = {"value": language, "allowed": ", ".join(YEARS)}
+        raise OperationFailed([Problem("language", InvoiceCode.LANGUAGE, params)])
     start, end = month.bounds()
     entries = Entry.objects.filter(account=account)
     before = entries.filter(transaction__created_at__lt=start).aggregate(total=Sum("amount_minor"))["total"] or 0
