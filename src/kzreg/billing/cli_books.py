@@ -147,9 +147,9 @@ def _price(original: Any) -> Any:
             return 0
         if args.reseller or args.group:
             raise OperationFailed([Problem("retail", Code.INVALID, {"value": args.retail})])
-        registrar = Registrar.objects.filter(handle=args.retail.strip().upper()).first()
-        if registrar is not None:
-            row = set_own_retail_price(registrar, *request)
+        seller = Registrar.objects.filter(handle=args.retail.strip().upper()).first()
+        if seller is not None:
+            row = set_own_retail_price(seller, *request)
         else:
             row = set_retail_price(_reseller(args.retail, "retail"), *request)
         print(f"retail {args.retail.strip().upper()}: {_row(row)}")

@@ -23,12 +23,13 @@ from django.db import connections, router
 
 from kzreg.billing.books import prepaid_account
 from kzreg.billing.exchange import convert
+from kzreg.billing.models import Account, QuoteUse
 from kzreg.billing.models import Quote as QuoteRow
-from kzreg.billing.models import QuoteUse
 from kzreg.billing.money import Money
 from kzreg.billing.prices import clean_request, registry_fee
 from kzreg.billing.problems import BillingCode
 from kzreg.billing.problems_books import BooksCode
+from kzreg.billing.sqlrows import fetch_one, insert_rows, prep
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 
@@ -66,10 +67,13 @@ def quote_minutes() -> int:
     return int(cast(dict, settings.KZREG).get("QUOTE_MINUTES", 15))
 
 
-def fee_for(zone: str, command: str, years: int, registrar_id: int | None, at: dt.datetime) -> Money:
-    """The fee in the currency the registrar pays in (zone, command and years already cleaned)."""
+def fee_for(
+    zone: str, command: str, years: int, registrar_id: int | None, at: dt.datetime, account: Account | None = None
+) -> Money:
+    """The fee in the currency the registrar pays in (zone, command and years already cleaned); `account`
+    is the registrar's deposit when the caller has read it already."""
     fee = registry_fee(zone, command, years, at)
-    account = prepaid_account(registrar_id)
+    account = account or prepaid_account(registrar_id)
     if account is not None and account.currency != fee.currency:
         fee = convert(fee, account.currency, at.date())
     return fee
@@ -87,18 +91,29 @@ def quote(zone: str, command: str, years: int, registrar_id: int | None) -> Quot
     zone_name, command, years = clean_request(zone, command, years)
     now = clock.now()
     fee = fee_for(zone_name, command, years, registrar_id, now)
-    row = QuoteRow.objects.create(
-        id=secrets.token_hex(12),
-        registrar_id=registrar_id,
-        zone=zone_name,
-        command=command,
-        years=years,
-        amount_minor=fee.minor,
-        currency=fee.currency,
-        created_at=now,
-        expires_at=now + dt.timedelta(minutes=quote_minutes()),
-    )
-    return _quote(row)
+    row = {
+        "id": secrets.token_hex(12),
+        "registrar_id": registrar_id,
+        "zone": zone_name,
+        "command": command,
+        "years": years,
+        "amount_minor": fee.minor,
+        "currency": fee.currency,
+        "created_at": now,
+        "expires_at": now + dt.timedelta(minutes=quote_minutes()),
+    }
+    insert_rows(QuoteRow, [row])  # every order quotes first: one statement built once (sqlrows.py)
+    return Quote(
+        str(row["id"]), zone_name, command, years, fee.amount, fee.currency, now + dt.timedelta(minutes=quote_minutes()),
+        registrar_id,
+    )  # fmt: skip
+
+
+# The quote, whether it is still valid at a moment, and whether it was used, in one statement.
+QUOTE_SQL = (
+    "SELECT q.registrar_id, q.zone, q.command, q.years, q.amount_minor, q.currency, q.expires_at > %s, "
+    "u.quote_id IS NOT NULL FROM billing_quote q LEFT JOIN billing_quoteuse u ON u.quote_id = q.id WHERE q.id = %s"
+)
 
 
 def redeem(
@@ -115,16 +130,18 @@ def redeem(
     A quote is single-use: `consume=True` (the charge) records its one use in the caller's transaction,
     and a second use finds that record (`billing_quote_used`). The operation's early check reads without
     consuming, so a refused operation leaves the quote usable."""
-    row = QuoteRow.objects.filter(pk=quote_id).first()
-    if row is None:
+    found = fetch_one(QuoteRow, QUOTE_SQL, [prep(QuoteRow, "expires_at", now), quote_id])
+    if found is None:
         raise OperationFailed([Problem("fee", BillingCode.QUOTE_UNKNOWN, {"value": quote_id})])
-    if (row.registrar_id, row.zone, row.command, row.years) != (registrar_id, zone, command, years):
+    quoted_registrar, quoted_zone, quoted_command, quoted_years, minor, currency, valid, used = found
+    if (quoted_registrar, quoted_zone, quoted_command, quoted_years) != (registrar_id, zone, command, years):
         raise OperationFailed([Problem("fee", BillingCode.QUOTE_MISMATCH, {"value": quote_id})])
-    if row.expires_at <= now:
-        raise OperationFailed([Problem("fee", BillingCode.QUOTE_EXPIRED, {"expires_at": row.expires_at.isoformat()})])
-    if not (use_once(quote_id, now) if consume else not QuoteUse.objects.filter(pk=quote_id).exists()):
+    if not valid:
+        expires_at = QuoteRow.objects.values_list("expires_at", flat=True).get(pk=quote_id)
+        raise OperationFailed([Problem("fee", BillingCode.QUOTE_EXPIRED, {"expires_at": expires_at.isoformat()})])
+    if used or (consume and not use_once(quote_id, now)):
         raise OperationFailed([Problem("fee", BooksCode.QUOTE_USED, {"value": quote_id})])
-    return row.amount
+    return Money.from_minor(int(minor), str(currency))
 
 
 def use_once(quote_id: str, now: dt.datetime) -> bool:
@@ -151,17 +168,4 @@ def balance(registrar_id: int) -> Balance | None:
         currency=account.currency,
         credit_limit=limit.amount,
         available=(account.balance + limit).amount,
-    )
-
-
-def _quote(row: QuoteRow) -> Quote:
-    return Quote(
-        id=row.id,
-        zone=row.zone,
-        command=row.command,
-        years=row.years,
-        amount=row.amount.amount,
-        currency=row.currency,
-        expires_at=row.expires_at,
-        registrar_id=row.registrar_id,
     )

@@ -26,12 +26,14 @@ from django.conf import settings
 
 from kzreg.billing import ledger
 from kzreg.billing.books import own_account, prepaid_account
-from kzreg.billing.fees import fee_for, redeem
+from kzreg.billing.fees import fee_for, redeem, use_once
 from kzreg.billing.ledger import Cause
 from kzreg.billing.lowbalance import notify_if_low
-from kzreg.billing.models import Account, AccountKind, Entry, FeeCommand, Transaction
+from kzreg.billing.models import Account, AccountKind, Book, Entry, FeeCommand, OwnerKind, Transaction
 from kzreg.billing.money import Money
 from kzreg.billing.problems import BillingCode
+from kzreg.billing.problems_books import BooksCode
+from kzreg.billing.sqlrows import fetch_one
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.registry.guards import GuardContext
 from kzreg.registry.policy import ZonePolicy, zone_of_name
@@ -95,18 +97,18 @@ def _zone(ctx: GuardContext, subject: Any) -> ZonePolicy | None:
 
 
 def _fee(
-    ctx: GuardContext, zone: str, rule: FeeRule, years: int, registrar_id: int, consume: bool = False
+    ctx: GuardContext, zone: str, rule: FeeRule, years: int, account: Account, consume: bool = False
 ) -> tuple[Money, str]:
     """The fee, and the quote it honours: a command may carry `fee_quote_id` (EPP fee:agreement, an order);
     the charge consumes the quote (single-use), the early check only reads it."""
+    registrar_id = int(account.holder_key)
     quote_id = str(getattr(ctx.command, "fee_quote_id", "") or "")
     if quote_id:
         quoted = redeem(quote_id, zone, rule.command, years, registrar_id, ctx.now, consume=consume)
-        account = prepaid_account(registrar_id)
-        if account is not None and quoted.currency != account.currency:  # quoted before the account was opened
+        if quoted.currency != account.currency:  # quoted before the account was opened
             raise OperationFailed([Problem("fee", BillingCode.QUOTE_MISMATCH, {"value": quote_id})])
         return quoted, quote_id
-    return fee_for(zone, rule.command, years, registrar_id, ctx.now), ""
+    return fee_for(zone, rule.command, years, registrar_id, ctx.now, account=account), ""
 
 
 class RegistryFees:
@@ -123,9 +125,11 @@ class RegistryFees:
         if account is None or account.available is None:
             return []  # not charged
         try:
-            fee, _ = _fee(ctx, zone.name, rule, years, cast(int, payer))
+            fee, quote_id = _fee(ctx, zone.name, rule, years, account)
         except OperationFailed as refusal:
             return refusal.problems
+        # What `after` needs, so that the charge reads neither the account nor the quote again.
+        ctx.billing_charge = Planned(cast(int, payer), account, fee, quote_id)  # type: ignore[attr-defined]
         if ctx.operation == "domain_restore":
             fee += refunded(_domain(target), account)
         if account.available < fee:
@@ -158,16 +162,48 @@ def _cause(ctx: GuardContext, domain: Any, kind: str, **extra: Any) -> Cause:
     )
 
 
+@dataclass(frozen=True)
+class Planned:
+    """What `check` found for the charge: the payer's account, the fee and the quote it honours."""
+
+    payer: int
+    account: Account
+    fee: Money
+    quote_id: str
+
+
+REVENUE_SQL = "SELECT id FROM billing_account WHERE book_id = %s AND kind = %s AND holder_key = '' AND currency = %s"
+
+
+def _revenue(account: Account, now: dt.datetime) -> Account:
+    """The registry's fee revenue account in the deposit's currency; only its id and book matter here."""
+    found = fetch_one(Account, REVENUE_SQL, [account.book_id, AccountKind.REVENUE.value, account.currency])
+    if found is None:
+        return own_account(account.book, AccountKind.REVENUE, account.currency, now)
+    return Account(pk=int(found[0]), book_id=account.book_id, kind=AccountKind.REVENUE, currency=account.currency)
+
+
 def charge(ctx: GuardContext, domain: Any, rule: FeeRule, years: int, payer: int) -> Transaction | None:
-    """Debits the payer's prepaid account, credits the registry's fee revenue; None when not charged."""
-    account = prepaid_account(payer)
-    if account is None:
-        return None
-    zone = next(z for z in zone_policies().values() if z.id == domain.zone_id)
-    fee, quote_id = _fee(ctx, zone.name, rule, years, payer, consume=True)
-    revenue = own_account(account.book, AccountKind.REVENUE, account.currency, ctx.now)
+    """Debits the payer's prepaid account, credits the registry's fee revenue; None when not charged.
+    Uses what `check` planned in this operation (the guarded UPDATE re-decides the balance anyway)."""
+    plan = getattr(ctx, "billing_charge", None)
+    if isinstance(plan, Planned) and plan.payer == payer:
+        account, fee, quote_id = plan.account, plan.fee, plan.quote_id
+        if quote_id and not use_once(quote_id, ctx.now):  # single-use, decided in this transaction
+            raise OperationFailed([Problem("fee", BooksCode.QUOTE_USED, {"value": quote_id})])
+    else:
+        found = prepaid_account(payer)
+        if found is None:
+            return None
+        account = found
+        zone = next(z for z in zone_policies().values() if z.id == domain.zone_id)
+        fee, quote_id = _fee(ctx, zone.name, rule, years, account, consume=True)
+    revenue = _revenue(account, ctx.now)
     cause = _cause(ctx, domain, "fee", fee_command=str(rule.command), years=years, quote_id=quote_id)
-    posted = ledger.post(account.book, cause, [(account, -fee), (revenue, fee)], ctx.now)
+    # The registry's book by its id: the deposit came from a plain statement without it (no extra query).
+    book = Book(pk=account.book_id, owner_kind=OwnerKind.REGISTRY, owner_key="")
+    book._state.adding = False
+    posted = ledger.post(book, cause, [(account, -fee), (revenue, fee)], ctx.now)
     notify_if_low(ctx, account, posted.balances[account.pk], fee)
     return posted.transaction
 

@@ -26,6 +26,7 @@ from django.db import connections, router, transaction
 from kzreg.billing.models import Account, Book, Entry, Transaction
 from kzreg.billing.money import Money
 from kzreg.billing.problems import BillingCode
+from kzreg.billing.sqlrows import insert_rows
 from kzreg.core.errors import OperationFailed, Problem
 
 
@@ -86,7 +87,8 @@ def post(book: Book, cause: Cause, entries: Sequence[tuple[Account, Money]], now
         raise OperationFailed(problems)
     using = router.db_for_write(Account)
     with transaction.atomic(using=using):
-        tx = Transaction.objects.using(using).create(
+        # Plain INSERTs built once (`sqlrows`): the ORM's create compiled each time cost more than the rows.
+        tx = Transaction(
             book=book,
             kind=cause.kind,
             operation=cause.operation,
@@ -102,11 +104,15 @@ def post(book: Book, cause: Cause, entries: Sequence[tuple[Account, Money]], now
             reverses=cause.reverses,
             created_at=now,
         )
-        Entry.objects.using(using).bulk_create(
+        values = {f.attname: getattr(tx, f.attname) for f in Transaction._meta.concrete_fields if not f.primary_key}
+        tx.pk = insert_rows(Transaction, [values], returning=True)
+        tx._state.adding, tx._state.db = False, using
+        insert_rows(
+            Entry,
             [
-                Entry(transaction=tx, account=account, amount_minor=m.minor, currency=m.currency)
+                {"transaction_id": tx.pk, "account_id": account.pk, "amount_minor": m.minor, "currency": m.currency}
                 for account, m in entries
-            ]
+            ],
         )
         posted = Posted(tx)
         per_account: dict[int, int] = defaultdict(int)

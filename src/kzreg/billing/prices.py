@@ -17,6 +17,7 @@ from django.db.models import Q
 from kzreg.billing.models import FeeCommand, Price
 from kzreg.billing.money import Money, MoneyError
 from kzreg.billing.problems import BillingCode
+from kzreg.billing.sqlrows import fetch_one, prep
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.registry.zones import zone_policies
@@ -62,9 +63,17 @@ def price_in_force(zone: str, command: str, years: int, at: dt.datetime) -> Pric
     )
 
 
+# `price_in_force` as one statement built once: every fee-bearing operation asks it (sqlrows.py says why).
+PRICE_SQL = (
+    "SELECT amount_minor, currency FROM billing_price WHERE zone = %s AND command = %s AND years = %s "
+    "AND valid_from <= %s AND (valid_to IS NULL OR valid_to > %s) ORDER BY valid_from DESC, id DESC LIMIT 1"
+)
+
+
 def registry_fee(zone: str, command: str, years: int, at: dt.datetime) -> Money:
     """What the registry charges for `command` in `zone` (A-label) for `years` at the moment `at`."""
-    row = price_in_force(zone, command, years, at)
+    moment = prep(Price, "valid_from", at)
+    row = fetch_one(Price, PRICE_SQL, [zone, command, years, moment, moment])
     if row is not None:
-        return row.amount
+        return Money.from_minor(int(row[0]), str(row[1]))
     return default_fee().times(1 if command == FeeCommand.RESTORE else years)

@@ -94,13 +94,12 @@ def revenue(book: Book, by: str, start: dt.date, end: dt.date) -> list[RevenueRo
         key = Subquery(domain, output_field=CharField())
     else:  # the payer: a registrar's deposit at the registry, a reseller's deposit or a customer elsewhere
         key = Subquery(payer.values("account__holder_key")[:1], output_field=CharField())
-    rows = (
+    rows = list(
         entries.annotate(month=TruncMonth("transaction__created_at", tzinfo=dt.UTC), key=key)
         .values("month", "key", "currency")
         .annotate(total=Sum("amount_minor"))
         .order_by("month", "key", "currency")
     )
-    rows = list(rows)
     names = _holder_names(book, by, {str(r["key"]) for r in rows})
     out = []
     for row in rows:

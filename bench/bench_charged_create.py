@@ -1,0 +1,173 @@
+"""Charged registrations per second, end to end, against the uncharged create path in the same run
+(issue 11: at least 300/s on PostgreSQL, and no slower than 80% of the uncharged path).
+
+    KZREG_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kzreg_charged_bench python bench/bench_charged_create.py [N]
+        [--block K] [--threads T] [--profile]
+
+A charged registration is what a registrar's order does: a stored quote (`fees.quote`), then the create
+carrying that quote's id (EPP's fee:agreement), in whose transaction the fee guard checks the balance,
+consumes the quote once and posts the charge (a transaction, two entries, two guarded balance updates).
+The uncharged path is the same create with the fee guard taken out of `KZREG["OPERATION_GUARDS"]`.
+The two alternate in blocks of K (default 250) so that the machine's drift (a shared VM) falls on both;
+each prints creates/s, client CPU per create and the ratio. Requests as bench/bench_create.py makes
+them (existing and new holders, existing name servers). `--profile` profiles the charged creates only
+(cProfile, CPU time; BENCH_SORT, BENCH_TOP). `--threads T` runs each block in T threads, each with its
+own connection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import os
+import random
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from bench_create import machine_pace
+
+FEE_GUARD = "kzreg.billing.guard.RegistryFees"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("count", nargs="?", type=int, default=4000, help="creates of each kind (default 4000)")
+    parser.add_argument("--block", type=int, default=250)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from kzreg.billing import fees
+    from kzreg.billing.books import open_prepaid, prepaid_account
+    from kzreg.billing.money import Money
+    from kzreg.billing.payments import record_payment
+    from kzreg.core import clock
+    from kzreg.core.actor import Actor, Channel, Role
+    from kzreg.demo import names, people
+    from kzreg.demo.bulk import bulkload
+    from kzreg.demo.parties import ensure_registrar
+    from kzreg.registry import commands as c
+    from kzreg.registry.models import Contact, Domain, Host
+    from kzreg.registry.operations import create_domain
+
+    @dataclasses.dataclass(frozen=True)
+    class QuotedCreate(c.CreateDomain):
+        fee_quote_id: str = ""
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if Domain.objects.count() < 1000:
+        bulkload(1000, seed=99, out=lambda line: None)
+    registrar = ensure_registrar()
+    account = prepaid_account(registrar.id) or open_prepaid(registrar.id, registrar.handle, "USD", clock.now())
+    while account.balance_minor < 100 * 30 * 5 * args.count:  # five years at USD 30 for every create
+        record_payment(account, Money.of("1000000.00", account.currency), "bench", clock.now(), "bench top-up")
+        account.refresh_from_db()
+    actor = Actor("bench", Role.REGISTRAR, Channel.API, registrar_id=registrar.id)
+    rnd = random.Random(Domain.objects.count())
+    handles = list(Contact.objects.order_by("-id").values_list("handle", flat=True)[:5000])
+    hosts = list(Host.objects.filter(name__startswith="ns").order_by("name").values_list("name", flat=True)[:200])
+    pairs = [hosts[i : i + 2] for i in range(0, len(hosts) - 1, 2)]
+    source = names.NameSource(rnd, Domain.objects.filter(deleted_at__isnull=True).values_list("name", flat=True))
+    location = c.Location("пр. Абая, 10", "Алматы", "г. Алматы")
+
+    def request(source: names.NameSource) -> c.CreateDomain:
+        holder = rnd.choice(handles) if rnd.random() < 0.7 else people.role(rnd, rnd.getrandbits(40))
+        return c.CreateDomain(
+            name=source.next()[1], period=rnd.choice((1, 1, 2, 5)), registrant=holder, admin=rnd.choice(handles),
+            nameservers=tuple(c.NameServer(h) for h in rnd.choice(pairs)), location=location,
+        )  # fmt: skip
+
+    charged = [request(source) for _ in range(args.count)]
+    uncharged = [request(source) for _ in range(args.count)]
+    del source
+    gc.collect()
+    gc.freeze()
+    guards = list(settings.KZREG["OPERATION_GUARDS"])
+    if FEE_GUARD not in guards:
+        print(f"{FEE_GUARD} is not in KZREG['OPERATION_GUARDS']: nothing would be charged", file=sys.stderr)
+        return 2
+    without_fees = [g for g in guards if g != FEE_GUARD]
+
+    def charge_one(command: c.CreateDomain) -> None:
+        quote = fees.quote(command.name.rsplit(".", 1)[-1], "create", command.period, registrar.id)
+        fields = {f.name: getattr(command, f.name) for f in dataclasses.fields(command)}
+        create_domain(QuotedCreate(**fields, fee_quote_id=quote.id), actor)
+
+    def plain_one(command: c.CreateDomain) -> None:
+        create_domain(command, actor)
+
+    def run_block(block: list, one) -> None:
+        if args.threads <= 1:
+            for command in block:
+                one(command)
+            return
+
+        def worker(part: list) -> None:
+            try:
+                for command in part:
+                    one(command)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=worker, args=(block[i :: args.threads],)) for i in range(args.threads)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile(time.process_time)
+        profiler.runcall(run_block, charged, charge_one)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
+            int(os.environ.get("BENCH_TOP", "30"))
+        )
+        return 0
+
+    totals = {"charged": [0.0, 0.0], "uncharged": [0.0, 0.0]}  # wall, cpu
+    pace = machine_pace()
+    entries_before = _count(connection, "billing_entry")
+    for start in range(0, args.count, args.block):
+        for kind, block, one, guard_list in (
+            ("uncharged", uncharged[start : start + args.block], plain_one, without_fees),
+            ("charged", charged[start : start + args.block], charge_one, guards),
+        ):
+            settings.KZREG["OPERATION_GUARDS"] = guard_list
+            wall, cpu = time.perf_counter(), time.process_time()
+            run_block(block, one)
+            totals[kind][0] += time.perf_counter() - wall
+            totals[kind][1] += time.process_time() - cpu
+    settings.KZREG["OPERATION_GUARDS"] = guards
+    charges = (_count(connection, "billing_entry") - entries_before) // 2
+    rate = {kind: args.count / wall for kind, (wall, _) in totals.items()}
+    print(
+        f"bench_charged_create: {connection.vendor}, {Domain.objects.count():,} domains, threads {args.threads}, "
+        f"blocks of {args.block}: charged {rate['charged']:,.0f}/s "
+        f"(client CPU {totals['charged'][1] * 1000 / args.count:.2f} ms), "
+        f"uncharged {rate['uncharged']:,.0f}/s (client CPU {totals['uncharged'][1] * 1000 / args.count:.2f} ms); "
+        f"charged/uncharged {100 * rate['charged'] / rate['uncharged']:.0f}%; {charges:,} charges posted; "
+        f"load average {os.getloadavg()[0]:.2f}; machine pace {pace:.0f} → {machine_pace():.0f} ms"
+    )
+    return 0 if charges == args.count else 1
+
+
+def _count(connection, table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return int(cursor.fetchone()[0])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
