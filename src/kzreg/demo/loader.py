@@ -26,6 +26,7 @@ from kzreg.core.actor import Actor, Channel, Role
 from kzreg.core.errors import OperationFailed
 from kzreg.demo import demo_domains
 from kzreg.demo.parties import ensure_registrar
+from kzreg.registrar.demo import load_demo_records
 from kzreg.registry.models import Domain, Registrar, Zone
 from kzreg.resellers.models import Reseller
 from kzreg.zone.models import ApexAddress
@@ -146,6 +147,7 @@ def load_demo(seed: int = 2026, force: bool = False, out: Callable[[str], None] 
         names = {RESELLERS[i][-1]: r.name for i, r in enumerate(resellers)}
         staff = Actor("registry", Role.REGISTRY, Channel.SYSTEM)
         count = demo_domains.register_all(rnd, runner, actors, staff, DOMAIN_COUNT, names)
+        load_demo_records(registrar.handle, resellers)  # the registrar's customers and services (docs/registrar.md)
     users = ["registry", "ps-admin", *(r[-1] for r in RESELLERS)]
     out(f"demo: {count} domains loaded ({runner.warnings} warnings, as registrations report them)")
     out(f"demo: staff users {', '.join(users)} — password {DEMO_PASSWORD!r} (change it outside a demo)")
