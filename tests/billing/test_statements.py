@@ -29,10 +29,10 @@ def at(day: str, hour: int = 9) -> dt.datetime:
     return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=dt.UTC)
 
 
-def charge(account: Account, amount: str, name: str) -> None:
+def charge(account: Account, amount: str, name: str, kind: str = "fee") -> None:
     revenue = own_account(account.book, AccountKind.REVENUE, account.currency, clock.now())
     cause = Cause(
-        kind="fee", principal="test", operation="domain_create", object_key=name, fee_command="create", years=1
+        kind=kind, principal="test", operation="domain_create", object_key=name, fee_command="create", years=1
     )
     money = Money.of(amount, account.currency)
     ledger.post(account.book, cause, [(account, -money), (revenue, money)], clock.now())
@@ -64,8 +64,8 @@ def test_opening_movements_closing_and_the_months_chain(history):
     april = build_statement(history, Month(2026, 4), "kk")
     assert april.opening == march.closing  # each month opens where the last one closed
     assert [m.text for m in april.movements] == [
-        "Тіркелім ақысы: late.kz create 1 жыл",
-        "Тіркелім ақысы: april.kz create 1 жыл",
+        "Тізілім ақысы: late.kz create 1 жыл",
+        "Тізілім ақысы: april.kz create 1 жыл",
     ]
     assert april.closing == history.balance  # the ledger's own balance
     may = build_statement(history, Month(2026, 5), "ru")
@@ -125,3 +125,17 @@ def test_registry_book_statement_of_a_deposit_in_kzt_prints_the_tenge_sign(froze
     html = statement_html(build_statement(account, Month(2026, 3), "kk")).replace("\u00a0", " ")
     assert "1 500 000.00 ₸" in html and "Шот бойынша үзінді" in html
     assert registry_book(clock.now()).pk == account.book_id
+
+
+def test_a_resellers_statement_from_its_registrars_book(frozen_clock, reseller, capsys):
+    from kzreg.billing.books import open_reseller_deposit
+
+    account = open_reseller_deposit(reseller, "KZT", clock.now())
+    fund(account, "250000.00", "PP ALPHA-1")
+    charge(account, "4500.00", "alpha-client.kz", kind="order")
+    assert main(["billing", "statement", "ALPHA", "--month", "2026-03", "--language", "ru"]) == 0
+    out = capsys.readouterr().out
+    assert "Выписка по счёту 2026-03" in out and "prepaid ALPHA" in out
+    assert "Исходящий остаток: 245 500.00 ₸" in out and "Заказ: alpha-client.kz create 1 г." in out
+    html = statement_html(build_statement(account, Month(2026, 3), "kk"))
+    assert "PS-KZ (registrar)" in html  # the seller is the registrar, whose book it is

@@ -63,7 +63,9 @@ LABELS: dict[str, dict[str, str]] = {
 
 # What a ledger transaction's kind is called on a statement.
 MOVEMENTS: dict[str, dict[str, str]] = {
-    "fee": {"kk": "Тіркелім ақысы", "ru": "Плата реестра", "en": "Registry fee"},
+    "fee": {"kk": "Тізілім ақысы", "ru": "Плата реестра", "en": "Registry fee"},
+    "order": {"kk": "Тапсырыс", "ru": "Заказ", "en": "Order"},
+    "mirror": {"kk": "Тізілімдегі депозит", "ru": "Депозит в реестре", "en": "Registry deposit"},
     "refund": {"kk": "Қайтару", "ru": "Возврат", "en": "Refund"},
     "payment": {"kk": "Төлем", "ru": "Платёж", "en": "Payment"},
     "invoice": {"kk": "Шот", "ru": "Счёт", "en": "Invoice"},
