@@ -11,12 +11,12 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 
-from kzreg.billing.books import own_account
-from kzreg.billing.ledger import Cause, post
-from kzreg.billing.models import Account, AccountKind
+from kzreg.billing.books import open_reseller_deposit, reseller_deposit
+from kzreg.billing.models import Account
 from kzreg.billing.money import Money
+from kzreg.billing.payments import record_payment
+from kzreg.billing.price_lists import set_own_retail_price, set_wholesale_price
 from kzreg.core import clock
-from kzreg.registrar import charging
 from kzreg.registrar.actions import Seller
 from kzreg.registrar.connection.epp import EppConnection, EppSettings
 from kzreg.registrar.connection.local import LocalConnection
@@ -67,8 +67,7 @@ def _ledger_emptied_after_each_test(transactional_db) -> Iterator[None]:
 @pytest.fixture
 def wing(settings):
     settings.KZREG_REGISTRAR = {
-        **settings.KZREG_REGISTRAR, "HANDLE": "PS-KZ", "RETAIL_PRICE": {"amount": "40.00", "currency": "USD"},
-        "RENEW_DAYS_BEFORE": 30, "SETTLE_AFTER_MINUTES": 10,
+        **settings.KZREG_REGISTRAR, "HANDLE": "PS-KZ", "RENEW_DAYS_BEFORE": 30, "SETTLE_AFTER_MINUTES": 10,
     }  # fmt: skip
     return settings.KZREG_REGISTRAR
 
@@ -95,6 +94,7 @@ def conn(request, wing, registrar) -> Iterator[LocalConnection | EppConnection]:
 
 @pytest.fixture
 def alpha(registrar) -> Reseller:
+    prices(registrar)
     return Reseller.objects.create(
         registrar=registrar, handle="ALPHA", name="Alpha Hosting", legal_name="Alpha Hosting LLP",
         email="support@alpha.kz", created_at=T0,
@@ -109,21 +109,20 @@ def beta(registrar) -> Reseller:
     )  # fmt: skip
 
 
-def fund(registrar_handle: str, payer: str, amount: str, credit: str = "0") -> Account:
-    """Opens the payer's account in the registrar's book and credits a payment to it."""
+def prices(registrar, per_year: str = "40.00") -> None:
+    """The registrar's wholesale price for all its resellers, and its own customers' retail price."""
+    for command in ("create", "renew", "transfer"):
+        for years in range(1, 4):
+            amount = Money.of(per_year, "USD").times(years)
+            set_wholesale_price(registrar, "kz", command, years, amount, "tester", T0 - dt.timedelta(days=1))
+            set_own_retail_price(registrar, "kz", command, years, amount, "tester", T0 - dt.timedelta(days=1))
+
+
+def fund(reseller: Reseller, amount: str) -> Account:
+    """The reseller's deposit in its registrar's book (opened with no credit on first use), credited."""
     now = clock.now()
-    account = charging.open_payer_account(
-        registrar_handle, payer, payer, "USD", now, credit_limit=Money.of(credit, "USD")
-    )
-    if Money.of(amount, "USD").minor:
-        bank = own_account(account.book, AccountKind.BANK, "USD", now)
-        money = Money.of(amount, "USD")
-        post(
-            account.book,
-            Cause(kind="payment", principal="tester", reference="test"),
-            [(account, money), (bank, -money)],
-            now,
-        )
+    account = reseller_deposit(reseller) or open_reseller_deposit(reseller, "USD", now)
+    record_payment(account, Money.of(amount, "USD"), "tester", now, reference="test")
     account.refresh_from_db()
     return account
 
@@ -145,7 +144,7 @@ def beta_seller(beta, wing) -> Seller:
 
 @pytest.fixture
 def alpha_account(alpha):
-    return fund("PS-KZ", f"reseller:{alpha.pk}", "100.00")
+    return fund(alpha, "100.00")
 
 
 def customer_data(n: int = 1, **overrides) -> CustomerData:

@@ -1,12 +1,12 @@
 """The demo's registrar records: PS-KZ's two resellers (Altyn, Sibhost) each with their own customers and
-services, matching the demo registry's domains; and the payers' books funded."""
+services, matching the demo registry's domains; the price lists and the resellers' deposits."""
 
 from __future__ import annotations
 
 import pytest
 
+from kzreg.billing.books import reseller_deposit
 from kzreg.demo.loader import load_demo
-from kzreg.registrar import charging
 from kzreg.registrar.demo import load_demo_records
 from kzreg.registrar.models import Customer, Service
 from kzreg.registry.models import Domain
@@ -27,7 +27,7 @@ def test_each_reseller_serves_its_own_customers_and_domains():
     altyn, sibhost = Reseller.objects.get(handle="ALTYN"), Reseller.objects.get(handle="SIBHOST")
     for reseller in (altyn, sibhost):
         assert Service.objects.filter(reseller=reseller).count() > 10
-        assert charging.payer_account("PS-KZ", f"reseller:{reseller.pk}").balance_minor > 0
+        assert reseller_deposit(reseller).balance_minor > 0
     assert not Customer.objects.filter(reseller=altyn, services__reseller=sibhost).exists()
     assert Customer.objects.exclude(contact_handle="").count() == Customer.objects.count()
     assert Service.objects.filter(auto_renew=True).exists()

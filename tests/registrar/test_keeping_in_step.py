@@ -51,7 +51,7 @@ def test_auto_renewal_renews_once_per_period(conn, alpha_seller, alpha_customer,
 
 
 def test_short_funds_retry_and_warn_once(conn, alpha_seller, alpha_customer, frozen_clock, caplog):
-    account = fund("PS-KZ", alpha_seller.payer, "40.00")
+    account = fund(alpha_seller.reseller, "40.00")
     create(conn, alpha_seller, alpha_customer)
     frozen_clock.advance(dt.timedelta(days=340))
     with caplog.at_level(logging.WARNING, logger="kzreg.registrar.renewals"):
@@ -59,7 +59,8 @@ def test_short_funds_retry_and_warn_once(conn, alpha_seller, alpha_customer, fro
         assert renew_due(conn)["short"] == 1
     assert len([r for r in caplog.records if "waits for funds" in r.message]) == 1
     assert Order.objects.get(kind="renew").state == "quoted"
-    fund("PS-KZ", alpha_seller.payer, "40.00")
+    frozen_clock.advance(dt.timedelta(hours=2))  # the order's quote lapsed meanwhile: it is quoted again
+    fund(alpha_seller.reseller, "40.00")
     assert renew_due(conn)["renewed"] == 1
     assert balance(account) == Money.of("0.00", "USD")
     assert Order.objects.filter(kind="renew").count() == 1  # the same order went on

@@ -65,7 +65,7 @@ def test_the_code_is_shown_to_its_seller_and_logged(conn, alpha_seller, alpha_cu
 def test_bulk_renew_and_name_servers(conn, alpha_seller, alpha_customer, alpha_account):
     from tests.registrar.conftest import fund
 
-    fund("PS-KZ", alpha_seller.payer, "100.00")
+    fund(alpha_seller.reseller, "100.00")
     for n in (1, 2):
         create(conn, alpha_seller, alpha_customer, f"bulk{n}.kz", f"c{n}")
     results = actions.bulk_renew(conn, alpha_seller, ["bulk1.kz", "bulk2.kz", "nobody.kz"], 1, "batch-1")

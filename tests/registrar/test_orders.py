@@ -62,19 +62,21 @@ def test_a_refusal_fails_the_order_and_refunds(conn, alpha_seller, alpha_custome
     assert balance(alpha_account) == Money.of("60.00", "USD")  # charged, then refunded by new entries
     refund = Transaction.objects.get(pk=order.refund_tx)
     assert refund.kind == "refund" and refund.reverses_id == order.charge_tx
+    reseller_side = Transaction.objects.get(pk=order.reseller_refund_tx)  # the reseller's book, too
+    assert reseller_side.reverses_id == order.reseller_charge_tx and reseller_side.book_id != refund.book_id
 
 
 def test_short_funds_charge_nothing_and_send_nothing(conn, alpha_seller, alpha_customer):
     from tests.registrar.conftest import fund
 
-    account = fund("PS-KZ", alpha_seller.payer, "30.00")
+    account = fund(alpha_seller.reseller, "30.00")
     with pytest.raises(OperationFailed) as refused:
         create(conn, alpha_seller, alpha_customer)
     assert {str(c) for c in refused.value.codes} == {"billing_insufficient_funds"}
     assert Order.objects.get().state == "quoted"
     assert conn.info("alpha-shop.kz") is None
     assert balance(account) == Money.of("30.00", "USD")
-    fund("PS-KZ", alpha_seller.payer, "10.00")
+    fund(alpha_seller.reseller, "10.00")
     order = create(conn, alpha_seller, alpha_customer)  # the same key goes on once the money is there
     assert order.state == "done" and balance(account) == Money.of("0.00", "USD")
 
@@ -84,7 +86,7 @@ def test_the_wrong_reseller_changes_nothing(conn, alpha_seller, beta_seller, alp
 
     create(conn, alpha_seller, alpha_customer)
     expiry = conn.info("alpha-shop.kz").expires_at
-    beta_account = fund("PS-KZ", beta_seller.payer, "100.00")
+    beta_account = fund(beta_seller.reseller, "100.00")
     for attempt in (
         lambda: actions.order_renew(conn, beta_seller, "alpha-shop.kz", 1, "b1"),
         lambda: actions.order_delete(conn, beta_seller, "alpha-shop.kz", "b2"),
@@ -101,7 +103,7 @@ def test_the_wrong_reseller_changes_nothing(conn, alpha_seller, beta_seller, alp
     assert state.expires_at == expiry and "pendingDelete" not in state.statuses
     assert conn.info("beta-try.kz") is None
     assert balance(beta_account) == Money.of("100.00", "USD")
-    assert Order.objects.filter(payer=beta_seller.payer).count() == 0
+    assert Order.objects.filter(payer=f"reseller:{beta_seller.reseller.pk}").count() == 0
 
 
 def test_renew_modify_delete(conn, alpha_seller, alpha_customer, alpha_account):
@@ -141,7 +143,7 @@ def test_check_quote_and_sponsor(conn, alpha_seller, alpha_customer, alpha_accou
     create(conn, alpha_seller, alpha_customer)
     answers = {a.name: a.available for a in actions.check(conn, ["alpha-shop.kz", "free-name.kz"])}
     assert answers == {"alpha-shop.kz": False, "free-name.kz": True}
-    assert actions.quote("create", 3) == Money.of("120.00", "USD")
-    assert actions.quote("modify", None) == Money.of("0.00", "USD")
+    assert actions.quote(alpha_seller, "create", "new-name.kz", 3) == Money.of("120.00", "USD")
+    assert actions.quote(alpha_seller, "modify", "alpha-shop.kz", None) == Money.of("0.00", "USD")
     sponsor = actions.sponsor(alpha_seller)
     assert (sponsor.registrar, sponsor.reseller) == ("PS-KZ", "Alpha Hosting")  # PS-3.8: the registrar is named

@@ -18,6 +18,7 @@ from typing import Any
 import idna
 
 from kzreg.billing.money import Money
+from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.registrar import charging, orders
@@ -42,9 +43,8 @@ class Seller:
     reseller: Reseller | None
     principal: str
 
-    @property
-    def payer(self) -> str:
-        return orders.payer_key(self.registrar_handle, self.reseller)
+    def payer(self, customer_id: int | None) -> str:
+        return orders.payer_key(self.reseller, customer_id)
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,8 @@ def service_of(seller: Seller, name: str) -> Service:
     return service
 
 
-def _existing(seller: Seller, key: str, kind: str, domain: str) -> Order | None:
-    order = Order.objects.filter(payer=seller.payer, idempotency_key=key).first()
+def _existing(seller: Seller, key: str, kind: str, domain: str, customer_id: int | None) -> Order | None:
+    order = Order.objects.filter(payer=seller.payer(customer_id), idempotency_key=key).first()
     if order is not None and (order.kind, order.domain) != (kind, domain):
         raise OperationFailed([Problem("idempotency_key", RegistrarCode.IDEMPOTENCY_REUSED, {"order": order.pk})])
     return order
@@ -115,11 +115,15 @@ def check(conn: RegistryConnection, names: Sequence[str]) -> list[Availability]:
     return conn.check([a_label(n) for n in names])
 
 
-def quote(kind: str, years: int | None) -> Money:
-    problems = _years(years) if kind in charging.PAID_KINDS else []
+def quote(seller: Seller, kind: str, name: str, years: int | None, customer_id: int | None = None) -> Money:
+    """What the seller's payer would pay for the order now (a single-use quote is stored; an order makes its
+    own). Kinds without a fee cost nothing."""
+    problems = _years(years) if kind in charging.FEE_COMMANDS else []
     if problems:
         raise OperationFailed(problems)
-    return charging.retail_price(kind, years)
+    row = charging.quote(kind, a_label(name), years, seller.registrar_handle, seller.reseller, customer_id, clock.now())
+    amount = charging.quoted_amount(row)
+    return amount if amount is not None else Money.zero("USD")
 
 
 def order_create(
@@ -129,7 +133,7 @@ def order_create(
     """Registers `name` for the customer (the registrant; the administrative contact too unless another
     customer is named), charged to the seller's book."""
     domain = a_label(name)
-    existing = _existing(seller, key, OrderKind.CREATE, domain)
+    existing = _existing(seller, key, OrderKind.CREATE, domain, customer_id)
     if existing is not None:
         return orders.run(existing, conn)
     problems = _basics(seller, key) + _years(years)
@@ -155,7 +159,7 @@ def order_create(
         "registrant": handles["customer"], "admin": handles["admin"],
         "nameservers": [n.strip().lower() for n in nameservers], "location": dict(location),
         "customer_id": customers["customer"].pk, "reseller_id": seller.reseller.pk if seller.reseller else None,
-        "auto_renew": auto_renew, "retail_price": str(charging.retail_price(OrderKind.CREATE, 1)),
+        "auto_renew": auto_renew,
     }  # fmt: skip
     return _place(conn, seller, OrderKind.CREATE, domain, key, years, request)
 
@@ -177,13 +181,13 @@ def _contact(conn: RegistryConnection, customer: Any) -> str:
 def order_renew(conn: RegistryConnection, seller: Seller, name: str, years: int, key: str) -> Order:
     """Renews from the expiry the registry has now; the registry refuses a second renewal of that period."""
     domain = a_label(name)
-    existing = _existing(seller, key, OrderKind.RENEW, domain)
+    service = service_of(seller, domain)
+    existing = _existing(seller, key, OrderKind.RENEW, domain, service.customer_id)
     if existing is not None:
         return orders.run(existing, conn)
     problems = _basics(seller, key) + _years(years)
     if problems:
         raise OperationFailed(problems)
-    service = service_of(seller, domain)
     state = conn.info(domain)
     if state is None or state.registrar != conn.registrar:
         raise OperationFailed([Problem("name", RegistrarCode.SERVICE_UNKNOWN, {"key": name})])
@@ -197,7 +201,8 @@ def order_modify(
     ds_records: Sequence[str] | None = None,
 ) -> Order:  # fmt: skip
     domain = a_label(name)
-    existing = _existing(seller, key, OrderKind.MODIFY, domain)
+    service = service_of(seller, domain)
+    existing = _existing(seller, key, OrderKind.MODIFY, domain, service.customer_id)
     if existing is not None:
         return orders.run(existing, conn)
     problems = _basics(seller, key)
@@ -205,7 +210,6 @@ def order_modify(
         problems.append(Problem("", Code.NOTHING_TO_CHANGE))
     if problems:
         raise OperationFailed(problems)
-    service = service_of(seller, domain)
     request: dict[str, Any] = {}
     if nameservers is not None:
         request["nameservers"] = [n.strip().lower() for n in nameservers]
@@ -220,13 +224,13 @@ def order_modify(
 
 def order_delete(conn: RegistryConnection, seller: Seller, name: str, key: str) -> Order:
     domain = a_label(name)
-    existing = _existing(seller, key, OrderKind.DELETE, domain)
+    service = service_of(seller, domain)
+    existing = _existing(seller, key, OrderKind.DELETE, domain, service.customer_id)
     if existing is not None:
         return orders.run(existing, conn)
     problems = _basics(seller, key)
     if problems:
         raise OperationFailed(problems)
-    service = service_of(seller, domain)
     return _place(conn, seller, OrderKind.DELETE, domain, key, None, {}, service)
 
 
@@ -235,7 +239,7 @@ def order_transfer_in(
 ) -> Order:
     """Asks the registry for a domain another registrar sponsors; the code is sent, never stored."""
     domain = a_label(name)
-    existing = _existing(seller, key, OrderKind.TRANSFER_IN, domain)
+    existing = _existing(seller, key, OrderKind.TRANSFER_IN, domain, customer_id)
     if existing is not None:
         return orders.run(existing, conn, auth_code)
     problems = _basics(seller, key) + _years(years)
@@ -249,7 +253,6 @@ def order_transfer_in(
         raise OperationFailed(problems)
     request = {
         "customer_id": customer.pk, "reseller_id": seller.reseller.pk if seller.reseller else None,
-        "retail_price": str(charging.retail_price(OrderKind.TRANSFER_IN, 1)),
     }  # fmt: skip
     return _place(conn, seller, OrderKind.TRANSFER_IN, domain, key, years, request, secret=auth_code)
 
@@ -261,7 +264,8 @@ def show_auth_code(conn: RegistryConnection, seller: Seller, name: str) -> str:
         code = conn.auth_code(service.name)
     except RegistryRefused as error:
         raise OperationFailed(error.problems) from None
-    audit.info("authorization code of %s shown to %s (payer %s)", service.name, seller.principal, seller.payer)
+    audit.info("authorization code of %s shown to %s (reseller %s)", service.name, seller.principal,
+               seller.reseller.handle if seller.reseller else "-")  # fmt: skip
     return code
 
 

@@ -1,100 +1,122 @@
-"""Charging an order to its payer's book, and refunding it — the seam the orders use.
+"""Charging an order to its payer's book and refunding it, on billing's order primitive
+(`billing.orders`: single-use quotes, `charge_order`).
 
-The payer (a reseller, or the registrar itself for its own customers) keeps a prepaid account in the
-registrar's book (`billing`'s ledger: `OwnerKind.REGISTRAR`, keyed by the registrar's handle, so the book
-needs no registry table); a charge debits it and credits the registrar's revenue, by `ledger.post`'s
-guarded update, so a balance never passes its credit limit, even under concurrency. A refund is a new
-transaction that reverses the charge (the ledger is append-only).
+Who pays: a reseller's orders are charged to the reseller's deposit in the registrar's book at its
+wholesale price (with the reseller's side of the same charge in the reseller's book); the registrar's own
+customers' orders to the customer's receivable at the registrar's retail price. `ledger.post`'s guarded
+update keeps a deposit within its credit limit, even under concurrency. A refund is a new transaction
+reversing each charge transaction (the ledger is append-only).
 
-The retail price is one per-year amount from settings (`KZREG_RETAIL_PRICE`) until the books' price
-groups land; this module is the one place orders ask.
+Books are keyed by the registry's registrar id (billing's convention), so this module finds the registrar
+by handle in the registry's read API.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db import IntegrityError, transaction
-
-from kzreg.billing.books import own_account
+from kzreg.billing.books import customer_account, registrar_book, reseller_deposit
 from kzreg.billing.ledger import Cause, post
-from kzreg.billing.models import Account, AccountKind, Book, OwnerKind, Transaction
+from kzreg.billing.models import Account, OrderQuote, Transaction
 from kzreg.billing.money import Money
+from kzreg.billing.orders import charge_order, quote_order
 from kzreg.billing.problems import BillingCode
+from kzreg.billing.problems_books import BooksCode
 from kzreg.core.errors import OperationFailed, Problem
-from kzreg.registrar.connection import registrar_settings
 from kzreg.registrar.models import Order, OrderKind
+from kzreg.registry.reads import lookup
+from kzreg.resellers.models import Reseller
 
-PAID_KINDS = frozenset({OrderKind.CREATE, OrderKind.RENEW, OrderKind.TRANSFER_IN})
-
-
-def retail_price(kind: str, years: int | None) -> Money:
-    """What the payer pays for an order: the yearly retail price times the years, for paid kinds."""
-    config = registrar_settings()["RETAIL_PRICE"]
-    yearly = Money.of(str(config["amount"]), str(config["currency"]))
-    return yearly.times(years or 1) if kind in PAID_KINDS else Money.zero(yearly.currency)
+# The registry fee command each paid order kind is priced by; other kinds cost nothing.
+FEE_COMMANDS = {OrderKind.CREATE: "create", OrderKind.RENEW: "renew", OrderKind.TRANSFER_IN: "transfer"}
+STALE = {BillingCode.QUOTE_EXPIRED, BooksCode.QUOTE_USED, BillingCode.QUOTE_UNKNOWN}
 
 
-def registrar_book(handle: str, now: dt.datetime) -> Book:
-    try:
-        with transaction.atomic():
-            book, _ = Book.objects.get_or_create(
-                owner_kind=OwnerKind.REGISTRAR, owner_key=handle, defaults={"name": f"{handle} (registrar)",
-                                                                            "created_at": now},
-            )  # fmt: skip
-    except IntegrityError:  # opened by a concurrent first use
-        book = Book.objects.get(owner_kind=OwnerKind.REGISTRAR, owner_key=handle)
-    return book
+def registrar_of(handle: str) -> Any:
+    registrar = lookup.registrar_by_handle(handle)
+    if registrar is None:
+        raise OperationFailed([Problem("registrar", BillingCode.NO_ACCOUNT, {"holder": handle})])
+    return registrar
 
 
-def payer_account(registrar_handle: str, payer: str) -> Account | None:
-    return Account.objects.filter(
-        book__owner_kind=OwnerKind.REGISTRAR, book__owner_key=registrar_handle, kind=AccountKind.PREPAID,
-        holder_key=payer,
-    ).first()  # fmt: skip
+def customer_key(customer_id: int | None) -> str:
+    return f"customer:{customer_id}" if customer_id is not None else ""
 
 
-def open_payer_account(
-    registrar_handle: str, payer: str, name: str, currency: str, now: dt.datetime, credit_limit: Money | None = None
-) -> Account:
-    """The payer's prepaid account in the registrar's book (credit limit 0 unless given)."""
-    existing = payer_account(registrar_handle, payer)
-    if existing is not None:
-        return existing
-    return Account.objects.create(
-        book=registrar_book(registrar_handle, now), kind=AccountKind.PREPAID, holder_key=payer,
-        name=f"prepaid {name}", currency=currency, credit_limit_minor=credit_limit.minor if credit_limit else 0,
-        created_at=now,
-    )  # fmt: skip
-
-
-def charge(order: Order, now: dt.datetime) -> int | None:
-    """Posts the order's price against its payer (the transaction's id), or None when it costs nothing.
-    Refused (no account, short of funds): `OperationFailed`, nothing posted."""
-    if not order.price_minor:
+def quote(
+    kind: str, domain: str, years: int | None, registrar_handle: str, reseller: Reseller | None,
+    customer_id: int | None, now: dt.datetime,
+) -> OrderQuote | None:  # fmt: skip
+    """A single-use quote for the order (None: the kind costs nothing)."""
+    command = FEE_COMMANDS.get(kind)  # type: ignore[call-overload]
+    if command is None:
         return None
-    account = payer_account(order.registrar_handle, order.payer)
-    if account is None:
+    zone = domain.partition(".")[2]
+    registrar = registrar_of(registrar_handle)
+    # A reseller bills its registrants itself: only its wholesale charge is kzreg's.
+    key = "" if reseller is not None else customer_key(customer_id)
+    return quote_order(registrar, zone, command, years or 1, now, reseller=reseller, customer_key=key)
+
+
+def quoted_amount(quote_row: OrderQuote | None) -> Money | None:
+    if quote_row is None:
+        return None
+    return quote_row.wholesale if quote_row.reseller_id is not None else quote_row.retail
+
+
+def payer_account(order: Order, now: dt.datetime) -> Account | None:
+    reseller = Reseller.objects.filter(pk=order.request.get("reseller_id")).first() if order.reseller_paid else None
+    if reseller is not None:
+        return reseller_deposit(reseller)
+    registrar = registrar_of(order.registrar_handle)
+    return customer_account(registrar_book(registrar, now), order.payer, order.currency, now)
+
+
+def charge(order: Order, now: dt.datetime) -> tuple[int, int | None] | None:
+    """Charges the order's quote (re-quoted once if it expired while the order waited); returns the
+    registrar's and the reseller's transaction ids, or None when it costs nothing. Refused: OperationFailed."""
+    if not order.quote_id:
+        return None
+    payer = payer_account(order, now)
+    if payer is None:
         raise OperationFailed([Problem("payer", BillingCode.NO_ACCOUNT, {"holder": order.payer})])
-    price = Money.from_minor(order.price_minor, order.currency)
-    revenue = own_account(account.book, AccountKind.REVENUE, price.currency, now)
     cause = Cause(
-        kind="fee", principal=order.principal, operation=f"order_{order.kind}", request_id=f"order-{order.pk}",
-        object_type="domain", object_key=order.domain, years=order.years, quote_id=order.quote_id,
+        kind="order", principal=order.principal, operation=f"order_{order.kind}", request_id=f"order-{order.pk}",
+        object_type="domain", object_key=order.domain,
     )  # fmt: skip
-    return post(account.book, cause, [(account, -price), (revenue, price)], now).transaction.pk
+    try:
+        charged = charge_order(payer, order.quote_id, cause, now)
+    except OperationFailed as failure:
+        if not failure.codes & STALE:
+            raise
+        requote(order, now)
+        charged = charge_order(payer, order.quote_id, cause, now)
+    return charged.seller.pk, charged.reseller.pk if charged.reseller is not None else None
 
 
-def refund(order: Order, now: dt.datetime) -> int | None:
-    """Reverses the order's charge with new entries (None when nothing was charged)."""
-    if order.charge_tx is None:
-        return None
-    charged = Transaction.objects.get(pk=order.charge_tx)
-    entries = [
-        (entry.account, -Money.from_minor(entry.amount_minor, entry.currency)) for entry in charged.entries.all()
-    ]
-    cause = Cause(
-        kind="refund", principal=order.principal, operation=f"order_{order.kind}", request_id=f"order-{order.pk}",
-        object_type="domain", object_key=order.domain, years=order.years, reverses=charged,
-    )  # fmt: skip
-    return post(charged.book, cause, entries, now).transaction.pk
+def requote(order: Order, now: dt.datetime) -> None:
+    """A new quote for an order still `quoted` whose quote lapsed (an auto-renewal waiting for funds)."""
+    reseller = Reseller.objects.filter(pk=order.request.get("reseller_id")).first() if order.reseller_paid else None
+    fresh = quote(order.kind, order.domain, order.years, order.registrar_handle, reseller,
+                  order.request.get("customer_id"), now)  # fmt: skip
+    amount = quoted_amount(fresh)
+    assert fresh is not None and amount is not None
+    order.quote_id, order.price_minor, order.currency = fresh.pk, amount.minor, amount.currency
+    order.save(update_fields=["quote_id", "price_minor", "currency"])
+
+
+def refund(order: Order, now: dt.datetime) -> list[int]:
+    """Reverses each of the order's charge transactions with new entries; the new transactions' ids."""
+    refunds = []
+    for tx_id in (order.charge_tx, order.reseller_charge_tx):
+        if tx_id is None:
+            continue
+        charged = Transaction.objects.get(pk=tx_id)
+        entries = [(e.account, -Money.from_minor(e.amount_minor, e.currency)) for e in charged.entries.all()]
+        cause = Cause(
+            kind="refund", principal=order.principal, operation=f"order_{order.kind}", request_id=f"order-{order.pk}",
+            object_type="domain", object_key=order.domain, years=order.years, reverses=charged,
+        )  # fmt: skip
+        refunds.append(post(charged.book, cause, entries, now).transaction.pk)
+    return refunds

@@ -94,7 +94,7 @@ class Order(models.Model):
     state = models.CharField(max_length=12, choices=OrderState.choices, default=OrderState.QUOTED)
     domain = models.CharField(max_length=255, help_text="The domain's A-label")
     registrar_handle = models.CharField(max_length=32)
-    payer = models.CharField(max_length=64, help_text="Whose book pays: reseller:<id> or registrar:<handle>")
+    payer = models.CharField(max_length=64, help_text="Who pays: reseller:<id> (its deposit) or customer:<id>")
     idempotency_key = models.CharField(max_length=100)
     principal = models.CharField(max_length=200, help_text="Who placed it")
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
@@ -104,8 +104,11 @@ class Order(models.Model):
     quote_id = models.CharField(max_length=32, blank=True)
     request = models.JSONField(default=dict, help_text="What is sent to the registry")
     answer = models.JSONField(default=dict, blank=True, help_text="What the registry answered")
-    charge_tx = models.BigIntegerField(null=True, blank=True, help_text="The ledger transaction that charged it")
-    refund_tx = models.BigIntegerField(null=True, blank=True, help_text="The ledger transaction that refunded it")
+    # Ledger transactions: the charge in the registrar's book and its reseller-side twin, and their refunds.
+    charge_tx = models.BigIntegerField(null=True, blank=True, help_text="The charge in the registrar's book")
+    refund_tx = models.BigIntegerField(null=True, blank=True, help_text="Its refund")
+    reseller_charge_tx = models.BigIntegerField(null=True, blank=True, help_text="The charge in the reseller's book")
+    reseller_refund_tx = models.BigIntegerField(null=True, blank=True, help_text="Its refund")
     # A renewal made by the worker names the period it renews (the expiry it starts from): one per period.
     period_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField()
@@ -119,6 +122,10 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.domain} [{self.state}]"
+
+    @property
+    def reseller_paid(self) -> bool:
+        return self.payer.startswith("reseller:")
 
 
 class OrderEvent(models.Model):

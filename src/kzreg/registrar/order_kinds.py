@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kzreg.billing.money import Money
 from kzreg.registrar.connection import (
     CreateRequest,
     DomainState,
@@ -152,7 +153,7 @@ def record(order: Order, answer: Answer, now: dt.datetime) -> Service:
         service.reseller_id = order.request.get("reseller_id")
         service.customer_id = order.request.get("customer_id")
         service.auto_renew = bool(order.request.get("auto_renew", False))
-        service.retail_price = order.request.get("retail_price", "")
+        service.retail_price = str(Money.from_minor(order.price_minor, order.currency)) if order.currency else ""
         service.sponsored = order.kind == OrderKind.CREATE or answer.get("transfer") in (
             "clientApproved", "serverApproved"
         )  # fmt: skip

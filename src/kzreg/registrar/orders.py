@@ -36,9 +36,9 @@ log = logging.getLogger("kzreg.registrar.orders")
 MAX_YEARS = 10
 
 
-def payer_key(registrar_handle: str, reseller: Reseller | None) -> str:
-    """Whose book pays: the reseller that serves the customer, else the registrar itself."""
-    return f"reseller:{reseller.pk}" if reseller is not None else f"registrar:{registrar_handle}"
+def payer_key(reseller: Reseller | None, customer_id: int | None) -> str:
+    """Who pays: the reseller that serves the customer (its deposit), else the registrar's own customer."""
+    return f"reseller:{reseller.pk}" if reseller is not None else charging.customer_key(customer_id)
 
 
 def move(order: Order, new: str, principal: str, now: dt.datetime, note: str = "", **fields: Any) -> None:
@@ -85,25 +85,32 @@ def open_order(
 ) -> Order:
     """The order for `(payer, key)`: created `quoted` with its price, or the one already there (the same
     request; another request under the same key is refused)."""
-    payer = payer_key(registrar_handle, reseller)
     body = dict(request or {})
-    price = charging.retail_price(kind, years)
+    customer_id = body.get("customer_id", service.customer_id if service is not None else None)
+    payer = payer_key(reseller, customer_id)
     now = clock.now()
     existing = Order.objects.filter(payer=payer, idempotency_key=key).first()
     if existing is None:
+        body.setdefault("customer_id", customer_id)
+        body.setdefault("reseller_id", reseller.pk if reseller is not None else None)
+        quote = charging.quote(kind, domain, years, registrar_handle, reseller, customer_id, now)
+        price = charging.quoted_amount(quote)
         try:
             with transaction.atomic():
                 order = Order.objects.create(
                     kind=kind, domain=domain, registrar_handle=registrar_handle, payer=payer, idempotency_key=key,
-                    principal=principal, service=service, years=years, price_minor=price.minor,
-                    currency=price.currency, request=body, period_key=period_key, created_at=now, updated_at=now,
+                    principal=principal, service=service, years=years, price_minor=price.minor if price else 0,
+                    currency=price.currency if price else "", quote_id=quote.pk if quote else "", request=body,
+                    period_key=period_key, created_at=now, updated_at=now,
                 )  # fmt: skip
                 OrderEvent.objects.create(order=order, to_state=OrderState.QUOTED, at=now, principal=principal,
-                                          note=f"{price}")  # fmt: skip
+                                          note=f"{price or 'free'}")  # fmt: skip
             return order
         except IntegrityError:  # the same key placed at the same moment: that one is the order
             existing = Order.objects.get(payer=payer, idempotency_key=key)
-    if (existing.kind, existing.domain, existing.years, existing.request) != (kind, domain, years, body):
+    if (existing.kind, existing.domain, existing.years) != (kind, domain, years) or any(
+        existing.request.get(name) != value for name, value in body.items()
+    ):
         raise OperationFailed([Problem("idempotency_key", RegistrarCode.IDEMPOTENCY_REUSED, {"order": existing.pk})])
     return existing
 
@@ -115,8 +122,10 @@ def charge(order: Order) -> Order:
         if current.state != OrderState.QUOTED:
             return current
         now = clock.now()
-        tx = charging.charge(current, now)
-        move(current, OrderState.CHARGED, current.principal, now, note=f"ledger transaction {tx}", charge_tx=tx)
+        txs = charging.charge(current, now)
+        seller_tx, reseller_tx = txs if txs is not None else (None, None)
+        move(current, OrderState.CHARGED, current.principal, now, note=f"ledger transactions {txs or 'none'}",
+             charge_tx=seller_tx, reseller_charge_tx=reseller_tx)  # fmt: skip
         return current
 
 
@@ -143,9 +152,17 @@ def finish_refunded(order: Order, answer: dict[str, Any], to: str = OrderState.F
     with transaction.atomic():
         current = locked(order.pk)
         now = clock.now()
-        refund_tx = charging.refund(current, now)
-        move(current, to, current.principal, now, note=note, answer={**current.answer, **answer}, refund_tx=refund_tx)
+        refunds = refund_fields(current, now)
+        move(current, to, current.principal, now, note=note, answer={**current.answer, **answer}, **refunds)
         return current
+
+
+def refund_fields(order: Order, now: dt.datetime) -> dict[str, int | None]:
+    """Refunds the order's charges; the fields that name the refund transactions."""
+    refunds = charging.refund(order, now)
+    seller = refunds[0] if order.charge_tx is not None and refunds else None
+    reseller = refunds[-1] if order.reseller_charge_tx is not None and refunds else None
+    return {"refund_tx": seller, "reseller_refund_tx": reseller}
 
 
 def submit(order: Order, conn: RegistryConnection, secret: str | None = None) -> Order:

@@ -20,11 +20,10 @@ from collections import Counter
 from django.db import connections, router, transaction
 
 from kzreg.core import clock
-from kzreg.registrar import charging
 from kzreg.registrar.connection import RegistryConnection, RegistryError, registrar_settings
 from kzreg.registrar.models import Order, OrderState
 from kzreg.registrar.order_kinds import KINDS, record
-from kzreg.registrar.orders import move
+from kzreg.registrar.orders import move, refund_fields
 
 log = logging.getLogger("kzreg.registrar.settle")
 PRINCIPAL = "worker:settle-orders"
@@ -50,8 +49,7 @@ def settle_orders(conn: RegistryConnection, limit: int = 100) -> dict[str, int]:
         with transaction.atomic():
             order = _lock(order_id, OrderState.CHARGED)
             if order is not None:
-                refund_tx = charging.refund(order, now)
-                move(order, OrderState.FAILED, PRINCIPAL, now, note="never sent: refunded", refund_tx=refund_tx)
+                move(order, OrderState.FAILED, PRINCIPAL, now, note="never sent: refunded", **refund_fields(order, now))
                 counts["never_sent"] += 1
     for order_id in _take(OrderState.SUBMITTED, stale, limit):
         with transaction.atomic():
@@ -88,7 +86,6 @@ def settle_one(conn: RegistryConnection, order_id: int) -> str:
             move(order, OrderState.RECONCILED, PRINCIPAL, now, note="the registry had done it",
                  answer={**order.answer, **answer}, service=service)  # fmt: skip
             return "done"
-        refund_tx = charging.refund(order, now)
         move(order, OrderState.RECONCILED, PRINCIPAL, now, note="the registry had not done it: refunded",
-             answer={**order.answer, "outcome": "refunded"}, refund_tx=refund_tx)  # fmt: skip
+             answer={**order.answer, "outcome": "refunded"}, **refund_fields(order, now))  # fmt: skip
         return "refunded"

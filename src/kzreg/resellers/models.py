@@ -18,7 +18,6 @@ class Reseller(models.Model):
     contract_number = models.CharField(max_length=40, blank=True)
     contract_signed_at = models.DateField(null=True, blank=True)
     contract_ends_at = models.DateField(null=True, blank=True, help_text="Empty: until terminated")
-    price_group = models.CharField(max_length=40, blank=True, help_text="The wholesale price group it buys at")
     created_at = models.DateTimeField()
 
     class Meta:
