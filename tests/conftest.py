@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 
@@ -14,6 +15,36 @@ from kzreg.registry.operations import create_domain
 from kzreg.resellers.models import Reseller
 
 T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _ledger_triggers_off_for_the_flush(request):
+    """A transactional test's database is emptied afterwards: by TRUNCATE on PostgreSQL, which the ledger's
+    append-only triggers allow, by DELETE on SQLite, which they refuse. So on SQLite, once such a test may
+    have written ledger rows (an e-mailed New invoiced under KZ-B), the triggers are dropped just before
+    the emptying; every later test that uses the database gets them back first (tests run with them)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames
+    if not (transactional or marker or "db" in request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    triggers = importlib.import_module("kzreg.billing.migrations.0002_append_only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'billing_%'")
+        if cursor.fetchone()[0] < len(triggers.SQLITE_UP):
+            for sql in triggers.SQLITE_UP:
+                cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+    yield
+    if transactional:
+        with connection.cursor() as cursor:
+            for sql in triggers.SQLITE_DOWN:
+                cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)

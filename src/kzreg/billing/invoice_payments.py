@@ -17,6 +17,7 @@ from django.db import transaction
 
 from kzreg.billing import ledger
 from kzreg.billing.books import own_account
+from kzreg.billing.direct import lift_for_paid_invoice
 from kzreg.billing.invoices import mark_paid, outstanding
 from kzreg.billing.invoices_codes import InvoiceCode
 from kzreg.billing.ledger import Cause
@@ -82,4 +83,5 @@ def pay_invoice(invoice: Invoice, amount: Money, principal: str, now: dt.datetim
         tx = ledger.post(account.book, cause, [(bank, -amount), (account, amount)], now).transaction
         if not amount < left:
             mark_paid(invoice, now, principal, payment=tx)
+            lift_for_paid_invoice(invoice, now)
     return tx

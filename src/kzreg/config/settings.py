@@ -197,7 +197,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Registry policy that is configuration rather than code (zones themselves are rows: see Zone).
 KZREG: dict[str, Any] = {
     # Which operation guards run before every registry operation (billing, tenant access, compliance).
-    "OPERATION_GUARDS": ["kzreg.billing.guard.RegistryFees"],
+    "OPERATION_GUARDS": ["kzreg.billing.guard.RegistryFees", "kzreg.billing.direct.DirectRegistrantInvoices"],
     # Billing (docs/billing.md): the registry fee per year (SPEC B1) when no price-list row is in force;
     # days after a create or renew within which a delete refunds its fee; minutes a fee quote stays valid.
     "REGISTRY_FEE": {"amount": os.environ.get("KZREG_REGISTRY_FEE", "30.00"), "currency": "USD"},
