@@ -147,3 +147,18 @@ def test_check_quote_and_sponsor(conn, alpha_seller, alpha_customer, alpha_accou
     assert actions.quote(alpha_seller, "modify", "alpha-shop.kz", None) == Money.of("0.00", "USD")
     sponsor = actions.sponsor(alpha_seller)
     assert (sponsor.registrar, sponsor.reseller) == ("PS-KZ", "Alpha Hosting")  # PS-3.8: the registrar is named
+
+
+def test_the_registrars_own_customer_is_billed_at_retail(conn, wing, alpha, registrar):
+    from kzreg.billing.books import customer_account, registrar_book
+    from kzreg.core import clock
+    from kzreg.registrar.customers import create_customer
+    from tests.registrar.conftest import customer_data
+
+    own = create_customer(customer_data(7), "PS-KZ", None)
+    staff = actions.Seller("PS-KZ", None, "ps-admin")
+    order = create(conn, staff, own, name="own-customer.kz", key="own-1")
+    assert order.state == "done" and order.payer == f"customer:{own.pk}"
+    receivable = customer_account(registrar_book(registrar, clock.now()), order.payer, "USD", clock.now())
+    assert receivable.balance == Money.of("-40.00", "USD")  # owed by the customer, invoiced later
+    assert Service.objects.get(name="own-customer.kz").reseller is None
