@@ -208,7 +208,7 @@ KZREG: dict[str, Any] = {
 }
 
 # The registrar wing (docs/registrar.md): which registrar it acts as, how it reaches the registry
-# (`local`: this process's registry; `epp`: any EPP registry), its retail price, renewals, settling.
+# (`local`: this process's registry; `epp`: any EPP registry), renewals, settling (prices: billing's lists).
 KZREG_REGISTRAR: dict[str, Any] = {
     "HANDLE": os.environ.get("KZREG_REGISTRAR_HANDLE") or "PS-KZ",
     "CONNECTION": os.environ.get("KZREG_REGISTRY_CONNECTION") or "local",
@@ -222,7 +222,6 @@ KZREG_REGISTRAR: dict[str, Any] = {
         "CA": os.environ.get("KZREG_REGISTRY_EPP_CA") or "",
         "TIMEOUT": float(os.environ.get("KZREG_REGISTRY_EPP_TIMEOUT") or 30),
     },
-    "RETAIL_PRICE": {"amount": os.environ.get("KZREG_RETAIL_PRICE") or "35.00", "currency": "USD"},
     "RENEW_DAYS_BEFORE": int(os.environ.get("KZREG_AUTO_RENEW_DAYS") or 30),
     "SETTLE_AFTER_MINUTES": 10,  # a `submitted` order this old lost its process: the worker settles it
 }
