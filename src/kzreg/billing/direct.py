@@ -4,7 +4,8 @@ registry fee × years, due `KZREG["INVOICE_DUE_DAYS"]`, 30, days after its date)
 
 `DirectRegistrantInvoices` is an operation guard (`KZREG["OPERATION_GUARDS"]`): its `after` issues the
 invoice inside the operation's own transaction, so there is no domain without its invoice and no invoice
-for a registration that rolled back. The worker (`run`, job `billing-direct`) then mails the invoice,
+for a registration that rolled back; the invoice's mail (number, amount, due date) is queued in the same
+transaction, next to the gateway's completion reply. The worker (`run`, job `billing-direct`) mails
 the reminders `REMINDER_DAYS` from the due date (each once: a unique row per offset), and, when the
 invoice is still unpaid `GRACE_DAYS` after the due date, applies the consequence: `hold` (the domain is
 held through `set_domain_status` with a reason) or `hold_delete` (the default: held, and deleted through
@@ -102,10 +103,12 @@ def invoice_domain(
     language = domain.registrant.language if domain.registrant.language in ("kk", "ru", "en") else "ru"
     invoice = issue_invoice(registry_book(now), _buyer(domain), [line], fee.currency, language, now, cause)
     emails = [e for e in domain.registrant.emails if e][:5]
-    return DirectInvoice.objects.create(
+    direct = DirectInvoice.objects.create(
         invoice=invoice, domain_id=domain.pk, domain_name=domain.name, operation=operation,
-        emails=emails, language=language, created_at=now,
+        emails=emails, language=language, created_at=now, mailed_at=now,
     )  # fmt: skip
+    _mail(direct, "invoice")  # in the operation's transaction, beside the gateway's completion reply
+    return direct
 
 
 def _mail(direct: DirectInvoice, kind: str) -> None:
@@ -123,19 +126,10 @@ def _actor() -> Actor:
 
 
 def run(now: dt.datetime) -> dict[str, int]:
-    """One worker pass: invoices mailed, reminders sent, holds set, domains deleted (counts)."""
-    counts = {"mailed": 0, "reminded": 0, "held": 0, "deleted": 0}
+    """One worker pass: reminders sent, holds set, domains deleted (counts)."""
+    counts = {"reminded": 0, "held": 0, "deleted": 0}
     cfg = config()
     today = local_day(now)
-    pending = DirectInvoice.objects.filter(mailed_at__isnull=True).values_list("pk", flat=True)
-    for pk in list(pending):
-        with transaction.atomic():
-            direct = DirectInvoice.objects.select_for_update().select_related("invoice").get(pk=pk)
-            if direct.mailed_at is None:
-                _mail(direct, "invoice")
-                direct.mailed_at = now
-                direct.save(update_fields=["mailed_at"])
-                counts["mailed"] += 1
     unpaid = DirectInvoice.objects.filter(invoice__status=InvoiceStatus.ISSUED, deleted_at__isnull=True)
     for pk in list(unpaid.values_list("pk", flat=True)):
         with transaction.atomic():
