@@ -164,3 +164,14 @@ def test_the_consequence_is_configurable(frozen_clock, kaznic, settings):
     assert direct.run(clock.now())["held"] == 1
     at(Invoice.objects.get().due_on + dt.timedelta(days=400))
     assert direct.run(clock.now())["deleted"] == 0
+
+
+def test_the_worker_runs_it_as_a_job(frozen_clock, kaznic):
+    from kzreg.billing.jobs import JOBS
+    from kzreg.plugins import part_modules
+
+    (job,) = [j for module in part_modules("jobs") for j in module.JOBS if j.name == "billing-direct"]
+    assert job is JOBS[0]
+    register(kaznic)
+    at(Invoice.objects.get().due_on - dt.timedelta(days=7))
+    assert job.run() == {"reminded": 1, "held": 0, "deleted": 0}
