@@ -10,6 +10,7 @@ The fields used are listed in docs/billing.md. Every broken line is reported wit
 
 from __future__ import annotations
 
+from kzreg.billing.bankimport.csv import HEADER as CSV_HEADER
 from kzreg.billing.bankimport.documents import BankDocument, FieldReader, where
 from kzreg.billing.problems import PaymentCode
 from kzreg.core.errors import OperationFailed, Problem
@@ -61,7 +62,7 @@ def parse(data: bytes, currency: str) -> list[BankDocument]:
     lines = decode(data).splitlines()
     if not lines or lines[0].strip() != MAGIC:
         raise OperationFailed(
-            [Problem("line 1", PaymentCode.FORMAT_UNKNOWN, {"value": (lines or [""])[0][:40], "header": "-"})]
+            [Problem("line 1", PaymentCode.FORMAT_UNKNOWN, {"value": (lines or [""])[0][:40], "header": CSV_HEADER})]
         )
     problems: list[Problem] = []
     documents: list[BankDocument] = []
