@@ -153,8 +153,11 @@ def order_create(
     if problems:
         raise OperationFailed(problems)
     by_id: dict[int, str] = {}  # registrant and admin may be one customer: one contact
-    handles = {field: by_id.setdefault(c.pk, _contact(conn, c)) if c.pk not in by_id else by_id[c.pk]
-               for field, c in customers.items()}  # fmt: skip
+    handles: dict[str, str] = {}
+    for field, customer in customers.items():
+        if customer.pk not in by_id:
+            by_id[customer.pk] = _contact(conn, customer)
+        handles[field] = by_id[customer.pk]
     request = {
         "registrant": handles["customer"], "admin": handles["admin"],
         "nameservers": [n.strip().lower() for n in nameservers], "location": dict(location),
