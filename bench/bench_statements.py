@@ -92,7 +92,7 @@ def make_resellers(count: int, fees: int) -> list[int]:
             moves.append([(bank, -10_000_000), (account, 10_000_000)])
             for k in range(fees):
                 txs.append(Transaction(
-                    book=book, kind="fee", operation="domain_create", object_type="domain", object_key=f"d{account.pk}-{k}.kz",
+                    book=book, kind="order", operation="domain_create", object_type="domain", object_key=f"d{account.pk}-{k}.kz",
                     fee_command="create", years=1, principal="bench", created_at=now + dt.timedelta(days=1 + k % 27, minutes=k),
                 ))  # fmt: skip
                 moves.append([(account, -1_500_000), (revenue, 1_500_000)])
