@@ -79,3 +79,11 @@ def test_a_credit_note_and_a_cancelled_invoice_say_what_they_are(frozen_clock):
     other = cancel_invoice(other, "выставлен дважды", clock.now(), "tester")
     html = invoice_html(other)
     assert "аннулирован" in html and "выставлен дважды" in html and "2026-000002" in html
+
+
+def test_requisites_and_lines_are_escaped_not_markup(frozen_clock):
+    buyer = BUYER.__class__(name='<script>alert("x")</script> LLP', address="<b>bold</b>", key="registrant:9")
+    line = LineIn('<img src="http://127.0.0.1/x">', Money.of("30.00", "USD"))
+    html = invoice_html(issue(buyer=buyer, lines=[line], language="en"))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>bold</b>" not in html and "<img" not in html
