@@ -86,11 +86,12 @@ def test_bad_input_names_every_field_and_writes_nothing(frozen_clock):
         ("buyer.bin", InvoiceCode.BIN_INVALID),
         ("buyer.key", InvoiceCode.REQUISITE_MISSING),
         ("language", InvoiceCode.LANGUAGE),
-        ("lines[0].unit_price", BillingCode.CURRENCY_MISMATCH),
+        ("lines[0].unit_price", InvoiceCode.LINE_CURRENCY),
         ("lines[1].vat_rate", InvoiceCode.VAT_RATE),
         ("lines[2].unit_price", BillingCode.AMOUNT_NOT_POSITIVE),
     }
     assert failed.value.render("ru")[3] == "language: неизвестный язык: de (допустимы: kk, ru, en)"
+    assert failed.value.render("kk")[4] == "lines[0].unit_price: шот USD валютасында, ал бұл жол KZT валютасында"
     assert not Invoice.objects.exists() and not Transaction.objects.exists()
 
 

@@ -25,6 +25,7 @@ class InvoiceCode(ProblemCode):
     BIN_INVALID = "billing_inv_bin_invalid"
     MONTH_INVALID = "billing_inv_month_invalid"
     HAS_CREDIT_NOTES = "billing_inv_has_credit_notes"
+    LINE_CURRENCY = "billing_inv_line_currency"
 
 
 INVOICE_MESSAGES: dict[ProblemCode, dict[str, str]] = {
@@ -102,6 +103,11 @@ INVOICE_MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "kk": "{number} шотының кредиттік ноталары бар: қалғанын кредиттік нотамен түзетіңіз",
         "ru": "по счёту {number} есть кредит-ноты: остаток исправляется кредит-нотой",
         "en": "invoice {number} has credit notes: correct the rest with a credit note",
+    },
+    InvoiceCode.LINE_CURRENCY: {
+        "kk": "шот {expected} валютасында, ал бұл жол {value} валютасында",
+        "ru": "счёт выставляется в {expected}, а эта строка — в {value}",
+        "en": "the invoice is in {expected}, this line in {value}",
     },
 }
 

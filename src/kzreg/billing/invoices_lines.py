@@ -82,8 +82,8 @@ def build_lines(items: Sequence[LineIn], currency: str, buyer_country: str, day:
         if not item.description.strip():
             problems.append(Problem(f"{field}.description", InvoiceCode.REQUISITE_MISSING, {"value": "description"}))
         if item.unit_price.currency != currency:
-            params = {"account": "invoice", "expected": currency, "value": item.unit_price.currency}
-            problems.append(Problem(f"{field}.unit_price", BillingCode.CURRENCY_MISMATCH, params))
+            params = {"expected": currency, "value": item.unit_price.currency}
+            problems.append(Problem(f"{field}.unit_price", InvoiceCode.LINE_CURRENCY, params))
         elif item.unit_price.minor <= 0:
             params = {"value": item.unit_price.plain}
             problems.append(Problem(f"{field}.unit_price", BillingCode.AMOUNT_NOT_POSITIVE, params))
