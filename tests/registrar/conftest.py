@@ -50,18 +50,21 @@ LEDGER_TRIGGERS = importlib.import_module("kzreg.billing.migrations.0002_append_
 def _ledger_emptied_after_each_test(transactional_db) -> Iterator[None]:
     """These tests run on a transactional database (the EPP server's thread reads committed rows), which is
     emptied after each test: on PostgreSQL by TRUNCATE, which the ledger's append-only triggers allow; on
-    SQLite by DELETE, which they refuse. So on SQLite the triggers are dropped just before the emptying
-    and put back before the next test (the tests still run with them)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        for sql in LEDGER_TRIGGERS.SQLITE_UP:
-            cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+    SQLite by DELETE, which they refuse. So on SQLite the test's ledger rows are removed here, with the
+    triggers lifted for just those two statements and put back at once (later tests keep them)."""
     yield
+    if connection.vendor != "sqlite":
+        return
     with connection.cursor() as cursor:
         for sql in LEDGER_TRIGGERS.SQLITE_DOWN:
             cursor.execute(sql)
+        try:
+            cursor.execute("DELETE FROM billing_depositmirror")  # rows that name transactions
+            cursor.execute("DELETE FROM billing_entry")
+            cursor.execute("DELETE FROM billing_transaction")
+        finally:
+            for sql in LEDGER_TRIGGERS.SQLITE_UP:
+                cursor.execute(sql)
 
 
 @pytest.fixture
