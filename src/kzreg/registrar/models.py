@@ -72,7 +72,6 @@ class OrderKind(models.TextChoices):
     MODIFY = "modify"
     DELETE = "delete"
     TRANSFER_IN = "transfer_in"
-    REGISTRANT_CHANGE = "registrant_change"
 
 
 class OrderState(models.TextChoices):
