@@ -104,3 +104,19 @@ def test_the_machine_has_only_its_edges():
         with pytest.raises(IllegalTransition):
             check_transition(*bad)
     assert clock.now()
+
+
+def test_the_worker_settles_through_the_configured_connection(wing, alpha_seller, alpha_customer, alpha_account,
+                                                              monkeypatch):  # fmt: skip
+    from kzreg.registrar.connection.local import LocalConnection
+    from kzreg.registrar.jobs import JOBS
+    from kzreg.worker.loop import run_once
+
+    conn = LocalConnection("PS-KZ", "tester")
+    lose_next_answer(conn, monkeypatch, "create_domain", carried_out=True)
+    order = create(conn, alpha_seller, alpha_customer, name="worker.kz")
+    assert order.state == "unknown"
+    results = run_once(JOBS)
+    assert results["registrar-settle-orders"] == {"done": 1}
+    assert Order.objects.get(pk=order.pk).state == "reconciled"
+    assert Service.objects.get(name="worker.kz").sponsored
