@@ -162,3 +162,24 @@ def test_the_registrars_own_customer_is_billed_at_retail(conn, wing, alpha, regi
     receivable = customer_account(registrar_book(registrar, clock.now()), order.payer, "USD", clock.now())
     assert receivable.balance == Money.of("-40.00", "USD")  # owed by the customer, invoiced later
     assert Service.objects.get(name="own-customer.kz").reseller is None
+
+
+def test_an_unreachable_registry_fails_the_order_and_refunds(conn, alpha_seller, alpha_customer, alpha_account):
+    """Nothing was sent (here: the login is refused), so the order fails at once and the charge comes back."""
+    from dataclasses import replace
+
+    from kzreg.registrar.connection.epp import EppConnection
+
+    if not isinstance(conn, EppConnection):
+        pytest.skip("the local registry is always reachable")
+    create(conn, alpha_seller, alpha_customer)  # alpha-shop.kz; the customer's contact exists now
+    refused = EppConnection(replace(conn.settings, password="wrong-password-1"))
+    order = create(refused, alpha_seller, alpha_customer, name="unreachable.kz", key="k2")
+    assert order.state == "failed"
+    assert order.answer["problems"][0]["code"] == str(RegistrarCode.REGISTRY_UNREACHABLE)
+    assert balance(alpha_account) == Money.of("60.00", "USD")  # charged and refunded
+    with pytest.raises(OperationFailed) as failed:
+        actions.order_renew(refused, alpha_seller, "alpha-shop.kz", 1, "r-x")
+    assert failed.value.codes == {RegistrarCode.REGISTRY_UNREACHABLE}
+    assert balance(alpha_account) == Money.of("60.00", "USD") and not Order.objects.filter(kind="renew").exists()
+    assert conn.info("unreachable.kz") is None

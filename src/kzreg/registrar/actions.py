@@ -26,6 +26,7 @@ from kzreg.registrar.connection import (
     AnswerLost,
     Availability,
     RegistryConnection,
+    RegistryError,
     RegistryRefused,
     RegistryUnreachable,
 )
@@ -191,7 +192,10 @@ def order_renew(conn: RegistryConnection, seller: Seller, name: str, years: int,
     problems = _basics(seller, key) + _years(years)
     if problems:
         raise OperationFailed(problems)
-    state = conn.info(domain)
+    try:
+        state = conn.info(domain)
+    except RegistryError as error:  # nothing was ordered yet: the seller may simply try again
+        raise OperationFailed([Problem("name", RegistrarCode.REGISTRY_UNREACHABLE, {"reason": str(error)})]) from None
     if state is None or state.registrar != conn.registrar:
         raise OperationFailed([Problem("name", RegistrarCode.SERVICE_UNKNOWN, {"key": name})])
     request = {"current_expiry": state.expires_at.date().isoformat()}
