@@ -42,6 +42,20 @@ def test_check_many_domains_in_one_query(epp):
     assert check_domains(["gov.kz"], epp["staff"])[0].available  # staff may register reserved names
 
 
+def test_check_reads_live_domains_only_and_many_names_at_once(epp):
+    """The check's prepared statement (one text for any number of names on PostgreSQL) sees only live
+    rows: a deleted domain's name is free again (E2)."""
+    from kzreg.core import clock
+    from kzreg.registry.models import Domain
+
+    taken = epp["domain"].name
+    names = [taken, *(f"free-{i}.kz" for i in range(5)), taken.upper()]
+    assert [r.available for r in check_domains(names)] == [False, True, True, True, True, True, False]
+    Domain.objects.filter(pk=epp["domain"].pk).update(deleted_at=clock.now())
+    assert all(r.available for r in check_domains(names))
+    assert check_domains([]) == []
+
+
 def test_check_contacts_and_hosts(epp):
     admin = epp["domain"].admin_contact.handle
     results = check_contacts([admin.lower(), "FREE-1", "BAD_ID"])

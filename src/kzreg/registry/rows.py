@@ -365,6 +365,13 @@ def fetch_one(sql: str, params: Sequence[Any]) -> tuple | None:
     return _execute(sql, list(params), "one")
 
 
+def fetch_all(sql: str, params: Sequence[Any], model: type[Model]) -> list[tuple]:
+    """All rows of a plain SELECT on `model`'s table(s), `%s` placeholders, on the database the routers
+    choose for reading `model` (tuples, no instances: EPP's check reads only names)."""
+    rows: list[tuple] = _execute(sql, list(params), "all", _db(model, read=True))
+    return rows
+
+
 def quote(name: str) -> str:
     """A table or column name quoted for this database."""
     return _quote(name)

@@ -11,6 +11,7 @@ from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.registry.models import Contact, Domain, Host
 from kzreg.registry.policy import parse_domain_name
+from kzreg.registry.reads import objects
 from kzreg.registry.zones import zone_policies
 
 
@@ -29,8 +30,7 @@ def live_domain(raw: str) -> Domain:
 
 
 def existing_hosts(names: Iterable[str]) -> set[str]:
-    wanted = sorted(set(names))
-    return set(Host.objects.filter(name__in=wanted).values_list("name", flat=True)) if wanted else set()
+    return objects.existing_host_names(names)
 
 
 def host_by_name(name: str) -> Host | None:
