@@ -44,7 +44,7 @@ def test_check_many_domains_in_one_query(epp):
 
 def test_check_reads_live_domains_only_and_many_names_at_once(epp):
     """The check's prepared statement (one text for any number of names on PostgreSQL) sees only live
-    rows: a deleted domain's name is free again (E2)."""
+    rows: a deleted domain's name is free again."""
     from kzreg.core import clock
     from kzreg.registry.models import Domain
 
