@@ -57,7 +57,7 @@ def _unavailable(asked: str, key: str, problem: Problem) -> CheckResult:
     return CheckResult(asked, key, False, problem.message("en"), problem.code)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)  # SQLite's texts differ by the number of keys: keep a bounded few
 def _existing_sql(model: type[Model], field_name: str, live_only: bool, vendor: str, count: int) -> str:
     """`SELECT key FROM table WHERE key IN (…)`: on PostgreSQL one text for any number of keys (`= ANY`
     with an array), so the server prepares it once per connection; SQLite's differ by count only."""
