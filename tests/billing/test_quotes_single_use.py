@@ -73,16 +73,3 @@ def test_redeem_consumes_once(registrar, frozen_clock):
 def test_the_used_quote_message_is_in_every_language(lang):
     problem = Problem("fee", BooksCode.QUOTE_USED, {"value": "abc"})
     assert "abc" in problem.message(lang) and problem.epp_code == 2004
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_quote_asked_on_its_own_is_stored_and_redeemable(registrar):
-    """Outside any transaction (as an order's first request) the quote commits by itself (on PostgreSQL
-    without waiting for the WAL flush: a quote moves no money)."""
-    from django.db import connection
-
-    assert not connection.in_atomic_block
-    quote = fees.quote("kz", "create", 1, registrar.id)
-    assert (
-        fees.redeem(quote.id, "kz", "create", 1, registrar.id, quote.expires_at - dt.timedelta(minutes=1)).minor == 3000
-    )

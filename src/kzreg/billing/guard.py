@@ -25,7 +25,7 @@ from typing import Any, cast
 from django.conf import settings
 
 from kzreg.billing import ledger
-from kzreg.billing.books import own_account, prepaid_account
+from kzreg.billing.books import deposit_and_revenue, own_account, prepaid_account
 from kzreg.billing.fees import fee_for, redeem, use_once
 from kzreg.billing.ledger import Cause
 from kzreg.billing.lowbalance import notify_if_low
@@ -121,7 +121,7 @@ class RegistryFees:
         if years is None or zone is None:
             return []  # nothing charged (a Modify without years), or the operation reports the bad value
         payer = rule.payer(ctx, target)
-        account = prepaid_account(payer)
+        account, revenue_id = deposit_and_revenue(payer)
         if account is None or account.available is None:
             return []  # not charged
         try:
@@ -129,7 +129,7 @@ class RegistryFees:
         except OperationFailed as refusal:
             return refusal.problems
         # What `after` needs, so that the charge reads neither the account nor the quote again.
-        ctx.billing_charge = Planned(cast(int, payer), account, fee, quote_id)  # type: ignore[attr-defined]
+        ctx.billing_charge = Planned(cast(int, payer), account, fee, quote_id, revenue_id)  # type: ignore[attr-defined]
         if ctx.operation == "domain_restore":
             fee += refunded(_domain(target), account)
         if account.available < fee:
@@ -170,6 +170,7 @@ class Planned:
     account: Account
     fee: Money
     quote_id: str
+    revenue_id: int | None  # None: the revenue account is opened by the first charge
 
 
 REVENUE_SQL = "SELECT id FROM billing_account WHERE book_id = %s AND kind = %s AND holder_key = '' AND currency = %s"
@@ -187,8 +188,13 @@ def charge(ctx: GuardContext, domain: Any, rule: FeeRule, years: int, payer: int
     """Debits the payer's prepaid account, credits the registry's fee revenue; None when not charged.
     Uses what `check` planned in this operation (the guarded UPDATE re-decides the balance anyway)."""
     plan = getattr(ctx, "billing_charge", None)
+    revenue: Account | None = None
     if isinstance(plan, Planned) and plan.payer == payer:
         account, fee, quote_id = plan.account, plan.fee, plan.quote_id
+        if plan.revenue_id is not None:
+            revenue = Account(
+                pk=plan.revenue_id, book_id=account.book_id, kind=AccountKind.REVENUE, currency=account.currency
+            )
         if quote_id and not use_once(quote_id, ctx.now):  # single-use, decided in this transaction
             raise OperationFailed([Problem("fee", BooksCode.QUOTE_USED, {"value": quote_id})])
     else:
@@ -198,7 +204,7 @@ def charge(ctx: GuardContext, domain: Any, rule: FeeRule, years: int, payer: int
         account = found
         zone = next(z for z in zone_policies().values() if z.id == domain.zone_id)
         fee, quote_id = _fee(ctx, zone.name, rule, years, account, consume=True)
-    revenue = _revenue(account, ctx.now)
+    revenue = revenue or _revenue(account, ctx.now)
     cause = _cause(ctx, domain, "fee", fee_command=str(rule.command), years=years, quote_id=quote_id)
     # The registry's book by its id: the deposit came from a plain statement without it (no extra query).
     book = Book(pk=account.book_id, owner_kind=OwnerKind.REGISTRY, owner_key="")
