@@ -102,7 +102,8 @@ def invoice_domain(
     )  # fmt: skip
     language = domain.registrant.language if domain.registrant.language in ("kk", "ru", "en") else "ru"
     invoice = issue_invoice(registry_book(now), _buyer(domain), [line], fee.currency, language, now, cause)
-    emails = [e for e in domain.registrant.emails if e][:5]
+    # The buyer, and the administrative contact who mails the forms and gets the completion reply.
+    emails = list(dict.fromkeys(e for e in [*domain.registrant.emails, *domain.admin_contact.emails] if e))[:5]
     direct = DirectInvoice.objects.create(
         invoice=invoice, domain_id=domain.pk, domain_name=domain.name, operation=operation,
         emails=emails, language=language, created_at=now, mailed_at=now,
