@@ -32,7 +32,7 @@ from kzreg.template_mail.models import MailRequest
 LOGIN_URL = "/admin/login/"
 
 
-def is_registry_staff(user) -> bool:  # type: ignore[no-untyped-def]
+def is_registry_staff(user) -> bool:
     """The role alone (the second factor is `two_factor.satisfied`)."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
@@ -42,7 +42,7 @@ def is_registry_staff(user) -> bool:  # type: ignore[no-untyped-def]
     return profile is None or profile.organisation == "registry"
 
 
-def require_registry_staff(user) -> None:  # type: ignore[no-untyped-def]
+def require_registry_staff(user) -> None:
     """For write paths: raises PermissionDenied unless `user` is registry staff past its second factor."""
     if not (is_registry_staff(user) and two_factor.satisfied(user)):
         raise PermissionDenied(text("forbidden"))
@@ -52,7 +52,7 @@ def registry_staff_page(view: Callable[..., HttpResponse]) -> Callable[..., Http
     """Decorates a staff page: the login page, a 403, or the page, by the rules in this module's doc."""
 
     @functools.wraps(view)
-    def page(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         user = request.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
             return redirect_to_login(request.get_full_path(), LOGIN_URL)
@@ -65,7 +65,7 @@ def registry_staff_page(view: Callable[..., HttpResponse]) -> Callable[..., Http
     return page
 
 
-def access_mail_request_by_tracking(user, tracking: str) -> MailRequest:  # type: ignore[no-untyped-def]
+def access_mail_request_by_tracking(user, tracking: str) -> MailRequest:
     require_registry_staff(user)
     row = MailRequest.objects.filter(tracking=tracking).first()
     if row is None:
@@ -73,7 +73,7 @@ def access_mail_request_by_tracking(user, tracking: str) -> MailRequest:  # type
     return row
 
 
-def access_outbox_message_by_id(user, pk: int) -> OutboxMessage:  # type: ignore[no-untyped-def]
+def access_outbox_message_by_id(user, pk: int) -> OutboxMessage:
     require_registry_staff(user)
     row = OutboxMessage.objects.filter(pk=pk).first()
     if row is None:

@@ -8,7 +8,7 @@ from django.core import checks
 from django.db import DatabaseError
 
 
-def staff_without_device(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:  # type: ignore[no-untyped-def]
+def staff_without_device(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
     from kzreg.accounts import two_factor
 
     found: list[checks.CheckMessage] = []

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     unlock.set_defaults(func=cmd_unlock)
 
 
-def _user(username: str, lang: str):  # type: ignore[no-untyped-def]
+def _user(username: str, lang: str):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username=username).first()

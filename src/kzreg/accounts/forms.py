@@ -20,7 +20,7 @@ class ThrottledLoginForm(AuthenticationForm):
     a wrong password is counted by django-axes through Django's `user_login_failed` signal.
     """
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         try:
             return super().clean()
         except ValidationError:
@@ -44,12 +44,12 @@ class StaffLoginForm(ThrottledLoginForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 10}),
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["otp_token"].label = text("token")
         self.fields["otp_token"].help_text = text("token_help")
 
-    def confirm_login_allowed(self, user) -> None:  # type: ignore[no-untyped-def]
+    def confirm_login_allowed(self, user) -> None:
         if not (user.is_active and is_registry_staff(user)):
             raise self.get_invalid_login_error()
         if not two_factor.code_needed(user):

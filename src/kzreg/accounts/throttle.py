@@ -53,7 +53,7 @@ def locked_out(request: HttpRequest | None) -> bool:
     return bool(getattr(request, "axes_locked_out", False))
 
 
-def count_failure(request: HttpRequest, username: str) -> None:
+def count_failure(request: HttpRequest | None, username: str) -> None:
     """A refusal after the password was right (wrong code, not allowed here) counts like a wrong password."""
     user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
 
@@ -73,7 +73,7 @@ def unlock(username: str | None = None, address: str | None = None) -> int:
     return AxesProxyHandler.reset_attempts(username=username, ip_address=address)
 
 
-def log_failure(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def log_failure(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
     if request is None:
         return
     account = str(credentials.get("username") or "")[:150]
@@ -88,7 +88,7 @@ def log_failure(sender, credentials: dict, request: HttpRequest | None = None, *
         )
 
 
-def log_lockout(sender, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def log_lockout(sender, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs) -> None:
     if getattr(request, "axes_failures_since_start", None) is None:
         return  # a try while already paused: log_failure says so
     log.warning(

@@ -19,16 +19,16 @@ def mode() -> str:
     return settings.KZREG_STAFF_2FA
 
 
-def device_for(user) -> TOTPDevice | None:  # type: ignore[no-untyped-def]
+def device_for(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
 
-def code_needed(user) -> bool:  # type: ignore[no-untyped-def]
+def code_needed(user) -> bool:
     """Whether the login form must ask this (registry staff) account for a code."""
     return mode() == "required" or device_for(user) is not None
 
 
-def satisfied(user) -> bool:  # type: ignore[no-untyped-def]
+def satisfied(user) -> bool:
     """Whether this signed-in registry staff session has given the second factor the mode asks of it."""
     is_verified = getattr(user, "is_verified", None)
     if is_verified is not None and is_verified():
@@ -44,7 +44,7 @@ def verify(device: TOTPDevice, code: str) -> bool:
         return bool(code.strip()) and locked.verify_token(code.strip())
 
 
-def enrol(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+def enrol(user) -> TOTPDevice:
     """A new confirmed device with a fresh key; earlier devices of the user stop working."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()

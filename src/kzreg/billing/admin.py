@@ -88,6 +88,7 @@ class ExchangeRateAdmin(ReadOnly):
 @admin.register(Quote)
 class QuoteAdmin(ReadOnly):
     list_display = ("id", "registrar_id", "zone", "command", "years", "amount_minor", "currency", "expires_at")
-from kzreg.billing import admin_payments  # noqa: E402, F401  (payments pages; they build on ReadOnly above)
-from kzreg.billing import admin_invoices  # noqa: E402, F401  (invoice pages; they build on ReadOnly above)
-from kzreg.billing import admin_reports  # noqa: E402, F401  (the revenue report page)
+
+
+# The invoice, payment and report pages build on ReadOnly above, so they are imported after it.
+from kzreg.billing import admin_invoices, admin_payments, admin_reports  # noqa: E402, F401
