@@ -8,17 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from kzreg.billing.models import Account, Entry, ExchangeRate, OwnerKind, Price, Quote, Transaction
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from kzreg.core.backoffice import ReadOnlyAdmin
 
 
 class EntryInline(admin.TabularInline):
@@ -33,7 +23,7 @@ class EntryInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(ReadOnly):
+class AccountAdmin(ReadOnlyAdmin):
     list_display = ("id", "name", "kind", "currency", "shown_balance", "shown_limit", "version")
     list_filter = ("kind", "currency")
     search_fields = ("name", "holder_key")
@@ -51,7 +41,7 @@ class AccountAdmin(ReadOnly):
 
 
 @admin.register(Transaction)
-class TransactionAdmin(ReadOnly):
+class TransactionAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
         "created_at",
@@ -73,22 +63,22 @@ class TransactionAdmin(ReadOnly):
 
 
 @admin.register(Price)
-class PriceAdmin(ReadOnly):
+class PriceAdmin(ReadOnlyAdmin):
     list_display = ("zone", "command", "years", "amount_minor", "currency", "valid_from", "valid_to", "entered_by")
     list_filter = ("zone", "command")
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(ReadOnly):
+class ExchangeRateAdmin(ReadOnlyAdmin):
     list_display = ("day", "source", "target", "rate", "entered_by")
     list_filter = ("source", "target")
     date_hierarchy = "day"
 
 
 @admin.register(Quote)
-class QuoteAdmin(ReadOnly):
+class QuoteAdmin(ReadOnlyAdmin):
     list_display = ("id", "registrar_id", "zone", "command", "years", "amount_minor", "currency", "expires_at")
 
 
-# The invoice, payment and report pages build on ReadOnly above, so they are imported after it.
+# The invoice, payment and report pages are imported after the pages above.
 from kzreg.billing import admin_invoices, admin_payments, admin_reports  # noqa: E402, F401

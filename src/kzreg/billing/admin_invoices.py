@@ -11,10 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from kzreg.billing.admin import ReadOnly
 from kzreg.billing.invoices_texts import money_text
 from kzreg.billing.models import Invoice, InvoiceLine, OwnerKind
 from kzreg.billing.pdf import invoice_html, invoice_pdf
+from kzreg.core.backoffice import ReadOnlyAdmin
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -29,7 +29,7 @@ class InvoiceLineInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnly):
+class InvoiceAdmin(ReadOnlyAdmin):
     list_display = (
         "number",
         "kind",

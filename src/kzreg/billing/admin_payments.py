@@ -17,7 +17,6 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import translation
 
-from kzreg.billing.admin import ReadOnly
 from kzreg.billing.books import registry_book
 from kzreg.billing.invoice_payments import pay_invoice
 from kzreg.billing.invoices import find_invoice
@@ -28,6 +27,7 @@ from kzreg.billing.problems import BillingCode
 from kzreg.billing.review import reason_problem
 from kzreg.billing.review_accounts import PAYABLE_KINDS
 from kzreg.core import clock
+from kzreg.core.backoffice import ReadOnlyAdmin
 from kzreg.core.errors import OperationFailed
 
 FORM_FIELDS = ("account", "invoice", "amount", "currency", "reference")
@@ -107,7 +107,7 @@ def record_payment_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> 
 
 
 @admin.register(BankLine)
-class BankLineAdmin(ReadOnly):
+class BankLineAdmin(ReadOnlyAdmin):
     """The review queue (filter: waiting for review) and every imported line; decisions are made with
     `kzreg billing review assign|reject`, which book through the same functions."""
 
@@ -145,18 +145,18 @@ class BankLineAdmin(ReadOnly):
 
 
 @admin.register(BankStatement)
-class BankStatementAdmin(ReadOnly):
+class BankStatementAdmin(ReadOnlyAdmin):
     list_display = ("id", "file_name", "format", "imported_at", "principal")
 
 
 @admin.register(Payer)
-class PayerAdmin(ReadOnly):
+class PayerAdmin(ReadOnlyAdmin):
     list_display = ("bin", "account", "name", "entered_by", "created_at")
     search_fields = ("bin", "name")
 
 
 @admin.register(ProviderPayment)
-class ProviderPaymentAdmin(ReadOnly):
+class ProviderPaymentAdmin(ReadOnlyAdmin):
     list_display = ("provider", "payment_id", "amount_minor", "currency", "account", "invoice_number", "received_at")
     list_filter = ("provider",)
 

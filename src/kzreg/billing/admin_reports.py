@@ -17,6 +17,7 @@ from kzreg.billing.chart import monthly_chart
 from kzreg.billing.models import RevenueReport
 from kzreg.billing.reports import DIMENSIONS, ageing, monthly_totals, revenue, revenue_csv
 from kzreg.core import clock
+from kzreg.core.backoffice import ReadOnlyAdmin
 from kzreg.core.errors import OperationFailed
 
 
@@ -30,17 +31,8 @@ def _day(raw: str | None, default: dt.date) -> tuple[dt.date, str | None]:
 
 
 @admin.register(RevenueReport)
-class RevenueReportAdmin(admin.ModelAdmin):
+class RevenueReportAdmin(ReadOnlyAdmin):
     """One page, no rows to add, change or delete: what the registry's book earned."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return self.admin_site.has_permission(request)

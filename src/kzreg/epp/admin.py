@@ -4,24 +4,13 @@ last changed; never the password hash) and the login log. Changes go through `kz
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from kzreg.core.backoffice import ReadOnlyAdmin
 from kzreg.epp.models import EppAccess, LoginAttempt
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(EppAccess)
-class EppAccessAdmin(ReadOnly):
+class EppAccessAdmin(ReadOnlyAdmin):
     list_display = ("registrar", "networks", "certificates", "password_changed_at", "updated_at")
     fields = ("registrar", "fingerprints", "networks", "password_changed_at", "updated_at")
     readonly_fields = fields
@@ -41,7 +30,7 @@ class EppAccessAdmin(ReadOnly):
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(ReadOnly):
+class LoginAttemptAdmin(ReadOnlyAdmin):
     list_display = ("at", "client_id", "address", "outcome", "certificate_fingerprint", "user_agent")
     list_filter = ("outcome",)
     search_fields = ("client_id", "address")

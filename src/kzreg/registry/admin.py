@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from kzreg.core.actor import Actor, Channel
+from kzreg.core.backoffice import ReadOnlyAdmin
 from kzreg.core.errors import OperationFailed
 from kzreg.registry import commands as c
 from kzreg.registry import operations as ops
@@ -36,19 +37,6 @@ from kzreg.registry.models import (
     ReservedName,
     Zone,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Registry objects change only through operations, never by editing rows."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class ReasonActionForm(ActionForm):
