@@ -13,6 +13,7 @@ sets its own header names and overrides `notification`; the checks stay the same
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import hashlib
 import hmac
@@ -44,7 +45,7 @@ class Notification:
     invoice: str = ""
 
 
-class Provider:
+class Provider(abc.ABC):
     """The interface: a name, a shared secret, a replay window, and `verify(request) -> Notification`.
 
     `verify` proves the request (HMAC-SHA256 of `"<timestamp>.<raw body>"` in `signature_header`, the
@@ -65,8 +66,9 @@ class Provider:
         self.check_signature(request)
         return self.notification(request)
 
+    @abc.abstractmethod
     def notification(self, request: HttpRequest) -> Notification:
-        raise NotImplementedError
+        """The payment the verified request reports: each wire format reads its own body."""
 
     def check_signature(self, request: HttpRequest) -> None:
         timestamp = request.headers.get(self.timestamp_header, "")

@@ -148,14 +148,6 @@ def create(request: Request) -> Response:
     return Response.ok(res_data=answer)
 
 
-def _statuses(part: Element | None, fields: Fields, path: str) -> tuple[str, ...]:
-    words = []
-    for i, element in enumerate(find_all(part, CONTACT, "status")):
-        fields.add(f"{path}[{i}]", element)
-        words.append(element.get("s") or "")
-    return tuple(words)
-
-
 @handles("update", CONTACT)
 def update(request: Request) -> Response:
     contact_id, fields = _id_fields(request)
@@ -177,8 +169,8 @@ def update(request: Request) -> Response:
         handle=contact_id,
         changes=changes,
         auth_code=_auth(change, fields),
-        add_statuses=_statuses(find(obj, CONTACT, "add"), fields, "add_statuses"),
-        remove_statuses=_statuses(find(obj, CONTACT, "rem"), fields, "remove_statuses"),
+        add_statuses=fields.statuses(find(obj, CONTACT, "add"), CONTACT, "add_statuses"),
+        remove_statuses=fields.statuses(find(obj, CONTACT, "rem"), CONTACT, "remove_statuses"),
     )
     try:
         modify_contact(command, request.actor())

@@ -17,7 +17,7 @@ from kzreg.epp import namespaces
 from kzreg.epp.commands import lookups
 from kzreg.epp.commands.codes import EppCommandCode
 from kzreg.epp.commands.domain_parts import ROLES, auth_code, contact_roles, parse_nameservers
-from kzreg.epp.commands.elements import Element, find, find_all, own_text
+from kzreg.epp.commands.elements import Element, find, own_text
 from kzreg.epp.commands.fields import Fields
 from kzreg.epp.dispatch import handles
 from kzreg.epp.extensions import fee, kz, rgp, secdns
@@ -27,14 +27,6 @@ from kzreg.registry.models import Domain
 from kzreg.registry.operations import modify_domain, restore_domain
 
 DOMAIN = namespaces.DOMAIN
-
-
-def _statuses(part: Element | None, fields: Fields, path: str) -> tuple[str, ...]:
-    words = []
-    for i, element in enumerate(find_all(part, DOMAIN, "status")):
-        fields.add(f"{path}[{i}]", element)
-        words.append(element.get("s") or "")
-    return tuple(words)
 
 
 def _nameservers(
@@ -155,8 +147,8 @@ def update(request: Request) -> Response:
         purpose=purpose,
         ds_records=ds_records,
         auth_code=auth_code(chg, fields),
-        add_statuses=_statuses(add, fields, "add_statuses"),
-        remove_statuses=_statuses(rem, fields, "remove_statuses"),
+        add_statuses=fields.statuses(add, DOMAIN, "add_statuses"),
+        remove_statuses=fields.statuses(rem, DOMAIN, "remove_statuses"),
     )
     try:
         modify_domain(command, request.actor())

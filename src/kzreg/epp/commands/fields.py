@@ -17,7 +17,7 @@ from lxml import etree
 
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.epp import namespaces
-from kzreg.epp.commands.elements import Element
+from kzreg.epp.commands.elements import Element, find_all
 from kzreg.epp.protocol import Response, Result
 
 _LAST_PART = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
@@ -44,6 +44,14 @@ class Fields:
     def add(self, path: str, element: Element | None) -> None:
         if element is not None:
             self._elements.setdefault(path, element)
+
+    def statuses(self, part: Element | None, namespace: str, path: str) -> tuple[str, ...]:
+        """The `s` words of an `<add>`/`<rem>`'s `<status>` elements, each remembered under `path[i]`."""
+        words = []
+        for i, element in enumerate(find_all(part, namespace, "status")):
+            self.add(f"{path}[{i}]", element)
+            words.append(element.get("s") or "")
+        return tuple(words)
 
     def element_of(self, path: str) -> Element | None:
         while path:

@@ -109,14 +109,6 @@ def create(request: Request) -> Response:
     return Response.ok(res_data=data)
 
 
-def _statuses(part: Element | None, fields: Fields, path: str) -> tuple[str, ...]:
-    words = []
-    for i, element in enumerate(find_all(part, HOST, "status")):
-        fields.add(f"{path}[{i}]", element)
-        words.append(element.get("s") or "")
-    return tuple(words)
-
-
 @handles("update", HOST)
 def update(request: Request) -> Response:
     name, fields = _name_fields(request)
@@ -152,8 +144,8 @@ def update(request: Request) -> Response:
         name=name,
         new_name=own_text(new_name) if new_name is not None else None,
         addresses=addresses,
-        add_statuses=_statuses(add, fields, "add_statuses"),
-        remove_statuses=_statuses(rem, fields, "remove_statuses"),
+        add_statuses=fields.statuses(add, HOST, "add_statuses"),
+        remove_statuses=fields.statuses(rem, HOST, "remove_statuses"),
     )
     try:
         modify_host(command, request.actor())
