@@ -137,6 +137,8 @@ INSTALLED_APPS = [
     "kzreg.zone",
     "kzreg.billing",
     "kzreg.epp",
+    "kzreg.api",
+    "kzreg.cabinet",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The reseller JSON API under /api/v1/ (issue 12)."""
