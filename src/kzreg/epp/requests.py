@@ -312,6 +312,15 @@ def domain_transfer(
     return EppCommand("transfer", transfer, (fee,) if fee is not None else (), op=op)
 
 
+def domain_registrant_change(name: str, registrant: str) -> EppCommand:
+    """A new registrant for a domain of ours (R14, kz-1.0): a transfer request with `<kz:registrantChange>`."""
+    transfer = E(DOMAIN, "transfer")
+    sub(transfer, DOMAIN, "name", name)
+    change = E(KZ, "registrantChange")
+    sub(change, KZ, "registrant", registrant)
+    return EppCommand("transfer", transfer, (change,), op="request")
+
+
 # --- contact (RFC 5733) --------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from kzreg.registrar.connection import (
 from kzreg.registrar.customers import contact_for, customer_of
 from kzreg.registrar.models import Order, OrderKind, Service
 from kzreg.registrar.problems import RegistrarCode
+from kzreg.registrar.registry_objects import contact_info, create_host, host_info  # noqa: F401  (re-exported)
 from kzreg.resellers.models import Reseller
 
 audit = logging.getLogger("kzreg.registrar.audit")
@@ -262,6 +263,29 @@ def order_transfer_in(
         "customer_id": customer.pk, "reseller_id": seller.reseller.pk if seller.reseller else None,
     }  # fmt: skip
     return _place(conn, seller, OrderKind.TRANSFER_IN, domain, key, years, request, secret=auth_code)
+
+
+def order_registrant_change(conn: RegistryConnection, seller: Seller, name: str, customer_id: int, key: str) -> Order:
+    """Another of the seller's customers takes the domain (R14): a transfer at the registry, never a
+    modify; the seller's registrar, as sponsor, is the authority. Free unless billing prices it."""
+    domain = a_label(name)
+    service = service_of(seller, domain)
+    existing = _existing(seller, key, OrderKind.REGISTRANT_CHANGE, domain, customer_id)
+    if existing is not None:
+        return orders.run(existing, conn)
+    problems = _basics(seller, key)
+    try:
+        customer = customer_of(customer_id, seller.registrar_handle, seller.reseller)
+    except OperationFailed as failure:
+        problems.extend(failure.problems)
+        customer = None
+    if customer is not None and customer.pk == service.customer_id:
+        problems.append(Problem("customer", RegistrarCode.SAME_REGISTRANT, {"key": service.name}))
+    if problems or customer is None:
+        raise OperationFailed(problems)
+    request = {"registrant": _contact(conn, customer), "customer_id": customer.pk,
+               "previous_customer_id": service.customer_id}  # fmt: skip
+    return _place(conn, seller, OrderKind.REGISTRANT_CHANGE, domain, key, None, request, service)
 
 
 def show_auth_code(conn: RegistryConnection, seller: Seller, name: str) -> str:

@@ -15,7 +15,13 @@ from django.core.validators import validate_email
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
-from kzreg.registrar.connection import ContactRequest, RegistryConnection, RegistryRefused
+from kzreg.registrar.connection import (
+    AnswerLost,
+    ContactRequest,
+    RegistryConnection,
+    RegistryRefused,
+    RegistryUnreachable,
+)
 from kzreg.registrar.models import Customer
 from kzreg.registrar.problems import RegistrarCode
 from kzreg.resellers.models import Reseller
@@ -89,7 +95,22 @@ def contact_for(conn: RegistryConnection, customer: Customer) -> str:
         return customer.contact_handle
     role = customer.kind == "R"
     hint = f"R{customer.pk}-ORG" if role else f"RC{customer.pk}"
-    request = ContactRequest(
+    request = contact_request(customer, hint)
+    try:
+        handle = conn.create_contact(request)
+    except RegistryRefused as refused:
+        if refused.code != 2302:
+            raise
+        # Our own id for this customer exists: an earlier try whose answer was lost made it.
+        handle = hint
+    Customer.objects.filter(pk=customer.pk).update(contact_handle=handle)
+    customer.contact_handle = handle
+    return handle
+
+
+def contact_request(customer: Customer, hint: str = "") -> ContactRequest:
+    """The registry contact's data, from the customer's."""
+    return ContactRequest(
         kind=customer.kind,
         name=customer.name,
         organisation=customer.organisation,
@@ -103,13 +124,32 @@ def contact_for(conn: RegistryConnection, customer: Customer) -> str:
         language="en" if customer.language == "en" else "ru",
         handle_hint=hint,
     )
-    try:
-        handle = conn.create_contact(request)
-    except RegistryRefused as refused:
-        if refused.code != 2302:
-            raise
-        # Our own id for this customer exists: an earlier try whose answer was lost made it.
-        handle = hint
-    Customer.objects.filter(pk=customer.pk).update(contact_handle=handle)
-    customer.contact_handle = handle
-    return handle
+
+
+EDITABLE = ("kind", "name", "organisation", "address", "city", "region", "postal_code", "country_code", "email",
+            "phone", "language")  # fmt: skip
+
+
+def update_customer(conn: RegistryConnection, customer: Customer, data: CustomerData) -> Customer:
+    """New contact data for a customer (the caller has checked it is the seller's, `customer_of`). Its
+    registry contact is changed first: refused there, nothing changes here (every problem at once)."""
+    problems = check(data)
+    if problems or data.consent_at is None:
+        raise OperationFailed(problems)
+    values = {name: getattr(data, name).strip() if isinstance(getattr(data, name), str) else getattr(data, name)
+              for name in EDITABLE}  # fmt: skip
+    values["country_code"] = str(values["country_code"]).upper()
+    changed = Customer(**{**{f: getattr(customer, f) for f in ("pk", "registrar_handle", "reseller_id")}, **values})
+    if customer.contact_handle:
+        try:
+            conn.update_contact(customer.contact_handle, contact_request(changed))
+        except (RegistryRefused, RegistryUnreachable, AnswerLost) as error:
+            if isinstance(error, RegistryRefused):
+                raise OperationFailed(list(error.problems)) from None
+            problem = Problem("", RegistrarCode.REGISTRY_UNREACHABLE, {"reason": str(error)})
+            raise OperationFailed([problem]) from None
+    for name, value in values.items():
+        setattr(customer, name, value)
+    customer.consent_at = data.consent_at
+    customer.save(update_fields=[*EDITABLE, "consent_at"])
+    return customer

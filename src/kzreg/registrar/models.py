@@ -72,6 +72,7 @@ class OrderKind(models.TextChoices):
     MODIFY = "modify"
     DELETE = "delete"
     TRANSFER_IN = "transfer_in"
+    REGISTRANT_CHANGE = "registrant_change"
 
 
 class OrderState(models.TextChoices):
@@ -142,3 +143,109 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"order {self.order_id}: {self.from_state or '-'} → {self.to_state}"
+
+
+class EventKind(models.TextChoices):
+    EXPIRY_CHANGED = "expiry_changed"
+    TRANSFER_DONE = "transfer_done"  # data: {"direction": "in" | "out", ...}
+    STATUS_CHANGED = "status_changed"
+    DELETED = "deleted"
+    ORDER_SETTLED = "order_settled"  # data: {"order": id, "kind": …, "state": done | failed | reconciled}
+    REGISTRANT_CHANGED = "registrant_changed"
+
+
+class ServiceEvent(models.Model):
+    """Something that happened to a service (append-only), written in the transaction of the change that
+    caused it: a poll message followed, an order settled, a reconciliation fix. Webhooks deliver these."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["service", "at"], name="registrar_event_service")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Webhook(models.Model):
+    """A URL a reseller (or the registrar, reseller None) receives its domains' events at, signed with
+    `secret` (HMAC-SHA256; shown once when registered, kept to sign)."""
+
+    registrar_handle = models.CharField(max_length=32)
+    reseller = models.ForeignKey("resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="webhooks")  # fmt: skip
+    url = models.CharField(max_length=500, help_text="http(s) URL the notifications are posted to")
+    secret = models.CharField(max_length=100)
+    principal = models.CharField(max_length=200, help_text="Who registered it")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["registrar_handle", "reseller"], name="registrar_webhook_owner")]
+
+    def __str__(self) -> str:
+        return f"webhook {self.pk} → {self.url}"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    GAVE_UP = "gave_up"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook (the outbox of HTTP notifications): written with the event, posted by the
+    worker, retried with backoff up to `WEBHOOK_MAX_ATTEMPTS`."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(ServiceEvent, on_delete=models.PROTECT, related_name="deliveries")
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_at = models.DateTimeField()
+    last_error = models.CharField(max_length=500, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_at"], name="registrar_delivery_due")]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk} of event {self.event_id} [{self.state}]"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder mailed to a service's registrant: once per service, period (the expiry it was about) and
+    threshold (days before), whatever restarts happen."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="reminders")
+    expires_at = models.DateTimeField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "expires_at", "days_before"], name="registrar_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: {self.days_before} days before {self.expires_at:%Y-%m-%d}"
+
+
+class HostRecord(models.Model):
+    """A host (name server) the registrar created at the registry, and for which of its resellers: the
+    registry knows registrars only, so which reseller may read it is kept here."""
+
+    name = models.CharField(max_length=255)
+    registrar_handle = models.CharField(max_length=32)
+    reseller = models.ForeignKey("resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="hosts")  # fmt: skip
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registrar_handle", "name"], name="registrar_host_once")]
+
+    def __str__(self) -> str:
+        return self.name

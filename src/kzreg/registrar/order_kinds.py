@@ -129,6 +129,18 @@ def transferred(conn: RegistryConnection, order: Order, state: DomainState | Non
     return state is not None and (state.registrar == conn.registrar or "pendingTransfer" in state.statuses)
 
 
+# --- registrant change (R14) -------------------------------------------------------------------
+
+
+def submit_registrant_change(conn: RegistryConnection, order: Order, secret: str | None) -> Answer:
+    conn.change_registrant(order.domain, order.request["registrant"])
+    return {"registrant": order.request["registrant"]}
+
+
+def registrant_changed(conn: RegistryConnection, order: Order, state: DomainState | None) -> bool:
+    return state is not None and state.registrant.upper() == str(order.request["registrant"]).upper()
+
+
 @dataclass(frozen=True)
 class KindRules:
     submit: Callable[[RegistryConnection, Order, str | None], Answer]
@@ -141,6 +153,7 @@ KINDS: dict[str, KindRules] = {
     OrderKind.MODIFY: KindRules(submit_modify, modified),
     OrderKind.DELETE: KindRules(submit_delete, deleted),
     OrderKind.TRANSFER_IN: KindRules(submit_transfer_in, transferred),
+    OrderKind.REGISTRANT_CHANGE: KindRules(submit_registrant_change, registrant_changed),
 }
 
 
@@ -160,6 +173,8 @@ def record(order: Order, answer: Answer, now: dt.datetime) -> Service:
         service.statuses = answer.get("statuses", ["pendingTransfer"] if not service.sponsored else [])
     if "expires_at" in answer:
         service.expires_at = dt.datetime.fromisoformat(answer["expires_at"])
+    if order.kind == OrderKind.REGISTRANT_CHANGE:
+        service.customer_id = order.request["customer_id"]
     if order.kind == OrderKind.DELETE:
         service.statuses = ["pendingDelete"]
         service.auto_renew = False

@@ -17,6 +17,11 @@ class RegistrarCode(ProblemCode):
     YEARS_RANGE = "registrar_years_range"
     EXPIRY_MISMATCH = "registrar_expiry_mismatch"
     RESELLER_INACTIVE = "registrar_reseller_inactive"
+    HOST_UNKNOWN = "registrar_host_unknown"
+    CONTACT_UNKNOWN = "registrar_contact_unknown"
+    SAME_REGISTRANT = "registrar_same_registrant"
+    WEBHOOK_URL = "registrar_webhook_url"
+    WEBHOOK_ADDRESS = "registrar_webhook_address"
 
 
 MESSAGES: dict[ProblemCode, dict[str, str]] = {
@@ -75,6 +80,31 @@ MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "ru": "договор реселлера {key} не действует: заказы не принимаются",
         "en": "the contract of reseller {key} is not in force: no orders are taken",
     },
+    RegistrarCode.HOST_UNKNOWN: {
+        "kk": "{key} хосты табылмады немесе сіздікі емес",
+        "ru": "хост {key} не найден или принадлежит не вам",
+        "en": "no host {key} of yours",
+    },
+    RegistrarCode.CONTACT_UNKNOWN: {
+        "kk": "{key} контактісі табылмады немесе сіздің клиентіңізге тиесілі емес",
+        "ru": "контакт {key} не найден или не принадлежит вашему клиенту",
+        "en": "no contact {key} of your customers",
+    },
+    RegistrarCode.SAME_REGISTRANT: {
+        "kk": "{key} доменінің тіркеушісі осы клиент: өзгертетін ештеңе жоқ",
+        "ru": "регистрант домена {key} уже этот клиент: менять нечего",
+        "en": "this customer already holds {key}: nothing to change",
+    },
+    RegistrarCode.WEBHOOK_URL: {
+        "kk": "мекенжай https:// (немесе http://) URL болуы керек: {value}",
+        "ru": "адрес должен быть URL https:// (или http://): {value}",
+        "en": "the address must be an https:// (or http://) URL: {value}",
+    },
+    RegistrarCode.WEBHOOK_ADDRESS: {
+        "kk": "{value} жеке, ішкі немесе жергілікті желі мекенжайына апарады: хабарламалар оған жіберілмейді",
+        "ru": "{value} ведёт на частный, внутренний или локальный адрес: уведомления туда не отправляются",
+        "en": "{value} leads to a private, internal or link-local address: no notifications are sent there",
+    },
 }
 
 EPP = {
@@ -89,6 +119,11 @@ EPP = {
     RegistrarCode.YEARS_RANGE: 2004,
     RegistrarCode.EXPIRY_MISMATCH: 2306,
     RegistrarCode.RESELLER_INACTIVE: 2201,
+    RegistrarCode.HOST_UNKNOWN: 2303,
+    RegistrarCode.CONTACT_UNKNOWN: 2303,
+    RegistrarCode.SAME_REGISTRANT: 2306,
+    RegistrarCode.WEBHOOK_URL: 2005,
+    RegistrarCode.WEBHOOK_ADDRESS: 2306,
 }
 HTTP = {
     RegistrarCode.IDEMPOTENCY_REUSED: 409,
@@ -102,6 +137,11 @@ HTTP = {
     RegistrarCode.YEARS_RANGE: 400,
     RegistrarCode.EXPIRY_MISMATCH: 409,
     RegistrarCode.RESELLER_INACTIVE: 403,
+    RegistrarCode.HOST_UNKNOWN: 404,
+    RegistrarCode.CONTACT_UNKNOWN: 404,
+    RegistrarCode.SAME_REGISTRANT: 409,
+    RegistrarCode.WEBHOOK_URL: 400,
+    RegistrarCode.WEBHOOK_ADDRESS: 400,
 }
 
 register_codes(RegistrarCode, MESSAGES, epp=EPP, http=HTTP)

@@ -11,8 +11,10 @@ from kzreg.registrar.connection.base import (
     AnswerLost,
     Availability,
     ContactRequest,
+    ContactState,
     CreateRequest,
     DomainState,
+    HostState,
     Location,
     PollItem,
     RegistryConnection,
@@ -56,7 +58,8 @@ def open_connection(principal: str = "registrar-wing") -> RegistryConnection:
 
 
 __all__ = [
-    "AnswerLost", "Availability", "ContactRequest", "CreateRequest", "DomainState", "Location", "PollItem",
+    "AnswerLost", "Availability", "ContactRequest", "ContactState", "CreateRequest", "DomainState", "HostState",
+    "Location", "PollItem",
     "RegistryConnection", "RegistryError", "RegistryRefused", "RegistryUnreachable", "TransferAnswer",
     "UpdateRequest", "open_connection", "registrar_settings",
 ]  # fmt: skip

@@ -97,6 +97,35 @@ class TransferAnswer:
 
 
 @dataclass(frozen=True)
+class HostState:
+    """A host (name server) as the registry shows it."""
+
+    name: str
+    addresses: tuple[str, ...]
+    statuses: tuple[str, ...]
+    registrar: str  # its sponsor's handle
+
+
+@dataclass(frozen=True)
+class ContactState:
+    """A contact as the registry shows it to its sponsor (personal data included)."""
+
+    handle: str
+    registrar: str
+    statuses: tuple[str, ...]
+    kind: str = ""
+    name: str = ""
+    organisation: str = ""
+    address: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country_code: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
 class PollItem:
     """One message of the registrar's queue, with the domain names it is about (may be empty)."""
 
@@ -155,6 +184,18 @@ class RegistryConnection(Protocol):
     def auth_code(self, name: str) -> str: ...
 
     def create_contact(self, contact: ContactRequest) -> str: ...
+
+    def update_contact(self, handle: str, contact: ContactRequest) -> None: ...
+
+    def contact_info(self, handle: str) -> ContactState | None: ...
+
+    def create_host(self, name: str, addresses: Sequence[str]) -> None: ...
+
+    def host_info(self, name: str) -> HostState | None: ...
+
+    def change_registrant(self, name: str, registrant: str) -> None:
+        """A new registrant takes the domain (R14): a transfer at the registry, never a modify."""
+        ...
 
     def poll(self) -> PollItem | None: ...
 

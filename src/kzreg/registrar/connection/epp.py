@@ -23,8 +23,10 @@ from kzreg.registrar.connection.base import (
     AnswerLost,
     Availability,
     ContactRequest,
+    ContactState,
     CreateRequest,
     DomainState,
+    HostState,
     Location,
     PollItem,
     RegistryError,
@@ -36,6 +38,8 @@ from kzreg.registrar.connection.base import (
 from kzreg.registrar.problems import RegistrarCode
 
 D = ns.DOMAIN
+C = ns.CONTACT
+H = ns.HOST
 IDLE_SECONDS = 60.0  # a session unused this long is replaced before a write (servers close idle ones)
 
 
@@ -79,6 +83,13 @@ def _ds(record: str) -> r.DsRecord:
 
 def _location(location: Location | None) -> r.Location | None:
     return None if location is None else r.Location((location.address,), location.city, location.region)
+
+
+def _postal(contact: ContactRequest) -> r.PostalInfo:
+    return r.PostalInfo(
+        name=contact.name, org=contact.organisation, street=(contact.address,), city=contact.city,
+        sp=contact.region, pc=contact.postal_code, cc=contact.country_code,
+    )  # fmt: skip
 
 
 class EppConnection:
@@ -239,14 +250,56 @@ class EppConnection:
 
     # --- contacts and messages -----------------------------------------------------------------
     def create_contact(self, contact: ContactRequest) -> str:
-        postal = r.PostalInfo(
-            name=contact.name, org=contact.organisation, street=(contact.address,), city=contact.city,
-            sp=contact.region, pc=contact.postal_code, cc=contact.country_code,
-        )  # fmt: skip
-        command = r.contact_create(contact.handle_hint, postal, contact.email, voice=contact.phone)
+        command = r.contact_create(contact.handle_hint, _postal(contact), contact.email, voice=contact.phone)
         reply = self._ok(command, writes=True)
         ids = [e.text or "" for e in reply.res_data.iter(f"{{{ns.CONTACT}}}id")] if reply.res_data is not None else []
         return ids[0] if ids else contact.handle_hint
+
+    def update_contact(self, handle: str, contact: ContactRequest) -> None:
+        command = r.contact_update(handle, postal=_postal(contact), voice=contact.phone, email=contact.email)
+        self._ok(command, writes=True)
+
+    def contact_info(self, handle: str) -> ContactState | None:
+        reply = self._send(r.contact_info(handle), writes=False)
+        if reply.code == 2303:
+            return None
+        if not reply.ok:
+            raise _refused(reply)
+        data = reply.res_data
+        assert data is not None
+
+        def one(tag: str, within: etree._Element | None = data) -> str:
+            found = within.find(f".//{{{C}}}{tag}") if within is not None else None
+            return (found.text or "").strip() if found is not None else ""
+
+        postal = data.find(f"{{{C}}}postalInfo")
+        streets = [(e.text or "").strip() for e in data.iter(f"{{{C}}}street")]
+        return ContactState(
+            handle=one("id"), registrar=one("clID"), statuses=tuple(s.get("s", "") for s in data.iter(f"{{{C}}}status")),
+            kind="R" if one("org", postal) else "I", name=one("name", postal), organisation=one("org", postal),
+            address=", ".join(s for s in streets if s), city=one("city", postal), region=one("sp", postal),
+            postal_code=one("pc", postal), country_code=one("cc", postal), email=one("email"), phone=one("voice"),
+        )  # fmt: skip
+
+    def create_host(self, name: str, addresses: Sequence[str]) -> None:
+        self._ok(r.host_create(name, tuple(addresses)), writes=True)
+
+    def host_info(self, name: str) -> HostState | None:
+        reply = self._send(r.host_info(name), writes=False)
+        if reply.code == 2303:
+            return None
+        if not reply.ok:
+            raise _refused(reply)
+        data = reply.res_data
+        assert data is not None
+        texts = {tag: [(e.text or "").strip() for e in data.iter(f"{{{H}}}{tag}")] for tag in ("name", "addr", "clID")}
+        return HostState(
+            name=texts["name"][0], addresses=tuple(texts["addr"]),
+            statuses=tuple(s.get("s", "") for s in data.iter(f"{{{H}}}status")), registrar=texts["clID"][0],
+        )  # fmt: skip
+
+    def change_registrant(self, name: str, registrant: str) -> None:
+        self._ok(r.domain_registrant_change(name, registrant), writes=True)
 
     def poll(self) -> PollItem | None:
         reply = self._send(r.poll_request(), writes=False)

@@ -16,8 +16,10 @@ from kzreg.core.messages import Code
 from kzreg.registrar.connection.base import (
     Availability,
     ContactRequest,
+    ContactState,
     CreateRequest,
     DomainState,
+    HostState,
     PollItem,
     RegistryRefused,
     RegistryUnreachable,
@@ -140,6 +142,57 @@ class LocalConnection:
         except OperationFailed as failure:
             raise RegistryRefused.from_failure(failure) from None
         return str(result.object.handle)
+
+    def update_contact(self, handle: str, contact: ContactRequest) -> None:
+        changes: dict[str, object] = {
+            "kind": contact.kind, "name": contact.name, "organisation": contact.organisation,
+            "address": contact.address, "city": contact.city, "region": contact.region,
+            "postal_code": contact.postal_code, "country_code": contact.country_code, "phones": (contact.phone,),
+            "emails": (contact.email,),
+        }  # fmt: skip
+        try:
+            ops.modify_contact(c.ModifyContact(handle, changes), self.actor())
+        except OperationFailed as failure:
+            raise RegistryRefused.from_failure(failure) from None
+
+    def contact_info(self, handle: str) -> ContactState | None:
+        try:
+            found = objects.contact_info(handle, self.actor())
+        except OperationFailed as failure:
+            if Code.NOT_FOUND in failure.codes:
+                return None
+            raise RegistryRefused.from_failure(failure) from None
+        if not found.full:  # another registrar's contact: nothing of its data is ours to show
+            return ContactState(found.handle, found.registrar, tuple(found.statuses))
+        return ContactState(
+            handle=found.handle, registrar=found.registrar, statuses=tuple(found.statuses), kind=found.kind,
+            name=found.name, organisation=found.organisation, address=found.address, city=found.city,
+            region=found.region, postal_code=found.postal_code, country_code=found.country_code,
+            email=(found.emails or [""])[0], phone=(found.phones or [""])[0],
+        )  # fmt: skip
+
+    def create_host(self, name: str, addresses: Sequence[str]) -> None:
+        try:
+            ops.create_host(c.CreateHost(name, tuple(addresses)), self.actor())
+        except OperationFailed as failure:
+            raise RegistryRefused.from_failure(failure) from None
+
+    def host_info(self, name: str) -> HostState | None:
+        try:
+            found = objects.host_info(name)
+        except OperationFailed as failure:
+            if Code.NOT_FOUND in failure.codes:
+                return None
+            raise RegistryRefused.from_failure(failure) from None
+        return HostState(found.name, tuple(found.addresses), tuple(found.statuses), found.registrar)
+
+    def change_registrant(self, name: str, registrant: str) -> None:
+        """The registry's registrant transfer (R14), with the sponsoring registrar's authority."""
+        command = c.TransferDomain(name, registrant=registrant, authorization="sponsoring registrar")
+        try:
+            ops.transfer_domain(command, self.actor())
+        except OperationFailed as failure:
+            raise RegistryRefused.from_failure(failure) from None
 
     def poll(self) -> PollItem | None:
         message, _count = queue.next_message(self.registrar_id)
