@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+ASSETS := node_modules/.installed
 
 .PHONY: run test lint lock system-packages clean bench
 
@@ -15,12 +16,17 @@ $(STAMP): requirements.lock pyproject.toml
 system-packages:
 	@sh scripts/install-system-packages
 
+# Front-end assets (docs/cabinet.md): the locked npm packages, installed again only when the lock changes.
+$(ASSETS): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(ASSETS)
+
 ## Creates the environment, migrates the data folder, loads demo data once, starts every service.
-run: $(STAMP) system-packages
+run: $(STAMP) system-packages $(ASSETS)
 	$(BIN)/kzreg up
 
 ## Lint, the import contract, migration check, the whole suite on SQLite, and again on PostgreSQL when KZREG_TEST_DATABASE_URL is set.
-test: $(STAMP) system-packages
+test: $(STAMP) system-packages $(ASSETS)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
@@ -42,4 +48,4 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock -q --python-version 3.11
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules

@@ -181,6 +181,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kzreg.cabinet.context.frame",  # the page frame: sponsoring registrar, rights links, languages
             ]
         },
     }
@@ -194,6 +195,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = str(DATA_DIR / "static")  # filled by collectstatic in `kzreg up`
 (DATA_DIR / "static").mkdir(exist_ok=True)
+# Front-end assets (docs/cabinet.md): npm packages that `make` installs from package-lock.json into the
+# checkout's node_modules, served under /static/vendor/ by whitenoise (collected by `kzreg up`).
+NODE_MODULES = Path(os.environ.get("KZREG_NODE_MODULES") or Path(__file__).resolve().parents[3] / "node_modules")
+STATICFILES_DIRS = [
+    (prefix, str(NODE_MODULES / folder))
+    for prefix, folder in [("vendor/htmx", "htmx.org/dist")]
+    if (NODE_MODULES / folder).is_dir()
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Registry policy that is configuration rather than code (zones themselves are rows: see Zone).

@@ -14,4 +14,5 @@ urlpatterns = [
     path("staff/outbox/", include("kzreg.notify.urls")),
     path("staff/requests/", include("kzreg.template_mail.urls")),
     path("whois/", include("kzreg.whois.urls")),
+    path("", include("kzreg.cabinet.urls")),  # the public site at / and the cabinet
 ]

@@ -1,0 +1,83 @@
+"""Template tags of the design system: `{% t "key" %}` (the catalog's words in the page's language),
+`|money`, `|day`, `|moment` (Almaty time), `{% account_url "login" %}`, `{% query_with sort="name" %}`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from kzreg.billing.money import Money
+from kzreg.cabinet import display
+from kzreg.cabinet.texts import current_language, text
+
+register = template.Library()
+
+# The people engineer's /account/ pages, by URL name; the paths stand in while a name is not routed.
+ACCOUNT_PAGES = {"login": "/account/login/", "logout": "/account/logout/", "home": "/account/"}
+
+
+@register.simple_tag
+def t(key: str, **params: Any) -> str:
+    return text(key, **params)
+
+
+@register.simple_tag
+def lang() -> str:
+    return current_language()
+
+
+@register.filter
+def money(value: Money | None) -> str:
+    return display.money(value, current_language())
+
+
+@register.filter
+def day(value: dt.datetime | dt.date | None) -> str:
+    return display.date_text(value)
+
+
+@register.filter
+def moment(value: dt.datetime | None) -> str:
+    return display.datetime_text(value)
+
+
+@register.simple_tag
+def account_url(page: str) -> str:
+    try:
+        return reverse(f"accounts:{page}")
+    except NoReverseMatch:
+        return ACCOUNT_PAGES[page]
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: object) -> str:
+    """This page's query string with some parameters changed (empty removes one) and the cursor dropped:
+    links for sorting and filters that keep the rest of what the user chose."""
+    current: QueryDict = context["request"].GET.copy()
+    for name in ("after", "page"):
+        current.pop(name, None)
+    for name, value in changes.items():
+        current.pop(name, None)
+        if value not in (None, ""):
+            current[name] = str(value)
+    encoded = current.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def nav_item(context: dict[str, Any], url_name: str, key: str) -> str:
+    """One menu entry, marked `aria-current="page"` on its own page and below it."""
+    try:
+        href = reverse(url_name)
+    except NoReverseMatch:  # a page of an app that is not routed in this deployment
+        return ""
+    path = context["request"].path
+    current = path == href or (href != "/" and path.startswith(href))
+    marker = mark_safe(' aria-current="page"') if current else ""
+    return format_html('<li><a href="{}"{}>{}</a></li>', href, marker, text(key))
