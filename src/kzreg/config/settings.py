@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "kzreg.epp",
     "kzreg.api",
     "kzreg.cabinet",
+    "ninja",  # django-ninja: the Swagger UI files and page behind /api/docs (kzreg.api)
 ]
 
 MIDDLEWARE = [
@@ -252,4 +253,12 @@ LOGGING = {
     "WEBHOOK_TIMEOUT": float(os.environ.get("KZREG_WEBHOOK_TIMEOUT") or 10),
     "WEBHOOK_ALLOW_LOOPBACK": False,
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "ERROR"}},
+}
+
+# The reseller API (docs/api.md): calls per token per minute (0: no limit); bulk requests' size, and up to
+# how many names a bulk job runs in the request instead of in the worker.
+KZREG_API: dict[str, Any] = {
+    "RATE_PER_MINUTE": int(os.environ.get("KZREG_API_RATE_PER_MINUTE") or 600),
+    "BULK_MAX_NAMES": int(os.environ.get("KZREG_API_BULK_MAX_NAMES") or 5000),
+    "BULK_IN_REQUEST": int(os.environ.get("KZREG_API_BULK_IN_REQUEST") or 20),
 }

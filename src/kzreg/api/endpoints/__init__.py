@@ -1,0 +1,20 @@
+"""The API's operations, one module per kind of object; `ROUTERS` says where each is mounted under
+`/api/v1/`."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from kzreg.api.endpoints import customers, domains, money, orders, people, webhooks
+
+ROUTERS: list[tuple[str, Router]] = [
+    ("", domains.offer),
+    ("domains", domains.router),
+    ("customers", customers.router),
+    ("", customers.objects),
+    ("orders", orders.router),
+    ("", money.router),
+    ("webhooks", webhooks.router),
+    ("users", people.users),
+    ("tokens", people.api_tokens),
+]

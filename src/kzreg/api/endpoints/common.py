@@ -1,0 +1,128 @@
+"""What every endpoint module shares: the error responses every operation declares, the seller behind a
+call, the registry connection for one call, pagination, and how orders and money are shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Header, Schema
+
+from kzreg.accounts.roles import Permission
+from kzreg.api.auth import Caller, need
+from kzreg.api.errors import ApiError
+from kzreg.billing.money import Money
+from kzreg.registrar.access import seller_of
+from kzreg.registrar.actions import Seller, sponsor
+from kzreg.registrar.connection import RegistryConnection, open_connection
+from kzreg.registrar.models import Order
+
+MAX_LIMIT = 500
+# Required on every call that places an order (docs/api.md: idempotency).
+IDEMPOTENCY = Header(..., alias="Idempotency-Key", min_length=1, max_length=100)
+
+
+class ErrorItem(Schema):
+    code: str
+    field: str
+    message: str
+
+
+class ErrorsOut(Schema):
+    errors: list[ErrorItem]
+
+
+# Every operation may answer these; each in the one error shape.
+ERRORS: dict[int, Any] = {status: ErrorsOut for status in (400, 401, 403, 404, 409, 413, 422, 429, 500, 503)}
+
+
+def responses(ok: dict[int, Any]) -> dict[int, Any]:
+    return {**ERRORS, **ok}
+
+
+class MoneyOut(Schema):
+    amount: str
+    currency: str
+
+
+def money(value: Money | None) -> dict[str, str] | None:
+    return None if value is None else {"amount": str(value.amount), "currency": value.currency}
+
+
+class SponsorOut(Schema):
+    registrar: str
+    reseller: str
+
+
+class OrderOut(Schema):
+    id: int
+    kind: str
+    state: str
+    domain: str
+    years: int | None
+    price: MoneyOut | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    answer: dict[str, Any]
+    sponsor: SponsorOut
+
+
+def order_out(order: Order, seller: Seller | None = None) -> dict[str, Any]:
+    who = sponsor(seller) if seller is not None else None
+    return {
+        "id": order.pk, "kind": order.kind, "state": order.state, "domain": order.domain, "years": order.years,
+        "price": money(Money.from_minor(order.price_minor, order.currency)) if order.currency else None,
+        "created_at": order.created_at.isoformat(), "updated_at": order.updated_at.isoformat(),
+        "answer": order.answer or {},
+        "sponsor": {"registrar": who.registrar if who else order.registrar_handle,
+                    "reseller": who.reseller if who else ""},
+    }  # fmt: skip
+
+
+def order_status(order: Order) -> int:
+    """201 done, 202 still under way (unknown, pending transfer), 422 the registry refused (refunded)."""
+    if order.state == "failed":
+        return 422
+    return 201 if order.state == "done" else 202
+
+
+class Acting:
+    """The caller and the seller it acts as."""
+
+    def __init__(self, who: Caller, seller: Seller):
+        self.who, self.seller = who, seller
+
+    @property
+    def tenant(self) -> str:
+        seller = self.seller
+        return f"reseller:{seller.reseller.pk}" if seller.reseller else f"registrar:{seller.registrar_handle}"
+
+
+def acting(request: HttpRequest, permission: Permission) -> Acting:
+    who = need(request, permission)
+    return Acting(who, seller_of(who.user))
+
+
+@contextmanager
+def registry(acting_: Acting) -> Iterator[RegistryConnection]:
+    conn = open_connection(acting_.who.principal)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def via(request: HttpRequest) -> str:
+    return f"api:{request.method} {request.path}"
+
+
+def page(rows: QuerySet[Any], limit: int, offset: int) -> tuple[int, list[Any]]:
+    """The total and one page (ordered by the caller)."""
+    return rows.count(), list(rows[offset : offset + limit])
+
+
+__all__ = ["ApiError"]

@@ -1,0 +1,329 @@
+"""Availability, quotes and domains: list, info, create, renew, modify, delete, transfer in, the
+authorization code and registrant change. Orders go through the registrar wing's actions
+(`registrar.actions`), reads through its access functions (`registrar.access`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+import idna
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from kzreg.accounts.roles import Permission
+from kzreg.api.endpoints.common import (
+    IDEMPOTENCY,
+    MAX_LIMIT,
+    MoneyOut,
+    OrderOut,
+    SponsorOut,
+    acting,
+    money,
+    order_out,
+    order_status,
+    registry,
+    responses,
+)
+from kzreg.api.errors import problem
+from kzreg.api.idempotency import once
+from kzreg.api.problems import ApiCode
+from kzreg.registrar import actions
+from kzreg.registrar.access import access_service_by_name, services_visible_to
+from kzreg.registrar.models import Service
+
+router = Router(tags=["domains"])
+offer = Router(tags=["availability and prices"])
+ZONES = ("kz", "xn--80ao21a")  # .kz and .қаз
+MAX_CHECK = 50
+NAMES = Query(..., min_length=1, max_length=MAX_CHECK, description="a name to check; repeat for several")
+
+
+def unicode_name(a_label: str) -> str:
+    try:
+        return idna.decode(a_label)
+    except idna.IDNAError:
+        return a_label
+
+
+def in_zone(name: str, field: str = "name") -> str:
+    """The A-label of a name of .kz or .қаз; another zone is refused before anything is ordered."""
+    key = actions.a_label(name)
+    if "." not in key or key.rsplit(".", 1)[1] not in ZONES:
+        raise problem(ApiCode.WRONG_ZONE, field, name=name)
+    return key
+
+
+class AvailabilityOut(Schema):
+    name: str
+    a_label: str
+    available: bool
+    reason: str
+
+
+@offer.get("/availability", response=responses({200: list[AvailabilityOut]}), operation_id="availability")
+def availability(request: HttpRequest, name: list[str] = NAMES) -> Any:
+    """Whether names are free (.kz and .қаз; Cyrillic names as they are written)."""
+    acting(request, Permission.VIEW)
+    answers = []
+    checkable = [n for n in name if "." in actions.a_label(n) and actions.a_label(n).rsplit(".", 1)[1] in ZONES]
+    found: dict[str, Any] = {}
+    if checkable:
+        with registry(acting(request, Permission.VIEW)) as conn:
+            found = {a.name: a for a in actions.check(conn, checkable)}
+    for asked in name:
+        key = actions.a_label(asked)
+        hit = found.get(key)
+        reason = hit.reason if hit else problem(ApiCode.WRONG_ZONE, name=asked).problems[0].message("en")
+        answers.append({"name": asked, "a_label": key, "available": bool(hit and hit.available),
+                        "reason": reason or ""})  # fmt: skip
+    return answers
+
+
+class QuoteOut(Schema):
+    kind: str
+    name: str
+    years: int | None
+    price: MoneyOut
+
+
+@offer.get("/quote", response=responses({200: QuoteOut}), operation_id="quote")
+def quote(
+    request: HttpRequest, name: str, kind: Literal["create", "renew", "transfer_in"] = "create",
+    years: int = Query(1, ge=1, le=10),
+) -> Any:  # fmt: skip
+    """The price the caller's book would pay now."""
+    now = acting(request, Permission.ORDER)
+    key = in_zone(name)
+    amount = actions.quote(now.seller, kind, key, years)
+    return {"kind": kind, "name": key, "years": years, "price": money(amount)}
+
+
+class DomainOut(Schema):
+    name: str
+    unicode_name: str
+    customer_id: int | None
+    auto_renew: bool
+    expires_at: dt.datetime | None
+    statuses: list[str]
+    sponsored: bool
+    retail_price: str
+    sponsor: SponsorOut
+
+
+def domain_out(service: Service, registrar: str, reseller_name: str) -> dict[str, Any]:
+    return {
+        "name": service.name, "unicode_name": unicode_name(service.name), "customer_id": service.customer_id,
+        "auto_renew": service.auto_renew, "expires_at": service.expires_at, "statuses": list(service.statuses or []),
+        "sponsored": service.sponsored, "retail_price": service.retail_price,
+        "sponsor": {"registrar": registrar, "reseller": reseller_name},
+    }  # fmt: skip
+
+
+def _out(service: Service) -> dict[str, Any]:
+    return domain_out(service, service.registrar_handle, service.reseller.name if service.reseller else "")
+
+
+class DomainPage(Schema):
+    total: int
+    limit: int
+    offset: int
+    items: list[DomainOut]
+
+
+@router.get("", response=responses({200: DomainPage}), operation_id="domains_list")
+def domains_list(
+    request: HttpRequest,
+    name_contains: str = "",
+    status: str = "",
+    expires_after: dt.date | None = None,
+    expires_before: dt.date | None = None,
+    customer_id: int | None = Query(None, ge=1, le=2**63 - 1),
+    limit: int = Query(50, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0, le=10**9),
+) -> Any:
+    """The caller's domains, newest first; filters combine."""
+    who = acting(request, Permission.VIEW).who
+    rows = services_visible_to(who.user).select_related("reseller")
+    if name_contains.strip():
+        rows = rows.filter(name__contains=actions.a_label(name_contains) if not name_contains.isascii()
+                           else name_contains.strip().lower())  # fmt: skip
+    if status.strip():
+        rows = rows.filter(statuses__contains=[status.strip()]) if _json_contains() else rows.filter(
+            statuses__icontains=f'"{status.strip()}"')  # fmt: skip
+    if expires_after:
+        rows = rows.filter(expires_at__date__gte=expires_after)
+    if expires_before:
+        rows = rows.filter(expires_at__date__lt=expires_before)
+    if customer_id:
+        rows = rows.filter(customer_id=customer_id)
+    rows = rows.order_by("-id")
+    total = rows.count()
+    return {"total": total, "limit": limit, "offset": offset,
+            "items": [_out(s) for s in rows[offset : offset + limit]]}  # fmt: skip
+
+
+def _json_contains() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+class LocationIn(Schema):
+    address: str = Field(..., max_length=255)
+    city: str = Field(..., max_length=100)
+    region: str = Field(..., max_length=100)
+
+
+class CreateIn(Schema):
+    name: str = Field(..., max_length=255)
+    years: int = Field(1, ge=1, le=10)
+    customer_id: int = Field(..., ge=1, le=2**63 - 1)
+    admin_customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    nameservers: list[str] = Field(..., min_length=1, max_length=13)
+    location: LocationIn
+    auto_renew: bool = False
+
+
+def _order_response(request: HttpRequest, tenant: str, key: str, place: Any) -> HttpResponse:
+    def run() -> tuple[int, Any]:
+        order = place()
+        return order_status(order), order_out(order, now.seller)
+
+    now = acting(request, Permission.ORDER)
+    return once(request, now.tenant, key, run)
+
+
+@router.post("", response=responses({201: OrderOut, 202: OrderOut}), operation_id="domains_create")
+def domains_create(request: HttpRequest, payload: CreateIn, idempotency_key: str = IDEMPOTENCY) -> HttpResponse:
+    """Registers a name for one of the caller's customers (an order: quoted, charged, sent)."""
+    now = acting(request, Permission.ORDER)
+    key = in_zone(payload.name)
+
+    def place() -> Any:
+        with registry(now) as conn:
+            return actions.order_create(
+                conn, now.seller, name=key, years=payload.years, customer_id=payload.customer_id,
+                nameservers=payload.nameservers, location=payload.location.dict(), key=idempotency_key,
+                admin_customer_id=payload.admin_customer_id, auto_renew=payload.auto_renew,
+            )  # fmt: skip
+
+    return _order_response(request, now.tenant, idempotency_key, place)
+
+
+class TransferIn(Schema):
+    name: str = Field(..., max_length=255)
+    auth_code: str = Field(..., min_length=1, max_length=64)
+    customer_id: int = Field(..., ge=1, le=2**63 - 1)
+    years: int = Field(1, ge=1, le=10)
+
+
+@router.post("/transfers", response=responses({201: OrderOut, 202: OrderOut}), operation_id="domains_transfer_in")
+def domains_transfer_in(request: HttpRequest, payload: TransferIn, idempotency_key: str = IDEMPOTENCY) -> HttpResponse:
+    """Asks for a domain another registrar sponsors, with its authorization code (sent, never stored)."""
+    now = acting(request, Permission.ORDER)
+    key = in_zone(payload.name)
+
+    def place() -> Any:
+        with registry(now) as conn:
+            return actions.order_transfer_in(conn, now.seller, key, payload.auth_code, payload.customer_id,
+                                             idempotency_key, payload.years)  # fmt: skip
+
+    return _order_response(request, now.tenant, idempotency_key, place)
+
+
+@router.get("/{name}", response=responses({200: DomainOut}), operation_id="domains_get")
+def domains_get(request: HttpRequest, name: str) -> Any:
+    who = acting(request, Permission.VIEW).who
+    return _out(access_service_by_name(who.user, name))
+
+
+class RenewIn(Schema):
+    years: int = Field(1, ge=1, le=10)
+
+
+@router.post("/{name}/renew", response=responses({201: OrderOut, 202: OrderOut}), operation_id="domains_renew")
+def domains_renew(
+    request: HttpRequest, name: str, payload: RenewIn, idempotency_key: str = IDEMPOTENCY
+) -> HttpResponse:
+    now = acting(request, Permission.ORDER)
+    service = access_service_by_name(now.who.user, name, Permission.ORDER)
+
+    def place() -> Any:
+        with registry(now) as conn:
+            return actions.order_renew(conn, now.seller, service.name, payload.years, idempotency_key)
+
+    return _order_response(request, now.tenant, idempotency_key, place)
+
+
+class ModifyIn(Schema):
+    nameservers: list[str] | None = Field(None, min_length=1, max_length=13)
+    admin_customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    location: LocationIn | None = None
+    ds_records: list[str] | None = Field(None, max_length=8)
+
+
+@router.patch("/{name}", response=responses({201: OrderOut, 202: OrderOut}), operation_id="domains_modify")
+def domains_modify(
+    request: HttpRequest, name: str, payload: ModifyIn, idempotency_key: str = IDEMPOTENCY
+) -> HttpResponse:
+    """Name servers, administrative contact, DS records, server location (only what is given changes)."""
+    now = acting(request, Permission.ORDER)
+    service = access_service_by_name(now.who.user, name, Permission.ORDER)
+
+    def place() -> Any:
+        with registry(now) as conn:
+            return actions.order_modify(
+                conn, now.seller, service.name, idempotency_key, nameservers=payload.nameservers,
+                admin_customer_id=payload.admin_customer_id,
+                location=payload.location.dict() if payload.location else None, ds_records=payload.ds_records,
+            )  # fmt: skip
+
+    return _order_response(request, now.tenant, idempotency_key, place)
+
+
+@router.delete("/{name}", response=responses({201: OrderOut, 202: OrderOut}), operation_id="domains_delete")
+def domains_delete(request: HttpRequest, name: str, idempotency_key: str = IDEMPOTENCY) -> HttpResponse:
+    now = acting(request, Permission.ORDER)
+    service = access_service_by_name(now.who.user, name, Permission.ORDER)
+
+    def place() -> Any:
+        with registry(now) as conn:
+            return actions.order_delete(conn, now.seller, service.name, idempotency_key)
+
+    return _order_response(request, now.tenant, idempotency_key, place)
+
+
+class AuthCodeOut(Schema):
+    name: str
+    auth_code: str
+
+
+@router.get("/{name}/auth-code", response=responses({200: AuthCodeOut}), operation_id="domains_auth_code")
+def domains_auth_code(request: HttpRequest, name: str) -> Any:
+    """The authorization code (each showing is logged with who asked)."""
+    now = acting(request, Permission.ORDER)
+    service = access_service_by_name(now.who.user, name, Permission.ORDER)
+    with registry(now) as conn:
+        return {"name": service.name, "auth_code": actions.show_auth_code(conn, now.seller, service.name)}
+
+
+class RegistrantChangeIn(Schema):
+    customer_id: int = Field(..., ge=1, le=2**63 - 1)
+
+
+@router.post("/{name}/registrant-change", response=responses({201: OrderOut, 202: OrderOut}),
+             operation_id="domains_registrant_change")  # fmt: skip
+def domains_registrant_change(
+    request: HttpRequest, name: str, payload: RegistrantChangeIn, idempotency_key: str = IDEMPOTENCY
+) -> HttpResponse:
+    """Another of the caller's customers becomes the registrant (R14)."""
+    now = acting(request, Permission.ORDER)
+    service = access_service_by_name(now.who.user, name, Permission.ORDER)
+
+    def place() -> Any:
+        with registry(now) as conn:
+            return actions.order_registrant_change(conn, now.seller, service.name, payload.customer_id,
+                                                   idempotency_key)  # fmt: skip
+
+    return _order_response(request, now.tenant, idempotency_key, place)

@@ -1,0 +1,94 @@
+"""`Idempotency-Key` on every call that costs money (and every call that places an order): the first
+answer to a key is stored; the same key with the same request, from anyone of the same tenant, gets that
+answer again (status and body) and nothing runs twice; the same key with another request is a 409.
+
+Only successes are stored: a refusal (bad input, funds short) changed nothing and charged nothing, so the
+same key may be tried again once the cause is fixed. The order underneath carries the same key
+(`registrar.orders`: one order per payer and key), so even two calls racing past this table charge once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+
+from kzreg.api.errors import problem
+from kzreg.api.models import IdempotentAnswer
+from kzreg.api.problems import ApiCode
+from kzreg.core import clock
+from kzreg.core.messages import Code
+
+HEADER = "Idempotency-Key"
+MAX_LENGTH = 100
+# A first call that died (its process killed) leaves its row unanswered; after this, the key is free again.
+STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def request_hash(request: HttpRequest) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.path, request.META.get("QUERY_STRING", "")):
+        digest.update(part.encode() + b"\0")
+    digest.update(request.body)
+    return digest.hexdigest()
+
+
+def check_key(key: str) -> str:
+    key = (key or "").strip()
+    if not key:
+        raise problem(ApiCode.IDEMPOTENCY_KEY_REQUIRED, HEADER)
+    if len(key) > MAX_LENGTH:
+        raise problem(Code.TOO_LONG, HEADER, limit=MAX_LENGTH)
+    return key
+
+
+def replay(row: IdempotentAnswer) -> HttpResponse:
+    response = HttpResponse(bytes(row.body), status=row.status or 200, content_type=row.content_type)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _claim(tenant: str, key: str, request: HttpRequest, digest: str) -> IdempotentAnswer | HttpResponse:
+    """This call's row for the key, or the stored answer to give instead."""
+    now = clock.now()
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                return IdempotentAnswer.objects.create(
+                    tenant=tenant, key=key, method=request.method or "", path=request.path[:300],
+                    request_hash=digest, created_at=now,
+                )  # fmt: skip
+        except IntegrityError:
+            row = IdempotentAnswer.objects.filter(tenant=tenant, key=key).first()
+            if row is None:  # removed by a failed first call just now: try again
+                continue
+            if row.request_hash != digest:
+                raise problem(ApiCode.IDEMPOTENCY_CONFLICT, HEADER) from None
+            if row.status is not None:
+                return replay(row)
+            if now - row.created_at < STALE_AFTER:
+                raise problem(ApiCode.IDEMPOTENCY_IN_PROGRESS, HEADER) from None
+            row.delete()
+    raise problem(ApiCode.IDEMPOTENCY_IN_PROGRESS, HEADER)
+
+
+def once(request: HttpRequest, tenant: str, key: str, run: Callable[[], tuple[int, Any]]) -> HttpResponse:
+    """Runs `run` (→ status and a JSON-ready body) once per tenant and key."""
+    key = check_key(key)
+    claimed = _claim(tenant, key, request, request_hash(request))
+    if isinstance(claimed, HttpResponse):
+        return claimed
+    try:
+        status, payload = run()
+    except BaseException:
+        IdempotentAnswer.objects.filter(pk=claimed.pk).delete()
+        raise
+    content = json.dumps(payload, ensure_ascii=False, default=str).encode()
+    claimed.status, claimed.body, claimed.content_type = status, content, "application/json"
+    claimed.save(update_fields=["status", "body", "content_type"])
+    return HttpResponse(content, status=status, content_type="application/json")

@@ -1,0 +1,91 @@
+"""API tokens: made for a user (shown once), looked up by their prefix, checked against the kept hash,
+revoked. A token acts with its user's permissions at the moment of each call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from kzreg.api.errors import ApiError, problem
+from kzreg.api.models import ApiToken
+from kzreg.api.problems import ApiCode
+from kzreg.core import clock
+from kzreg.core.errors import OperationFailed, Problem
+from kzreg.core.messages import Code
+
+SCHEME = "kzr"  # kzr_<prefix>_<secret>: the prefix finds the row, the secret proves it
+MAX_EXPIRES_DAYS = 3650
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    user: Any, name: str = "", expires_days: int | None = None, created_by: str = ""
+) -> tuple[ApiToken, str]:
+    """A new token for `user` and its secret (the only time it is known)."""
+    problems = []
+    if len(name) > 100:
+        problems.append(Problem("name", Code.TOO_LONG, {"limit": 100}))
+    if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRES_DAYS:
+        problems.append(Problem("expires_days", Code.INVALID, {"value": expires_days}))
+    if not user.is_active:
+        problems.append(Problem("user", ApiCode.USER_INACTIVE))
+    if problems:
+        raise OperationFailed(problems)
+    now = clock.now()
+    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=prefix, secret_hash=_digest(secret), created_at=now, created_by=created_by,
+        expires_at=now + dt.timedelta(days=expires_days) if expires_days else None,
+    )  # fmt: skip
+    return token, f"{SCHEME}_{prefix}_{secret}"
+
+
+def tokens_of(user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def revoke(token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_by_name(username: str) -> Any:
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise OperationFailed([Problem("username", Code.NOT_FOUND, {"kind": "user", "key": username})])
+    return user
+
+
+def verify(raw: str) -> ApiToken:
+    """The live token this secret belongs to; otherwise an error that says why (never which part was
+    wrong: a wrong secret and an unknown prefix are the same answer)."""
+    scheme, _, rest = raw.strip().partition("_")
+    prefix, _, secret = rest.partition("_")
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first() if scheme == SCHEME else None
+    if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
+        raise problem(ApiCode.TOKEN_INVALID)
+    now = clock.now()
+    if token.revoked_at is not None:
+        raise problem(ApiCode.TOKEN_REVOKED, at=token.revoked_at.isoformat(timespec="seconds"))
+    if token.expires_at is not None and token.expires_at <= now:
+        raise problem(ApiCode.TOKEN_EXPIRED, at=token.expires_at.isoformat(timespec="seconds"))
+    if not token.user.is_active:
+        raise problem(ApiCode.USER_INACTIVE)
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):  # one write a minute
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+__all__ = ["ApiError", "create_token", "revoke", "tokens_of", "user_by_name", "verify"]
