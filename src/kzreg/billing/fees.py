@@ -13,6 +13,7 @@ the price list is in another), else in the price's own currency.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,14 +21,14 @@ from decimal import Decimal
 from typing import cast
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import connections, router
 
 from kzreg.billing.books import prepaid_account
 from kzreg.billing.exchange import convert
-from kzreg.billing.models import Account, QuoteUse
+from kzreg.billing.models import Account, AccountKind, OwnerKind, QuoteUse
 from kzreg.billing.models import Quote as QuoteRow
 from kzreg.billing.money import Money
-from kzreg.billing.prices import clean_request, registry_fee
+from kzreg.billing.prices import PRICE_SQL, clean_request, fee_of, price_params, registry_fee
 from kzreg.billing.problems import BillingCode
 from kzreg.billing.problems_books import BooksCode
 from kzreg.billing.sqlrows import fetch_one, insert_rows, prep
@@ -80,10 +81,35 @@ def fee_for(
     return fee
 
 
+# The price in force and the registrar's deposit currency in one statement (what `fee_for` reads in two).
+FEE_AND_DEPOSIT_SQL = (
+    f"SELECT p.amount_minor, p.currency, d.currency FROM (SELECT 1 AS one) AS o LEFT JOIN ({PRICE_SQL}) AS p "
+    "ON 1 = 1 LEFT JOIN (SELECT currency FROM billing_account WHERE kind = %s AND holder_key = %s AND book_id = "
+    "(SELECT id FROM billing_book WHERE owner_kind = %s AND owner_key = '')) AS d ON 1 = 1"
+)
+
+
+def payers_fee(zone: str, command: str, years: int, registrar_id: int | None, at: dt.datetime) -> Money:
+    """`fee_for` without an account at hand: the price and the deposit's currency read by one statement."""
+    if registrar_id is None:
+        return fee_for(zone, command, years, None, at)
+    params = [
+        *price_params(zone, command, years, at),
+        AccountKind.PREPAID.value,
+        str(registrar_id),
+        OwnerKind.REGISTRY.value,
+    ]
+    amount_minor, currency, deposit_currency = fetch_one(Account, FEE_AND_DEPOSIT_SQL, params) or (None,) * 3
+    fee = fee_of(amount_minor, currency, command, years)
+    if deposit_currency is not None and deposit_currency != fee.currency:
+        fee = convert(fee, str(deposit_currency), at.date())
+    return fee
+
+
 def price(zone: str, command: str, years: int, registrar_id: int | None = None) -> Price:
     """The fee now, nothing stored (fee:check for many names). Bad input: every problem at once."""
     zone_name, command, years = clean_request(zone, command, years)
-    fee = fee_for(zone_name, command, years, registrar_id, clock.now())
+    fee = payers_fee(zone_name, command, years, registrar_id, clock.now())
     return Price(zone_name, command, years, fee.amount, fee.currency)
 
 
@@ -91,7 +117,7 @@ def quote(zone: str, command: str, years: int, registrar_id: int | None) -> Quot
     """The fee now, stored under an id that `expires_at` ends."""
     zone_name, command, years = clean_request(zone, command, years)
     now = clock.now()
-    fee = fee_for(zone_name, command, years, registrar_id, now)
+    fee = payers_fee(zone_name, command, years, registrar_id, now)
     row = {
         "id": secrets.token_hex(12),
         "registrar_id": registrar_id,
@@ -112,17 +138,24 @@ def quote(zone: str, command: str, years: int, registrar_id: int | None) -> Quot
 
 def _store(row: Mapping[str, object]) -> None:
     """Every order quotes first: one INSERT built once (sqlrows.py). Standing alone on PostgreSQL, its
-    commit does not wait for the WAL flush (`synchronous_commit = off` for this transaction only): a quote
-    moves no money, and one lost in a crash is asked for again; inside a caller's transaction it commits
-    with the caller, durably."""
+    commit does not wait for the WAL flush (`synchronous_commit` off for its transaction only): a quote
+    moves no money, and one lost in a crash is asked for again. There it is one statement in autocommit
+    mode, whose RETURNING sets that for its own (implicit) transaction: one round trip, where BEGIN, SET
+    LOCAL, INSERT and COMMIT took four. Inside a caller's transaction it commits with the caller, durably."""
     connection = connections[router.db_for_write(QuoteRow)]
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if connection.vendor != "postgresql" or connection.in_atomic_block or not connection.get_autocommit():
         insert_rows(QuoteRow, [row])
         return
-    with transaction.atomic(using=connection.alias):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        insert_rows(QuoteRow, [row])
+    fetch_one(QuoteRow, _standalone_insert_sql(tuple(row)), list(row.values()), write=True)
+
+
+@functools.cache
+def _standalone_insert_sql(names: tuple[str, ...]) -> str:
+    columns = ", ".join(QuoteRow._meta.get_field(name).column for name in names)  # type: ignore[misc]
+    return (
+        f"INSERT INTO billing_quote ({columns}) VALUES ({', '.join(['%s'] * len(names))}) "
+        "RETURNING set_config('synchronous_commit', 'off', true)"
+    )
 
 
 # The quote, whether it is still valid at a moment, and whether it was used, in one statement.

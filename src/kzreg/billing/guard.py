@@ -31,6 +31,7 @@ from kzreg.billing.ledger import Cause
 from kzreg.billing.lowbalance import notify_if_low
 from kzreg.billing.models import Account, AccountKind, Book, Entry, FeeCommand, OwnerKind, Transaction
 from kzreg.billing.money import Money
+from kzreg.billing.posting import one_statement_posting, post_charge
 from kzreg.billing.problems import BillingCode
 from kzreg.billing.problems_books import BooksCode
 from kzreg.billing.sqlrows import fetch_one
@@ -184,18 +185,28 @@ def _revenue(account: Account, now: dt.datetime) -> Account:
     return Account(pk=int(found[0]), book_id=account.book_id, kind=AccountKind.REVENUE, currency=account.currency)
 
 
+def _registry_book(account: Account) -> Book:
+    """The registry's book by its id: the deposit came from a plain statement without it (no extra query)."""
+    book = Book(pk=account.book_id, owner_kind=OwnerKind.REGISTRY, owner_key="")
+    book._state.adding = False
+    return book
+
+
 def charge(ctx: GuardContext, domain: Any, rule: FeeRule, years: int, payer: int) -> Transaction | None:
     """Debits the payer's prepaid account, credits the registry's fee revenue; None when not charged.
     Uses what `check` planned in this operation (the guarded UPDATE re-decides the balance anyway)."""
     plan = getattr(ctx, "billing_charge", None)
     revenue: Account | None = None
+    unused_quote = ""  # a quote whose one use is recorded with the posting (PostgreSQL's one statement)
     if isinstance(plan, Planned) and plan.payer == payer:
         account, fee, quote_id = plan.account, plan.fee, plan.quote_id
         if plan.revenue_id is not None:
             revenue = Account(
                 pk=plan.revenue_id, book_id=account.book_id, kind=AccountKind.REVENUE, currency=account.currency
             )
-        if quote_id and not use_once(quote_id, ctx.now):  # single-use, decided in this transaction
+        if revenue is not None and one_statement_posting(account):
+            unused_quote = quote_id
+        elif quote_id and not use_once(quote_id, ctx.now):  # single-use, decided in this transaction
             raise OperationFailed([Problem("fee", BooksCode.QUOTE_USED, {"value": quote_id})])
     else:
         found = prepaid_account(payer)
@@ -204,12 +215,13 @@ def charge(ctx: GuardContext, domain: Any, rule: FeeRule, years: int, payer: int
         account = found
         zone = next(z for z in zone_policies().values() if z.id == domain.zone_id)
         fee, quote_id = _fee(ctx, zone.name, rule, years, account, consume=True)
-    revenue = revenue or _revenue(account, ctx.now)
     cause = _cause(ctx, domain, "fee", fee_command=str(rule.command), years=years, quote_id=quote_id)
-    # The registry's book by its id: the deposit came from a plain statement without it (no extra query).
-    book = Book(pk=account.book_id, owner_kind=OwnerKind.REGISTRY, owner_key="")
-    book._state.adding = False
-    posted = ledger.post(book, cause, [(account, -fee), (revenue, fee)], ctx.now)
+    book = _registry_book(account)
+    if revenue is not None and one_statement_posting(account):
+        posted = post_charge(book, cause, account, revenue, fee, ctx.now, unused_quote)
+    else:
+        revenue = revenue or _revenue(account, ctx.now)
+        posted = ledger.post(book, cause, [(account, -fee), (revenue, fee)], ctx.now)
     notify_if_low(ctx, account, posted.balances[account.pk], fee)
     return posted.transaction
 

@@ -72,8 +72,18 @@ PRICE_SQL = (
 
 def registry_fee(zone: str, command: str, years: int, at: dt.datetime) -> Money:
     """What the registry charges for `command` in `zone` (A-label) for `years` at the moment `at`."""
+    row = fetch_one(Price, PRICE_SQL, price_params(zone, command, years, at))
+    return fee_of(row[0] if row else None, row[1] if row else None, command, years)
+
+
+def price_params(zone: str, command: str, years: int, at: dt.datetime) -> list[object]:
+    """PRICE_SQL's parameters (for a caller that reads the price together with something else)."""
     moment = prep(Price, "valid_from", at)
-    row = fetch_one(Price, PRICE_SQL, [zone, command, years, moment, moment])
-    if row is not None:
-        return Money.from_minor(int(row[0]), str(row[1]))
+    return [zone, command, years, moment, moment]
+
+
+def fee_of(amount_minor: int | None, currency: str | None, command: str, years: int) -> Money:
+    """The fee from the price row in force (its amount and currency, None without one), else the default."""
+    if amount_minor is not None and currency is not None:
+        return Money.from_minor(int(amount_minor), str(currency))
     return default_fee().times(1 if command == FeeCommand.RESTORE else years)

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import psycopg
 from django.db import connections, router
 from django.db.models import Model
 
@@ -46,12 +47,35 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]], returning
         return int(cursor.fetchone()[0]) if can_return else int(cursor.lastrowid)
 
 
-def fetch_one(model: type[Model], sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
-    using = router.db_for_read(model)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, list(params))
-        row = cursor.fetchone()
+def fetch_one(model: type[Model], sql: str, params: Sequence[Any], write: bool = False) -> tuple[Any, ...] | None:
+    """The first row of a statement on `model`'s database (for reading, or where its writes go); on
+    PostgreSQL through psycopg's own cursor (`_pg_cursor`: prepared after a few runs)."""
+    connection = connections[router.db_for_write(model) if write else router.db_for_read(model)]
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.wrap_database_errors, _pg_cursor(connection) as cursor:
+            cursor.execute(sql, list(params))
+            row = cursor.fetchone()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(params))
+            row = cursor.fetchone()
     return None if row is None else tuple(row)
+
+
+def _pg_cursor(connection: Any) -> psycopg.Cursor:
+    """psycopg's own cursor on Django's connection: server-side binding, so psycopg prepares a statement
+    it sees again (`prepare_threshold` in the settings), where Django's cursor binds on the client and
+    PostgreSQL parses and plans every run. It runs in the connection's current transaction."""
+    return psycopg.Cursor(connection.connection)
+
+
+def pg_fetch_one(model: type[Model], sql: str, params: Sequence[Any]) -> tuple[Any, ...]:
+    """The one row of a statement that always answers one (a data-modifying WITH … SELECT), on
+    PostgreSQL where `model`'s writes go; driver errors become Django's."""
+    row = fetch_one(model, sql, params, write=True)
+    assert row is not None, "a statement that always answers one row"
+    return row
 
 
 def prep(model: type[Model], attname: str, value: Any) -> Any:
