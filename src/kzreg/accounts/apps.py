@@ -10,12 +10,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from axes.signals import user_locked_out
-        from django.contrib.auth.signals import user_login_failed
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from kzreg.accounts import checks, throttle
+        from kzreg.accounts import checks, problems, sessions, throttle  # noqa: F401  (problems: its codes)
 
         user_login_failed.connect(throttle.log_failure, dispatch_uid="kzreg.accounts.log_failure")
         user_locked_out.connect(throttle.log_lockout, dispatch_uid="kzreg.accounts.log_lockout")
+        user_logged_in.connect(sessions.record_login, dispatch_uid="kzreg.accounts.record_login")
+        user_logged_out.connect(sessions.record_logout, dispatch_uid="kzreg.accounts.record_logout")
         checks.register()
 
 

@@ -91,3 +91,20 @@ class PersonalDataView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} saw customer {self.customer_key} via {self.via} at {self.at}"
+
+
+class PeopleEvent(models.Model):
+    """The audit of people: who added, granted, deactivated, linked, reset or enrolled whom, and when."""
+
+    at = models.DateTimeField()
+    principal = models.CharField(max_length=200, help_text="Who did it (a username, or cli:<name>)")
+    action = models.CharField(max_length=40)
+    target = models.CharField(max_length=150, blank=True, help_text="The user it was done to")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target", "at"], name="accounts_peopleevent_target")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.principal} {self.action} {self.target}"

@@ -20,6 +20,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The username, password or one-time code is wrong. Registry staff enter the code from "
         "their authenticator app (set up with `kzreg user totp`).",
     },
+    "invalid_login_people": {
+        "kk": "Пайдаланушы аты, құпиясөз немесе бір реттік код қате. Екі факторлы аутентификациясы бар "
+        "тіркелгілер аутентификатор қосымшасындағы кодты енгізеді.",
+        "ru": "Неверное имя пользователя, пароль или одноразовый код. Для учётных записей с двухфакторной "
+        "аутентификацией введите код из приложения-аутентификатора.",
+        "en": "The username, password or one-time code is wrong. Accounts with two-factor authentication "
+        "enter the code from their authenticator app.",
+    },
     "locked": {
         "kk": "Сәтсіз әрекеттер тым көп болғандықтан, бұл тіркелгіге немесе осы мекенжайдан кіру "
         "{minutes} минутқа тоқтатылды. Кейінірек қайталаңыз немесе тізілім әкімшісіне хабарласыңыз.",

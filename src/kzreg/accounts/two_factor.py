@@ -49,3 +49,52 @@ def enrol(user) -> TOTPDevice:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+
+
+# The people login (`/account/`): required for registry and registrar staff (in `required` mode), offered
+# to everyone else. Staff who must have a device and have none enrol on `/account/two-factor/` before
+# anything else (`TwoFactorOwed` middleware); registry staff without one stay out, as on the back-office.
+
+
+def is_staff_person(user) -> bool:
+    """Registry or registrar staff: the people whose second factor is required."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return bool(user.is_staff or user.is_superuser)
+    return profile.organisation in ("registry", "registrar") or bool(user.is_superuser)
+
+
+def required_for(user) -> bool:
+    return mode() == "required" and is_staff_person(user)
+
+
+def verified(user) -> bool:
+    """The session gave its code (django-otp's middleware), or the login that is just happening did."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified is not None and is_verified()) or getattr(user, "otp_device", None) is not None
+
+
+def owed(user) -> bool:
+    """This signed-in session must enrol (or give its code) before it may do anything else."""
+    return required_for(user) and not verified(user)
+
+
+def start_enrolment(user) -> TOTPDevice:
+    """A new unconfirmed device with a fresh key; confirmed devices keep working until it is confirmed."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def confirm_enrolment(user, device_id: int, code: str) -> TOTPDevice | None:
+    """Confirms the pending device if `code` is its current one; earlier devices of the user go."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
+        if device is None or not code.strip() or not device.verify_token(code.strip()):
+            return None
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        return device

@@ -151,6 +151,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session gave its TOTP code
+    "kzreg.accounts.middleware.TwoFactorOwed",  # staff without their second factor enrol first (/account/)
     "kzreg.accounts.throttle.AttemptClock",  # login attempts timed by kzreg.core.clock
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -167,6 +168,20 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while paused are 
 AXES_LOCKOUT_CALLABLE = "kzreg.accounts.throttle.lockout_response"
 # The client as every per-address web limit sees it: X-Forwarded-For only from KZREG_WHOIS_TRUSTED_PROXIES.
 AXES_CLIENT_IP_CALLABLE = "kzreg.whois.pagelimit.client_address"
+# People (docs/accounts.md): Argon2 first (older hashes are upgraded at the next login); /account/ pages.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/account/login/"
 OTP_TOTP_ISSUER = os.environ.get("KZREG_TOTP_ISSUER") or "kzreg"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key
 

@@ -9,6 +9,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("account/", include("kzreg.accounts.urls")),  # the people's login, password, 2FA, sessions
     path("api/", include("kzreg.api.urls")),  # the reseller API: /api/v1/, /api/openapi.json, /api/docs
     path("billing/", include("kzreg.billing.urls")),
     path("rdap/", include("kzreg.rdap.urls")),
