@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import idna
 from django.utils import timezone
 
 from kzreg.billing.money import Money, exponent
@@ -51,3 +52,10 @@ def datetime_text(moment: dt.datetime | None) -> str:
     """`2026-12-03 14:05` in Almaty time."""
     shown = local(moment)
     return shown.strftime("%Y-%m-%d %H:%M") if shown else ""
+
+
+def unicode_name(a_label: str) -> str:
+    try:
+        return idna.decode(a_label)
+    except (idna.IDNAError, UnicodeError):
+        return a_label

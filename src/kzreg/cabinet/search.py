@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import idna
 
 from kzreg.billing.money import Money
+from kzreg.cabinet.display import unicode_name
 from kzreg.cabinet.registrar_card import ZONES
 from kzreg.core.errors import OperationFailed
 from kzreg.registrar import actions
@@ -39,13 +40,6 @@ class Found:
     available: bool
     reason: str
     price: Money | None
-
-
-def unicode_name(a_label: str) -> str:
-    try:
-        return idna.decode(a_label)
-    except idna.IDNAError:
-        return a_label
 
 
 def candidates(term: str) -> list[str]:

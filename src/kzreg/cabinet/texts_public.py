@@ -39,6 +39,12 @@ PUBLIC: dict[str, tuple[str, str, str]] = {
         "Такой страницы нет или у вас нет к ней доступа. Начните с главной страницы или меню.",
         "There is no such page, or it is not yours to see. Start again from the home page or the menu.",
     ),
+    "frame.forbidden": ("Рұқсат жоқ", "Нет доступа", "Not allowed"),
+    "frame.forbidden_hint": (
+        "Бұл бет сіздің рөліңізге арналмаған. Әкімшіңізден рұқсат сұраңыз.",
+        "Эта страница не для вашей роли. Попросите доступ у администратора.",
+        "This page is not part of your role. Ask your administrator for access.",
+    ),
     # Home: the domain search.
     "home.title": ("Домендік атаулар .kz және .қаз", "Доменные имена в .kz и .қаз", "Domain names in .kz and .қаз"),
     "home.lead": (

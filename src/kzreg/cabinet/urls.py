@@ -1,8 +1,12 @@
-"""The public site at `/` and the cabinet under `/cabinet/` (docs/cabinet.md: how to add a page)."""
+"""The public site at `/` and the cabinet under `/cabinet/` (docs/cabinet.md: how to add a page).
+
+Every `/cabinet/` page is wrapped in `guard.cabinet_page`; `tests/cabinet/test_sweep.py` walks this list,
+so a page added here is tried with another tenant's ids without anyone remembering to.
+"""
 
 from django.urls import include, path
 
-from kzreg.cabinet import public
+from kzreg.cabinet import dashboard, domain_page, domains, public, registrants
 
 app_name = "cabinet"
 urlpatterns = [
@@ -11,4 +15,10 @@ urlpatterns = [
     path("rights/", public.rights_page, name="rights"),
     path("resellers/", public.resellers_page, name="resellers"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the choice kept in a cookie
+    path("cabinet/", dashboard.dashboard_page, name="dashboard"),
+    path("cabinet/domains/", domains.domains_page, name="domains"),
+    path("cabinet/domains/<str:name>/", domain_page.domain_page, name="domain"),
+    path("cabinet/domains/<str:name>/auth-code/", domain_page.auth_code_page, name="domain_auth_code"),
+    path("cabinet/registrants/", registrants.registrants_page, name="registrants"),
+    path("cabinet/registrants/<str:customer_id>/", registrants.registrant_page, name="registrant"),
 ]

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from kzreg.billing.money import Money
 from kzreg.cabinet import display
-from kzreg.cabinet.texts import current_language, text
+from kzreg.cabinet.texts import CATALOG, current_language, text
 
 register = template.Library()
 
@@ -81,3 +81,53 @@ def nav_item(context: dict[str, Any], url_name: str, key: str) -> str:
     current = path == href or (href != "/" and path.startswith(href))
     marker = mark_safe(' aria-current="page"') if current else ""
     return format_html('<li><a href="{}"{}>{}</a></li>', href, marker, text(key))
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: dict[str, Any], column: str, key: str, current: str) -> str:
+    """A column header that sorts by `column` (again: the other way), with `aria-sort` on the sorted one."""
+    label = text(key)
+    state = "ascending" if current == column else "descending" if current == f"-{column}" else ""
+    target = f"-{column}" if current == column else column
+    href = query_with(context, sort=target)
+    aria = format_html(' aria-sort="{}"', state) if state else ""
+    return format_html(
+        '<th scope="col"{}><a class="sort-link" href="{}" title="{}">{}</a></th>',
+        aria, href, text("domains.sort_by", column=label), label,
+    )  # fmt: skip
+
+
+@register.filter
+def status_text(status: str) -> str:
+    """A status word in the page's language; a word the catalog does not know (an EPP status another
+    registry sends) is shown as it came."""
+    key = f"status.{status}"
+    return text(key) if key in CATALOG else status
+
+
+@register.filter
+def status_tone(status: str) -> str:
+    """The badge colour of a domain status or an order state."""
+    if status in ("active", "ok", "done", "reconciled"):
+        return "ok"
+    if status in ("hold", "suspended", "client_hold", "unknown", "submitted", "charged", "quoted"):
+        return "warn"
+    if status in ("expired", "pending_delete", "deleted", "failed"):
+        return "bad"
+    return "info"
+
+
+@register.filter
+def get_item(mapping: dict[str, Any] | None, key: str) -> Any:
+    return (mapping or {}).get(key, "")
+
+
+@register.filter
+def unicode_name(a_label: str) -> str:
+    """`xn--80ak6aa92e.kz` → `мысал.kz` (what people read); the A-label stays in URLs."""
+    return display.unicode_name(a_label)
+
+
+@register.filter
+def add_days(moment: dt.datetime, days: int) -> dt.datetime:
+    return moment + dt.timedelta(days=int(days))
