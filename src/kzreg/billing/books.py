@@ -58,6 +58,11 @@ def _prepaid_sql(lock: bool) -> tuple[str, tuple[str, ...]]:
     return sql, columns
 
 
+def deposit_columns() -> tuple[str, ...]:
+    """The deposit's columns a plain statement reads (`Account.from_db` takes them in this order)."""
+    return _prepaid_sql(False)[1]
+
+
 def prepaid_account(registrar_id: int | None, lock: bool = False) -> Account | None:
     """The registrar's prepaid account at the registry, or None.
 
@@ -72,31 +77,6 @@ def prepaid_account(registrar_id: int | None, lock: bool = False) -> Account | N
         cursor.execute(sql, [AccountKind.PREPAID.value, str(registrar_id), OwnerKind.REGISTRY.value])
         row = cursor.fetchone()
     return None if row is None else Account.from_db(using, list(columns), row)
-
-
-# The deposit and, in the same statement, its book's fee revenue account in its currency (the charge's pair).
-DEPOSIT_AND_REVENUE_SQL = (
-    "SELECT {columns}, (SELECT r.id FROM billing_account r WHERE r.book_id = a.book_id AND r.kind = 'revenue' "
-    "AND r.holder_key = '' AND r.currency = a.currency) FROM billing_account a WHERE a.kind = %s "
-    "AND a.holder_key = %s AND a.book_id = (SELECT id FROM billing_book WHERE owner_kind = %s AND owner_key = '')"
-)
-
-
-def deposit_and_revenue(registrar_id: int | None) -> tuple[Account | None, int | None]:
-    """`prepaid_account` and the id of the revenue account a charge to it credits (None: not opened yet),
-    in one statement: what the fee guard's check reads for the charge that follows."""
-    if registrar_id is None:
-        return None, None
-    using = router.db_for_write(Account)
-    _, columns = _prepaid_sql(False)
-    sql = DEPOSIT_AND_REVENUE_SQL.format(columns=", ".join(f"a.{c}" for c in columns))
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, [AccountKind.PREPAID.value, str(registrar_id), OwnerKind.REGISTRY.value])
-        row = cursor.fetchone()
-    if row is None:
-        return None, None
-    revenue_id = row[-1]
-    return Account.from_db(using, list(columns), row[:-1]), None if revenue_id is None else int(revenue_id)
 
 
 def open_prepaid(

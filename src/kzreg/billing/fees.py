@@ -180,6 +180,20 @@ def redeem(
     and a second use finds that record (`billing_quote_used`). The operation's early check reads without
     consuming, so a refused operation leaves the quote usable."""
     found = fetch_one(QuoteRow, QUOTE_SQL, [prep(QuoteRow, "expires_at", now), quote_id])
+    return quoted_amount(found, quote_id, zone, command, years, registrar_id, now, consume)
+
+
+def quoted_amount(
+    found: tuple | None,
+    quote_id: str,
+    zone: str,
+    command: str,
+    years: int,
+    registrar_id: int | None,
+    now: dt.datetime,
+    consume: bool = False,
+) -> Money:
+    """`redeem` for a caller that read QUOTE_SQL's columns already (`found`: None when no such quote)."""
     if found is None:
         raise OperationFailed([Problem("fee", BillingCode.QUOTE_UNKNOWN, {"value": quote_id})])
     quoted_registrar, quoted_zone, quoted_command, quoted_years, minor, currency, valid, used = found

@@ -24,14 +24,17 @@ from typing import Any, cast
 
 from django.conf import settings
 
-from kzreg.billing import ledger
-from kzreg.billing.books import deposit_and_revenue, own_account, prepaid_account
-from kzreg.billing.fees import fee_for, redeem, use_once
+from kzreg.billing import guard_reads, ledger
+from kzreg.billing.books import own_account, prepaid_account
+from kzreg.billing.exchange import convert
+from kzreg.billing.fees import fee_for, quoted_amount, redeem, use_once
+from kzreg.billing.guard_reads import FeeReads
 from kzreg.billing.ledger import Cause
 from kzreg.billing.lowbalance import notify_if_low
 from kzreg.billing.models import Account, AccountKind, Book, Entry, FeeCommand, OwnerKind, Transaction
 from kzreg.billing.money import Money
 from kzreg.billing.posting import one_statement_posting, post_charge
+from kzreg.billing.prices import fee_of
 from kzreg.billing.problems import BillingCode
 from kzreg.billing.problems_books import BooksCode
 from kzreg.billing.sqlrows import fetch_one
@@ -112,6 +115,19 @@ def _fee(
     return fee_for(zone, rule.command, years, registrar_id, ctx.now, account=account), ""
 
 
+def _read_fee(ctx: GuardContext, zone: str, rule: FeeRule, years: int, reads: FeeReads, quote_id: str) -> Money:
+    """`_fee` from what `guard_reads.read` found (the early check: the quote is read, not consumed)."""
+    account = reads.account
+    if quote_id:
+        registrar_id = int(account.holder_key)
+        quoted = quoted_amount(reads.quote, quote_id, zone, rule.command, years, registrar_id, ctx.now)
+        if quoted.currency != account.currency:  # quoted before the account was opened
+            raise OperationFailed([Problem("fee", BillingCode.QUOTE_MISMATCH, {"value": quote_id})])
+        return quoted
+    fee = fee_of(*reads.price, rule.command, years)
+    return fee if fee.currency == account.currency else convert(fee, account.currency, ctx.now.date())
+
+
 class RegistryFees:
     def check(self, ctx: GuardContext, target: Any) -> Iterable[Problem]:
         rule = FEE_RULES.get(ctx.operation)
@@ -122,11 +138,15 @@ class RegistryFees:
         if years is None or zone is None:
             return []  # nothing charged (a Modify without years), or the operation reports the bad value
         payer = rule.payer(ctx, target)
-        account, revenue_id = deposit_and_revenue(payer)
-        if account is None or account.available is None:
+        quote_id = str(getattr(ctx.command, "fee_quote_id", "") or "")
+        reads = (
+            None if payer is None else guard_reads.read(payer, zone.name, str(rule.command), years, quote_id, ctx.now)
+        )
+        if reads is None or reads.account.available is None:
             return []  # not charged
+        account, revenue_id = reads.account, reads.revenue_id
         try:
-            fee, quote_id = _fee(ctx, zone.name, rule, years, account)
+            fee = _read_fee(ctx, zone.name, rule, years, reads, quote_id)
         except OperationFailed as refusal:
             return refusal.problems
         # What `after` needs, so that the charge reads neither the account nor the quote again.

@@ -1,0 +1,75 @@
+"""What the fee guard's check reads, in one statement: the payer's deposit, its fee revenue account, the
+price in force and the quote the command carries (if any).
+
+Every fee-bearing operation asks these before it writes. Read one by one (the deposit with its revenue
+account, `prices.registry_fee`, `fees.redeem`) they were three round trips; here they are one statement, built
+once, prepared on PostgreSQL (`sqlrows.fetch_one`), and plain SQL that SQLite runs as well. What the
+answer means is decided by the same functions as before (`prices.fee_of`, `fees.quoted_amount`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from django.db import router
+
+from kzreg.billing.books import deposit_columns
+from kzreg.billing.models import Account, AccountKind, OwnerKind, Quote
+from kzreg.billing.prices import PRICE_SQL, price_params
+from kzreg.billing.sqlrows import fetch_one, prep
+
+QUOTE_COLUMNS = "registrar_id, zone, command, years, amount_minor, currency, valid, used"
+QUOTE_SUBQUERY = (
+    "SELECT q.registrar_id, q.zone, q.command, q.years, q.amount_minor, q.currency, q.expires_at > %s AS valid, "
+    "u.quote_id IS NOT NULL AS used FROM billing_quote q LEFT JOIN billing_quoteuse u ON u.quote_id = q.id "
+    "WHERE q.id = %s"
+)
+
+
+@functools.cache
+def _sql() -> str:
+    deposit = ", ".join(f"a.{column}" for column in deposit_columns())
+    quote = ", ".join(f"q.{column}" for column in QUOTE_COLUMNS.split(", "))
+    return (
+        f"SELECT {deposit}, (SELECT r.id FROM billing_account r WHERE r.book_id = a.book_id AND r.kind = %s "
+        f"AND r.holder_key = '' AND r.currency = a.currency), p.amount_minor, p.currency, {quote} "
+        f"FROM billing_account a LEFT JOIN ({PRICE_SQL}) AS p ON 1 = 1 LEFT JOIN ({QUOTE_SUBQUERY}) AS q ON 1 = 1 "
+        "WHERE a.kind = %s AND a.holder_key = %s "
+        "AND a.book_id = (SELECT id FROM billing_book WHERE owner_kind = %s AND owner_key = '')"
+    )
+
+
+@dataclass(frozen=True)
+class FeeReads:
+    account: Account
+    revenue_id: int | None  # None: the first charge opens the revenue account
+    price: tuple[int | None, str | None]  # the price row in force (amount_minor, currency), or (None, None)
+    quote: tuple | None  # `fees.QUOTE_SQL`'s columns, None when the command carries no quote or it is unknown
+
+
+def read(payer: int, zone: str, command: str, years: int, quote_id: str, now: dt.datetime) -> FeeReads | None:
+    """What a charge of `payer` for `command` needs; None when the payer has no deposit (not charged)."""
+    params = [
+        AccountKind.REVENUE.value,
+        *price_params(zone, command, years, now),
+        prep(Quote, "expires_at", now),
+        quote_id,
+        AccountKind.PREPAID.value,
+        str(payer),
+        OwnerKind.REGISTRY.value,
+    ]
+    row = fetch_one(Account, _sql(), params, write=True)
+    if row is None:
+        return None
+    width = len(deposit_columns())
+    account = Account.from_db(router.db_for_write(Account), list(deposit_columns()), row[:width])
+    revenue_id, price_minor, price_currency = row[width : width + 3]
+    quote = tuple(row[width + 3 :])
+    return FeeReads(
+        account=account,
+        revenue_id=None if revenue_id is None else int(revenue_id),
+        price=(price_minor, price_currency),
+        quote=quote if quote_id and quote[1] is not None else None,
+    )
