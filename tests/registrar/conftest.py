@@ -36,6 +36,7 @@ from tests.epp.conftest import (  # noqa: F401  (fixtures)
     pki,
 )
 from tests.epp.objects import zones  # noqa: F401  (autouse: the seed zones after each flush)
+from tests.registrar.receiver import receiver  # noqa: F401  (a webhook receiver on 127.0.0.1)
 
 LOCATION = {"address": "Abay avenue 10", "city": "Almaty", "region": "Almaty"}
 NS = ("ns1.ps.kz", "ns2.ps.kz")

@@ -1,4 +1,5 @@
-"""The registrar wing's worker jobs: settle orders, renew what is due, follow the registry's messages.
+"""The registrar wing's worker jobs: settle orders, renew what is due, follow the registry's messages,
+post webhook notifications, mail expiry reminders.
 
 Each job opens the configured registry connection only when it has work (a registry with no registrar
 wing in use costs nothing), and closes it after the run.
@@ -12,10 +13,12 @@ from typing import TypeVar
 from kzreg.core import clock
 from kzreg.plugins import Job
 from kzreg.registrar.connection import RegistryConnection, open_connection, registrar_settings
-from kzreg.registrar.models import Order, OrderState, Service
+from kzreg.registrar.models import DeliveryState, Order, OrderState, Service, WebhookDelivery
+from kzreg.registrar.reminders import send_reminders
 from kzreg.registrar.renewals import due_services, renew_due
 from kzreg.registrar.settle import settle_orders
 from kzreg.registrar.sync import sync_from_poll
+from kzreg.registrar.webhook_delivery import deliver_due
 
 T = TypeVar("T")
 
@@ -41,6 +44,16 @@ def renew() -> object:
     return _with_connection("worker:auto-renew", renew_due)
 
 
+def webhooks() -> object:
+    if not WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_at__lte=clock.now()).exists():
+        return None
+    return deliver_due()
+
+
+def reminders() -> object:
+    return send_reminders(clock.now())
+
+
 def sync() -> object:
     if not Service.objects.filter(registrar_handle=registrar_settings()["HANDLE"], sponsored=True).exists():
         return None
@@ -51,4 +64,6 @@ JOBS = [
     Job("registrar-settle-orders", settle, every=60.0),
     Job("registrar-auto-renew", renew, every=3600.0),
     Job("registrar-registry-sync", sync, every=60.0),
+    Job("registrar-webhooks", webhooks, every=30.0),
+    Job("registrar-expiry-reminders", reminders, every=3600.0),
 ]

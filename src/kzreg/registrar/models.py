@@ -151,24 +151,29 @@ class EventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed"
     DELETED = "deleted"
     ORDER_SETTLED = "order_settled"  # data: {"order": id, "kind": …, "state": done | failed | reconciled}
-    REGISTRANT_CHANGED = "registrant_changed"
 
 
 class ServiceEvent(models.Model):
     """Something that happened to a service (append-only), written in the transaction of the change that
-    caused it: a poll message followed, an order settled, a reconciliation fix. Webhooks deliver these."""
+    caused it: a poll message followed, an order settled, a reconciliation fix. Webhooks deliver these to
+    the seller the domain belongs to (`reseller`; None: the registrar's own). An order that failed before
+    any service existed (a refused create) has no service."""
 
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="events")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    domain = models.CharField(max_length=255, help_text="The domain's A-label")
+    registrar_handle = models.CharField(max_length=32)
+    reseller = models.ForeignKey("resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="service_events")  # fmt: skip
     kind = models.CharField(max_length=24, choices=EventKind.choices)
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField()
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["service", "at"], name="registrar_event_service")]
+        indexes = [models.Index(fields=["domain", "at"], name="registrar_event_domain")]
 
     def __str__(self) -> str:
-        return f"{self.service_id} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.domain} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class Webhook(models.Model):

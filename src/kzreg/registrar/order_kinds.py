@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kzreg.billing.money import Money
+from kzreg.registrar import events
 from kzreg.registrar.connection import (
     CreateRequest,
     DomainState,
@@ -160,6 +161,7 @@ KINDS: dict[str, KindRules] = {
 def record(order: Order, answer: Answer, now: dt.datetime) -> Service:
     """The service as the registry now has it, after the order was done."""
     service = order.service or Service.objects.filter(name=order.domain).first()
+    before = events.snapshot(service) if service is not None else None
     if service is None:
         service = Service(name=order.domain, registrar_handle=order.registrar_handle, created_at=now)
     if order.kind in (OrderKind.CREATE, OrderKind.TRANSFER_IN):
@@ -180,4 +182,6 @@ def record(order: Order, answer: Answer, now: dt.datetime) -> Service:
         service.auto_renew = False
     service.last_synced_at = now
     service.save()
+    if before is not None:
+        events.changed(service, before, now)
     return service

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
-from kzreg.registrar import charging
+from kzreg.registrar import charging, events
 from kzreg.registrar.connection import AnswerLost, RegistryConnection, RegistryRefused, RegistryUnreachable
 from kzreg.registrar.models import Order, OrderEvent, OrderState, Service
 from kzreg.registrar.order_kinds import KINDS, record
@@ -51,6 +51,7 @@ def move(order: Order, new: str, principal: str, now: dt.datetime, note: str = "
     for name, value in fields.items():
         setattr(order, name, value)
     order.save()
+    events.order_settled(order, now)  # at an end only: the seller's webhooks hear it
 
 
 def locked(order_id: int) -> Order:

@@ -12,8 +12,10 @@ import datetime as dt
 import re
 
 import idna
+from django.db import transaction
 
 from kzreg.core import clock
+from kzreg.registrar import events
 from kzreg.registrar.connection import DomainState, RegistryConnection
 from kzreg.registrar.models import Service
 
@@ -32,7 +34,8 @@ def names_in(text: str) -> set[str]:
 
 
 def apply_state(service: Service, state: DomainState | None, registrar: str, now: dt.datetime) -> list[str]:
-    """Copies what the registry shows into the service; returns the fields that changed."""
+    """Copies what the registry shows into the service, with an event for each kind of change (in one
+    transaction); returns the fields that changed."""
     if state is None:
         values = {"sponsored": False, "statuses": ["deleted"], "auto_renew": False}
     elif state.registrar != registrar:
@@ -40,10 +43,13 @@ def apply_state(service: Service, state: DomainState | None, registrar: str, now
     else:
         values = {"sponsored": True, "statuses": sorted(state.statuses), "expires_at": state.expires_at}
     changed = [name for name, value in values.items() if getattr(service, name) != value]
-    for name, value in values.items():
-        setattr(service, name, value)
-    service.last_synced_at = now
-    service.save()
+    with transaction.atomic():
+        before = events.snapshot(service)
+        for name, value in values.items():
+            setattr(service, name, value)
+        service.last_synced_at = now
+        service.save()
+        events.changed(service, before, now)
     return changed
 
 

@@ -53,6 +53,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "домен {key} окончательно удалён, имя свободно",
         "en": "{key} was purged; the name is free",
     },
+    "domain_renewed": {
+        "kk": "{key} доменін тізілім {exDate} дейін ұзартты",
+        "ru": "реестр продлил домен {key} до {exDate}",
+        "en": "the registry renewed {key} until {exDate}",
+    },
     "domain_expired": {
         "kk": "{key} доменінің мерзімі өтті; {purge_at} дейін ұзартылмаса, жойылады",
         "ru": "срок регистрации {key} истёк; если не продлить до {purge_at}, домен будет удалён",

@@ -40,13 +40,14 @@ MESSAGES = {
         "en": "{option} is not supported: {how}",
     },
     C.REGISTRANT_CHANGE: {
-        "kk": "тіркелушіні ауыстыру — бұл беру (R14), өзгерту емес: ағымдағы әкімшілік контактінің "
-        "жою үлгісі мен жаңа тіркелушінің үлгісін тізілімге хатпен жіберіңіз (KZ-Transfer)",
-        "ru": "смена администратора домена — это передача (R14), а не изменение: пришлите в реестр "
-        "письмом форму удаления текущего административного контакта и форму нового администратора "
-        "(KZ-Transfer)",
-        "en": "a registrant change is a transfer (R14), not an update: mail the registry the current "
-        "administrative contact's Delete form with the new registrant's New form (KZ-Transfer)",
+        "kk": "тіркелушіні ауыстыру — бұл беру (R14), өзгерту емес: демеуші тіркеуші <kz:registrantChange> "
+        'кеңейтуімен <domain:transfer op="request"> жібереді (немесе KZ-Transfer үлгілерін хатпен)',
+        "ru": "смена администратора домена — это передача (R14), а не изменение: регистратор-спонсор "
+        'отправляет <domain:transfer op="request"> с расширением <kz:registrantChange> (или формы '
+        "KZ-Transfer письмом)",
+        "en": "a registrant change is a transfer (R14), not an update: the sponsoring registrar sends "
+        '<domain:transfer op="request"> with the <kz:registrantChange> extension (or the KZ-Transfer '
+        "forms by mail)",
     },
     C.CUR_EXP_DATE: {
         "kk": "ағымдағы аяқталу күні {expected}, көрсетілгені {given}",

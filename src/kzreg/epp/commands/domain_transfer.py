@@ -3,6 +3,9 @@
 The registry keeps the transfer and its rules (`registrar_transfer`): the gaining registrar asks with
 the domain's authorization code, the losing one decides within the pending period, both are told by
 poll message. Every answer is `<domain:trnData>` (1001 for a new pending request).
+
+A request carrying `<kz:registrantChange>` is not a registrar transfer but a registrant change by the
+sponsor (R14): `extensions.kz_registrant` answers it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from kzreg.epp.commands.domain_parts import auth_code, parse_period
 from kzreg.epp.commands.elements import Element, epp_date, find, own_text
 from kzreg.epp.commands.fields import Fields
 from kzreg.epp.dispatch import handles
-from kzreg.epp.extensions import fee
+from kzreg.epp.extensions import fee, kz_registrant
 from kzreg.epp.protocol import Request, Response
 from kzreg.epp.xml import E, sub
 from kzreg.registry.commands import DecideTransfer, RequestTransfer
@@ -59,6 +62,9 @@ def transfer(request: Request) -> Response:
     name = own_text(name_element)
     fields = Fields(name_element)
     op = request.op or ""
+    change = kz_registrant.request_element(request.extensions.get(namespaces.KZ))
+    if change is not None and op == "request":  # a new registrant, not a new registrar (R14, kz-1.0)
+        return kz_registrant.registrant_change(request, name, change, fields)
     try:
         if op not in OPS:
             raise OperationFailed(

@@ -15,6 +15,7 @@ from kzreg.registry.operations.domain_parts import bump, record_domain
 from kzreg.registry.operations.domain_status import lift_flag
 from kzreg.registry.operations.prohibitions import RENEW, check_domain_allows
 from kzreg.registry.policy import ZonePolicy
+from kzreg.registry.poll import notify_registrar
 
 
 def check_extension(ctx: Context, domain: Domain, zone: ZonePolicy, years: int, field_name: str) -> dt.datetime | None:
@@ -47,6 +48,9 @@ def renew_domain(command: RenewDomain, actor: Actor) -> OperationResult[Domain]:
         bump(ctx, domain)
         domain.save()
         record_domain(ctx, domain)
+        if actor.registrar_id != domain.registrar_id:  # renewed by the registry (staff, mail): its sponsor is told
+            notify_registrar(ctx, domain.registrar_id, "domain_renewed", object_type="domain", object_key=domain.name,
+                             data={"exDate": f"{new_expiry:%Y-%m-%d}"})  # fmt: skip
         return domain
 
     return execute("domain_renew", command, actor, body)
