@@ -40,7 +40,7 @@ def _next(request: HttpRequest) -> str:
     return wanted if wanted and safe else HOME_URL
 
 
-def _with_language(response: HttpResponse, user) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _with_language(response: HttpResponse, user) -> HttpResponse:
     language = passwords.language_of(user)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
                         secure=settings.SESSION_COOKIE_SECURE)  # fmt: skip
@@ -66,7 +66,7 @@ def logout_page(request: HttpRequest) -> HttpResponse:
     return redirect(LOGIN_URL)
 
 
-def _organisation(user) -> str:  # type: ignore[no-untyped-def]
+def _organisation(user) -> str:
     profile = getattr(user, "staff_profile", None)
     if profile is None:
         return ptext("org.registry") if user.is_staff else ""
@@ -86,7 +86,12 @@ def home_page(request: HttpRequest) -> HttpResponse:
         "organisation": _organisation(user),
         "permissions": sorted(p.value for p in permissions_of(user)),
         "roles": list(getattr(profile, "roles", None) or []),
-        "customers": [link.customer for link in RegistrantLink.objects.filter(user=user).select_related("customer")],
+        "customers": [
+            link.customer
+            for link in RegistrantLink.objects.filter(user_id=int(user.pk or 0)).select_related(
+                "customer", "customer__reseller"
+            )
+        ],
         "has_device": two_factor.device_for(user) is not None,
     }
     return render(request, "accounts/people/home.html", context)

@@ -124,8 +124,7 @@ def add_user(
     """A new user of the granter's own organisation (a reseller's user, or registrar staff with roles)."""
     require(granter, Permission.USERS)
     profile = profile_of(granter)
-    granted, _ = parse_permissions(permissions)
-    problems: list[Problem] = []
+    granted, problems = parse_permissions(permissions)
     if profile.organisation == "reseller":
         if roles:
             problems.append(Problem("roles", AccountsCode.WRONG_TENANT))

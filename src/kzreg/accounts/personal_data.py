@@ -22,13 +22,13 @@ PERSONAL_FIELDS = (
 )  # fmt: skip
 
 
-def logged(user) -> bool:  # type: ignore[no-untyped-def]
+def logged(user) -> bool:
     """Whether this user's views are logged: registrar staff and resellers' users."""
     profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
     return profile is not None and profile.organisation in ("registrar", "reseller")
 
 
-def organisation_of(user) -> str:  # type: ignore[no-untyped-def]
+def organisation_of(user) -> str:
     profile = user.staff_profile
     if profile.organisation == "reseller" and profile.reseller is not None:
         return f"reseller {profile.reseller.handle} ({profile.reseller.name})"
@@ -38,7 +38,7 @@ def organisation_of(user) -> str:  # type: ignore[no-untyped-def]
 
 def log_view(
     user, via: str, *, customer=None, contact_handle: str = "", fields: Sequence[str] = PERSONAL_FIELDS,
-) -> PersonalDataView | None:  # type: ignore[no-untyped-def]  # fmt: skip
+) -> PersonalDataView | None:  # fmt: skip
     """Writes one view row (None when this user's views are not logged, or nothing names the subject)."""
     if not logged(user) or not via or (customer is None and not contact_handle):
         return None
@@ -59,7 +59,7 @@ class ViewLine:
     via: str
 
 
-def data_access_report(customer) -> list[ViewLine]:  # type: ignore[no-untyped-def]
+def data_access_report(customer) -> list[ViewLine]:
     """Who saw this customer's data (by its id, or the registry contact it maps to), newest first."""
     rows = PersonalDataView.objects.filter(customer_key=customer.pk)
     if customer.contact_handle:

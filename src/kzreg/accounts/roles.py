@@ -72,7 +72,7 @@ class PermissionMissing(PermissionDenied):
         super().__init__(self.messages[language()])
 
 
-def profile_of(user):  # type: ignore[no-untyped-def]
+def profile_of(user):
     """The user's profile, or None (anonymous, inactive, or no profile)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None

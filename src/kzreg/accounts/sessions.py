@@ -16,7 +16,7 @@ from kzreg.accounts.models import LoginSession, PeopleEvent
 from kzreg.core import clock
 
 
-def _store(session_key: str):  # type: ignore[no-untyped-def]
+def _store(session_key: str):
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
 
 
@@ -30,7 +30,7 @@ def client_address(request: HttpRequest) -> str | None:
         return None
 
 
-def record_login(sender, request: HttpRequest | None, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def record_login(sender, request: HttpRequest | None, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return
     if request.session.session_key is None:
@@ -47,7 +47,7 @@ def record_login(sender, request: HttpRequest | None, user, **kwargs) -> None:  
     )  # fmt: skip
 
 
-def record_logout(sender, request: HttpRequest | None, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def record_logout(sender, request: HttpRequest | None, user, **kwargs) -> None:
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
         LoginSession.objects.filter(session_key=key, ended_at=None).update(ended_at=clock.now())
@@ -59,7 +59,7 @@ def rekeyed(old_key: str | None, new_key: str | None) -> None:
         LoginSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
-def open_sessions(user) -> list[LoginSession]:  # type: ignore[no-untyped-def]
+def open_sessions(user) -> list[LoginSession]:
     """The user's sessions that have not ended (those Django has expired are ended on the way)."""
     rows = list(LoginSession.objects.filter(user=user, ended_at=None).order_by("-created_at", "-id"))
     alive = []
@@ -71,7 +71,7 @@ def open_sessions(user) -> list[LoginSession]:  # type: ignore[no-untyped-def]
     return alive
 
 
-def end_session(user, session_id: int, principal: str) -> bool:  # type: ignore[no-untyped-def]
+def end_session(user, session_id: int, principal: str) -> bool:
     """Ends one of the user's own sessions; False when it is not the user's or already ended."""
     row = LoginSession.objects.filter(pk=session_id, user=user, ended_at=None).first()
     if row is None:
@@ -85,7 +85,7 @@ def end_session(user, session_id: int, principal: str) -> bool:  # type: ignore[
     return True
 
 
-def end_all(user, except_key: str | None = None) -> int:  # type: ignore[no-untyped-def]
+def end_all(user, except_key: str | None = None) -> int:
     """Ends every session of the user (but the one named): a deactivation, a password reset."""
     ended = 0
     for row in LoginSession.objects.filter(user=user, ended_at=None).exclude(session_key=except_key or ""):

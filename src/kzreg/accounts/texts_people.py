@@ -103,6 +103,6 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def ptext(key: str, lang: str | None = None, **params: object) -> str:
+def ptext(key: str, lang: str | None = None, /, **params: object) -> str:
     words = TEXTS[key][lang if lang in LANGUAGES else language()]
     return words.format(**params) if params else words

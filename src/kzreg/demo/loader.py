@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -26,6 +27,7 @@ from kzreg.core.actor import Actor, Channel, Role
 from kzreg.core.errors import OperationFailed
 from kzreg.demo import demo_domains
 from kzreg.demo.parties import ensure_registrar
+from kzreg.demo.users import create_demo_people
 from kzreg.registrar.demo import load_demo_records
 from kzreg.registry.models import Domain, Registrar, Zone
 from kzreg.resellers.models import Reseller
@@ -48,9 +50,14 @@ class DemoSummary:
     warnings: int
 
 
-@functools.cache
 def _demo_password_hash() -> str:
-    """Hashed once: a password hash takes a second on purpose, and every demo user has the same one."""
+    """Hashed once per hasher setting: a password hash is slow on purpose, and every demo user has the same
+    one (tests change the hashers, so the setting is part of the key)."""
+    return _hash_with(tuple(settings.PASSWORD_HASHERS))
+
+
+@functools.cache
+def _hash_with(hashers: tuple[str, ...]) -> str:
     return make_password(DEMO_PASSWORD)
 
 
@@ -64,7 +71,7 @@ def _user(username: str, email: str, superuser: bool = False):
     return user
 
 
-def _staff(username: str, email: str, organisation: str, registrar=None, reseller=None, superuser=False) -> None:  # type: ignore[no-untyped-def]
+def _staff(username: str, email: str, organisation: str, registrar=None, reseller=None, superuser=False) -> None:
     user = _user(username, email, superuser)
     StaffProfile.objects.get_or_create(
         user=user,
@@ -98,7 +105,7 @@ class Runner:
         self.out = out
         self.warnings = 0
 
-    def at(self, days_ago: float, operation: Callable, command, actor: Actor):  # type: ignore[no-untyped-def]
+    def at(self, days_ago: float, operation: Callable, command, actor: Actor):
         delta = dt.timedelta(days=days_ago)
         clock.advance(-delta)
         try:
@@ -148,9 +155,10 @@ def load_demo(seed: int = 2026, force: bool = False, out: Callable[[str], None] 
         staff = Actor("registry", Role.REGISTRY, Channel.SYSTEM)
         count = demo_domains.register_all(rnd, runner, actors, staff, DOMAIN_COUNT, names)
         load_demo_records(registrar.handle, resellers)  # the registrar's customers and services (docs/registrar.md)
-    users = ["registry", "ps-admin", *(r[-1] for r in RESELLERS)]
+        people = create_demo_people(registrar, resellers, _demo_password_hash())  # docs/accounts.md
+    users = ["registry", "ps-admin", *(r[-1] for r in RESELLERS), *people]
     out(f"demo: {count} domains loaded ({runner.warnings} warnings, as registrations report them)")
-    out(f"demo: staff users {', '.join(users)} — password {DEMO_PASSWORD!r} (change it outside a demo)")
+    out(f"demo: users {', '.join(users)} — password {DEMO_PASSWORD!r} (change it outside a demo)")
     return DemoSummary(users=users, domains=count, warnings=runner.warnings)
 
 

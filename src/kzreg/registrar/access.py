@@ -33,7 +33,7 @@ from kzreg.registrar.models import Customer, Order, Service
 from kzreg.resellers.models import Reseller
 
 
-def _profile(user) -> Any:  # type: ignore[no-untyped-def]
+def _profile(user) -> Any:
     """The profile of a user of the registrar wing, or PermissionDenied."""
     profile = profile_of(user)
     if profile is None or profile.organisation not in ("registrar", "reseller", "registrant"):
@@ -45,11 +45,11 @@ def _profile(user) -> Any:  # type: ignore[no-untyped-def]
     return profile
 
 
-def _registrar_handle(profile) -> str:  # type: ignore[no-untyped-def]
+def _registrar_handle(profile) -> str:
     return profile.registrar.handle if profile.organisation == "registrar" else profile.reseller.registrar.handle
 
 
-def seller_of(user) -> Seller:  # type: ignore[no-untyped-def]
+def seller_of(user) -> Seller:
     """Who the user sells as: registrar staff its registrar, a reseller's user its reseller."""
     profile = _profile(user)
     if profile.organisation == "registrar":
@@ -59,10 +59,10 @@ def seller_of(user) -> Seller:  # type: ignore[no-untyped-def]
     raise PermissionMissing(Permission.ORDER)
 
 
-def _scoped(user, model: type, permission: Permission) -> QuerySet:  # type: ignore[no-untyped-def]
+def _scoped(user, model: type[Service] | type[Customer] | type[Order], permission: Permission) -> QuerySet[Any]:
     require(user, permission)
     profile = _profile(user)
-    rows = model.objects.all()
+    rows: QuerySet[Any] = model.objects.all()
     if profile.organisation == "registrar":
         return rows.filter(registrar_handle=profile.registrar.handle)
     if profile.organisation == "reseller":
@@ -76,19 +76,19 @@ def _scoped(user, model: type, permission: Permission) -> QuerySet:  # type: ign
     return rows.filter(service__customer__registrant_links__user=user)
 
 
-def services_visible_to(user, permission: Permission = Permission.VIEW) -> QuerySet[Service]:  # type: ignore[no-untyped-def]
+def services_visible_to(user, permission: Permission = Permission.VIEW) -> QuerySet[Service]:
     return _scoped(user, Service, permission)
 
 
-def customers_visible_to(user, permission: Permission = Permission.VIEW) -> QuerySet[Customer]:  # type: ignore[no-untyped-def]
+def customers_visible_to(user, permission: Permission = Permission.VIEW) -> QuerySet[Customer]:
     return _scoped(user, Customer, permission)
 
 
-def orders_visible_to(user, permission: Permission = Permission.VIEW) -> QuerySet[Order]:  # type: ignore[no-untyped-def]
+def orders_visible_to(user, permission: Permission = Permission.VIEW) -> QuerySet[Order]:
     return _scoped(user, Order, permission)
 
 
-def access_service_by_name(user, name: str, permission: Permission = Permission.VIEW) -> Service:  # type: ignore[no-untyped-def]
+def access_service_by_name(user, name: str, permission: Permission = Permission.VIEW) -> Service:
     """`name` as A-label or U-label."""
     rows = services_visible_to(user, permission)
     service = rows.filter(name=a_label(name)).first()
@@ -100,7 +100,7 @@ def access_service_by_name(user, name: str, permission: Permission = Permission.
 def access_customer_by_id(
     user, customer_id: int, permission: Permission = Permission.VIEW, via: str = "",
     fields: Sequence[str] = PERSONAL_FIELDS,
-) -> Customer:  # type: ignore[no-untyped-def]  # fmt: skip
+) -> Customer:  # fmt: skip
     """The customer; with `via`, a view of its personal data (`fields`) by staff or a reseller is logged."""
     rows = customers_visible_to(user, permission)
     customer = rows.filter(pk=_int(customer_id)).first()
@@ -111,14 +111,14 @@ def access_customer_by_id(
     return customer
 
 
-def access_order_by_id(user, order_id: int) -> Order:  # type: ignore[no-untyped-def]
+def access_order_by_id(user, order_id: int) -> Order:
     order = orders_visible_to(user).filter(pk=_int(order_id)).first()
     if order is None:
         raise Http404(str(order_id))
     return order
 
 
-def access_reseller_by_id(user, reseller_id: int) -> Reseller:  # type: ignore[no-untyped-def]
+def access_reseller_by_id(user, reseller_id: int) -> Reseller:
     """Registrar staff: any reseller of its registrar; a reseller's user: its own."""
     require(user, Permission.VIEW)
     profile = _profile(user)
@@ -134,7 +134,7 @@ def access_reseller_by_id(user, reseller_id: int) -> Reseller:  # type: ignore[n
     return reseller
 
 
-def users_visible_to(user) -> QuerySet:  # type: ignore[no-untyped-def]
+def users_visible_to(user) -> QuerySet:
     """The users of the same tenant (the registrar's staff, or the reseller's users); needs USERS."""
     require(user, Permission.USERS)
     profile = _profile(user)
@@ -144,14 +144,14 @@ def users_visible_to(user) -> QuerySet:  # type: ignore[no-untyped-def]
     return rows.filter(staff_profile__organisation="reseller", staff_profile__reseller_id=profile.reseller_id)
 
 
-def access_user_by_id(user, user_id: int) -> Any:  # type: ignore[no-untyped-def]
+def access_user_by_id(user, user_id: int) -> Any:
     found = users_visible_to(user).filter(pk=_int(user_id)).first()
     if found is None:
         raise Http404(str(user_id))
     return found
 
 
-def invoices_visible_to(user) -> QuerySet[Invoice]:  # type: ignore[no-untyped-def]
+def invoices_visible_to(user) -> QuerySet[Invoice]:
     """Registrar staff (pay): its registrar's book. A reseller's user (pay): its own book, and the
     invoices its registrar issued to it. A registrant: invoices to the customers it is."""
     profile = _profile(user)
@@ -176,7 +176,7 @@ def invoices_visible_to(user) -> QuerySet[Invoice]:  # type: ignore[no-untyped-d
     return Invoice.objects.filter(own | bought)
 
 
-def access_invoice_by_number(user, number: str) -> Invoice:  # type: ignore[no-untyped-def]
+def access_invoice_by_number(user, number: str) -> Invoice:
     """An invoice or credit note by its number; the invoices addressed to the tenant come first when its
     own book has one with the same number."""
     rows = invoices_visible_to(user).filter(number=(number or "").strip().upper()).select_related("book")
@@ -186,7 +186,7 @@ def access_invoice_by_number(user, number: str) -> Invoice:  # type: ignore[no-u
     return found[0]
 
 
-def account_of(user) -> Account:  # type: ignore[no-untyped-def]
+def account_of(user) -> Account:
     """The seller's prepaid account: a reseller's deposit in its registrar's book, the registrar's deposit
     at the registry for registrar staff. Needs pay; Http404 while none is open."""
     require(user, Permission.PAY)

@@ -11,4 +11,4 @@ register = template.Library()
 
 @register.simple_tag
 def pt(key: str, **params: object) -> str:
-    return ptext(key, **params)
+    return ptext(key, None, **params)
