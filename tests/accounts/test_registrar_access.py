@@ -158,3 +158,41 @@ def test_customer_views_are_logged_for_staff_and_resellers_not_for_the_registran
     assert data_access_report(t.b.customer) == []
     assert PersonalDataView.objects.count() == 2
     assert RegistrantLink.objects.filter(user=t.registrant).count() == 2
+
+
+def _invoice(book, buyer_key: str):
+    from kzreg.billing.invoices import issue_invoice
+    from kzreg.billing.invoices_lines import LineIn
+    from kzreg.billing.invoices_parties import Party
+    from kzreg.billing.ledger import Cause
+    from kzreg.billing.money import Money
+
+    seller = Party(name="Seller LLP", bin="123456789012", address="Almaty, Abay 1", bank="Halyk",
+                   iban="KZ756010131000123456", bic="HSBKKZKX", kbe="17", country="KZ")  # fmt: skip
+    buyer = Party(name="Buyer", address="Almaty, Dostyk 5", country="KZ", key=buyer_key)
+    cause = Cause(kind="invoice", principal="tester", operation="domain_create", object_type="domain",
+                  object_key="x.kz")  # fmt: skip
+    line = LineIn("registration", Money.of("30.00", "USD"), 1, None)
+    return issue_invoice(book, buyer, [line], "USD", "en", clock.now(), cause, seller=seller)
+
+
+def test_invoices_and_balances_are_the_tenants_own(two_tenants, registrar):
+    from kzreg.billing.books import open_prepaid, registrar_book, reseller_book
+
+    t, now = two_tenants, clock.now()
+    to_a = _invoice(registrar_book(registrar, now), str(t.a.reseller.pk))
+    to_b = _invoice(registrar_book(registrar, now), str(t.b.reseller.pk))
+    by_a = _invoice(reseller_book(t.a.reseller, now), f"customer:{t.a.customer.pk}")
+    assert to_a.number == by_a.number, "the same number in two books"
+    assert access.access_invoice_by_number(t.a.admin, to_a.number) == to_a, "the one addressed to it first"
+    assert set(access.invoices_visible_to(t.a.admin)) == {to_a, by_a}
+    assert set(access.invoices_visible_to(t.b.admin)) == {to_b}
+    assert set(access.invoices_visible_to(t.registrar_staff)) == {to_a, to_b}
+    assert list(access.invoices_visible_to(t.registrant)) == [by_a], "invoices to the customers it is"
+    with pytest.raises(Http404):
+        access.access_invoice_by_number(t.b.admin, "CN-2026-000009")
+    assert access.account_of(t.b.admin) == reseller_deposit(t.b.reseller)
+    with pytest.raises(Http404):
+        access.account_of(t.registrar_staff)  # the registrar has no deposit at the registry yet
+    deposit = open_prepaid(registrar.pk, registrar.handle, "USD", now)
+    assert access.account_of(t.registrar_staff) == deposit
