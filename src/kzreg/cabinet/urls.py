@@ -6,7 +6,7 @@ so a page added here is tried with another tenant's ids without anyone rememberi
 
 from django.urls import include, path
 
-from kzreg.cabinet import dashboard, domain_page, domains, public, registrants
+from kzreg.cabinet import dashboard, domain_page, domains, order_new, order_renew, public, registrants
 
 app_name = "cabinet"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("cabinet/domains/", domains.domains_page, name="domains"),
     path("cabinet/domains/<str:name>/", domain_page.domain_page, name="domain"),
     path("cabinet/domains/<str:name>/auth-code/", domain_page.auth_code_page, name="domain_auth_code"),
+    path("cabinet/domains/<str:name>/renew/", order_renew.renew_page, name="domain_renew"),
+    path("cabinet/order/", order_new.order_new_page, name="order_new"),
     path("cabinet/registrants/", registrants.registrants_page, name="registrants"),
     path("cabinet/registrants/<str:customer_id>/", registrants.registrant_page, name="registrant"),
 ]
