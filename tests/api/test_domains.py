@@ -85,12 +85,13 @@ def test_bad_create_input_names_the_field_and_charges_nothing(api_a, tenants):
     key = {"Idempotency-Key": "bad-1"}
     assert codes(api_a.post("/domains", create_body(tenants.a))) == [("Idempotency-Key", "required")]
     assert codes(api_a.post("/domains", create_body(tenants.a, years=-1), key)) == [("years", "api_invalid")]
-    assert codes(api_a.post("/domains", create_body(tenants.a, name="wrong.com"), key)) == [
-        ("name", "api_wrong_zone")
-    ]
+    assert codes(api_a.post("/domains", create_body(tenants.a, name="wrong.com"), key)) == [("name", "api_wrong_zone")]
     missing = create_body(tenants.a)
     del missing["location"]["city"], missing["nameservers"]
-    assert set(codes(api_a.post("/domains", missing, key))) == {("location.city", "required"), ("nameservers", "required")}
+    assert set(codes(api_a.post("/domains", missing, key))) == {
+        ("location.city", "required"),
+        ("nameservers", "required"),
+    }
     # a registrant of another reseller: not found, nothing charged
     foreign = api_a.post("/domains", create_body(tenants.a, customer_id=tenants.b.customer.pk), key)
     assert foreign.status_code == 404
@@ -99,7 +100,9 @@ def test_bad_create_input_names_the_field_and_charges_nothing(api_a, tenants):
     assert taken.status_code == 422 and taken.json()["state"] == "failed"  # the registry refused: refunded
     assert balance(tenants.a) == before
     # a refusal is not stored: the same key works once the request is right
-    assert api_a.post("/domains", create_body(tenants.a, name="fixed.kz"), {"Idempotency-Key": "bad-2"}).status_code == 201
+    assert (
+        api_a.post("/domains", create_body(tenants.a, name="fixed.kz"), {"Idempotency-Key": "bad-2"}).status_code == 201
+    )
 
 
 def test_cyrillic_create_and_info(api_a, tenants, registrar):

@@ -93,7 +93,7 @@ def field_path(location: Sequence[object]) -> str:
     parts = [str(p) for p in location]
     if parts and parts[0] in SOURCES:
         source, parts = parts[0], parts[1:]
-        if source == "body" and len(parts) > 1:
+        if source == "body":
             parts = parts[1:]  # the body parameter's own name
     return ".".join(parts)
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Header, Schema
+from pydantic import model_validator
 
 from kzreg.accounts.roles import Permission
 from kzreg.api.auth import Caller, need
@@ -24,6 +25,17 @@ from kzreg.registrar.models import Order
 MAX_LIMIT = 500
 # Required on every call that places an order (docs/api.md: idempotency).
 IDEMPOTENCY = Header(..., alias="Idempotency-Key", min_length=1, max_length=100)
+
+
+class Body(Schema):
+    """A request body: a JSON object (ninja's schemas would otherwise read attributes off any value)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        if not isinstance(getattr(value, "_obj", value), dict):  # ninja wraps the value in a DjangoGetter
+            raise ValueError("the body must be a JSON object")
+        return value
 
 
 class ErrorItem(Schema):

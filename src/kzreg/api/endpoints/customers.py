@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kzreg.accounts.personal_data import data_access_report
 from kzreg.accounts.roles import Permission
-from kzreg.api.endpoints.common import MAX_LIMIT, acting, registry, responses, via
+from kzreg.api.endpoints.common import MAX_LIMIT, Body, acting, registry, responses, via
 from kzreg.registrar import customers as wing
 from kzreg.registrar.access import access_customer_by_id, customers_visible_to
 from kzreg.registrar.actions import contact_info, create_host, host_info
@@ -23,7 +23,7 @@ objects = Router(tags=["contacts and hosts"])
 ID = 2**63 - 1
 
 
-class CustomerIn(Schema):
+class CustomerIn(Body):
     kind: Literal["I", "R"]
     name: str = Field(..., max_length=255)
     organisation: str = Field("", max_length=255)
@@ -156,7 +156,7 @@ def contacts_get(request: HttpRequest, handle: str) -> Any:
     return {**state.__dict__, "statuses": list(state.statuses)}
 
 
-class HostIn(Schema):
+class HostIn(Body):
     name: str = Field(..., max_length=255)
     addresses: list[str] = Field(default_factory=list, max_length=13)
 

@@ -15,6 +15,7 @@ from kzreg.accounts.roles import Permission
 from kzreg.api.endpoints.common import (
     IDEMPOTENCY,
     MAX_LIMIT,
+    Body,
     MoneyOut,
     OrderOut,
     SponsorOut,
@@ -28,6 +29,7 @@ from kzreg.api.endpoints.common import (
 from kzreg.api.errors import problem
 from kzreg.api.idempotency import once
 from kzreg.api.problems import ApiCode
+from kzreg.core.messages import Code
 from kzreg.registrar import actions
 from kzreg.registrar.access import access_service_by_name, services_visible_to
 from kzreg.registrar.models import Service
@@ -36,6 +38,7 @@ router = Router(tags=["domains"])
 offer = Router(tags=["availability and prices"])
 ZONES = ("kz", "xn--80ao21a")  # .kz and .қаз
 MAX_CHECK = 50
+DATE = r"^(\d{4}-\d{2}-\d{2})?$"
 NAMES = Query(..., min_length=1, max_length=MAX_CHECK, description="a name to check; repeat for several")
 
 
@@ -136,8 +139,8 @@ def domains_list(
     request: HttpRequest,
     name_contains: str = "",
     status: str = "",
-    expires_after: dt.date | None = None,
-    expires_before: dt.date | None = None,
+    expires_after: str = Query("", pattern=DATE, description="YYYY-MM-DD: expiring on or after"),
+    expires_before: str = Query("", pattern=DATE, description="YYYY-MM-DD: expiring before"),
     customer_id: int | None = Query(None, ge=1, le=2**63 - 1),
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=10**9),
@@ -152,9 +155,9 @@ def domains_list(
         rows = rows.filter(statuses__contains=[status.strip()]) if _json_contains() else rows.filter(
             statuses__icontains=f'"{status.strip()}"')  # fmt: skip
     if expires_after:
-        rows = rows.filter(expires_at__date__gte=expires_after)
+        rows = rows.filter(expires_at__date__gte=_date(expires_after, "expires_after"))
     if expires_before:
-        rows = rows.filter(expires_at__date__lt=expires_before)
+        rows = rows.filter(expires_at__date__lt=_date(expires_before, "expires_before"))
     if customer_id:
         rows = rows.filter(customer_id=customer_id)
     rows = rows.order_by("-id")
@@ -163,19 +166,26 @@ def domains_list(
             "items": [_out(s) for s in rows[offset : offset + limit]]}  # fmt: skip
 
 
+def _date(value: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise problem(Code.INVALID, field, value=value) from None
+
+
 def _json_contains() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
 
 
-class LocationIn(Schema):
+class LocationIn(Body):
     address: str = Field(..., max_length=255)
     city: str = Field(..., max_length=100)
     region: str = Field(..., max_length=100)
 
 
-class CreateIn(Schema):
+class CreateIn(Body):
     name: str = Field(..., max_length=255)
     years: int = Field(1, ge=1, le=10)
     customer_id: int = Field(..., ge=1, le=2**63 - 1)
@@ -211,7 +221,7 @@ def domains_create(request: HttpRequest, payload: CreateIn, idempotency_key: str
     return _order_response(request, now.tenant, idempotency_key, place)
 
 
-class TransferIn(Schema):
+class TransferIn(Body):
     name: str = Field(..., max_length=255)
     auth_code: str = Field(..., min_length=1, max_length=64)
     customer_id: int = Field(..., ge=1, le=2**63 - 1)
@@ -238,7 +248,7 @@ def domains_get(request: HttpRequest, name: str) -> Any:
     return _out(access_service_by_name(who.user, name))
 
 
-class RenewIn(Schema):
+class RenewIn(Body):
     years: int = Field(1, ge=1, le=10)
 
 
@@ -256,7 +266,7 @@ def domains_renew(
     return _order_response(request, now.tenant, idempotency_key, place)
 
 
-class ModifyIn(Schema):
+class ModifyIn(Body):
     nameservers: list[str] | None = Field(None, min_length=1, max_length=13)
     admin_customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
     location: LocationIn | None = None
@@ -308,7 +318,7 @@ def domains_auth_code(request: HttpRequest, name: str) -> Any:
         return {"name": service.name, "auth_code": actions.show_auth_code(conn, now.seller, service.name)}
 
 
-class RegistrantChangeIn(Schema):
+class RegistrantChangeIn(Body):
     customer_id: int = Field(..., ge=1, le=2**63 - 1)
 
 

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from kzreg.accounts.roles import Permission, permissions_of
 from kzreg.api import tokens
-from kzreg.api.endpoints.common import acting, responses
+from kzreg.api.endpoints.common import Body, acting, responses
 from kzreg.api.errors import not_found
 from kzreg.registrar.access import access_user_by_id, users_visible_to
 
@@ -48,25 +48,53 @@ def users_get(request: HttpRequest, user_id: int) -> Any:
     return user_out(access_user_by_id(who.user, user_id))
 
 
-class PermissionsIn(Schema):
+class UserIn(Body):
+    username: str = Field(..., max_length=150)
+    email: str = Field(..., max_length=254)
+    language: Literal["kk", "ru", "en"] = "kk"
+    permissions: list[PermissionName] = Field(default_factory=list, max_length=5)
+    administrator: bool = False
+
+
+@users.post("", response=responses({201: UserOut}), operation_id="users_create")
+def users_create(request: HttpRequest, payload: UserIn) -> Any:
+    """A new user of the caller's tenant (mailed a link to set its password); never with more than the
+    caller has."""
+    from kzreg.accounts import people
+
+    who = acting(request, Permission.USERS).who
+    user = people.add_user(who.user, username=payload.username, email=payload.email, language=payload.language,
+                           permissions=payload.permissions, administrator=payload.administrator)  # fmt: skip
+    return Status(201, user_out(user))
+
+
+class PermissionsIn(Body):
     permissions: list[PermissionName] = Field(..., max_length=5)
 
 
 @users.put("/{user_id}/permissions", response=responses({200: UserOut}), operation_id="users_set_permissions")
 def users_set_permissions(request: HttpRequest, user_id: int, payload: PermissionsIn) -> Any:
-    """What the user may do (never more than the caller has; an administrator keeps all)."""
+    """What the user may do (never more than the caller has; an administrator's only by an administrator)."""
     from kzreg.accounts import people
 
     who = acting(request, Permission.USERS).who
-    user = access_user_by_id(who.user, user_id)
-    people.set_permissions(who.user, user, [Permission(p) for p in payload.permissions])
-    user.refresh_from_db()
-    if hasattr(user, "staff_profile"):
-        user.staff_profile.refresh_from_db()
+    access_user_by_id(who.user, user_id)
+    user = people.set_permissions(who.user, user_id, payload.permissions)
+    user.staff_profile.refresh_from_db()
     return user_out(user)
 
 
-class TokenIn(Schema):
+@users.delete("/{user_id}", response=responses({200: UserOut}), operation_id="users_deactivate")
+def users_deactivate(request: HttpRequest, user_id: int) -> Any:
+    """Signs the user out everywhere and keeps it out (its tokens stop working at once)."""
+    from kzreg.accounts import people
+
+    who = acting(request, Permission.USERS).who
+    access_user_by_id(who.user, user_id)
+    return user_out(people.deactivate(who.user, user_id))
+
+
+class TokenIn(Body):
     name: str = Field("", max_length=100)
     expires_days: int | None = Field(None, ge=1, le=tokens.MAX_EXPIRES_DAYS)
 

@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from kzreg.accounts.roles import Permission
-from kzreg.api.endpoints.common import acting, responses
+from kzreg.api.endpoints.common import Body, acting, responses
 from kzreg.registrar import webhooks
 
 router = Router(tags=["webhooks"])
 
 
-class WebhookIn(Schema):
+class WebhookIn(Body):
     url: str = Field(..., max_length=500)
 
 
