@@ -117,6 +117,8 @@ def test_the_registrant_sees_the_services_and_customers_it_is(two_tenants):
     t = two_tenants
     assert set(access.services_visible_to(t.registrant)) == {t.a.service, t.b.service}
     assert access.access_service_by_name(t.registrant, t.b.service.name) == t.b.service
+    assert access.access_order_by_id(t.registrant, t.a.order.pk) == t.a.order, "the orders of its services"
+    assert set(access.customers_visible_to(t.registrant)) == {t.a.customer, t.b.customer}
     other = create_customer(
         CustomerData(kind="I", name="Someone Else", address="Dostyk 5", city="Almaty", country_code="KZ",
                      email="else@mail.kz", phone="+7.7010000099", consent_at=clock.now()),
