@@ -11,6 +11,7 @@ import pytest
 
 from kzreg.billing.money import Money
 from kzreg.core.actor import Actor, Channel, Role
+from kzreg.notify.models import OutboxMessage
 from kzreg.registrar import actions
 from kzreg.registrar.models import Order, Service
 from kzreg.registrar.reconcile import reconcile
@@ -58,6 +59,8 @@ def test_short_funds_retry_and_warn_once(conn, alpha_seller, alpha_customer, fro
         assert renew_due(conn)["short"] == 1
         assert renew_due(conn)["short"] == 1
     assert len([r for r in caplog.records if "waits for funds" in r.message]) == 1
+    (mail,) = OutboxMessage.objects.filter(reference__startswith="funds-short:step.kz")  # mailed once too
+    assert mail.to == ["support@alpha.kz"] and "Alpha Hosting" in mail.body and "PS-KZ" in mail.body
     assert Order.objects.get(kind="renew").state == "quoted"
     frozen_clock.advance(dt.timedelta(hours=2))  # the order's quote lapsed meanwhile: it is quoted again
     fund(alpha_seller.reseller, "40.00")
