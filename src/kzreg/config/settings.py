@@ -251,6 +251,15 @@ KZREG_REGISTRAR: dict[str, Any] = {
     },
     "RENEW_DAYS_BEFORE": int(os.environ.get("KZREG_AUTO_RENEW_DAYS") or 30),
     "SETTLE_AFTER_MINUTES": 10,  # a `submitted` order this old lost its process: the worker settles it
+    # Expiry reminders to registrants (and a digest to their reseller), days before expiry.
+    "REMINDER_DAYS": [int(d) for d in (os.environ.get("KZREG_REMINDER_DAYS") or "30,7,1").split(",")],
+    # Webhooks: attempts before giving up (backoff doubles from a minute), the POST's timeout, and whether
+    # a URL may lead to loopback (tests only: private, link-local and loopback addresses are refused).
+    "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("KZREG_WEBHOOK_MAX_ATTEMPTS") or 8),
+    "WEBHOOK_TIMEOUT": float(os.environ.get("KZREG_WEBHOOK_TIMEOUT") or 10),
+    "WEBHOOK_ALLOW_LOOPBACK": False,
+    # Sender of the registrar's own mails to its registrants (a reseller's registrants hear from the reseller).
+    "MAIL_FROM": os.environ.get("KZREG_REGISTRAR_MAIL_FROM") or "",
 }
 
 LOGGING = {
