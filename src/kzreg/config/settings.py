@@ -269,13 +269,6 @@ LOGGING = {
     "handlers": {"console": {"class": "kzreg.config.logs.CurrentStderrHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KZREG_LOG_LEVEL", "INFO")},
     # axes' own lines hide the account and address; kzreg.accounts.login writes one line per failure and pause.
-    # Expiry reminders to registrants (and a digest to their reseller), days before expiry.
-    "REMINDER_DAYS": [int(d) for d in (os.environ.get("KZREG_REMINDER_DAYS") or "30,7,1").split(",")],
-    # Webhooks: attempts before giving up (backoff doubles from a minute), the POST's timeout, and whether
-    # a URL may lead to loopback (tests only: private, link-local and loopback addresses are refused).
-    "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("KZREG_WEBHOOK_MAX_ATTEMPTS") or 8),
-    "WEBHOOK_TIMEOUT": float(os.environ.get("KZREG_WEBHOOK_TIMEOUT") or 10),
-    "WEBHOOK_ALLOW_LOOPBACK": False,
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "ERROR"}},
 }
 
