@@ -10,6 +10,7 @@ import pytest
 
 from kzreg.core.actor import Actor, Channel, Role
 from kzreg.registrar import actions
+from kzreg.registrar.connection import ContactRequest, CreateRequest, Location
 from kzreg.registrar.connection.local import LocalConnection
 from kzreg.registrar.models import Service, ServiceEvent, WebhookDelivery
 from kzreg.registrar.reconcile import reconcile
@@ -105,3 +106,21 @@ def test_reconciliation_fixes_are_events(conn, alpha_seller, alpha_customer, alp
     assert kinds("quiet.kz") == []
     reconcile(conn, fix=True)
     assert kinds("quiet.kz") == ["expiry_changed"]
+
+
+def test_a_refused_transfer_in_is_not_shown_as_ours_or_as_transferred_out(
+    conn, alpha_seller, alpha_customer, alpha_account, other_registrar
+):
+    hoster = LocalConnection("HOSTER-KZ", "hoster")
+    theirs = hoster.create_contact(ContactRequest("I", "Sidorov, Sidor", "", "Dostyk 5", "Astana", "Astana", "010000",
+                                                  "KZ", "sidor@hoster.kz", "+7.7172700003"))  # fmt: skip
+    hoster.create_domain(CreateRequest("wanted.kz", 1, theirs, theirs, NS, Location(**LOCATION)))
+    order = actions.order_transfer_in(conn, alpha_seller, "wanted.kz", hoster.auth_code("wanted.kz"),
+                                      alpha_customer.pk, "k1")  # fmt: skip
+    assert order.state == "done" and Service.objects.get(name="wanted.kz").statuses == ["pendingTransfer"]
+    actor = Actor("hoster", Role.REGISTRAR, Channel.EPP, registrar_id=other_registrar.pk)
+    ops.decide_transfer(c.DecideTransfer("wanted.kz", "reject"), actor)
+    sync_from_poll(conn)
+    wanted = Service.objects.get(name="wanted.kz")
+    assert not wanted.sponsored and wanted.statuses == ["transferRefused"]
+    assert kinds("wanted.kz") == ["status_changed"]

@@ -38,6 +38,9 @@ def apply_state(service: Service, state: DomainState | None, registrar: str, now
     transaction); returns the fields that changed."""
     if state is None:
         values = {"sponsored": False, "statuses": ["deleted"], "auto_renew": False}
+    elif state.registrar != registrar and not service.sponsored:  # a transfer in: still pending, or refused
+        waiting = "pendingTransfer" in state.statuses
+        values = {"sponsored": False, "statuses": ["pendingTransfer" if waiting else "transferRefused"]}
     elif state.registrar != registrar:
         values = {"sponsored": False, "statuses": ["transferredOut"], "auto_renew": False}
     else:
