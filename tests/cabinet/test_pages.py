@@ -175,3 +175,34 @@ def test_the_registrants_list_searches_names(client, two_tenants):
     assert "Customer ALTYN" in found and "Customer SIBHOST" not in found
     none = client.get("/cabinet/registrants/", {"q": "nobody"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "No registrants found" in none
+
+
+def test_a_registrant_sees_its_own_domains_of_both_resellers_and_no_order_buttons(client, two_tenants):
+    signed_in(client, two_tenants.registrant)
+    names = domain_names(client.get("/cabinet/domains/").content.decode())
+    assert sorted(names) == sorted([two_tenants.a.service.name, two_tenants.b.service.name])
+    dashboard = client.get("/cabinet/", HTTP_ACCEPT_LANGUAGE="en")
+    assert dashboard.status_code == 200 and "Balance" not in dashboard.content.decode()
+    page = client.get(f"/cabinet/domains/{two_tenants.b.service.name}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sponsoring registrar</dt><dd>Internet-company PS LLP (PS-KZ)" in page  # PS-3.8, to the registrant too
+    assert "Show the code" not in page and "/renew/" not in page
+
+
+def test_domains_without_an_expiry_come_last_ascending_and_first_descending_across_pages(client, two_tenants):
+    a = two_tenants.a
+    add_services(a, 55)
+    Service.objects.filter(name__in=[f"page-{n:03d}.kz" for n in range(0, 55, 5)]).update(expires_at=None)  # 11
+    signed_in(client, a.admin)
+    seen = {}
+    for sort in ("expires", "-expires"):
+        names, url = [], f"/cabinet/domains/?sort={sort}"
+        while url:
+            html = client.get(url).content.decode()
+            names += domain_names(html)
+            more = re.search(r'rel="next" href="\?([^"]+)"', html)
+            url = f"/cabinet/domains/?{more.group(1).replace('&amp;', '&')}" if more else ""
+        assert len(names) == len(set(names)) == 56, sort  # every row once, over two pages
+        seen[sort] = names
+    nulls = {f"page-{n:03d}.kz" for n in range(0, 55, 5)}
+    assert set(seen["expires"][-11:]) == nulls and set(seen["-expires"][:11]) == nulls
+    assert seen["expires"][:45] == seen["-expires"][11:][::-1]  # the 45 valued rows, one order reversed

@@ -4,7 +4,8 @@ count of the whole list.
 A page reads `size + 1` rows in the chosen order with the row's id as tie-breaker, so the extra row only
 says a next page exists. The cursor (`?after=`) is the last row's sort value and id, opaque to the user;
 a cursor that does not parse starts from the first page instead of failing. Rows without a value (an
-unknown expiry) come last in either direction.
+unknown expiry) come last ascending and first descending, and are read as their own part, so that every
+query is one range of an index such as `(reseller_id, expires_at, id)` or `(reseller_id, name)`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 PAGE_SIZE = 50
 
@@ -27,6 +28,8 @@ class SortOption:
     key: str  # the URL's name for it: `sort=name`, `sort=-name`
     field: str
     parse: Callable[[str], Any] = str
+    nullable: bool = False  # rows without a value come after the others ascending, before them descending
+    unique: bool = False  # the value alone orders the rows (no id needed to break ties)
 
 
 @dataclass(frozen=True)
@@ -64,29 +67,48 @@ def choose_sort(asked: str, options: Sequence[SortOption]) -> tuple[SortOption, 
     return option, descending, asked
 
 
+def _segments(rows: QuerySet, option: SortOption, descending: bool) -> list[tuple[bool, QuerySet]]:
+    """The list in order as (holds nulls, rows) parts: the rows with a value, and those without (last
+    ascending, first descending: where a btree index keeps NULLs, so each part is one index range)."""
+    field, way = option.field, "-" if descending else ""
+    valued = rows.filter(**{f"{field}__isnull": False}) if option.nullable else rows
+    order = (f"{way}{field}",) if option.unique else (f"{way}{field}", f"{way}id")
+    parts = [(False, valued.order_by(*order))]
+    if option.nullable:
+        nulls = (True, rows.filter(**{f"{field}__isnull": True}).order_by(f"{way}id"))
+        parts = [nulls, *parts] if descending else [*parts, nulls]
+    return parts
+
+
+def _after(part: QuerySet, option: SortOption, descending: bool, value: Any, last_id: int) -> QuerySet:
+    """The rows of a part that come after the cursor's row, as one range."""
+    beyond, reach = ("lt", "lte") if descending else ("gt", "gte")
+    if value is None:
+        return part.filter(**{f"id__{beyond}": last_id})
+    if option.unique:
+        return part.filter(**{f"{option.field}__{beyond}": value})
+    return part.filter(**{f"{option.field}__{reach}": value}).filter(
+        Q(**{f"{option.field}__{beyond}": value}) | Q(**{f"id__{beyond}": last_id})
+    )
+
+
 def keyset_page(rows: QuerySet, options: Sequence[SortOption], asked: str, cursor: str, size: int = PAGE_SIZE) -> Page:
     option, descending, sort = choose_sort(asked, options)
-    field = option.field
-    order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-    rows = rows.order_by(order, "-id" if descending else "id")
     after = _decode(cursor, option.parse) if cursor else None
+    parts = _segments(rows, option, descending)
     if after is not None:
-        value, last_id = after
-        beyond = "lt" if descending else "gt"
-        if value is None:
-            rows = rows.filter(Q(**{f"{field}__isnull": True, f"id__{beyond}": last_id}))
-        else:
-            rows = rows.filter(
-                Q(**{f"{field}__{beyond}": value})
-                | Q(**{field: value, f"id__{beyond}": last_id})
-                | Q(**{f"{field}__isnull": True})
-            )
-    found = list(rows[: size + 1])
+        at = next(i for i, (holds_nulls, _) in enumerate(parts) if holds_nulls == (after[0] is None))
+        parts = [(parts[at][0], _after(parts[at][1], option, descending, *after)), *parts[at + 1 :]]
+    found: list[Any] = []
+    for _, part in parts:
+        found.extend(part[: size + 1 - len(found)])
+        if len(found) > size:
+            break
     shown = found[:size]
     next_cursor = ""
     if len(found) > size:
         last = shown[-1]
-        next_cursor = _encode(getattr(last, field), last.pk)
+        next_cursor = _encode(getattr(last, option.field), last.pk)
     return Page(shown, sort, next_cursor, after is None)
 
 
