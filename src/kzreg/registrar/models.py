@@ -60,7 +60,14 @@ class Service(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["auto_renew", "sponsored", "expires_at"], name="registrar_service_renewal")]
+        indexes = [
+            models.Index(fields=["auto_renew", "sponsored", "expires_at"], name="registrar_service_renewal"),
+            # A reseller's domain list in each order it is shown in, a page read from the index (issue 12,
+            # Speed; docs/benchmarks.md). PostgreSQL also has trigram and status indexes (migration 0005).
+            models.Index(fields=["reseller", "id"], name="registrar_service_by_id"),
+            models.Index(fields=["reseller", "name"], name="registrar_service_by_name"),
+            models.Index(fields=["reseller", "expires_at", "id"], name="registrar_service_by_expiry"),
+        ]
 
     def __str__(self) -> str:
         return self.name
