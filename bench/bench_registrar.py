@@ -6,6 +6,8 @@
     .venv/bin/python bench/bench_registrar.py create --conn local --procs 2 --threads 2 --count 250
     .venv/bin/python bench/bench_registrar.py create --conn epp --procs 2 --threads 4 --count 100 --epp-workers 2
     .venv/bin/python bench/bench_registrar.py lists          # list/search shapes (bench/registrar_lists.py)
+    .venv/bin/python bench/bench_registrar.py api-lists      # the same through GET /api/v1/domains (gunicorn)
+    .venv/bin/python bench/bench_registrar.py api-create --workers 2 --threads 2 --clients 4 --count 50
 
 `create` places orders with `registrar.actions.order_create` for the big reseller's customers (existing
 registry contacts), two existing name servers: quote, the reseller's deposit charged (registrar's and
@@ -322,6 +324,13 @@ def main() -> int:
     statements.add_argument("--count", type=int, default=20)
     lists = sub.add_parser("lists", help="the big reseller's domain list and search")
     lists.add_argument("--repeat", type=int, default=30)
+    for name, text in (("api-lists", "GET /api/v1/domains shapes"), ("api-create", "POST /api/v1/domains")):
+        api = sub.add_parser(name, help=f"{text} under gunicorn on 127.0.0.1 (bench/registrar_http.py)")
+        api.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        api.add_argument("--threads", type=int, default=2, help="threads per worker")
+        api.add_argument("--repeat", type=int, default=30)
+        api.add_argument("--clients", type=int, default=4, help="client threads (api-create)")
+        api.add_argument("--count", type=int, default=50, help="creates per client")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
     os.environ.setdefault("KZREG_LOG_LEVEL", "WARNING")
@@ -332,10 +341,14 @@ def main() -> int:
         run_creates(args)
     elif args.what == "statements":
         count_statements(args)
-    else:
+    elif args.what == "lists":
         import registrar_lists
 
         registrar_lists.run(args.repeat)
+    else:
+        import registrar_http
+
+        registrar_http.run(args.what, args.workers, args.threads, args.repeat, args.clients, args.count)
     return 0
 
 

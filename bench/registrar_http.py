@@ -1,0 +1,175 @@
+"""The reseller API over HTTP (`bench_registrar.py api-lists`, `api-create`): kzreg under gunicorn on
+127.0.0.1 (the WSGI app wrapped by `registrar_wsgi.py`, which reports the server's own time per request
+in a header), called with a token of the big reseller's administrator.
+
+Lists: each query shape of `/api/v1/domains` `--repeat` times, one request at a time, the server's time
+p50/p95/p99 (from the header: what the worker spent, no network or client). Creates: `POST
+/api/v1/domains` with an `Idempotency-Key` from `--clients` threads, creates/s and CPU per create of this
+client, the web server (gunicorn and its workers) and PostgreSQL (this database's backends). The rate
+limit is raised out of the way (its bookkeeping still runs on every call).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench_registrar import BIG, LOCATION, backend_pids, cpu_of, percentile, steal_and_pace, tree_cpu, workload
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def api_token() -> str:
+    """A new token of the big reseller's administrator (`registrar_lists.reseller_user`)."""
+    from kzreg.api.tokens import create_token
+    from kzreg.resellers.models import Reseller
+    from registrar_lists import reseller_user
+
+    _token, secret = create_token(reseller_user(Reseller.objects.get(handle=BIG)), name="regbench")
+    return secret
+
+
+def start_web(workers: int, threads: int) -> tuple[subprocess.Popen[bytes], int]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = dict(os.environ, KZREG_API_RATE_PER_MINUTE="100000000", KZREG_DEBUG="0", KZREG_REGISTRY_CONNECTION="local",
+               PYTHONPATH=f"{ROOT / 'src'}:{ROOT / 'bench'}")  # fmt: skip
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+               "--threads", str(threads), "--keep-alive", "30", "registrar_wsgi:application"]  # fmt: skip
+    server = subprocess.Popen(command, env=env, cwd=ROOT / "bench")
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return server, port
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("gunicorn did not listen within 30 s")
+
+
+def call(conn: http.client.HTTPConnection, method: str, path: str, token: str, body: Any = None,
+         key: str = "") -> tuple[int, float, float, Any]:  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    if key:
+        headers["Idempotency-Key"] = key
+    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    response = conn.getresponse()
+    data = json.loads(response.read() or b"null")
+    server_ms = float(response.getheader("X-Bench-Server-Ms") or 0)
+    cpu_ms = float(response.getheader("X-Bench-Cpu-Ms") or 0)
+    return response.status, server_ms, cpu_ms, data
+
+
+def list_shapes() -> dict[str, str]:
+    import datetime as dt
+
+    today = dt.date.today()
+    month = (today + dt.timedelta(days=30)).isoformat()
+    return {
+        "first page (newest first) + total": "",
+        "page 1000 (offset 50,000) + total": "offset=50000",
+        "name contains 'nur' + total": "name_contains=nur",
+        "name contains 'ab' + total": "name_contains=ab",
+        "status serverHold + total": "status=serverHold",
+        "expiring in 30 days + total": f"expires_after={today.isoformat()}&expires_before={month}",
+        "contains 'a' + ok + 30 days + total": f"name_contains=a&status=ok&expires_after={today}&expires_before={month}",
+    }
+
+
+def run_lists(port: int, token: str, repeat: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    print(f"api lists: GET /api/v1/domains as {BIG}'s administrator, {repeat} calls per shape; {steal_and_pace()}")
+    for label, query in list_shapes().items():
+        path = "/api/v1/domains" + (f"?{query}" if query else "")
+        status, _, _, data = call(conn, "GET", path, token)  # warm
+        if status != 200:
+            print(f"  {label}: HTTP {status} {str(data)[:300]}")
+            continue
+        server, cpu = [], []
+        for _ in range(repeat):
+            _, spent, spent_cpu, data = call(conn, "GET", path, token)
+            server.append(spent)
+            cpu.append(spent_cpu)
+        print(f"  {label:40s} total {data.get('total', '?'):>7}  server p50 {percentile(server, 0.5):7.1f}  "
+              f"p95 {percentile(server, 0.95):7.1f}  p99 {percentile(server, 0.99):7.1f} ms  "
+              f"(CPU p50 {percentile(cpu, 0.5):.1f} ms)")  # fmt: skip
+
+
+def run_creates(port: int, token: str, server_pid: int, clients: int, count: int) -> None:
+    _big, customers, hosts = workload()
+    run = "ra" + uuid.uuid4().hex[:6]
+    results: list[tuple[list[float], dict[int, int]]] = []
+    ready, go = threading.Barrier(clients + 1), threading.Event()
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        call(conn, "GET", "/api/v1/domains?limit=1", token)  # the connection and a worker thread are warm
+        spent, codes = [], {}
+        ready.wait()
+        go.wait()
+        for i in range(count):
+            body = {"name": f"{run}-{n}-{i}.kz", "years": 1, "customer_id": customers[(n * count + i) % len(customers)],
+                    "nameservers": hosts, "location": LOCATION}  # fmt: skip
+            status, server_ms, _, data = call(conn, "POST", "/api/v1/domains", token, body, key=uuid.uuid4().hex)
+            spent.append(server_ms)
+            codes[status] = codes.get(status, 0) + 1
+            if status >= 400 and codes[status] == 1:
+                print(f"  HTTP {status}: {str(data)[:300]}")
+        results.append((spent, codes))
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    ready.wait()
+    pids = backend_pids()
+    pg_before, web_before = cpu_of(pids), tree_cpu(server_pid)
+    own_before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    go.set()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    pg_after, web_after = cpu_of(pids), tree_cpu(server_pid)
+    own_after = resource.getrusage(resource.RUSAGE_SELF)
+    spent = [x for s, _ in results for x in s]
+    codes: dict[int, int] = {}
+    for _, c in results:
+        for code, k in c.items():
+            codes[code] = codes.get(code, 0) + k
+    n = len(spent)
+    own = own_after.ru_utime + own_after.ru_stime - own_before.ru_utime - own_before.ru_stime
+    pg = sum(pg_after[p] - pg_before[p] for p in pids if pg_after[p])
+    print(f"api create: {n} POST /api/v1/domains from {clients} clients in {elapsed:.2f} s = {n / elapsed:,.1f}/s; "
+          f"HTTP {codes}; server time p50 {percentile(spent, 0.5):.1f}, p95 {percentile(spent, 0.95):.1f} ms")  # fmt: skip
+    print(f"api create: CPU per create: client {own / n * 1000:.2f} ms, web server {(web_after - web_before) / n * 1000:.2f} "
+          f"ms, PostgreSQL {pg / n * 1000:.2f} ms ({len(pids)} backends); {steal_and_pace()}")  # fmt: skip
+
+
+def run(what: str, workers: int, threads: int, repeat: int, clients: int, count: int) -> None:
+    token = api_token()
+    from django import db
+
+    db.connections.close_all()
+    server, port = start_web(workers, threads)
+    try:
+        print(f"gunicorn: {workers} worker(s) × {threads} thread(s) on 127.0.0.1:{port}")
+        if what == "api-lists":
+            run_lists(port, token, repeat)
+        else:
+            run_creates(port, token, server.pid, clients, count)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
