@@ -261,3 +261,40 @@ class HostRecord(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BulkState(models.TextChoices):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+
+
+class BulkJob(models.Model):
+    """A bulk renew or name-server change (`registrar/bulk.py`): its checked lines, and a result per line as
+    the job places one order for each. `owner` is the tenant (reseller:<id> or registrar:<handle>); the same
+    owner and key is the same job."""
+
+    owner = models.CharField(max_length=64)
+    registrar_handle = models.CharField(max_length=32)
+    reseller = models.ForeignKey("resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="bulk_jobs")  # fmt: skip
+    principal = models.CharField(max_length=200, help_text="Who started it")
+    kind = models.CharField(max_length=12, choices=[("renew", "renew"), ("nameservers", "nameservers")])
+    key = models.CharField(max_length=100, help_text="The Idempotency-Key; each line's order key starts with it")
+    state = models.CharField(max_length=8, choices=BulkState.choices, default=BulkState.PENDING)
+    lines = models.JSONField(default=list, help_text="[{line, name, years, nameservers}]")
+    results = models.JSONField(default=list, blank=True, help_text="[{line, name, state, order, problems}]")
+    total = models.PositiveIntegerField(default=0)
+    done_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="registrar_bulkjob_key")]
+        indexes = [models.Index(fields=["state", "updated_at"], name="registrar_bulkjob_state")]
+
+    def __str__(self) -> str:
+        return f"bulk {self.kind} #{self.pk} [{self.state}] {self.done_count}/{self.total}"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from ninja import Router
 
-from kzreg.api.endpoints import customers, domains, money, orders, people, webhooks
+from kzreg.api.endpoints import bulk, customers, domains, money, orders, people, webhooks
 
 ROUTERS: list[tuple[str, Router]] = [
     ("", domains.offer),
     ("domains", domains.router),
+    ("bulk", bulk.router),
     ("customers", customers.router),
     ("", customers.objects),
     ("orders", orders.router),
