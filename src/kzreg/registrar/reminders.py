@@ -98,7 +98,7 @@ def _digest(reseller: Reseller, services: list[Service], now: dt.datetime) -> No
             ))  # fmt: skip
         parts.append("\n".join(lines))
     subject = " / ".join(t.DIGEST_SUBJECT[lang].format(reseller=reseller.name, count=len(services))
-                         for lang in ("ru", "en"))  # fmt: skip
+                         for lang in t.LANGUAGES)  # fmt: skip
     queue_email(to=[reseller.email], subject=subject, body="\n\n".join(parts), sender=sender_for(None),
                 reference=f"expiry-digest:{reseller.handle}:{now:%Y-%m-%d}", language="ru")  # fmt: skip
 

@@ -47,7 +47,7 @@ def warn_funds_short(service: Service, reason: str) -> None:
               "reason": reason, "payer": reseller.name if reseller else (customer.name if customer else "")}  # fmt: skip
     if reseller is not None:
         to, lang = reseller.email, "ru"
-        subject = " / ".join(t.FUNDS_SHORT_SUBJECT[x].format(**values) for x in ("ru", "en"))
+        subject = " / ".join(t.FUNDS_SHORT_SUBJECT[x].format(**values) for x in t.LANGUAGES)
         body = t.in_all_languages(t.FUNDS_SHORT_BODY, **values)
     elif customer is not None:
         to, lang = customer.email, customer.language if customer.language in t.LANGUAGES else "kk"
