@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from ninja import Router
 
-from kzreg.api.endpoints import bulk, customers, domains, money, orders, people, webhooks
+from kzreg.api.endpoints import bulk, customers, domains, money, offer, orders, people, webhooks
 
 ROUTERS: list[tuple[str, Router]] = [
-    ("", domains.offer),
+    ("", offer.offer),
     ("domains", domains.router),
     ("bulk", bulk.router),
     ("customers", customers.router),

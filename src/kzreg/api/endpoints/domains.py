@@ -5,9 +5,8 @@ authorization code and registrant change. Orders go through the registrar wing's
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
-import idna
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
@@ -16,90 +15,24 @@ from kzreg.api.endpoints.common import (
     IDEMPOTENCY,
     MAX_LIMIT,
     Body,
-    MoneyOut,
     OrderOut,
     SponsorOut,
     acting,
-    money,
     order_out,
     order_status,
     registry,
     responses,
 )
+from kzreg.api.endpoints.offer import in_zone, unicode_name
 from kzreg.api.errors import problem
 from kzreg.api.idempotency import once
-from kzreg.api.problems import ApiCode
 from kzreg.core.messages import Code
 from kzreg.registrar import actions
 from kzreg.registrar.access import access_service_by_name, services_visible_to
 from kzreg.registrar.models import Service
 
 router = Router(tags=["domains"])
-offer = Router(tags=["availability and prices"])
-ZONES = ("kz", "xn--80ao21a")  # .kz and .қаз
-MAX_CHECK = 50
 DATE = r"^(\d{4}-\d{2}-\d{2})?$"
-NAMES = Query(..., min_length=1, max_length=MAX_CHECK, description="a name to check; repeat for several")
-
-
-def unicode_name(a_label: str) -> str:
-    try:
-        return idna.decode(a_label)
-    except idna.IDNAError:
-        return a_label
-
-
-def in_zone(name: str, field: str = "name") -> str:
-    """The A-label of a name of .kz or .қаз; another zone is refused before anything is ordered."""
-    key = actions.a_label(name)
-    if "." not in key or key.rsplit(".", 1)[1] not in ZONES:
-        raise problem(ApiCode.WRONG_ZONE, field, name=name)
-    return key
-
-
-class AvailabilityOut(Schema):
-    name: str
-    a_label: str
-    available: bool
-    reason: str
-
-
-@offer.get("/availability", response=responses({200: list[AvailabilityOut]}), operation_id="availability")
-def availability(request: HttpRequest, name: list[str] = NAMES) -> Any:
-    """Whether names are free (.kz and .қаз; Cyrillic names as they are written)."""
-    acting(request, Permission.VIEW)
-    answers = []
-    checkable = [n for n in name if "." in actions.a_label(n) and actions.a_label(n).rsplit(".", 1)[1] in ZONES]
-    found: dict[str, Any] = {}
-    if checkable:
-        with registry(acting(request, Permission.VIEW)) as conn:
-            found = {a.name: a for a in actions.check(conn, checkable)}
-    for asked in name:
-        key = actions.a_label(asked)
-        hit = found.get(key)
-        reason = hit.reason if hit else problem(ApiCode.WRONG_ZONE, name=asked).problems[0].message("en")
-        answers.append({"name": asked, "a_label": key, "available": bool(hit and hit.available),
-                        "reason": reason or ""})  # fmt: skip
-    return answers
-
-
-class QuoteOut(Schema):
-    kind: str
-    name: str
-    years: int | None
-    price: MoneyOut
-
-
-@offer.get("/quote", response=responses({200: QuoteOut}), operation_id="quote")
-def quote(
-    request: HttpRequest, name: str, kind: Literal["create", "renew", "transfer_in"] = "create",
-    years: int = Query(1, ge=1, le=10),
-) -> Any:  # fmt: skip
-    """The price the caller's book would pay now."""
-    now = acting(request, Permission.ORDER)
-    key = in_zone(name)
-    amount = actions.quote(now.seller, kind, key, years)
-    return {"kind": kind, "name": key, "years": years, "price": money(amount)}
 
 
 class DomainOut(Schema):
