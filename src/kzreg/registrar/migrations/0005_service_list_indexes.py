@@ -3,6 +3,9 @@
 PostgreSQL a trigram index for "name contains" and a GIN index for "has status" (SQLite scans: its
 databases are small, and `LIKE` there has no such index)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import migrations, models
 
 POSTGRESQL_UP = (
@@ -16,8 +19,8 @@ POSTGRESQL_DOWN = (
 )
 
 
-def _on_postgresql(statements: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def _on_postgresql(statements: tuple[str, ...]) -> Callable[[Any, Any], None]:
+    def run(apps: Any, schema_editor: Any) -> None:
         if schema_editor.connection.vendor == "postgresql":
             for sql in statements:
                 schema_editor.execute(sql)
