@@ -290,6 +290,70 @@ def serve_asyncio(port: int, pki_dir: Path) -> None:
     uvloop.run(run())
 
 
+def in_process(phase: str, count: int, pki_dir: Path, profile: bool) -> None:
+    """The server's own work per command without sockets, TLS or other threads: one `EppSession` fed
+    frames in this process, CPU time per command (`time.process_time`), optionally under cProfile
+    (BENCH_SORT, BENCH_TOP). The steady figure on a shared machine; `valgrind --tool=callgrind` runs it too."""
+    import ssl
+
+    from kzreg.epp import requests as r
+    from kzreg.epp.client import login_command
+    from kzreg.epp.session import EppSession, ServerContext
+
+    der = ssl.PEM_cert_to_DER_cert((pki_dir / f"{HANDLE}.crt").read_text())
+    session = EppSession(ServerContext(), "127.0.0.1", der)
+    tag = uuid.uuid4().hex[:6]
+
+    def ok(frame: bytes) -> None:
+        reply = session.handle(frame)
+        assert b'result code="1000"' in reply.frame, reply.frame
+
+    ok(login_command(HANDLE, PASSWORD))
+    frames = []
+    if phase == "create":
+        postal = r.PostalInfo(name="Bench, Ivan", org="Bench Company LLP", street=("Abay avenue 10",), city="Almaty",
+                              sp="Almaty", pc="050000", cc="KZ")  # fmt: skip
+        for contact_id in (f"R{tag}", f"A{tag}"):
+            ok(r.contact_create(contact_id, postal, "bench@example.kz", voice="+7.7272500001").frame())
+        location = r.Location(("Abay avenue 10",), "Almaty", "Almaty")
+    for i in range(count + 20):
+        if phase == "check":
+            frames.append(r.domain_check(f"bench-{tag}-{i}.kz").frame(f"C{tag}-{i}"))
+        else:
+            command = r.domain_create(
+                f"p{tag}-{i}.kz", registrant=f"R{tag}", contacts={"admin": f"A{tag}"}, location=location,
+                host_objs=NS, years=1,
+            )  # fmt: skip
+            frames.append(command.frame(f"N{tag}-{i}"))
+    for frame in frames[:20]:  # warm: statements prepared, caches filled
+        ok(frame)
+    frames = frames[20:]
+
+    def run() -> None:
+        for frame in frames:
+            ok(frame)
+
+    callgrind = os.environ.get("BENCH_CALLGRIND") == "1"  # under valgrind --tool=callgrind --instr-atstart=no
+    if callgrind:
+        subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)
+    started = time.process_time()
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile(time.process_time)
+        profiler.runcall(run)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
+            int(os.environ.get("BENCH_TOP", "40"))
+        )
+    else:
+        run()
+    cpu = time.process_time() - started
+    if callgrind:
+        subprocess.run(["callgrind_control", "--instr=off", str(os.getpid())], check=True, capture_output=True)
+    print(f"in-process {phase}: {count} commands, server CPU per command {cpu / count * 1e6:,.0f} µs")
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--serve-asyncio"]:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
@@ -306,6 +370,8 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=500, help="domain:check per session")
     parser.add_argument("--creates", type=int, default=60, help="domain:create per session")
     parser.add_argument("--phases", default="login,check,create")
+    parser.add_argument("--in-process", metavar="PHASE", help="check or create: one EppSession in this process")
+    parser.add_argument("--profile", action="store_true", help="with --in-process: cProfile the commands")
     parser.add_argument(
         "--asyncio", action="store_true", help="compare: the same sessions behind an asyncio server + thread pool"
     )
@@ -320,6 +386,10 @@ def main() -> None:
 
     pki_dir = Path(tempfile.mkdtemp(prefix="epp-bench-")) / "epp"
     setup_registry(pki_dir)
+    if args.in_process:
+        counts = {"check": args.checks, "create": args.creates}
+        in_process(args.in_process, counts[args.in_process], pki_dir, args.profile)
+        return
     db.connections.close_all()
     port = free_port()
     env = dict(os.environ, KZREG_EPP_CERT=str(pki_dir / "server.crt"), KZREG_EPP_KEY=str(pki_dir / "server.key"),

@@ -30,6 +30,15 @@ from kzreg.epp.xml import XmlRefused, parse, qname
 
 log = logging.getLogger("kzreg.epp")
 commands_log = logging.getLogger("kzreg.epp.commands")
+
+
+def _known_caller(stack_info: bool = False, stacklevel: int = 1) -> tuple[str, int, str, None]:
+    """The per-command line always comes from `EppSession._answer`: no walk up the stack to find that out
+    (logging's `findCaller`, about a fifth of the line's cost, on every command)."""
+    return __file__, 0, "_answer", None
+
+
+commands_log.findCaller = _known_caller  # type: ignore[method-assign]
 EPP = namespaces.EPP
 MAX_LOGIN_FAILURES = 3
 
