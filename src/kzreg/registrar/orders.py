@@ -120,13 +120,31 @@ def charge(order: Order) -> Order:
     """`quoted` → `charged`, the payer's book charged in the same transaction; refused: stays quoted."""
     with transaction.atomic():
         current = locked(order.pk)
-        if current.state != OrderState.QUOTED:
-            return current
-        now = clock.now()
-        txs = charging.charge(current, now)
-        seller_tx, reseller_tx = txs if txs is not None else (None, None)
-        move(current, OrderState.CHARGED, current.principal, now, note=f"ledger transactions {txs or 'none'}",
-             charge_tx=seller_tx, reseller_charge_tx=reseller_tx)  # fmt: skip
+        if current.state == OrderState.QUOTED:
+            _charge_locked(current)
+        return current
+
+
+def _charge_locked(order: Order) -> None:
+    now = clock.now()
+    txs = charging.charge(order, now)
+    seller_tx, reseller_tx = txs if txs is not None else (None, None)
+    move(order, OrderState.CHARGED, order.principal, now, note=f"ledger transactions {txs or 'none'}",
+         charge_tx=seller_tx, reseller_charge_tx=reseller_tx)  # fmt: skip
+
+
+def charge_and_claim(order: Order) -> Order | None:
+    """`quoted` → `charged` → `submitted` (or `charged` → `submitted`) in one transaction: one row lock and
+    one commit instead of two (issue 12, Speed). The same guarantees as `charge` then `claim_for_sending`:
+    a refused charge leaves it quoted and raises; exactly one caller gets the order to send, the others
+    None; a `submitted` order was charged."""
+    with transaction.atomic():
+        current = locked(order.pk)
+        if current.state == OrderState.QUOTED:
+            _charge_locked(current)
+        if current.state != OrderState.CHARGED:
+            return None
+        move(current, OrderState.SUBMITTED, current.principal, clock.now())
         return current
 
 
@@ -190,8 +208,7 @@ def submit(order: Order, conn: RegistryConnection, secret: str | None = None) ->
 
 def run(order: Order, conn: RegistryConnection, secret: str | None = None) -> Order:
     """Takes an order as far as it goes now: charge, then send (once), then its outcome."""
-    order = charge(order)
-    claimed = claim_for_sending(order)
+    claimed = charge_and_claim(order)
     if claimed is None:
         return Order.objects.get(pk=order.pk)
     return submit(claimed, conn, secret)

@@ -30,6 +30,8 @@ from kzreg.registrar.problems import RegistrarCode
 from kzreg.registry import commands as c
 from kzreg.registry import operations as ops
 from kzreg.registry import poll as queue
+from kzreg.registry.models import Domain
+from kzreg.registry.operations.prohibitions import domain_client_statuses
 from kzreg.registry.reads import lookup, objects
 
 
@@ -37,6 +39,21 @@ def _location(location: object) -> c.Location | None:
     if location is None:
         return None
     return c.Location(location.address, location.city, location.region)  # type: ignore[attr-defined]
+
+
+def created_state(domain: Domain, registrar: str, nameservers: Sequence[str]) -> DomainState:
+    """What `info` answers for a domain this registrar has just created, from the row the create wrote:
+    a new domain has no transfer, its statuses are its flags (`objects.domain_info`'s words). Reading it
+    back was eight statements per order (issue 12, Speed)."""
+    words = [objects.SERVER_WORDS[flag] for flag in ("hold", "suspended", "pending_delete") if getattr(domain, flag)]
+    statuses = list(dict.fromkeys(words)) + domain_client_statuses(domain)
+    return DomainState(
+        name=domain.name, expires_at=domain.expires_at, statuses=tuple(statuses or [objects.OK]), registrar=registrar,
+        registrant=domain.registrant.handle, nameservers=tuple(n.strip().lower() for n in nameservers),
+        contacts={"admin": domain.admin_contact.handle, "tech": domain.tech_contact.handle,
+                  "billing": domain.billing_contact.handle},
+        auth_code=domain.auth_code,
+    )  # fmt: skip
 
 
 class LocalConnection:
@@ -63,12 +80,10 @@ class LocalConnection:
             location=_location(request.location),
         )  # fmt: skip
         try:
-            ops.create_domain(command, self.actor())
+            domain = ops.create_domain(command, self.actor()).object
         except OperationFailed as failure:
             raise RegistryRefused.from_failure(failure) from None
-        state = self.info(request.name)
-        assert state is not None
-        return state
+        return created_state(domain, self.registrar, request.nameservers)
 
     def renew(self, name: str, years: int, current_expiry: dt.date) -> dt.datetime:
         state = self.info(name)
