@@ -80,6 +80,13 @@ def cpu_of(pids: list[int]) -> dict[int, float]:
     return {pid: proc_cpu(pid) for pid in pids}
 
 
+def backends_cpu_since(before: dict[int, float]) -> tuple[float, int]:
+    """CPU seconds this database's backends spent since `before` (`cpu_of(backend_pids())`): a backend that
+    started in between counts whole; one that ended took its CPU with it. And how many there were."""
+    now = backend_pids()
+    return sum(proc_cpu(pid) - before.get(pid, 0.0) for pid in now), len(set(now) | set(before))
+
+
 def steal_and_pace() -> str:
     load = os.getloadavg()[0]
     started = time.perf_counter()
@@ -241,7 +248,7 @@ def run_creates(args: argparse.Namespace) -> None:
         go.set()
         results = [queue.get() for _ in procs]
         elapsed = time.perf_counter() - started
-        pg_after, server_after = cpu_of(pids), tree_cpu(server.pid) if server else 0.0
+        (pg, backends), server_after = backends_cpu_since(pg_before), tree_cpu(server.pid) if server else 0.0
         for p in procs:
             p.join()
     finally:
@@ -256,8 +263,7 @@ def run_creates(args: argparse.Namespace) -> None:
                 states[state] = states.get(state, 0) + n
     n = len(latencies)
     client = sum(cpu for _, cpu in results)
-    pg = sum(pg_after[pid] - pg_before[pid] for pid in pids if pg_after[pid])
-    others = [pid for pid in pids if pid not in ours]
+    others = backends - len(ours)
     print(
         f"create ({args.conn}): {n} orders in {elapsed:.2f} s = {n / elapsed:,.1f}/s; states {states}; "
         f"latency p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p95 {percentile(latencies, 0.95) * 1000:.1f} ms, "
@@ -266,7 +272,7 @@ def run_creates(args: argparse.Namespace) -> None:
     print(
         f"create ({args.conn}): CPU per create: client processes {client / n * 1000:.2f} ms, "
         f"EPP server {(server_after - server_before) / n * 1000:.2f} ms, PostgreSQL {pg / n * 1000:.2f} ms "
-        f"({len(pids)} backends: {len(ours)} of the clients, {len(others)} others on this database); "
+        f"({backends} backends: {len(ours)} of the clients, {others} others on this database); "
         f"{steal_and_pace()}"
     )  # fmt: skip
 

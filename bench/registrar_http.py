@@ -24,7 +24,17 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench_registrar import BIG, LOCATION, backend_pids, cpu_of, percentile, steal_and_pace, tree_cpu, workload
+from bench_registrar import (
+    BIG,
+    LOCATION,
+    backend_pids,
+    backends_cpu_since,
+    cpu_of,
+    percentile,
+    steal_and_pace,
+    tree_cpu,
+    workload,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -142,7 +152,7 @@ def run_creates(port: int, token: str, server_pid: int, clients: int, count: int
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    pg_after, web_after = cpu_of(pids), tree_cpu(server_pid)
+    (pg, backends), web_after = backends_cpu_since(pg_before), tree_cpu(server_pid)
     own_after = resource.getrusage(resource.RUSAGE_SELF)
     spent = [x for s, _ in results for x in s]
     codes: dict[int, int] = {}
@@ -151,11 +161,10 @@ def run_creates(port: int, token: str, server_pid: int, clients: int, count: int
             codes[code] = codes.get(code, 0) + k
     n = len(spent)
     own = own_after.ru_utime + own_after.ru_stime - own_before.ru_utime - own_before.ru_stime
-    pg = sum(pg_after[p] - pg_before[p] for p in pids if pg_after[p])
     print(f"api create: {n} POST /api/v1/domains from {clients} clients in {elapsed:.2f} s = {n / elapsed:,.1f}/s; "
           f"HTTP {codes}; server time p50 {percentile(spent, 0.5):.1f}, p95 {percentile(spent, 0.95):.1f} ms")  # fmt: skip
     print(f"api create: CPU per create: client {own / n * 1000:.2f} ms, web server {(web_after - web_before) / n * 1000:.2f} "
-          f"ms, PostgreSQL {pg / n * 1000:.2f} ms ({len(pids)} backends); {steal_and_pace()}")  # fmt: skip
+          f"ms, PostgreSQL {pg / n * 1000:.2f} ms ({backends} backends); {steal_and_pace()}")  # fmt: skip
 
 
 def run(what: str, workers: int, threads: int, repeat: int, clients: int, count: int) -> None:
