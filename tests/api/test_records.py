@@ -137,3 +137,14 @@ def test_add_and_deactivate_a_user(api_a, tenants):
     assert api_a.delete(f"/users/{tenants.b.viewer.pk}").status_code == 404
     viewer = Api(token_for(tenants.a.viewer))
     assert viewer.post("/users", {"username": "x-user", "email": "x@altyn.kz"}).status_code == 403
+
+
+def test_a_registrant_reads_its_own_domains_of_both_resellers_and_orders_nothing(tenants):
+    registrant = Api(token_for(tenants.registrant))
+    names = {d["name"] for d in registrant.get("/domains").json()["items"]}
+    assert names == {tenants.a.service.name, tenants.b.service.name}
+    order = registrant.get(f"/orders/{tenants.a.order.pk}").json()
+    assert order["sponsor"]["registrar"] == "PS-KZ"
+    assert registrant.get("/webhooks").status_code == 403
+    assert registrant.post(f"/domains/{tenants.a.service.name}/renew", {"years": 1},
+                           {"Idempotency-Key": "r"}).status_code == 403  # fmt: skip

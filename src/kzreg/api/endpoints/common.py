@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Header, Schema
@@ -103,10 +105,21 @@ def order_status(order: Order) -> int:
 
 
 class Acting:
-    """The caller and the seller it acts as."""
+    """The caller and (asked for only by calls that need it) the seller it acts as: a registrant's user
+    reads its own domains through the access functions but sells nothing."""
 
-    def __init__(self, who: Caller, seller: Seller):
-        self.who, self.seller = who, seller
+    def __init__(self, who: Caller):
+        self.who = who
+
+    @cached_property
+    def seller(self) -> Seller:
+        return seller_of(self.who.user)
+
+    def seller_if_any(self) -> Seller | None:
+        try:
+            return self.seller
+        except PermissionDenied:
+            return None
 
     @property
     def tenant(self) -> str:
@@ -115,8 +128,7 @@ class Acting:
 
 
 def acting(request: HttpRequest, permission: Permission) -> Acting:
-    who = need(request, permission)
-    return Acting(who, seller_of(who.user))
+    return Acting(need(request, permission))
 
 
 @contextmanager
