@@ -165,8 +165,12 @@ def test_opening_a_registrant_is_logged_as_a_view_of_personal_data(client, two_t
     a = two_tenants.a
     html = signed_in(client, a.admin).get(f"/cabinet/registrants/{a.customer.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert "owner1@mail.kz" in html.content.decode() and a.service.name in html.content.decode()
+    assert "written to the log of personal-data views" in html.content.decode()
     view = PersonalDataView.objects.get(customer=a.customer)
     assert view.username == "altyn-admin" and view.via == "page:cabinet:registrant"
+    own = signed_in(client, two_tenants.registrant).get(f"/cabinet/registrants/{a.customer.pk}/")
+    assert own.status_code == 200 and "written to the log" not in own.content.decode()
+    assert PersonalDataView.objects.filter(customer=a.customer).count() == 1  # a registrant's own look: no row
 
 
 def test_the_registrants_list_searches_names(client, two_tenants):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kzreg.accounts.personal_data import PERSONAL_FIELDS
+from kzreg.accounts.personal_data import PERSONAL_FIELDS, logged
 from kzreg.cabinet.guard import cabinet_page
 from kzreg.cabinet.listing import SortOption, as_id, keyset_page
 from kzreg.registrar.access import access_customer_by_id, customers_visible_to, services_visible_to
@@ -39,5 +39,8 @@ def registrant_page(request: HttpRequest, customer_id: str) -> HttpResponse:
     domains = list(
         services_visible_to(request.user).filter(customer_id=customer.pk).order_by("name")[: DOMAINS_SHOWN + 1]
     )
-    context = {"customer": customer, "domains": domains[:DOMAINS_SHOWN], "more_domains": len(domains) > DOMAINS_SHOWN}
+    context = {
+        "customer": customer, "domains": domains[:DOMAINS_SHOWN], "more_domains": len(domains) > DOMAINS_SHOWN,
+        "view_logged": logged(request.user),  # staff and resellers' users; a registrant's look at itself is not
+    }  # fmt: skip
     return render(request, "cabinet/pages/registrant.html", context)
