@@ -56,6 +56,17 @@ def test_check_reads_live_domains_only_and_many_names_at_once(epp):
     assert check_domains([]) == []
 
 
+def test_a_key_with_a_space_exists_nowhere(epp):
+    """On PostgreSQL the keys travel as one text split at spaces (`KEY_SEPARATOR`): a key holding one
+    must not split into two that exist."""
+    from kzreg.registry.reads.objects import existing_host_names
+
+    assert existing_host_names(["ns1.ps-hosting.net", "ns2.ps-hosting.net ns1.ps-hosting.net"]) == {
+        "ns1.ps-hosting.net"
+    }
+    assert existing_host_names(["ns1.ps-hosting.net ns2.ps-hosting.net"]) == set()
+
+
 def test_check_contacts_and_hosts(epp):
     admin = epp["domain"].admin_contact.handle
     results = check_contacts([admin.lower(), "FREE-1", "BAD_ID"])
