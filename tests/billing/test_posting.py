@@ -63,7 +63,13 @@ def test_a_charge_writes_the_pair_and_moves_both_balances(registrar, revenue_fir
     posted = post_charge(deposit.book, cause("paid.kz"), deposit, revenue, usd("30.00"), clock.now())
     assert posted.balances == {deposit.pk: 7000, revenue.pk: revenue_before + 3000}
     tx = Transaction.objects.get(pk=posted.transaction.pk)
-    assert (tx.kind, tx.operation, tx.object_key, tx.fee_command, tx.years) == ("fee", "domain_create", "paid.kz", "create", 1)
+    assert (tx.kind, tx.operation, tx.object_key, tx.fee_command, tx.years) == (
+        "fee",
+        "domain_create",
+        "paid.kz",
+        "create",
+        1,
+    )
     entries = sorted(Entry.objects.filter(transaction=tx).values_list("account_id", "amount_minor", "currency"))
     assert entries == sorted([(deposit.pk, -3000, "USD"), (revenue.pk, 3000, "USD")])
     assert check_ledger().ok
@@ -72,9 +78,8 @@ def test_a_charge_writes_the_pair_and_moves_both_balances(registrar, revenue_fir
 def test_a_charge_past_the_limit_is_refused_and_leaves_nothing_after_the_rollback(registrar):
     deposit, revenue = accounts(registrar, revenue_first=False)
     transactions = Transaction.objects.count()
-    with pytest.raises(OperationFailed) as refused:
-        with transaction.atomic():
-            post_charge(deposit.book, cause("dear.kz"), deposit, revenue, usd("100.01"), clock.now())
+    with pytest.raises(OperationFailed) as refused, transaction.atomic():
+        post_charge(deposit.book, cause("dear.kz"), deposit, revenue, usd("100.01"), clock.now())
     assert [p.code for p in refused.value.problems] == [BillingCode.INSUFFICIENT_FUNDS]
     deposit.refresh_from_db()
     assert (deposit.balance_minor, Transaction.objects.count()) == (10000, transactions)
@@ -86,9 +91,8 @@ def test_a_quote_is_used_once_by_the_statement(registrar):
     quote = fees.quote("kz", "create", 1, registrar.id)
     now = clock.now()
     post_charge(deposit.book, cause("one.kz", quote.id), deposit, revenue, usd("30.00"), now, quote.id)
-    with pytest.raises(OperationFailed) as refused:
-        with transaction.atomic():
-            post_charge(deposit.book, cause("two.kz", quote.id), deposit, revenue, usd("30.00"), now, quote.id)
+    with pytest.raises(OperationFailed) as refused, transaction.atomic():
+        post_charge(deposit.book, cause("two.kz", quote.id), deposit, revenue, usd("30.00"), now, quote.id)
     assert [p.code for p in refused.value.problems] == [BooksCode.QUOTE_USED]
     deposit.refresh_from_db()
     assert deposit.balance_minor == 7000  # the second charge took nothing
