@@ -151,7 +151,7 @@ def _store(row: Mapping[str, object]) -> None:
 
 @functools.cache
 def _standalone_insert_sql(names: tuple[str, ...]) -> str:
-    columns = ", ".join(QuoteRow._meta.get_field(name).column for name in names)  # type: ignore[misc]
+    columns = ", ".join(QuoteRow._meta.get_field(name).column for name in names)  # type: ignore[union-attr,misc]
     return (
         f"INSERT INTO billing_quote ({columns}) VALUES ({', '.join(['%s'] * len(names))}) "
         "RETURNING set_config('synchronous_commit', 'off', true)"

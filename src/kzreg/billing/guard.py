@@ -142,9 +142,11 @@ class RegistryFees:
         reads = (
             None if payer is None else guard_reads.read(payer, zone.name, str(rule.command), years, quote_id, ctx.now)
         )
-        if reads is None or reads.account.available is None:
-            return []  # not charged
+        if reads is None:
+            return []  # not charged: no deposit
         account, revenue_id = reads.account, reads.revenue_id
+        if account.available is None:
+            return []  # not charged
         try:
             fee = _read_fee(ctx, zone.name, rule, years, reads, quote_id)
         except OperationFailed as refusal:

@@ -47,7 +47,7 @@ def _transaction_fields() -> list[str]:
 
 @functools.cache
 def charge_sql(quoted: bool) -> str:
-    columns = ", ".join(Transaction._meta.get_field(name).column for name in _transaction_fields())  # type: ignore[misc]
+    columns = ", ".join(Transaction._meta.get_field(name).column for name in _transaction_fields())  # type: ignore[union-attr,misc]
     marks = ", ".join(["%s"] * len(_transaction_fields()))
     parts = []
     if quoted:

@@ -74,7 +74,7 @@ def _reused_pg_cursor(db: BaseDatabaseWrapper) -> psycopg.Cursor:
     cursor: psycopg.Cursor | None = getattr(raw, "_kzreg_cursor", None)
     if cursor is None or cursor.closed:
         cursor = _pg_cursor(db)
-        raw._kzreg_cursor = cursor  # type: ignore[union-attr]
+        raw._kzreg_cursor = cursor
     return cursor
 
 
