@@ -17,12 +17,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from kzreg.accounts.models import PeopleEvent, RegistrantLink, StaffProfile
 from kzreg.accounts.personal_data import data_access_report
 from kzreg.accounts.problems import AccountsCode
-from kzreg.accounts.roles import Permission, RegistrarRole, permissions_of, profile_of, require
+from kzreg.accounts.roles import ROLE_PERMISSIONS, Permission, RegistrarRole, permissions_of, profile_of, require
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
@@ -72,9 +74,6 @@ def _person_problems(username: str, email: str, language: str) -> list[Problem]:
     if not (email or "").strip():
         problems.append(Problem("email", Code.REQUIRED))
     else:
-        from django.core.exceptions import ValidationError
-        from django.core.validators import validate_email
-
         try:
             validate_email(email.strip())
         except ValidationError:
@@ -136,8 +135,6 @@ def add_user(
         if permissions or administrator:
             problems.append(Problem("permissions", AccountsCode.WRONG_TENANT))
         role_list, _ = parse_roles(roles)
-        from kzreg.accounts.roles import ROLE_PERMISSIONS
-
         problems += _exceeding(granter, {p for r in role_list for p in ROLE_PERMISSIONS[r]})
         registrar, reseller = profile.registrar, None
     else:
@@ -183,8 +180,6 @@ def set_permissions(granter: Any, user_id: int, permissions: Iterable[str]) -> A
 
 def set_roles(granter: Any, user_id: int, roles: Iterable[str]) -> Any:
     """Replaces a registrar staff member's roles; never a role that gives more than the granter has."""
-    from kzreg.accounts.roles import ROLE_PERMISSIONS
-
     target = _target(granter, user_id)
     role_list, problems = parse_roles(roles)
     if target.staff_profile.organisation != "registrar":
