@@ -193,3 +193,16 @@ def test_passwords_are_hashed_with_argon2_and_older_hashes_still_work(settings):
     settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS  # the tests' autouse fixture uses a fast one
     assert make_password(SECRET).startswith("argon2$")
     assert check_password(SECRET, make_password(SECRET, hasher="pbkdf2_sha256"))
+
+
+def test_asking_for_resets_again_and_again_does_not_flood_the_mailbox(people):
+    import datetime as dt
+
+    from kzreg.core import clock
+
+    for _ in range(5):
+        en().post("/account/password-reset/", {"login": "registrant"})
+    assert OutboxMessage.objects.filter(to=["registrant@example.kz"]).count() == 3
+    clock.advance(dt.timedelta(minutes=61))
+    en().post("/account/password-reset/", {"login": "registrant"})
+    assert OutboxMessage.objects.filter(to=["registrant@example.kz"]).count() == 4

@@ -9,6 +9,7 @@ exists, so the form tells nobody which names or addresses have accounts.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -78,14 +79,25 @@ def send_reset(user: Any, welcome: bool = False) -> None:
                                    action="welcome_sent" if welcome else "password_reset_sent")  # fmt: skip
 
 
+RESETS_PER_HOUR = 3  # mails per account: asking again and again does not flood its mailbox
+
+
+def _recently_sent(user: Any) -> int:
+    since = clock.now() - dt.timedelta(hours=1)
+    return PeopleEvent.objects.filter(target=user.get_username(), action="password_reset_sent", at__gte=since).count()
+
+
 def request_reset(name_or_email: str) -> int:
-    """Mails every active account with this username or address a link; how many (not to be shown)."""
+    """Mails every active account with this username or address a link, at most `RESETS_PER_HOUR` an
+    hour each; how many were sent (not to be shown: the page answers the same either way)."""
     key = (name_or_email or "").strip()
     if not key:
         return 0
     users = get_user_model().objects.filter(Q(username__iexact=key) | Q(email__iexact=key), is_active=True)
     sent = 0
     for user in users.exclude(email=""):
+        if _recently_sent(user) >= RESETS_PER_HOUR:
+            continue
         send_reset(user)
         sent += 1
     return sent
