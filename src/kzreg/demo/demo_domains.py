@@ -64,7 +64,7 @@ def _script_of(name: str) -> str:
 
 
 class DemoBuilder:
-    def __init__(self, rnd: random.Random, runner, actors: list[Actor], staff: Actor, resellers: dict[str, str]):  # type: ignore[no-untyped-def]
+    def __init__(self, rnd: random.Random, runner, actors: list[Actor], staff: Actor, resellers: dict[str, str]):
         self.rnd, self.runner, self.actors, self.staff = rnd, runner, actors, staff
         # principal → the reseller name its registrar gives the registry (a reseller's staff acts as its registrar)
         self.resellers = resellers
@@ -125,7 +125,7 @@ class DemoBuilder:
         return domain.name, actor, command.period or 1
 
 
-def register_all(  # type: ignore[no-untyped-def]
+def register_all(
     rnd: random.Random, runner, actors: list[Actor], staff: Actor, count: int, resellers: dict[str, str] | None = None
 ) -> int:
     """Registers `count` domains over the past ten months, then changes some of them; `resellers` names the
