@@ -161,7 +161,9 @@ KINDS: dict[str, KindRules] = {
 def record(order: Order, answer: Answer, now: dt.datetime) -> Service:
     """The service as the registry now has it, after the order was done."""
     service = order.service or Service.objects.filter(name=order.domain).first()
-    before = events.snapshot(service) if service is not None else None
+    # A create or transfer in starts the service anew (its `order_settled` tells it); others change it.
+    fresh = order.kind in (OrderKind.CREATE, OrderKind.TRANSFER_IN)
+    before = events.snapshot(service) if service is not None and not fresh else None
     if service is None:
         service = Service(name=order.domain, registrar_handle=order.registrar_handle, created_at=now)
     if order.kind in (OrderKind.CREATE, OrderKind.TRANSFER_IN):
