@@ -190,3 +190,17 @@ def test_viewer_reads_but_does_not_order(tenants):
     refused = viewer.post("/domains", create_body(tenants.a), {"Idempotency-Key": "v1"})
     assert refused.status_code == 403 and codes(refused) == [("", "api_permission")]
     assert viewer.get(f"/domains/{tenants.a.service.name}/auth-code").status_code == 403
+
+
+def test_stored_answers_are_forgotten_after_thirty_days(api_a, tenants):
+    from kzreg.api.jobs import forget_old
+    from kzreg.api.models import IdempotentAnswer
+
+    assert api_a.post("/domains", create_body(tenants.a), {"Idempotency-Key": "old"}).status_code == 201
+    assert forget_old() is None and IdempotentAnswer.objects.count() == 1
+    clock.advance(dt.timedelta(days=31))
+    assert forget_old()["idempotent answers"] == 1
+    assert not IdempotentAnswer.objects.exists()
+    # the order keeps its key: the same key again is still the same order, charged once
+    again = api_a.post("/domains", create_body(tenants.a), {"Idempotency-Key": "old"})
+    assert again.status_code == 201 and Order.objects.filter(domain="new-domain.kz").count() == 1
