@@ -1,15 +1,26 @@
 """A real browser for the cabinet's few end-to-end tests: Debian's chromium driven by Playwright (never a
 downloaded browser), every request checked to stay on loopback, axe-core from the project's own
-node_modules, and a screenshot kept when a test fails."""
+node_modules, and a screenshot kept when a test fails.
+
+Playwright runs in a thread of its own, on its own event loop (its async API), and the tests call it
+through `Sync`, which waits for each call. So the test's thread never holds a running event loop or
+Playwright's greenlets, and its database work (fixtures, the flush after a transactional test) is
+ordinary synchronous Django: with the sync API in the test's thread, the next transactional tests in
+the session found the database in a broken state.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import os
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,8 +29,6 @@ from django.conf import settings
 CHROMIUM = os.environ.get("KZREG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-# Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls are still sync.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def missing() -> str:
@@ -58,17 +67,69 @@ def explain(violations: list[dict]) -> str:
     return json.dumps(violations, ensure_ascii=False, indent=1)
 
 
+class Runner:
+    """An event loop in a thread of its own; `run` waits for a coroutine there."""
+
+    TIMEOUT = 60
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="playwright", daemon=True)
+        self.thread.start()
+
+    def run(self, work: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(work, self.loop).result(timeout=self.TIMEOUT)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=self.TIMEOUT)
+
+
+class Sync:
+    """A Playwright object (page, keyboard, ...) called from the test's thread: coroutines are run on the
+    runner's loop and waited for; Playwright objects returned are wrapped in turn."""
+
+    def __init__(self, runner: Runner, target: Any):
+        self._runner = runner
+        self._target = target
+
+    def _wrap(self, value: Any) -> Any:
+        if inspect.isawaitable(value):
+            value = self._runner.run(value)  # type: ignore[arg-type]
+        if type(value).__module__.startswith("playwright."):
+            return Sync(self._runner, value)
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._target, name)
+        if callable(attr) and not type(attr).__module__.startswith("playwright."):
+            return lambda *args, **kwargs: self._wrap(attr(*args, **kwargs))
+        return self._wrap(attr)
+
+    def on(self, event: str, handler: Any) -> None:
+        """Listens on the Playwright thread (handlers run there)."""
+
+        async def listen() -> None:
+            self._target.on(event, handler)
+
+        self._runner.run(listen())
+
+
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Sync]:
+    """Chromium for the module's tests, on the Playwright thread."""
     reason = missing()
     if reason:
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.async_api import async_playwright
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
+    runner = Runner()
+    playwright = runner.run(async_playwright().start())
+    launched = runner.run(playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"]))
+    yield Sync(runner, launched)
+    runner.run(launched.close())
+    runner.run(playwright.stop())
+    runner.stop()
 
 
 @pytest.fixture
