@@ -2,8 +2,8 @@
 from the django-ninja package's own files renders every operation of `/api/openapi.json` under the
 site's Content-Security-Policy (no inline script), and nothing is fetched from anywhere else.
 
-The browser's requests are answered in process (Django's test client; static files as the static files
-finder finds them), so the test needs no live server and no committed database."""
+The browser's requests are answered from answers made in process (Django's test client; static files as
+the static files finder finds them), so the test needs no live server and no committed database."""
 
 from __future__ import annotations
 
@@ -21,23 +21,26 @@ pytestmark = pytest.mark.django_db
 ORIGIN = "http://127.0.0.1:8000"
 
 
-def answer_in_process(page, client: Client, outside: list[str]) -> None:  # type: ignore[no-untyped-def]
-    def handle(route) -> None:  # type: ignore[no-untyped-def]
+def answer_in_process(page, client: Client, paths: list[str], outside: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The answers to `paths` are made now, in the test's thread (Django's test client); the browser's
+    requests are then served from them, and static files as the static files finder finds them."""
+    made = {path: client.get(path) for path in paths}
+    answers = {path: (r.status_code, r.content, dict(r.items())) for path, r in made.items()}
+
+    async def handle(route) -> None:  # type: ignore[no-untyped-def]  # on Playwright's own thread
         url = urlsplit(route.request.url)
         if f"{url.scheme}://{url.netloc}" != ORIGIN:
             outside.append(route.request.url)
-            route.abort()
-            return
-        if url.path.startswith("/static/"):
-            found = finders.find(url.path.removeprefix("/static/"))
-            if not found:
-                route.fulfill(status=404, body="")
-                return
+            await route.abort()
+        elif url.path in answers:
+            status, body, headers = answers[url.path]
+            await route.fulfill(status=status, body=body, headers=headers)
+        elif url.path.startswith("/static/") and (found := finders.find(url.path.removeprefix("/static/"))):
             kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
-            route.fulfill(status=200, body=Path(found).read_bytes(), headers={"Content-Type": kind})
-            return
-        response = client.get(url.path + (f"?{url.query}" if url.query else ""))
-        route.fulfill(status=response.status_code, body=response.content, headers=dict(response.items()))
+            await route.fulfill(status=200, body=Path(found).read_bytes(), headers={"Content-Type": kind})
+        else:
+            outside.append(route.request.url)
+            await route.fulfill(status=404, body="")
 
     page.route("**/*", handle)
 
@@ -45,7 +48,7 @@ def answer_in_process(page, client: Client, outside: list[str]) -> None:  # type
 def test_the_docs_page_renders_every_operation_under_the_policy(watched_page, client):  # noqa: F811
     page, watch = watched_page
     outside: list[str] = []
-    answer_in_process(page, client, outside)
+    answer_in_process(page, client, ["/api/docs", "/api/openapi.json"], outside)
     described = client.get("/api/openapi.json").json()
     operations = sum(len(methods) for methods in described["paths"].values())
     answer = page.goto(f"{ORIGIN}/api/docs")
