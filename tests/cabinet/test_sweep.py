@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern
 
 from kzreg.cabinet import urls
+from tests.cabinet.money_objects import invoice_to
 from tests.tenants import two_tenants_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def fill(pattern: URLPattern, ids: dict[str, object]) -> str:
 
 
 def tenant_ids(tenant) -> dict[str, object]:
-    return {"name": tenant.service.name, "customer_id": tenant.customer.pk}
+    return {"name": tenant.service.name, "customer_id": tenant.customer.pk, "number": invoice_to(tenant).number}
 
 
 def test_the_sweep_sees_the_cabinets_pages():

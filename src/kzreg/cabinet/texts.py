@@ -12,11 +12,12 @@ from typing import Any
 from django.utils import translation
 
 from kzreg.cabinet.texts_cabinet import CABINET
+from kzreg.cabinet.texts_money import MONEY
 from kzreg.cabinet.texts_public import PUBLIC
 
 LANGUAGES = ("kk", "ru", "en")
-CATALOG: dict[str, tuple[str, str, str]] = {**PUBLIC, **CABINET}
-assert len(CATALOG) == len(PUBLIC) + len(CABINET), "a key is in both catalogs"
+CATALOG: dict[str, tuple[str, str, str]] = {**PUBLIC, **CABINET, **MONEY}
+assert len(CATALOG) == len(PUBLIC) + len(CABINET) + len(MONEY), "a key is in two catalogs"
 
 
 def current_language() -> str:

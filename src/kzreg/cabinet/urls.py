@@ -7,6 +7,7 @@ so a page added here is tried with another tenant's ids without anyone rememberi
 from django.urls import include, path
 
 from kzreg.cabinet import dashboard, domain_page, domains, order_new, order_renew, public, registrants
+from kzreg.cabinet import money_invoices, money_pages, money_prices
 
 app_name = "cabinet"
 urlpatterns = [
@@ -23,4 +24,10 @@ urlpatterns = [
     path("cabinet/order/", order_new.order_new_page, name="order_new"),
     path("cabinet/registrants/", registrants.registrants_page, name="registrants"),
     path("cabinet/registrants/<str:customer_id>/", registrants.registrant_page, name="registrant"),
+    path("cabinet/money/", money_pages.money_page, name="money"),
+    path("cabinet/money/payments/", money_pages.payments_page, name="money_payments"),
+    path("cabinet/money/invoices/", money_invoices.invoices_page, name="money_invoices"),
+    path("cabinet/money/invoices/<str:number>/", money_invoices.invoice_page, name="money_invoice"),
+    path("cabinet/money/invoices/<str:number>/pdf/", money_invoices.invoice_pdf_page, name="money_invoice_pdf"),
+    path("cabinet/money/prices/", money_prices.prices_page, name="money_prices"),
 ]

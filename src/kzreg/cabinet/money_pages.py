@@ -1,0 +1,72 @@
+"""The Money pages' overview and payments (issue 13 §Money, SPEC B2/B3): the seller's prepaid account
+as `registrar.access.account_of` gives it (a reseller's deposit with its registrar, the registrar's at
+the registry; the pay permission), its balance, credit limit and what may still be spent, the ledger
+statement for a period (default: this month) and the payments received on it.
+
+Every figure is billing's: the statement is `billing.statements` by month (`money_period`), payments are
+its movements of kind `payment`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kzreg.billing.money import Money
+from kzreg.cabinet.guard import cabinet_page
+from kzreg.cabinet.money_period import period_statement, read_period, today
+from kzreg.cabinet.order_forms import read
+from kzreg.registrar.access import account_of
+
+PERIOD = ("from", "to")
+PAYMENT_KINDS = ("payment",)
+
+
+def _account(user: Any) -> Any:
+    """The account, or None while none is open (PermissionDenied without pay, before any row is read)."""
+    try:
+        return account_of(user)
+    except Http404:
+        return None
+
+
+def _figures(account: Any) -> dict[str, Money]:
+    credit = account.credit_limit or Money.zero(account.currency)
+    return {"balance": account.balance, "credit": credit, "spendable": account.balance + credit}
+
+
+@cabinet_page
+@require_GET
+def money_page(request: HttpRequest) -> HttpResponse:
+    account = _account(request.user)
+    typed = read(request, PERIOD)
+    now = today()
+    period = read_period(typed, now.replace(day=1), now)
+    context: dict[str, Any] = {"account": account, "filters": typed, "tab": "statement"}
+    if account is not None:
+        context.update(_figures(account))
+        if period is not None:
+            context["statement"] = period_statement(account, *period)
+    return render(request, "cabinet/pages/money_statement.html", context, status=400 if period is None else 200)
+
+
+@cabinet_page
+@require_GET
+def payments_page(request: HttpRequest) -> HttpResponse:
+    account = _account(request.user)
+    typed = read(request, PERIOD)
+    now = today()
+    period = read_period(typed, now - dt.timedelta(days=364), now)  # the last twelve months
+    context: dict[str, Any] = {"account": account, "filters": typed, "tab": "payments"}
+    if account is not None and period is not None:
+        statement = period_statement(account, *period)
+        payments = [m for m in statement.movements if m.kind in PAYMENT_KINDS and m.amount.minor > 0]
+        total = Money.zero(account.currency)
+        for payment in payments:
+            total = total + payment.amount
+        context.update({"payments": payments, "total": total, "period": period})
+    return render(request, "cabinet/pages/money_payments.html", context, status=400 if period is None else 200)
