@@ -7,6 +7,7 @@ so a page added here is tried with another tenant's ids without anyone rememberi
 from django.urls import include, path
 
 from kzreg.cabinet import dashboard, domain_page, domains, order_new, order_renew, public, registrants
+from kzreg.cabinet import settings_keys, settings_page, staff_pages
 from kzreg.cabinet import money_invoices, money_pages, money_prices
 
 app_name = "cabinet"
@@ -30,4 +31,16 @@ urlpatterns = [
     path("cabinet/money/invoices/<str:number>/", money_invoices.invoice_page, name="money_invoice"),
     path("cabinet/money/invoices/<str:number>/pdf/", money_invoices.invoice_pdf_page, name="money_invoice_pdf"),
     path("cabinet/money/prices/", money_prices.prices_page, name="money_prices"),
+    path("cabinet/settings/", settings_page.settings_page, name="settings"),
+    path("cabinet/settings/users/add/", settings_page.user_add, name="settings_user_add"),
+    path("cabinet/settings/users/grant/", settings_page.user_grant, name="settings_user_grant"),
+    path("cabinet/settings/users/deactivate/", settings_page.user_deactivate, name="settings_user_deactivate"),
+    path("cabinet/settings/tokens/create/", settings_keys.token_create, name="settings_token_create"),
+    path("cabinet/settings/tokens/revoke/", settings_keys.token_revoke, name="settings_token_revoke"),
+    path("cabinet/settings/webhooks/add/", settings_keys.webhook_add, name="settings_webhook_add"),
+    path("cabinet/settings/webhooks/remove/", settings_keys.webhook_remove, name="settings_webhook_remove"),
+    path("cabinet/staff/resellers/", staff_pages.resellers_page, name="staff_resellers"),
+    path("cabinet/staff/reseller/", staff_pages.reseller_page, name="staff_reseller"),
+    path("cabinet/staff/audit/", staff_pages.audit_page, name="staff_audit"),
+    path("cabinet/staff/data-views/", staff_pages.data_views_page, name="staff_data_views"),
 ]

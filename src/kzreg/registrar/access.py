@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from kzreg.accounts.models import PersonalDataView
 from kzreg.accounts.personal_data import PERSONAL_FIELDS, log_view
 from kzreg.accounts.roles import Permission, PermissionMissing, profile_of, require
 from kzreg.billing.books import prepaid_account, reseller_deposit
@@ -132,6 +133,27 @@ def access_reseller_by_id(user, reseller_id: int) -> Reseller:
     if reseller is None:
         raise Http404(str(reseller_id))
     return reseller
+
+
+def resellers_visible_to(user) -> QuerySet[Reseller]:
+    """Registrar staff: its registrar's resellers; a reseller's user: its own (needs view)."""
+    require(user, Permission.VIEW)
+    profile = _profile(user)
+    if profile.organisation == "registrar":
+        return Reseller.objects.filter(registrar_id=profile.registrar_id)
+    if profile.organisation == "reseller":
+        return Reseller.objects.filter(pk=profile.reseller_id)
+    raise PermissionMissing(Permission.USERS)
+
+
+def personal_data_views_visible_to(user) -> QuerySet[PersonalDataView]:
+    """The log of views of personal data (PS-8, C4) of the customers of the staff member's registrar;
+    registrar staff only (compliance reads it: view)."""
+    require(user, Permission.VIEW)
+    profile = _profile(user)
+    if profile.organisation != "registrar":
+        raise PermissionMissing(Permission.USERS)
+    return PersonalDataView.objects.filter(customer__registrar_handle=profile.registrar.handle)
 
 
 def users_visible_to(user) -> QuerySet:

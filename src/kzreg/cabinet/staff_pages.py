@@ -1,0 +1,142 @@
+"""The registrar staff's pages (issue 13 §Registrar staff; S7, PS-4.5, PS-8): the resellers, one
+reseller (contract, status, wholesale price group, its orders over a period), the audit report of the
+requests a reseller processed over a period with a CSV export, and the log of views of personal data.
+
+Only users with registrar roles open them (`staff_period.staff_only`: a reseller's user gets 403); rows
+are read through `registrar.access` (`resellers_visible_to`, `access_reseller_by_id`,
+`orders_visible_to`, `personal_data_views_visible_to`), so another registrar's reseller is a 404. A
+reseller's data is read-only here: no function of the registrar wing changes a contract or a status
+with an audit record yet (`billing.price_lists.assign_group` moves a reseller between price groups
+without one), so the `kzreg` commands and the admin remain where they are changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from kzreg.billing.models import ResellerGroupMember
+from kzreg.billing.money import Money
+from kzreg.cabinet.guard import cabinet_page
+from kzreg.cabinet.listing import SortOption, as_id, keyset_page
+from kzreg.cabinet.staff_period import read_period, staff_only
+from kzreg.cabinet.texts import text
+from kzreg.registrar.access import (
+    access_reseller_by_id,
+    orders_visible_to,
+    personal_data_views_visible_to,
+    resellers_visible_to,
+)
+from kzreg.registrar.models import Order
+from kzreg.resellers.models import Reseller
+
+RESELLER_SORTS = (SortOption("handle", "handle", unique=True), SortOption("name", "name"))
+ORDER_SORTS = (SortOption("when", "created_at", dt.datetime.fromisoformat),)
+VIEW_SORTS = (SortOption("at", "at", dt.datetime.fromisoformat),)
+CSV_COLUMNS = ("order", "created_at", "updated_at", "kind", "domain", "years", "state", "price", "currency",
+               "principal", "idempotency_key")  # fmt: skip
+
+
+@cabinet_page
+def resellers_page(request: HttpRequest) -> HttpResponse:
+    staff_only(request.user)
+    page = keyset_page(resellers_visible_to(request.user), RESELLER_SORTS, request.GET.get("sort", ""),
+                       request.GET.get("after", ""))  # fmt: skip
+    return render(request, "cabinet/pages/staff_resellers.html", {"page": page})
+
+
+def _reseller(request: HttpRequest) -> Reseller:
+    staff_only(request.user)
+    return access_reseller_by_id(request.user, as_id(request.GET.get("reseller", "")))
+
+
+def _orders(user: Any, reseller: Reseller, start: dt.datetime, end: dt.datetime) -> QuerySet[Order]:
+    """The requests the reseller processed in the period: the orders it paid for (S7)."""
+    rows = orders_visible_to(user).filter(payer=f"reseller:{reseller.pk}")
+    return rows.filter(created_at__gte=start, created_at__lt=end)
+
+
+@cabinet_page
+def reseller_page(request: HttpRequest) -> HttpResponse:
+    reseller = _reseller(request)
+    period = read_period(request, ("reseller",))
+    member = ResellerGroupMember.objects.filter(reseller_id=reseller.pk).select_related("group").first()
+    activity: list[dict[str, Any]] = []
+    if period.valid:
+        grouped = (
+            _orders(request.user, reseller, period.start, period.end)
+            .values("kind", "state", "currency").annotate(count=Count("id"), total=Sum("price_minor"))
+            .order_by("kind", "state", "currency")
+        )  # fmt: skip
+        for row in grouped:
+            total = Money.from_minor(row["total"] or 0, row["currency"]) if row["currency"] else None
+            activity.append({**row, "amount": total})
+    context = {"reseller": reseller, "group": member.group if member else None, "filters": period.typed,
+               "activity": activity}  # fmt: skip
+    return render(request, "cabinet/pages/staff_reseller.html", context)
+
+
+@cabinet_page
+def audit_page(request: HttpRequest) -> HttpResponse:
+    """The audit report (S7, PS-4.5): every order the reseller paid for in the period; `format=csv`
+    answers all of them as a CSV file, the page shows them in keyset pages."""
+    reseller = _reseller(request)
+    period = read_period(request, ("reseller",))
+    if not period.valid:
+        context = {"reseller": reseller, "filters": period.typed, "page": None}
+        return render(request, "cabinet/pages/staff_audit.html", context, status=400)
+    rows = _orders(request.user, reseller, period.start, period.end)
+    if request.GET.get("format") == "csv":
+        return _csv(reseller, period.typed.values, rows)
+    page = keyset_page(rows, ORDER_SORTS, request.GET.get("sort", ""), request.GET.get("after", ""))
+    for order in page.rows:
+        order.price = Money.from_minor(order.price_minor, order.currency) if order.currency else None
+    context = {"reseller": reseller, "filters": period.typed, "page": page}
+    return render(request, "cabinet/pages/staff_audit.html", context)
+
+
+def _csv(reseller: Reseller, values: dict[str, str], rows: QuerySet[Order]) -> StreamingHttpResponse:
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(CSV_COLUMNS)
+        for o in rows.order_by("created_at", "id").iterator(chunk_size=2000):
+            price = Money.from_minor(o.price_minor, o.currency).plain if o.currency else ""
+            yield writer.writerow((o.pk, o.created_at.isoformat(), o.updated_at.isoformat(), o.kind, o.domain,
+                                   o.years or "", o.state, price, o.currency, o.principal, o.idempotency_key))  # fmt: skip
+
+    name = f"audit-{reseller.handle}-{values['from']}-{values['to']}.csv"
+    answer = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    answer["Content-Disposition"] = f'attachment; filename="{name}"'
+    return answer
+
+
+@cabinet_page
+def data_views_page(request: HttpRequest) -> HttpResponse:
+    """Who saw whose personal data (PS-8, C4): filtered by user, customer and period, newest first."""
+    staff_only(request.user)
+    period = read_period(request, ("user", "customer"))
+    values = period.typed.values
+    if values["customer"] and not as_id(values["customer"]):
+        period.typed.add("customer", text("views.bad_customer"))
+    page = None
+    if period.valid:
+        rows = personal_data_views_visible_to(request.user).filter(at__gte=period.start, at__lt=period.end)
+        if values["user"]:
+            rows = rows.filter(username=values["user"])
+        if values["customer"]:
+            rows = rows.filter(customer_key=as_id(values["customer"]))
+        page = keyset_page(rows, VIEW_SORTS, request.GET.get("sort", "-at"), request.GET.get("after", ""))
+    status = 200 if period.valid else 400
+    return render(request, "cabinet/pages/staff_data_views.html", {"filters": period.typed, "page": page},
+                  status=status)  # fmt: skip

@@ -1,0 +1,125 @@
+"""The registrar staff pages (issue 13 §Registrar staff; S7, PS-4.5, PS-8) through the Django client:
+each page in kk/ru/en for registrar staff, 403 for a reseller's user and a registrant, 404 for a
+reseller that is not the registrar's; the audit report and its CSV hold the period's orders of that
+reseller only; the log of views of personal data filtered by user, customer and period."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from kzreg.accounts.models import PersonalDataView
+from kzreg.core import clock
+from kzreg.registrar.access import access_customer_by_id
+from kzreg.registrar.models import Order
+from tests.tenants import two_tenants_fixture  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+TITLES = {"kk": "Өтінімдер аудиті", "ru": "Аудит заявок", "en": "Audit of requests"}
+
+
+def staff_pages(tenants) -> list[str]:
+    reseller = tenants.a.reseller.pk
+    return ["/cabinet/staff/resellers/", f"/cabinet/staff/reseller/?reseller={reseller}",
+            f"/cabinet/staff/audit/?reseller={reseller}", "/cabinet/staff/data-views/"]  # fmt: skip
+
+
+def past_order(tenant, days_ago: int, key: str) -> Order:
+    at = clock.now() - dt.timedelta(days=days_ago)
+    return Order.objects.create(
+        kind="renew", state="done", domain=tenant.service.name, registrar_handle="PS-KZ",
+        payer=f"reseller:{tenant.reseller.pk}", idempotency_key=key, principal="someone", service=tenant.service,
+        years=1, price_minor=4000, currency="USD", created_at=at, updated_at=at,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_every_staff_page_speaks_the_users_language(client, two_tenants, lang):
+    client.force_login(two_tenants.registrar_staff)
+    for url in staff_pages(two_tenants):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
+        assert page.status_code == 200, url
+        assert f'<html lang="{lang}">' in page.content.decode(), url
+    audit = client.get(staff_pages(two_tenants)[2], HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert TITLES[lang] in audit
+
+
+def test_the_resellers_and_one_resellers_page(client, two_tenants):
+    a = two_tenants.a
+    a.reseller.contract_number, a.reseller.contract_signed_at = "PS-R-17/2026", dt.date(2026, 2, 1)
+    a.reseller.save()
+    client.force_login(two_tenants.registrar_staff)
+    listed = client.get("/cabinet/staff/resellers/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "ALTYN" in listed and "SIBHOST" in listed and "PS-R-17/2026" in listed
+    one = client.get(f"/cabinet/staff/reseller/?reseller={a.reseller.pk}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "PS-R-17/2026" in one and "Altyn Hosting LLP" in one and "until terminated" in one
+    assert "Registration" in one and "$40.00" in one  # its one create in the last 30 days
+
+
+@pytest.mark.parametrize("who", ["admin", "viewer", "registrant"])
+def test_a_reseller_user_or_a_registrant_is_refused(client, two_tenants, who):
+    user = two_tenants.registrant if who == "registrant" else getattr(two_tenants.a, who)
+    client.force_login(user)
+    for url in staff_pages(two_tenants):
+        assert client.get(url).status_code == 403, url
+    assert "/cabinet/staff/" not in client.get("/cabinet/").content.decode()  # not in the menu either
+
+
+@pytest.mark.parametrize("reseller", ["999999", "x", ""])
+def test_a_reseller_that_is_not_the_registrars_is_not_found(client, two_tenants, reseller):
+    client.force_login(two_tenants.registrar_staff)
+    for page in ("reseller", "audit"):
+        assert client.get(f"/cabinet/staff/{page}/", {"reseller": reseller}).status_code == 404
+
+
+def test_the_audit_csv_holds_the_periods_orders_of_that_reseller_only(client, two_tenants):
+    a, b = two_tenants.a, two_tenants.b
+    recent, old = past_order(a, 10, "recent"), past_order(a, 60, "old")
+    past_order(b, 10, "theirs")
+    client.force_login(two_tenants.registrar_staff)
+    answer = client.get("/cabinet/staff/audit/", {"reseller": a.reseller.pk, "format": "csv"})
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(answer.streaming_content).decode())))
+    assert [int(r["order"]) for r in rows] == [recent.pk, a.order.pk]  # the last 30 days, oldest first
+    assert rows[0]["price"] == "40.00" and rows[0]["currency"] == "USD" and rows[0]["kind"] == "renew"
+    day = clock.now().date() - dt.timedelta(days=60)
+    period = {"reseller": a.reseller.pk, "from": day.isoformat(), "to": day.isoformat(), "format": "csv"}
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get("/cabinet/staff/audit/", period).streaming_content)
+                                           .decode())))  # fmt: skip
+    assert [int(r["order"]) for r in rows] == [old.pk]
+    page = client.get("/cabinet/staff/audit/", {"reseller": a.reseller.pk}).content.decode()
+    assert f"#{recent.pk}<" in page and f"#{old.pk}<" not in page
+
+
+def test_a_bad_period_is_named_beside_its_field(client, two_tenants):
+    client.force_login(two_tenants.registrar_staff)
+    answer = client.get("/cabinet/staff/audit/", {"reseller": two_tenants.a.reseller.pk, "from": "2026-13-01",
+                                                  "to": "2026-01-01"}, HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    html = answer.content.decode()
+    assert answer.status_code == 400 and 'id="p-from-error"' in html and 'value="2026-13-01"' in html
+    backwards = client.get("/cabinet/staff/data-views/", {"from": "2026-02-01", "to": "2026-01-01"})
+    assert backwards.status_code == 400 and 'id="p-to-error"' in backwards.content.decode()
+
+
+def test_the_log_of_views_of_personal_data_filters_by_user_customer_and_period(client, two_tenants):
+    a, b = two_tenants.a, two_tenants.b
+    access_customer_by_id(a.admin, a.customer.pk, via="test:a")
+    access_customer_by_id(b.admin, b.customer.pk, via="test:b")
+    old = access_customer_by_id(two_tenants.registrar_staff, a.customer.pk, via="test:old")
+    PersonalDataView.objects.filter(via="test:old").update(at=clock.now() - dt.timedelta(days=90))
+    assert old is not None
+    client.force_login(two_tenants.registrar_staff)
+
+    def vias(**query: object) -> set[str]:
+        html = client.get("/cabinet/staff/data-views/", query).content.decode()
+        return {v for v in ("test:a", "test:b", "test:old") if v in html}
+
+    assert vias() == {"test:a", "test:b"}
+    assert vias(user="altyn-admin") == {"test:a"}
+    assert vias(customer=b.customer.pk) == {"test:b"}
+    day = (clock.now() - dt.timedelta(days=90)).date().isoformat()
+    assert vias(**{"from": day, "to": day}) == {"test:old"}
+    assert client.get("/cabinet/staff/data-views/", {"customer": "x"}).status_code == 400
