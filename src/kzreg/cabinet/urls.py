@@ -7,6 +7,7 @@ so a page added here is tried with another tenant's ids without anyone rememberi
 from django.urls import include, path
 
 from kzreg.cabinet import dashboard, domain_page, domains, order_new, order_renew, public, registrants
+from kzreg.cabinet import ops_domain, ops_registrants, ops_transfer
 from kzreg.cabinet import settings_keys, settings_page, staff_pages
 from kzreg.cabinet import money_invoices, money_pages, money_prices
 
@@ -22,9 +23,15 @@ urlpatterns = [
     path("cabinet/domains/<str:name>/", domain_page.domain_page, name="domain"),
     path("cabinet/domains/<str:name>/auth-code/", domain_page.auth_code_page, name="domain_auth_code"),
     path("cabinet/domains/<str:name>/renew/", order_renew.renew_page, name="domain_renew"),
+    path("cabinet/domains/<str:name>/modify/", ops_domain.modify_page, name="domain_modify"),
+    path("cabinet/domains/<str:name>/delete/", ops_domain.delete_page, name="domain_delete"),
+    path("cabinet/domains/<str:name>/registrant/", ops_domain.registrant_page, name="domain_registrant"),
+    path("cabinet/transfer/", ops_transfer.transfer_page, name="transfer"),
     path("cabinet/order/", order_new.order_new_page, name="order_new"),
     path("cabinet/registrants/", registrants.registrants_page, name="registrants"),
+    path("cabinet/registrants/new/", ops_registrants.registrant_new_page, name="registrant_new"),
     path("cabinet/registrants/<str:customer_id>/", registrants.registrant_page, name="registrant"),
+    path("cabinet/registrants/<str:customer_id>/edit/", ops_registrants.registrant_edit_page, name="registrant_edit"),
     path("cabinet/money/", money_pages.money_page, name="money"),
     path("cabinet/money/payments/", money_pages.payments_page, name="money_payments"),
     path("cabinet/money/invoices/", money_invoices.invoices_page, name="money_invoices"),

@@ -1,0 +1,103 @@
+"""The words of the cabinet's domain operations (modify, delete, transfer in, registrant change), the
+registrant forms and the bulk pages: (kk, ru, en)."""
+
+from __future__ import annotations
+
+OPS: dict[str, tuple[str, str, str]] = {
+    "nav.transfer": ("Ауыстырып алу", "Перенос", "Transfer in"),
+    "nav.bulk": ("Топтық әрекеттер", "Массовые действия", "Bulk actions"),
+    "ops.actions": ("Әрекеттер", "Действия", "Actions"),
+    "ops.not_sent": ("Ештеңе жіберілмеді.", "Ничего не отправлено.", "Nothing was sent."),
+    "ops.free": ("Тегін", "Бесплатно", "Free"),
+    "ops.unchanged": ("— өзгеріссіз —", "— без изменений —", "— unchanged —"),
+    # Modify.
+    "ops.modify": ("Өзгерту", "Изменить", "Change"),
+    "ops.modify_title": ("{name} өзгерту", "Изменение {name}", "Change {name}"),
+    "ops.modify_lead": (
+        "Өзгерткіңіз келетін өрісті ғана түзетіңіз: тізілімге тек өзгергені жіберіледі.",
+        "Исправьте только то, что хотите изменить: в реестр уходит лишь изменённое.",
+        "Edit only what you want to change: only what changed is sent to the registry.",
+    ),
+    "ops.admin": ("Әкімшілік байланыс", "Административный контакт", "Administrative contact"),
+    "ops.admin_hint": (
+        "Тіркеушілеріңіздің бірі; тізілімде оның контактісі болады.",
+        "Один из ваших регистрантов; в реестре станет контактом.",
+        "One of your registrants; it becomes the contact at the registry.",
+    ),
+    "ops.ds_hint": (
+        "Бір жолға бір жазба: keytag алгоритм дайджест-түрі дайджест. Бос өріс DS жазбаларын жояды.",
+        "По одной записи в строке: keytag алгоритм тип-дайджеста дайджест. Пустое поле удаляет записи DS.",
+        "One record a line: keytag algorithm digest-type digest. An empty field removes the DS records.",
+    ),
+    "ops.save": ("Өзгерісті жіберу", "Отправить изменения", "Send the changes"),
+    # Delete.
+    "ops.delete": ("Жою", "Удалить", "Delete"),
+    "ops.delete_title": ("{name} жою", "Удаление {name}", "Delete {name}"),
+    "ops.delete_lead": (
+        "Домен тізілімнен жойылады; атау кейін басқа біреуге тіркелуі мүмкін. Ақша қайтарылмайды.",
+        "Домен будет удалён из реестра; имя потом сможет зарегистрировать другой. Деньги не возвращаются.",
+        "The domain is deleted at the registry; someone else may register the name afterwards. No refund.",
+    ),
+    "ops.delete_question": (
+        "{name} доменін шынымен жоясыз ба?",
+        "Действительно удалить домен {name}?",
+        "Really delete the domain {name}?",
+    ),
+    "ops.delete_confirm": ("Иә, жою", "Да, удалить", "Yes, delete it"),
+    # Registrant change.
+    "ops.registrant": ("Тіркеушіні ауыстыру", "Сменить регистранта", "Change the registrant"),
+    "ops.registrant_title": ("{name}: тіркеушіні ауыстыру", "{name}: смена регистранта", "{name}: new registrant"),
+    "ops.registrant_lead": (
+        "Домен сіздің басқа тіркеушіңізге өтеді (R14). Қазіргі тіркеуші: {current}.",
+        "Домен перейдёт к другому вашему регистранту (R14). Сейчас: {current}.",
+        "The domain passes to another of your registrants (R14). Now: {current}.",
+    ),
+    "ops.new_registrant": ("Жаңа тіркеуші", "Новый регистрант", "New registrant"),
+    "ops.no_other_registrant": (
+        "Басқа тіркеуші жоқ: алдымен тіркеуші қосыңыз.",
+        "Другого регистранта нет: сначала добавьте регистранта.",
+        "No other registrant: add a registrant first.",
+    ),
+    # Confirmation page.
+    "ops.confirm_title": ("Растау", "Подтверждение", "Confirm"),
+    "ops.confirm": ("Растау", "Подтвердить", "Confirm"),
+    "ops.confirm_pay": ("Растау және төлеу: {price}", "Подтвердить и оплатить: {price}", "Confirm and pay {price}"),
+    # Transfer in.
+    "ops.transfer_title": ("Доменді ауыстырып алу", "Перенос домена к нам", "Transfer a domain in"),
+    "ops.transfer_lead": (
+        "Домен басқа тіркеушіде тұр ма? Оның авторизация кодын сол тіркеушіден сұраңыз.",
+        "Домен у другого регистратора? Попросите у него код авторизации.",
+        "Is the domain with another registrar? Ask it for the authorization code.",
+    ),
+    "ops.auth_code": ("Авторизация коды", "Код авторизации", "Authorization code"),
+    "ops.auth_code_hint": (
+        "Код тізілімге жіберіледі, сақталмайды.",
+        "Код отправляется в реестр и не сохраняется.",
+        "The code is sent to the registry, never kept.",
+    ),
+    "ops.transfer_pending": (
+        "Қазіргі тіркеуші келіскенде, домен тізімде пайда болады.",
+        "Домен появится в списке, когда текущий регистратор согласится.",
+        "The domain appears in your list once the current registrar agrees.",
+    ),
+    # Registrants.
+    "ops.registrant_new": ("Тіркеуші қосу", "Добавить регистранта", "Add a registrant"),
+    "ops.registrant_edit": ("Тіркеушінің деректерін өзгерту", "Изменить данные регистранта", "Edit the registrant"),
+    "ops.postal_code": ("Пошта индексі", "Почтовый индекс", "Postal code"),
+    "ops.country": ("Ел коды", "Код страны", "Country code"),
+    "ops.country_hint": ("Екі әріп, мысалы KZ", "Две буквы, например KZ", "Two letters, e.g. KZ"),
+    "ops.phone_hint": ("+7.7011234567 түрінде", "В виде +7.7011234567", "As +7.7011234567"),
+    "ops.consent": (
+        "Тіркеуші дербес деректерін өңдеуге келісім берді (R18)",
+        "Регистрант дал согласие на обработку персональных данных (R18)",
+        "The registrant consented to the processing of its personal data (R18)",
+    ),
+    "ops.consent_kept": (
+        "Келісім {when} тіркелген.",
+        "Согласие записано {when}.",
+        "Consent recorded {when}.",
+    ),
+    "ops.registrant_added": ("{name} қосылды.", "{name} добавлен.", "{name} added."),
+    "ops.registrant_saved": ("{name}: деректер сақталды.", "{name}: данные сохранены.", "{name}: saved."),
+    "ops.save_registrant": ("Сақтау", "Сохранить", "Save"),
+}
