@@ -5,6 +5,7 @@ kk/ru/en; another tenant's invoice 404; a user without the pay permission 403.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -105,3 +106,32 @@ def test_a_user_without_pay_is_refused(client, two_tenants, url):
     client.force_login(two_tenants.a.viewer)
     answer = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert answer.status_code == 403 and "“pay” permission" in answer.content.decode()
+
+
+def test_invoice_pages_go_forward_by_keyset_and_a_registrant_sees_its_own(client, two_tenants, monkeypatch):
+    from kzreg.billing.books import reseller_book
+    from kzreg.billing.invoices import issue_invoice
+    from kzreg.billing.invoices_parties import Party
+    from kzreg.billing.ledger import Cause
+    from kzreg.cabinet import money_invoices
+    from tests.billing.invoice_helpers import fee_line
+    from tests.cabinet.money_objects import SELLER
+
+    a = two_tenants.a
+    monkeypatch.setattr(money_invoices, "PER_PAGE", 2)
+    to_a = invoice_to(a)
+    book = reseller_book(a.reseller, clock.now())  # the reseller's own invoices to its registrant
+    buyer = Party(name="Customer ALTYN", address="Almaty", country="KZ", key=f"customer:{a.customer.pk}")
+    cause = Cause(kind="invoice", principal="tester", operation="domain_renew")
+    by_a = [issue_invoice(book, buyer, [fee_line()], "USD", "en", clock.now(), cause, seller=SELLER) for _ in range(2)]
+    client.force_login(a.admin)
+    first = client.get("/cabinet/money/invoices/", {"sort": "issued"}).content.decode()
+    after = re.search(r'rel="next" href="\?([^"]+)"', first)
+    assert after is not None
+    second = client.get("/cabinet/money/invoices/?" + after.group(1).replace("&amp;", "&")).content.decode()
+    numbers = re.findall(r'/cabinet/money/invoices/([\w-]+)/"', first + second)
+    assert len(numbers) == 3 and 'rel="next"' not in second  # three rows on two pages, none twice
+    assert sorted(numbers) == sorted([to_a.number, *(i.number for i in by_a)])
+    client.force_login(two_tenants.registrant)
+    mine = client.get("/cabinet/money/invoices/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Customer ALTYN" in mine and "Altyn Hosting LLP" not in mine

@@ -24,6 +24,7 @@ from kzreg.cabinet.listing import SortOption, keyset_page
 from kzreg.cabinet.texts import current_language
 from kzreg.registrar.access import access_invoice_by_number, invoices_visible_to
 
+PER_PAGE = 50
 SORTS = (
     SortOption("issued", "issued_on", parse=dt.date.fromisoformat),
     SortOption("due", "due_on", parse=dt.date.fromisoformat),
@@ -34,7 +35,7 @@ SORTS = (
 @require_GET
 def invoices_page(request: HttpRequest) -> HttpResponse:
     rows = invoices_visible_to(request.user).select_related("book")
-    page = keyset_page(rows, SORTS, request.GET.get("sort") or "-issued", request.GET.get("after", ""))
+    page = keyset_page(rows, SORTS, request.GET.get("sort") or "-issued", request.GET.get("after", ""), PER_PAGE)
     return render(request, "cabinet/pages/money_invoices.html", {"page": page, "tab": "invoices"})
 
 
