@@ -108,11 +108,11 @@ def user_add(request: HttpRequest) -> HttpResponse:
     forms.user = Typed({name: request.POST.get(name, "").strip()[:200] for name in USER_FIELDS})
     forms.user_choices = set(_checked(request))
     values, staff = forms.user.values, _is_staff(request.user)
-    grants = {"roles": sorted(forms.user_choices)} if staff else {"permissions": sorted(forms.user_choices)}
+    chosen = sorted(forms.user_choices)
     try:
         added = people.add_user(
             request.user, username=values["username"], email=values["email"], language=values["language"] or "kk",
-            **grants,
+            roles=chosen if staff else (), permissions=() if staff else chosen,
         )  # fmt: skip
     except OperationFailed as failure:
         forms.user.take(failure, ("username", "email", "language", "permissions", "roles", "administrator"))
