@@ -107,7 +107,7 @@ def test_a_token_is_shown_once_works_against_the_api_and_stops_when_revoked(clie
     signed_in(client, a.admin)
     made = client.post("/cabinet/settings/tokens/create/", {"name": "billing script", "expires_days": "30"})
     secrets = re.findall(r"kzr_[0-9a-f]{12}_[\w-]+", made.content.decode())
-    assert made.status_code == 200 and len(secrets) == 1
+    assert made.status_code == 200 and len(secrets) == 1 and "no-store" in made["Cache-Control"]
     token = ApiToken.objects.get(user=a.admin)
     assert token.name == "billing script" and token.expires_at is not None
     assert secrets[0] not in client.get("/cabinet/settings/").content.decode()  # never shown again

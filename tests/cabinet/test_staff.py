@@ -12,6 +12,7 @@ import io
 import pytest
 
 from kzreg.accounts.models import PersonalDataView
+from kzreg.billing.price_lists import assign_group, create_group
 from kzreg.core import clock
 from kzreg.registrar.access import access_customer_by_id
 from kzreg.registrar.models import Order
@@ -51,11 +52,15 @@ def test_the_resellers_and_one_resellers_page(client, two_tenants):
     a = two_tenants.a
     a.reseller.contract_number, a.reseller.contract_signed_at = "PS-R-17/2026", dt.date(2026, 2, 1)
     a.reseller.save()
+    assign_group(a.reseller, create_group(a.reseller.registrar, "partners", clock.now()), clock.now())
     client.force_login(two_tenants.registrar_staff)
+    assert "/cabinet/staff/resellers/" in client.get("/cabinet/").content.decode()  # in the staff's menu
     listed = client.get("/cabinet/staff/resellers/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "ALTYN" in listed and "SIBHOST" in listed and "PS-R-17/2026" in listed
     one = client.get(f"/cabinet/staff/reseller/?reseller={a.reseller.pk}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "PS-R-17/2026" in one and "Altyn Hosting LLP" in one and "until terminated" in one
+    assert "PS-R-17/2026" in one and "Altyn Hosting LLP" in one and "until terminated" in one and "partners" in one
+    other = client.get(f"/cabinet/staff/reseller/?reseller={two_tenants.b.reseller.pk}", HTTP_ACCEPT_LANGUAGE="en")
+    assert "the registrar&#x27;s general prices" in other.content.decode() and "partners" not in other.content.decode()
     assert "Registration" in one and "$40.00" in one  # its one create in the last 30 days
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from kzreg.accounts import people
@@ -89,7 +90,10 @@ def render_settings(request: HttpRequest, forms: Forms | None = None, status: in
         context["may_change_hooks"] = Permission.ORDER in has
     if profile is not None and profile.organisation == "reseller":
         context["notify_address"] = profile.reseller.email
-    return render(request, "cabinet/pages/settings.html", context, status=status)
+    answer = render(request, "cabinet/pages/settings.html", context, status=status)
+    if forms.token_secret or forms.hook_secret:
+        add_never_cache_headers(answer)  # a secret shown once is not kept by the browser or a proxy either
+    return answer
 
 
 @cabinet_page
