@@ -11,6 +11,7 @@ from django.urls import URLPattern
 
 from kzreg.cabinet import urls
 from tests.cabinet.money_objects import invoice_to
+from tests.cabinet.ops_objects import bulk_job_of
 from tests.tenants import two_tenants_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,12 @@ def fill(pattern: URLPattern, ids: dict[str, object]) -> str:
 
 
 def tenant_ids(tenant) -> dict[str, object]:
-    return {"name": tenant.service.name, "customer_id": tenant.customer.pk, "number": invoice_to(tenant).number}
+    return {
+        "name": tenant.service.name,
+        "customer_id": tenant.customer.pk,
+        "number": invoice_to(tenant).number,
+        "job_id": bulk_job_of(tenant).pk,
+    }
 
 
 def test_the_sweep_sees_the_cabinets_pages():

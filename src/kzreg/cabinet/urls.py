@@ -7,7 +7,7 @@ so a page added here is tried with another tenant's ids without anyone rememberi
 from django.urls import include, path
 
 from kzreg.cabinet import dashboard, domain_page, domains, order_new, order_renew, public, registrants
-from kzreg.cabinet import ops_domain, ops_registrants, ops_transfer
+from kzreg.cabinet import ops_bulk, ops_domain, ops_registrants, ops_transfer
 from kzreg.cabinet import settings_keys, settings_page, staff_pages
 from kzreg.cabinet import money_invoices, money_pages, money_prices
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path("cabinet/domains/<str:name>/delete/", ops_domain.delete_page, name="domain_delete"),
     path("cabinet/domains/<str:name>/registrant/", ops_domain.registrant_page, name="domain_registrant"),
     path("cabinet/transfer/", ops_transfer.transfer_page, name="transfer"),
+    path("cabinet/bulk/", ops_bulk.bulk_page, name="bulk"),
+    path("cabinet/bulk/<str:job_id>/", ops_bulk.bulk_job_page, name="bulk_job"),
     path("cabinet/order/", order_new.order_new_page, name="order_new"),
     path("cabinet/registrants/", registrants.registrants_page, name="registrants"),
     path("cabinet/registrants/new/", ops_registrants.registrant_new_page, name="registrant_new"),
