@@ -16,7 +16,7 @@ from kzreg.api.tokens import create_token
 from kzreg.registrar import webhooks
 from kzreg.registrar.access import seller_of
 from kzreg.registrar.models import Webhook
-from tests.tenants import two_tenants_fixture  # noqa: F401
+from tests.tenants import make_user, two_tenants_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 TITLES = {"kk": "Баптаулар", "ru": "Настройки", "en": "Settings"}
@@ -163,3 +163,15 @@ def test_registrar_staff_grant_roles_not_permissions(client, two_tenants):
     added = client.post("/cabinet/settings/users/add/", {"username": "ps-auditor", "email": "aud@ps.kz",
                                                          "grant": ["compliance"]})  # fmt: skip
     assert added.status_code == 302 and StaffProfile.objects.get(user__username="ps-auditor").roles == ["compliance"]
+
+
+def test_the_users_come_in_keyset_pages(client, two_tenants):
+    a = two_tenants.a
+    for n in range(55):
+        make_user(f"altyn-user-{n:02d}", "reseller", registrar=a.reseller.registrar, reseller=a.reseller)
+    first = signed_in(client, a.admin).get("/cabinet/settings/").content.decode()
+    shown = set(re.findall(r"altyn-user-\d\d", first))
+    following = re.search(r'href="\?after=([^"]+)"', first)
+    assert len(shown) == 49 and following is not None  # altyn-admin, altyn-user-00…48: 50 rows by username
+    second = client.get(f"/cabinet/settings/?after={following.group(1)}").content.decode()
+    assert set(re.findall(r"altyn-user-\d\d", second)) == {f"altyn-user-{n}" for n in range(49, 55)}

@@ -22,7 +22,7 @@ from kzreg.accounts import people
 from kzreg.accounts.roles import PERMISSION_NAMES, Permission, RegistrarRole, permissions_of, profile_of
 from kzreg.api.tokens import tokens_of
 from kzreg.cabinet.guard import cabinet_page
-from kzreg.cabinet.listing import as_id
+from kzreg.cabinet.listing import Page, SortOption, as_id, keyset_page
 from kzreg.cabinet.order_forms import Typed
 from kzreg.cabinet.texts import current_language, text
 from kzreg.core.errors import OperationFailed
@@ -30,7 +30,8 @@ from kzreg.registrar import webhooks
 from kzreg.registrar.access import seller_of, users_visible_to
 
 USER_FIELDS = ("username", "email", "language")
-USERS_SHOWN = 200
+TOKENS_SHOWN = 200
+USER_SORTS = (SortOption("username", "username", unique=True),)
 
 
 @dataclass
@@ -66,12 +67,14 @@ def _granted(target: Any) -> set[str]:
     return {p.value for p in permissions_of(target)} if profile.administrator else set(profile.permissions or [])
 
 
-def _users(request: HttpRequest, forms: Forms) -> list[dict[str, Any]]:
-    rows = users_visible_to(request.user).order_by("username")[:USERS_SHOWN]
-    return [
+def _users(request: HttpRequest, forms: Forms) -> tuple[list[dict[str, Any]], Page]:
+    """One keyset page of the tenant's users by username, each with what it was granted."""
+    page = keyset_page(users_visible_to(request.user), USER_SORTS, "", request.GET.get("after", ""))
+    rows = [
         {"user": u, "granted": _granted(u), "error": forms.row_errors.get(u.pk, ""), "me": u.pk == request.user.pk}
-        for u in rows
+        for u in page.rows
     ]
+    return rows, page
 
 
 def render_settings(request: HttpRequest, forms: Forms | None = None, status: int = 200) -> HttpResponse:
@@ -81,10 +84,10 @@ def render_settings(request: HttpRequest, forms: Forms | None = None, status: in
     profile = profile_of(user)
     context: dict[str, Any] = {"forms": forms, "profile": profile, "is_staff": _is_staff(user)}
     if Permission.USERS in has:
-        context["users"] = _users(request, forms)
+        context["users"], context["page"] = _users(request, forms)
         context["choices"] = _choices(user)
     if Permission.TOKENS in has:
-        context["tokens"] = list(tokens_of(user)[:USERS_SHOWN])
+        context["tokens"] = list(tokens_of(user)[:TOKENS_SHOWN])
     if profile is not None and profile.organisation in ("registrar", "reseller") and Permission.VIEW in has:
         context["hooks"] = list(webhooks.list_for(seller_of(user)))
         context["may_change_hooks"] = Permission.ORDER in has
