@@ -175,3 +175,10 @@ def test_the_users_come_in_keyset_pages(client, two_tenants):
     assert len(shown) == 49 and following is not None  # altyn-admin, altyn-user-00…48: 50 rows by username
     second = client.get(f"/cabinet/settings/?after={following.group(1)}").content.decode()
     assert set(re.findall(r"altyn-user-\d\d", second)) == {f"altyn-user-{n}" for n in range(49, 55)}
+
+
+def test_a_registrant_sees_its_own_security_only(client, two_tenants):
+    page = signed_in(client, two_tenants.registrant).get("/cabinet/settings/", HTTP_ACCEPT_LANGUAGE="ru")
+    html = page.content.decode()
+    assert page.status_code == 200 and "/account/two-factor/" in html
+    assert 'id="users"' not in html and 'id="tokens"' not in html and 'id="webhooks"' not in html
