@@ -7,7 +7,7 @@ are read through `registrar.access` (`resellers_visible_to`, `access_reseller_by
 `orders_visible_to`, `personal_data_views_visible_to`), so another registrar's reseller is a 404. A
 reseller's data is read-only here: no function of the registrar wing changes a contract or a status
 with an audit record yet (`billing.price_lists.assign_group` moves a reseller between price groups
-without one), so the `kzreg` commands and the admin remain where they are changed.
+without one), so the Django admin (contract, status) and `kzreg group` (price group) change them.
 """
 
 from __future__ import annotations
