@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kzreg.registrar.access import account_of
 from kzreg.registrar.actions import Seller
@@ -77,6 +78,18 @@ def test_a_broken_line_is_named_and_nothing_is_done(client, two_tenants):
                                            "nameservers": "", "key": "cabinet-bulk-x"}, **EN)  # fmt: skip
     assert empty.status_code == 400 and 'id="b-nameservers-error"' in empty.content.decode()
     assert not BulkJob.objects.exists() and str(account_of(a.admin).balance) == "960.00 USD"
+
+
+def test_a_csv_file_is_read_instead_of_the_list(client, two_tenants):
+    a = two_tenants.a
+    client.force_login(a.admin)
+    csv = SimpleUploadedFile("names.csv", f"name,years\n{a.service.name},3\n".encode(), content_type="text/csv")
+    preview = client.post("/cabinet/bulk/", {"step": "preview", "kind": "renew", "names": "", "years": "1",
+                                             "file": csv}, **EN).content.decode()  # fmt: skip
+    assert "$120.00" in preview and hidden(preview)["names"] == f"name,years\n{a.service.name},3\n"
+    latin1 = SimpleUploadedFile("names.csv", "Алматы.kz".encode("cp1251"), content_type="text/csv")
+    refused = client.post("/cabinet/bulk/", {"step": "preview", "kind": "renew", "years": "1", "file": latin1}, **EN)
+    assert refused.status_code == 400 and 'id="b-file-error">The file is not UTF-8<' in refused.content.decode()
 
 
 def test_a_bulk_name_server_change_and_its_progress_part(client, two_tenants):

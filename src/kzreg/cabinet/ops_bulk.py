@@ -29,6 +29,7 @@ from kzreg.registrar.connection import RegistryError, open_connection
 
 FIELDS = ("kind", "names", "years", "nameservers", "key")
 KINDS = (bulk.RENEW, bulk.NAMESERVERS)
+MAX_TEXT = 1_000_000  # characters of a list or bytes of a file; `bulk.max_names` limits the lines
 
 
 def _form(request: HttpRequest, typed: Typed, lines: list[bulk.Line] | None = None, status: int = 200) -> HttpResponse:
@@ -49,7 +50,8 @@ def _checked(request: HttpRequest, typed: Typed) -> list[bulk.Line] | None:
     if kind not in KINDS:
         typed.add("kind", text("form.required"))
     years = typed.years() if kind == bulk.RENEW else 1
-    typed.require("names")
+    if "file" not in typed.errors:
+        typed.require("names")
     if kind == bulk.NAMESERVERS and not lines_of(typed.values["nameservers"]):
         typed.require("nameservers")
     if typed.errors or years is None:
@@ -62,6 +64,20 @@ def _checked(request: HttpRequest, typed: Typed) -> list[bulk.Line] | None:
         return None
 
 
+def _names(request: HttpRequest, typed: Typed) -> str:
+    """The list as typed, or the uploaded CSV file's text (UTF-8), which then shows in the list field."""
+    if request.method != "POST":
+        return ""
+    upload = request.FILES.get("file")
+    if upload is None:
+        return request.POST.get("names", "")[:MAX_TEXT]
+    try:
+        return upload.read(MAX_TEXT).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        typed.add("file", text("ops.bulk_file_encoding"))
+        return ""
+
+
 def _total(lines: list[bulk.Line]) -> Money | None:
     prices = [ln.price for ln in lines if ln.price is not None]
     return sum(prices[1:], prices[0]) if prices else None
@@ -72,7 +88,7 @@ def _total(lines: list[bulk.Line]) -> Money | None:
 def bulk_page(request: HttpRequest) -> HttpResponse:
     require(request.user, Permission.ORDER)
     typed = read(request, FIELDS)
-    typed.values["names"] = (request.POST.get("names", "") if request.method == "POST" else "")[:200_000]
+    typed.values["names"] = _names(request, typed)
     if request.method != "POST":
         typed.values.update(kind=typed.values["kind"] or bulk.RENEW, years=typed.values["years"] or "1")
         return _form(request, typed)

@@ -141,4 +141,11 @@ OPS: dict[str, tuple[str, str, str]] = {
     "ops.bulk_running": ("Орындалуда.", "Выполняется.", "Running."),
     "ops.bulk_refresh": ("Жаңарту", "Обновить", "Refresh"),
     "ops.bulk_refused": ("Қабылданбады", "Отклонено", "Refused"),
+    "ops.bulk_file": ("Немесе CSV файлы", "Или файл CSV", "Or a CSV file"),
+    "ops.bulk_file_hint": (
+        "Файл берілсе, тізімнің орнына оқылады (UTF-8).",
+        "Если файл выбран, читается он, а не список (UTF-8).",
+        "A file, when chosen, is read instead of the list (UTF-8).",
+    ),
+    "ops.bulk_file_encoding": ("Файл UTF-8 емес", "Файл не в UTF-8", "The file is not UTF-8"),
 }
