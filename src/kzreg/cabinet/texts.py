@@ -12,8 +12,8 @@ from typing import Any
 from django.utils import translation
 
 from kzreg.cabinet.texts_cabinet import CABINET
-from kzreg.cabinet.texts_ops import OPS
 from kzreg.cabinet.texts_money import MONEY
+from kzreg.cabinet.texts_ops import OPS
 from kzreg.cabinet.texts_public import PUBLIC
 from kzreg.cabinet.texts_settings import SETTINGS
 

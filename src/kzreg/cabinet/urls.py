@@ -6,10 +6,25 @@ so a page added here is tried with another tenant's ids without anyone rememberi
 
 from django.urls import include, path
 
-from kzreg.cabinet import dashboard, domain_page, domains, order_new, order_renew, public, registrants
-from kzreg.cabinet import ops_bulk, ops_domain, ops_registrants, ops_transfer
-from kzreg.cabinet import settings_keys, settings_page, staff_pages
-from kzreg.cabinet import money_invoices, money_pages, money_prices
+from kzreg.cabinet import (
+    dashboard,
+    domain_page,
+    domains,
+    money_invoices,
+    money_pages,
+    money_prices,
+    ops_bulk,
+    ops_domain,
+    ops_registrants,
+    ops_transfer,
+    order_new,
+    order_renew,
+    public,
+    registrants,
+    settings_keys,
+    settings_page,
+    staff_pages,
+)
 
 app_name = "cabinet"
 urlpatterns = [
