@@ -47,6 +47,25 @@ class Cause:
     quote_id: str = ""
     reverses: Transaction | None = None
 
+    def transaction(self, book: Book, now: dt.datetime) -> Transaction:
+        """The (unsaved) transaction row this cause makes in `book` at `now`."""
+        return Transaction(
+            book=book,
+            kind=self.kind,
+            operation=self.operation,
+            request_id=self.request_id,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            object_key=self.object_key,
+            reference=self.reference,
+            fee_command=self.fee_command,
+            years=self.years,
+            quote_id=self.quote_id,
+            principal=self.principal,
+            reverses=self.reverses,
+            created_at=now,
+        )
+
 
 @dataclass
 class Posted:
@@ -88,22 +107,7 @@ def post(book: Book, cause: Cause, entries: Sequence[tuple[Account, Money]], now
     using = router.db_for_write(Account)
     with transaction.atomic(using=using):
         # Plain INSERTs built once (`sqlrows`): the ORM's create compiled each time cost more than the rows.
-        tx = Transaction(
-            book=book,
-            kind=cause.kind,
-            operation=cause.operation,
-            request_id=cause.request_id,
-            object_type=cause.object_type,
-            object_id=cause.object_id,
-            object_key=cause.object_key,
-            reference=cause.reference,
-            fee_command=cause.fee_command,
-            years=cause.years,
-            quote_id=cause.quote_id,
-            principal=cause.principal,
-            reverses=cause.reverses,
-            created_at=now,
-        )
+        tx = cause.transaction(book, now)
         values = {f.attname: getattr(tx, f.attname) for f in Transaction._meta.concrete_fields if not f.primary_key}
         tx.pk = insert_rows(Transaction, [values], returning=True)
         tx._state.adding, tx._state.db = False, using

@@ -84,22 +84,7 @@ def post_charge(
     problems = ledger.check_entries(book, entries)
     if problems:
         raise OperationFailed(problems)
-    tx = Transaction(
-        book=book,
-        kind=cause.kind,
-        operation=cause.operation,
-        request_id=cause.request_id,
-        object_type=cause.object_type,
-        object_id=cause.object_id,
-        object_key=cause.object_key,
-        reference=cause.reference,
-        fee_command=cause.fee_command,
-        years=cause.years,
-        quote_id=cause.quote_id,
-        principal=cause.principal,
-        reverses=cause.reverses,
-        created_at=now,
-    )
+    tx = cause.transaction(book, now)
     params: list[object] = [quote_id, now] if quote_id else []
     ordered = sorted(entries, key=lambda entry: entry[0].pk)
     for account, amount in ordered:
