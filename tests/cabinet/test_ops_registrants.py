@@ -75,3 +75,14 @@ def test_another_tenants_registrant_and_a_viewer(client, two_tenants):
     assert not Customer.objects.filter(organisation="Dala Trade LLP").exists()
     b.customer.refresh_from_db()
     assert b.customer.city == "Almaty"
+
+
+def test_the_add_and_edit_buttons_only_for_those_who_may_order(client, two_tenants):
+    a = two_tenants.a
+    edit, new = f"/cabinet/registrants/{a.customer.pk}/edit/", "/cabinet/registrants/new/"
+    client.force_login(a.admin)
+    assert edit in client.get(f"/cabinet/registrants/{a.customer.pk}/", **EN).content.decode()
+    assert new in client.get("/cabinet/registrants/", **EN).content.decode()
+    client.force_login(a.viewer)
+    assert edit not in client.get(f"/cabinet/registrants/{a.customer.pk}/", **EN).content.decode()
+    assert new not in client.get("/cabinet/registrants/", **EN).content.decode()

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kzreg.accounts.personal_data import PERSONAL_FIELDS, logged
+from kzreg.accounts.roles import Permission, permissions_of
 from kzreg.cabinet.guard import cabinet_page
 from kzreg.cabinet.listing import SortOption, as_id, keyset_page
 from kzreg.registrar.access import access_customer_by_id, customers_visible_to, services_visible_to
@@ -29,7 +30,10 @@ def registrants_page(request: HttpRequest) -> HttpResponse:
     if term:
         rows = rows.filter(Q(name__icontains=term) | Q(organisation__icontains=term) | Q(email__iexact=term))
     page = keyset_page(rows, SORTS, request.GET.get("sort", ""), request.GET.get("after", ""))
-    context = {"page": page, "filters": {"values": {"q": term}, "errors": {}}, "filtered": bool(term)}
+    context = {
+        "page": page, "filters": {"values": {"q": term}, "errors": {}}, "filtered": bool(term),
+        "may_order": Permission.ORDER in permissions_of(request.user),  # adding a registrant needs it
+    }  # fmt: skip
     return render(request, "cabinet/pages/registrants.html", context)
 
 
@@ -42,5 +46,6 @@ def registrant_page(request: HttpRequest, customer_id: str) -> HttpResponse:
     context = {
         "customer": customer, "domains": domains[:DOMAINS_SHOWN], "more_domains": len(domains) > DOMAINS_SHOWN,
         "view_logged": logged(request.user),  # staff and resellers' users; a registrant's look at itself is not
+        "may_order": Permission.ORDER in permissions_of(request.user),  # editing a registrant needs it
     }  # fmt: skip
     return render(request, "cabinet/pages/registrant.html", context)
