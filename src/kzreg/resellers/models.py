@@ -25,3 +25,26 @@ class Reseller(models.Model):
 
     def __str__(self) -> str:
         return f"{self.handle} ({self.name})"
+
+
+class ResellerEvent(models.Model):
+    """One change to a reseller by registrar staff (contract, status, price group): who, when, and each
+    changed field's value before and after. Append-only: written by `resellers.management` in the
+    change's own transaction, never updated or deleted (PS-8 audit trail)."""
+
+    reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    principal = models.CharField(max_length=150, help_text="Who: a username, or cli:<login>")
+    action = models.CharField(max_length=20)  # created, contract, suspended, reactivated, price_group
+    changes = models.JSONField(default=dict, help_text="field -> [before, after]")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.principal} {self.action}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("reseller events are append-only")
+        super().save(*args, **kwargs)
