@@ -21,9 +21,19 @@ from kzreg.core.errors import OperationFailed, Problem
 
 @dataclass(frozen=True)
 class Availability:
+    """A checked name. `problem` is why it is not available, as a code with its parameters, so it is
+    shown in the reader's language; `reason` is the registry's own text (English from the local registry,
+    the session's language over EPP), kept for readers of the text and as the only answer when a foreign
+    registry's reason maps to no code (`kzreg.registrar.connection.reasons`)."""
+
     name: str
     available: bool
     reason: str = ""
+    problem: Problem | None = None
+
+    def message(self, lang: str) -> str:
+        """Why the name is not available, in `lang` (kk, ru, en) where a code is known ("" when free)."""
+        return self.problem.message(lang) if self.problem is not None else self.reason
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from kzreg.registrar.connection.base import (
     TransferAnswer,
     UpdateRequest,
 )
+from kzreg.registrar.connection.reasons import from_epp_reason
 from kzreg.registrar.problems import RegistrarCode
 
 D = ns.DOMAIN
@@ -165,10 +166,10 @@ class EppConnection:
             name = cd.find(f"{{{D}}}name")
             reason = cd.find(f"{{{D}}}reason")
             assert name is not None
-            answers.append(
-                Availability((name.text or "").strip(), name.get("avail") in ("1", "true"), reason.text or ""
-                             if reason is not None else "")
-            )  # fmt: skip
+            key, text = (name.text or "").strip(), (reason.text or "").strip() if reason is not None else ""
+            available = name.get("avail") in ("1", "true")
+            problem = None if available or not text else from_epp_reason(key, text)
+            answers.append(Availability(key, available, text, problem))
         return answers
 
     def info(self, name: str) -> DomainState | None:

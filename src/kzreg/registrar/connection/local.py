@@ -71,7 +71,11 @@ class LocalConnection:
         return Actor(self.principal, Role.REGISTRAR, self.channel, registrar_id=self.registrar_id)
 
     def check(self, names: Sequence[str]) -> list[Availability]:
-        return [Availability(r.key, r.available, r.reason) for r in objects.check_domains(names, self.actor())]
+        return [
+            Availability(r.key, r.available, r.reason,
+                         None if r.reason_code is None else Problem("name", r.reason_code, dict(r.reason_params)))
+            for r in objects.check_domains(names, self.actor())
+        ]  # fmt: skip
 
     def create_domain(self, request: CreateRequest) -> DomainState:
         command = c.CreateDomain(

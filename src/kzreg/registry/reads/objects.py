@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connections, router
@@ -51,10 +51,11 @@ class CheckResult:
     available: bool
     reason: str = ""
     reason_code: ProblemCode | None = None
+    reason_params: Mapping[str, object] = field(default_factory=dict)  # the code's fields
 
 
 def _unavailable(asked: str, key: str, problem: Problem) -> CheckResult:
-    return CheckResult(asked, key, False, problem.message("en"), problem.code)
+    return CheckResult(asked, key, False, problem.message("en"), problem.code, problem.params)
 
 
 KEY_SEPARATOR = " "  # no domain or host name, nor contact handle, holds a space
