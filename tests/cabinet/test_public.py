@@ -138,3 +138,41 @@ def test_pages_carry_the_strict_policy_and_no_inline_script_or_style(client, reg
 
 def test_a_page_that_does_not_exist_is_404(client, registrar):
     assert client.get("/no-such-page/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [("kk", "домендік атауы тіркелген"), ("ru", "уже зарегистрировано"), ("en", "is already registered")],
+)
+def test_why_a_name_is_taken_is_said_in_the_readers_language(client, priced, make_domain, lang, says):
+    make_domain("taken-name.kz")
+    page = client.get("/", {"q": "taken-name.kz"}, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    results = page[page.index('id="search-results"') :]
+    assert says in results[: results.index("taken-name.қаз")]
+    assert lang == "en" or "is already registered" not in results  # no English reason for kk or ru readers
+
+
+@pytest.fixture
+def one_search_a_minute(settings):
+    """The web WHOIS bucket, shared by the search: one at once, one more a minute."""
+    clock.freeze(clock.now())
+    settings.KZREG_WHOIS = {"RATE": 1 / 60, "BURST": 1}  # a changed setting empties the buckets
+
+
+LIMITED = {"kk": "тексерулер тым көп", "ru": "Слишком много проверок", "en": "Too many checks"}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_search_is_limited_per_network_like_the_whois_page(client, priced, one_search_a_minute, lang):
+    assert client.get("/", {"q": "first"}, HTTP_ACCEPT_LANGUAGE=lang).status_code == 200
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE=lang).status_code == 200  # the page without a search is free
+    limited = client.get("/", {"q": "second"}, HTTP_ACCEPT_LANGUAGE=lang)
+    html = limited.content.decode()
+    assert limited.status_code == 429 and limited["Retry-After"] == "60"
+    assert LIMITED[lang] in html and "127.0.0.0/24" in html and "second.kz" not in html
+    assert 'value="second"' in html  # what was typed stays in the field
+    part = client.get("/", {"q": "third"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE=lang)
+    assert part.status_code == 200 and LIMITED[lang] in part.content.decode()  # htmx swaps no 4xx
+    clock.advance(dt.timedelta(seconds=60))
+    again = client.get("/", {"q": "second"}, HTTP_ACCEPT_LANGUAGE=lang)
+    assert again.status_code == 200 and "second.kz" in again.content.decode()

@@ -65,8 +65,9 @@ def candidates(term: str) -> list[str]:
     return names
 
 
-def search(term: str, prices: dict[str, Money | None]) -> list[Found]:
-    """Availability of each candidate name (raises `BadTerm`, or `RegistryError` when nothing answers)."""
+def search(term: str, prices: dict[str, Money | None], lang: str) -> list[Found]:
+    """Availability of each candidate name, why not in `lang` (raises `BadTerm`, or `RegistryError` when
+    nothing answers)."""
     names = candidates(term)
     try:
         answers = actions.check(open_connection("public-site"), names)
@@ -76,5 +77,5 @@ def search(term: str, prices: dict[str, Money | None]) -> list[Found]:
     for wanted, answer in zip(names, answers, strict=True):
         key = answer.name or wanted
         zone = key.partition(".")[2]
-        found.append(Found(unicode_name(key), key, answer.available, answer.reason, prices.get(zone)))
+        found.append(Found(unicode_name(key), key, answer.available, answer.message(lang), prices.get(zone)))
     return found

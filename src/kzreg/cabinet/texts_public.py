@@ -81,6 +81,11 @@ PUBLIC: dict[str, tuple[str, str, str]] = {
         "«{term}» не может быть доменным именем: только буквы, цифры и дефис.",
         "“{term}” cannot be a domain name: letters, digits and hyphens only.",
     ),
+    "search.limited": (
+        "{network} желісінен тексерулер тым көп; {seconds} с кейін қайталаңыз.",
+        "Слишком много проверок из сети {network}; повторите через {seconds} с.",
+        "Too many checks from the network {network}; try again in {seconds} s.",
+    ),
     "search.unavailable": (
         "Тексеру қазір мүмкін емес; кейінірек қайталаңыз.",
         "Проверка сейчас недоступна; повторите позже.",
