@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import idna
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from kzreg.accounts.roles import Permission
 from kzreg.api.endpoints.common import MoneyOut, acting, money, registry, responses
@@ -44,13 +44,16 @@ class AvailabilityOut(Schema):
     name: str
     a_label: str
     available: bool
-    reason: str
+    reason: str = Field(description="why not available, in the Accept-Language language (kk, ru, en)")
+    reason_code: str | None = Field(None, description="the problem code of `reason`; null when free or unknown")
 
 
 @offer.get("/availability", response=responses({200: list[AvailabilityOut]}), operation_id="availability")
 def availability(request: HttpRequest, name: list[str] = NAMES) -> Any:
-    """Whether names are free (.kz and .қаз; Cyrillic names as they are written)."""
+    """Whether names are free (.kz and .қаз; Cyrillic names as they are written); why not, in the
+    Accept-Language language, with its code (null only for a foreign registry's reason without one)."""
     now = acting(request, Permission.VIEW)
+    lang = language(request)
     answers = []
     checkable = [n for n in name if zone_of(actions.a_label(n)) in ZONES]
     found: dict[str, Any] = {}
@@ -60,9 +63,10 @@ def availability(request: HttpRequest, name: list[str] = NAMES) -> Any:
     for asked in name:
         key = actions.a_label(asked)
         hit = found.get(key)
-        reason = hit.reason if hit else problem(ApiCode.WRONG_ZONE, name=asked).problems[0].message(language(request))
+        why = hit.problem if hit else problem(ApiCode.WRONG_ZONE, name=asked).problems[0]
         answers.append({"name": asked, "a_label": key, "available": bool(hit and hit.available),
-                        "reason": reason or ""})  # fmt: skip
+                        "reason": why.message(lang) if why else (hit.reason if hit else ""),
+                        "reason_code": str(why.code) if why else None})  # fmt: skip
     return answers
 
 
