@@ -22,7 +22,7 @@ from kzreg.cabinet.display import unicode_name
 from kzreg.cabinet.guard import cabinet_page
 from kzreg.cabinet.listing import as_id
 from kzreg.cabinet.order_forms import MAX_YEARS, Typed, new_key, read, report
-from kzreg.cabinet.texts import text
+from kzreg.cabinet.texts import current_language, text
 from kzreg.core.errors import OperationFailed
 from kzreg.registrar import actions
 from kzreg.registrar.access import access_customer_by_id, customers_visible_to, seller_of
@@ -63,7 +63,7 @@ def _check(request: HttpRequest, typed: Typed, confirming: bool) -> dict[str, An
         typed.add("", text("search.unavailable"))
         return None
     if not available.available:
-        typed.add("name", available.reason or text("search.taken"))
+        typed.add("name", available.message(current_language()) or text("search.taken"))
         return None
     try:
         price = actions.quote(seller_of(request.user), "create", name, years, customer.pk if customer else None)
