@@ -52,6 +52,7 @@ def main() -> int:
     parser.add_argument("--reseller", default="RB-BIG")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
+    os.environ["KZREG_WHOIS_RATE"] = "0"  # the public search's per-network limit off: one client asks it all
     import django
 
     django.setup()
