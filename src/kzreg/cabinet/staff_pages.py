@@ -4,10 +4,9 @@ requests a reseller processed over a period with a CSV export, and the log of vi
 
 Only users with registrar roles open them (`staff_period.staff_only`: a reseller's user gets 403); rows
 are read through `registrar.access` (`resellers_visible_to`, `access_reseller_by_id`,
-`orders_visible_to`, `personal_data_views_visible_to`), so another registrar's reseller is a 404. A
-reseller's data is read-only here: no function of the registrar wing changes a contract or a status
-with an audit record yet (`billing.price_lists.assign_group` moves a reseller between price groups
-without one), so the Django admin (contract, status) and `kzreg group` (price group) change them.
+`orders_visible_to`, `personal_data_views_visible_to`), so another registrar's reseller is a 404. Staff
+with the administration role also see the forms of `staff_reseller_forms` (create, contract, status,
+price group, through `resellers.management`) and every page shows the reseller's history of changes.
 """
 
 from __future__ import annotations
@@ -20,10 +19,10 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kzreg.billing.models import ResellerGroupMember
 from kzreg.billing.money import Money
 from kzreg.cabinet.guard import cabinet_page
 from kzreg.cabinet.listing import SortOption, as_id, keyset_page
+from kzreg.cabinet.order_forms import Typed
 from kzreg.cabinet.staff_period import read_period, staff_only
 from kzreg.cabinet.texts import text
 from kzreg.registrar.access import (
@@ -33,8 +32,10 @@ from kzreg.registrar.access import (
     resellers_visible_to,
 )
 from kzreg.registrar.models import Order
+from kzreg.resellers import management
 from kzreg.resellers.models import Reseller
 
+HISTORY_ROWS = 50  # the newest changes; `kzreg reseller show` lists them all
 RESELLER_SORTS = (SortOption("handle", "handle", unique=True), SortOption("name", "name"))
 ORDER_SORTS = (SortOption("when", "created_at", dt.datetime.fromisoformat),)
 VIEW_SORTS = (SortOption("at", "at", dt.datetime.fromisoformat),)
@@ -47,7 +48,8 @@ def resellers_page(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
     page = keyset_page(resellers_visible_to(request.user), RESELLER_SORTS, request.GET.get("sort", ""),
                        request.GET.get("after", ""))  # fmt: skip
-    return render(request, "cabinet/pages/staff_resellers.html", {"page": page})
+    context = {"page": page, "manages": management.may_manage(request.user)}
+    return render(request, "cabinet/pages/staff_resellers.html", context)
 
 
 def _reseller(request: HttpRequest) -> Reseller:
@@ -63,9 +65,14 @@ def _orders(user: Any, reseller: Reseller, start: dt.datetime, end: dt.datetime)
 
 @cabinet_page
 def reseller_page(request: HttpRequest) -> HttpResponse:
-    reseller = _reseller(request)
+    return render_reseller(request, _reseller(request))
+
+
+def render_reseller(request: HttpRequest, reseller: Reseller, group_form: Typed | None = None,
+                    status: int = 200) -> HttpResponse:  # fmt: skip
+    """One reseller's page; `group_form` is a refused price group form shown as typed."""
     period = read_period(request, ("reseller",))
-    member = ResellerGroupMember.objects.filter(reseller_id=reseller.pk).select_related("group").first()
+    group = management.price_group_of(reseller)
     activity: list[dict[str, Any]] = []
     if period.valid:
         grouped = (
@@ -76,9 +83,14 @@ def reseller_page(request: HttpRequest) -> HttpResponse:
         for row in grouped:
             total = Money.from_minor(row["total"] or 0, row["currency"]) if row["currency"] else None
             activity.append({**row, "amount": total})
-    context = {"reseller": reseller, "group": member.group if member else None, "filters": period.typed,
-               "activity": activity}  # fmt: skip
-    return render(request, "cabinet/pages/staff_reseller.html", context)
+    manages = management.may_manage(request.user)
+    context = {
+        "reseller": reseller, "group": group, "filters": period.typed, "activity": activity, "manages": manages,
+        "groups": management.group_names(reseller.registrar_id) if manages else [],
+        "group_form": group_form or Typed({"group": group.name if group else ""}),
+        "events": management.events_of(reseller)[:HISTORY_ROWS],
+    }  # fmt: skip
+    return render(request, "cabinet/pages/staff_reseller.html", context, status=status)
 
 
 @cabinet_page

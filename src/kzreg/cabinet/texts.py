@@ -15,11 +15,14 @@ from kzreg.cabinet.texts_cabinet import CABINET
 from kzreg.cabinet.texts_money import MONEY
 from kzreg.cabinet.texts_ops import OPS
 from kzreg.cabinet.texts_public import PUBLIC
+from kzreg.cabinet.texts_resellers import RESELLERS
 from kzreg.cabinet.texts_settings import SETTINGS
 
 LANGUAGES = ("kk", "ru", "en")
-CATALOG: dict[str, tuple[str, str, str]] = {**PUBLIC, **CABINET, **OPS, **MONEY, **SETTINGS}
-assert len(CATALOG) == len(PUBLIC) + len(CABINET) + len(OPS) + len(MONEY) + len(SETTINGS), "a key is in two catalogs"
+CATALOG: dict[str, tuple[str, str, str]] = {**PUBLIC, **CABINET, **OPS, **MONEY, **SETTINGS, **RESELLERS}
+assert len(CATALOG) == len(PUBLIC) + len(CABINET) + len(OPS) + len(MONEY) + len(SETTINGS) + len(RESELLERS), (
+    "a key is in two catalogs"
+)
 
 
 def current_language() -> str:

@@ -164,11 +164,6 @@ SETTINGS: dict[str, tuple[str, str, str]] = {
         "нет (общие цены регистратора)",
         "none (the registrar's general prices)",
     ),
-    "staff.read_only": (
-        "Мұнда тек оқуға болады: шарт пен күйді Django әкімші беті, баға тобын `kzreg group` командасы өзгертеді.",
-        "Только для чтения: договор и статус меняются в админке Django, группа цен — командой `kzreg group`.",
-        "Read-only here: the contract and status are changed in the Django admin, the price group with `kzreg group`.",
-    ),
     "staff.empty": ("Реселлер жоқ.", "Реселлеров нет.", "No resellers yet."),
     "staff.empty_hint": (
         "Реселлерді Django әкімші бетінде (Resellers) қосыңыз.",

@@ -24,6 +24,7 @@ from kzreg.cabinet import (
     settings_keys,
     settings_page,
     staff_pages,
+    staff_reseller_forms,
 )
 
 app_name = "cabinet"
@@ -65,6 +66,10 @@ urlpatterns = [
     path("cabinet/settings/webhooks/remove/", settings_keys.webhook_remove, name="settings_webhook_remove"),
     path("cabinet/staff/resellers/", staff_pages.resellers_page, name="staff_resellers"),
     path("cabinet/staff/reseller/", staff_pages.reseller_page, name="staff_reseller"),
+    path("cabinet/staff/reseller/new/", staff_reseller_forms.reseller_new, name="staff_reseller_new"),
+    path("cabinet/staff/reseller/contract/", staff_reseller_forms.reseller_contract, name="staff_reseller_contract"),
+    path("cabinet/staff/reseller/status/", staff_reseller_forms.reseller_status, name="staff_reseller_status"),
+    path("cabinet/staff/reseller/group/", staff_reseller_forms.reseller_group, name="staff_reseller_group"),
     path("cabinet/staff/audit/", staff_pages.audit_page, name="staff_audit"),
     path("cabinet/staff/data-views/", staff_pages.data_views_page, name="staff_data_views"),
 ]
