@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from kzreg.accounts.roles import RegistrarRole, profile_of
@@ -168,10 +168,16 @@ def create_reseller(actor: Actor, registrar_id: int, values: Mapping[str, Any]) 
     if actor.registrar_id is not None and registrar_id != actor.registrar_id:
         raise AdministrationOnly()
     cleaned = _clean(values, CREATE_FIELDS, REQUIRED)
+    taken = OperationFailed([Problem("handle", ResellerCode.HANDLE_TAKEN, {"value": cleaned["handle"]})])
     with transaction.atomic():
         if Reseller.objects.filter(handle=cleaned["handle"]).exists():
-            raise OperationFailed([Problem("handle", ResellerCode.HANDLE_TAKEN, {"value": cleaned["handle"]})])
-        reseller = Reseller.objects.create(registrar_id=registrar_id, created_at=clock.now(), active=True, **cleaned)
+            raise taken
+        try:
+            with transaction.atomic():  # two staff creating the same handle at once: the second is told
+                reseller = Reseller.objects.create(registrar_id=registrar_id, created_at=clock.now(), active=True,
+                                                   **cleaned)  # fmt: skip
+        except IntegrityError:
+            raise taken from None
         changes = {name: [None, _plain(value)] for name, value in cleaned.items() if value not in ("", None)}
         _record(actor, reseller, "created", changes)
     return reseller
