@@ -1,7 +1,9 @@
 """A few end-to-end tests in a real browser (Debian's chromium through Playwright) against the live
 server: the home search typed in Cyrillic on a phone-sized screen, the language switch, signing in as
 `altyn-admin`, the dashboard, the domains list with its live filter, a domain and its authorization code
-behind a confirmation, another reseller's domain → 404. On every page: axe-core finds no serious or
+behind a confirmation, another reseller's domain → 404; then every cabinet page with data (as a reseller's
+administrator and as registrar staff) at desktop width and at 375 px, where nothing scrolls sideways and a
+long secret wraps. On every page: axe-core finds no serious or
 critical violation, the content security policy blocks nothing, and no request leaves loopback."""
 
 from __future__ import annotations
@@ -98,3 +100,84 @@ def test_a_reseller_signs_in_and_works_with_the_keyboard(watched_page, live_serv
     answer = page.goto(f"{live_server.url}/cabinet/domains/{b.service.name}/")
     assert answer is not None and answer.status == 404
     clean(page, watch)
+
+
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+# The innermost elements reaching past the right edge: what to fix when a page scrolls sideways.
+TOO_WIDE = """[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > innerWidth
+  && ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth)).slice(0, 5)
+  .map(e => e.tagName + '.' + e.className + ' ' + (e.id || e.textContent.trim().slice(0, 40)))"""
+
+
+def sign_in(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.context.clear_cookies()
+    page.goto(f"{url}/account/login/?next=/cabinet/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "kzreg-demo")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{url}/cabinet/")
+
+
+def clean_at_both_widths(page, watch) -> None:  # type: ignore[no-untyped-def]
+    """The page passes `clean` at desktop width and again at 375 px, where nothing scrolls sideways."""
+    page.set_viewport_size(DESKTOP)
+    clean(page, watch)
+    page.set_viewport_size(PHONE)
+    wide = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    assert wide <= 0, f"{page.url}: {wide} px of sideways scrolling at 375 px, from {page.evaluate(TOO_WIDE)}"
+    clean(page, watch)
+
+
+def visit(page, watch, url: str) -> None:  # type: ignore[no-untyped-def]
+    answer = page.goto(url)
+    assert answer is not None and answer.status == 200, f"{url}: {answer and answer.status}"
+    clean_at_both_widths(page, watch)
+
+
+def test_every_cabinet_page_at_desktop_and_phone_width(watched_page, live_server, two_tenants):  # noqa: F811
+    """Issue 13: every page with data passes axe at both widths, fits a 375 px screen, and loads nothing
+    off loopback nor anything the policy blocks; one browser session, signed in as a reseller's
+    administrator and then as registrar staff."""
+    from tests.cabinet.money_objects import invoice_to
+
+    a = two_tenants.a
+    for user in (a.admin, two_tenants.registrar_staff):
+        user.set_password("kzreg-demo")
+        user.save(update_fields=["password"])
+    invoice = invoice_to(a)
+    page, watch = watched_page
+    site, name, customer = live_server.url, a.service.name, a.customer.pk
+    sign_in(page, site, a.admin.username)
+    reseller_pages = [
+        "/cabinet/", "/cabinet/domains/", f"/cabinet/domains/{name}/", f"/cabinet/domains/{name}/modify/",
+        f"/cabinet/domains/{name}/delete/", f"/cabinet/domains/{name}/registrant/", "/cabinet/transfer/",
+        "/cabinet/order/", f"/cabinet/domains/{name}/renew/", "/cabinet/registrants/",
+        f"/cabinet/registrants/{customer}/", f"/cabinet/registrants/{customer}/edit/", "/cabinet/money/",
+        "/cabinet/money/invoices/", f"/cabinet/money/invoices/{invoice.number}/", "/cabinet/money/payments/",
+        "/cabinet/money/prices/", "/cabinet/settings/", "/cabinet/bulk/",
+    ]  # fmt: skip
+    for url in reseller_pages:
+        visit(page, watch, f"{site}{url}")
+
+    page.set_viewport_size(DESKTOP)  # the bulk preview: a POST answer, reached through the form
+    page.check("#b-renew")
+    page.fill("#b-names", f"{name}\n{name},2")
+    page.click("main form[method=post] button[type=submit] >> nth=-1")
+    page.wait_for_load_state()
+    assert name in page.inner_text("main") and "/cabinet/bulk/" in page.url
+    clean_at_both_widths(page, watch)
+
+    page.set_viewport_size(DESKTOP)  # the authorization code: a long secret still fits a phone
+    page.goto(f"{site}/cabinet/domains/{name}/")
+    page.click("text=Show the code")
+    page.click("#confirm-dialog >> text=Confirm")
+    page.wait_for_selector(".secret")
+    page.evaluate("document.querySelector('.secret').textContent = 'X'.repeat(64)")
+    clean_at_both_widths(page, watch)
+
+    sign_in(page, site, two_tenants.registrar_staff.username)
+    reseller = a.reseller.pk
+    for url in ("/cabinet/staff/resellers/", f"/cabinet/staff/reseller/?reseller={reseller}",
+                f"/cabinet/staff/audit/?reseller={reseller}", "/cabinet/staff/data-views/"):  # fmt: skip
+        visit(page, watch, f"{site}{url}")
