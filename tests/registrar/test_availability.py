@@ -11,7 +11,7 @@ from kzreg.registrar import actions
 from kzreg.registrar.connection.reasons import CheckReason, from_epp_reason
 from kzreg.registry.models import ReservedName, Zone
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # The local registry gives its full problem; kzreg's EPP server only its short reason (32 characters).
 EXPECTED = {
     "local": {"taken.kz": Code.ALREADY_REGISTERED, "nic.kz": Code.NAME_RESERVED, "casino.kz": Code.NAME_BLOCKED,
