@@ -3,7 +3,9 @@ count of the whole list.
 
 A page reads `size + 1` rows in the chosen order with the row's id as tie-breaker, so the extra row only
 says a next page exists. The cursor (`?after=`) is the last row's sort value and id, opaque to the user;
-a cursor that does not parse starts from the first page instead of failing. Rows without a value (an
+a cursor that does not parse starts from the first page instead of failing. A cursor starting with `~`
+reads backwards (the rows before that one: the same ranges in the reversed order, which is the order
+with its direction flipped), so the pager's "previous" link needs nothing from the pages. Rows without a value (an
 unknown expiry) come last ascending and first descending, and are read as their own part, so that every
 query is one range of an index such as `(reseller_id, expires_at, id)` or `(reseller_id, name)`.
 """
@@ -21,6 +23,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 PAGE_SIZE = 50
+BACK = "~"  # not in the URL-safe base64 alphabet
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Page:
     sort: str  # as asked: "name" or "-name"
     next_cursor: str
     first: bool
+    previous_cursor: str = ""
 
 
 def _encode(value: Any, row_id: int) -> str:
@@ -94,22 +98,27 @@ def _after(part: QuerySet, option: SortOption, descending: bool, value: Any, las
 
 def keyset_page(rows: QuerySet, options: Sequence[SortOption], asked: str, cursor: str, size: int = PAGE_SIZE) -> Page:
     option, descending, sort = choose_sort(asked, options)
-    after = _decode(cursor, option.parse) if cursor else None
-    parts = _segments(rows, option, descending)
+    backwards = cursor.startswith(BACK)
+    after = _decode(cursor.removeprefix(BACK), option.parse) if cursor else None
+    way = descending != (backwards and after is not None)
+    parts = _segments(rows, option, way)
     if after is not None:
         at = next(i for i, (holds_nulls, _) in enumerate(parts) if holds_nulls == (after[0] is None))
-        parts = [(parts[at][0], _after(parts[at][1], option, descending, *after)), *parts[at + 1 :]]
+        parts = [(parts[at][0], _after(parts[at][1], option, way, *after)), *parts[at + 1 :]]
     found: list[Any] = []
     for _, part in parts:
         found.extend(part[: size + 1 - len(found)])
         if len(found) > size:
             break
-    shown = found[:size]
-    next_cursor = ""
-    if len(found) > size:
-        last = shown[-1]
-        next_cursor = _encode(getattr(last, option.field), last.pk)
-    return Page(shown, sort, next_cursor, after is None)
+    shown, more = found[:size], len(found) > size
+    if backwards and after is not None:  # read in the reversed order: shown the right way round
+        shown.reverse()
+        before, beyond = more, True
+    else:
+        before, beyond = after is not None, more
+    next_cursor = _encode(getattr(shown[-1], option.field), shown[-1].pk) if beyond and shown else ""
+    previous_cursor = BACK + _encode(getattr(shown[0], option.field), shown[0].pk) if before and shown else ""
+    return Page(shown, sort, next_cursor, not before, previous_cursor)
 
 
 def as_id(raw: str) -> int:

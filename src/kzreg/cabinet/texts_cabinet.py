@@ -103,6 +103,7 @@ CABINET: dict[str, tuple[str, str, str]] = {
     "pager.label": ("Беттер", "Страницы", "Pages"),
     "pager.first": ("Басына", "В начало", "First page"),
     "pager.next": ("Келесі", "Дальше", "Next"),
+    "pager.previous": ("Алдыңғы", "Назад", "Previous"),
     "yes": ("иә", "да", "yes"),
     "no": ("жоқ", "нет", "no"),
     # One domain.
