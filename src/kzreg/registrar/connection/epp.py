@@ -153,6 +153,16 @@ class EppConnection:
             raise _refused(reply)
         return reply
 
+    def _info(self, command: r.EppCommand) -> etree._Element | None:
+        """An info command's resData, or None when the object does not exist (2303)."""
+        reply = self._send(command, writes=False)
+        if reply.code == 2303:
+            return None
+        if not reply.ok:
+            raise _refused(reply)
+        assert reply.res_data is not None
+        return reply.res_data
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
@@ -173,13 +183,9 @@ class EppConnection:
         return answers
 
     def info(self, name: str) -> DomainState | None:
-        reply = self._send(r.domain_info(name), writes=False)
-        if reply.code == 2303:
+        data = self._info(r.domain_info(name))
+        if data is None:
             return None
-        if not reply.ok:
-            raise _refused(reply)
-        data = reply.res_data
-        assert data is not None
         contacts = {c.get("type", ""): (c.text or "").strip() for c in data.iter(f"{{{D}}}contact")}
         auth = data.find(f"{{{D}}}authInfo/{{{D}}}pw")
         return DomainState(
@@ -261,13 +267,9 @@ class EppConnection:
         self._ok(command, writes=True)
 
     def contact_info(self, handle: str) -> ContactState | None:
-        reply = self._send(r.contact_info(handle), writes=False)
-        if reply.code == 2303:
+        data = self._info(r.contact_info(handle))
+        if data is None:
             return None
-        if not reply.ok:
-            raise _refused(reply)
-        data = reply.res_data
-        assert data is not None
 
         def one(tag: str, within: etree._Element | None = data) -> str:
             found = within.find(f".//{{{C}}}{tag}") if within is not None else None
@@ -286,13 +288,9 @@ class EppConnection:
         self._ok(r.host_create(name, tuple(addresses)), writes=True)
 
     def host_info(self, name: str) -> HostState | None:
-        reply = self._send(r.host_info(name), writes=False)
-        if reply.code == 2303:
+        data = self._info(r.host_info(name))
+        if data is None:
             return None
-        if not reply.ok:
-            raise _refused(reply)
-        data = reply.res_data
-        assert data is not None
         texts = {tag: [(e.text or "").strip() for e in data.iter(f"{{{H}}}{tag}")] for tag in ("name", "addr", "clID")}
         return HostState(
             name=texts["name"][0], addresses=tuple(texts["addr"]),
