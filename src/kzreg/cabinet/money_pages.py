@@ -4,7 +4,10 @@ the registry; the pay permission), its balance, credit limit and what may still 
 statement for a period (default: this month) and the payments received on it.
 
 Every figure is billing's: the statement is `billing.statements` by month (`money_period`), payments are
-its movements of kind `payment`.
+its movements of kind `payment`. The statement's PDF is billing's monthly statement printed by billing's
+renderer (`billing.pdf.statement_pdf`), one calendar month a file, as billing keeps statements; the page
+links each month of the period shown. It is always the user's own account (`account_of`: the URL names
+a month, never an account, so there is no other tenant's statement to ask for).
 """
 
 from __future__ import annotations
@@ -17,9 +20,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kzreg.billing.money import Money
+from kzreg.billing.pdf import statement_pdf
+from kzreg.billing.statements import Month, build_statement
 from kzreg.cabinet.guard import cabinet_page
-from kzreg.cabinet.money_period import period_statement, read_period, today
-from kzreg.cabinet.order_forms import read
+from kzreg.cabinet.money_period import months_between, period_statement, read_period, today
+from kzreg.cabinet.order_forms import Typed, read
+from kzreg.cabinet.texts import current_language
+from kzreg.core.errors import OperationFailed
 from kzreg.registrar.access import account_of
 
 PERIOD = ("from", "to")
@@ -39,11 +46,8 @@ def _figures(account: Any) -> dict[str, Money]:
     return {"balance": account.balance, "credit": credit, "spendable": account.balance + credit}
 
 
-@cabinet_page
-@require_GET
-def money_page(request: HttpRequest) -> HttpResponse:
+def _statement_page(request: HttpRequest, typed: Typed) -> HttpResponse:
     account = _account(request.user)
-    typed = read(request, PERIOD)
     now = today()
     period = read_period(typed, now.replace(day=1), now)
     context: dict[str, Any] = {"account": account, "filters": typed, "tab": "statement"}
@@ -51,7 +55,34 @@ def money_page(request: HttpRequest) -> HttpResponse:
         context.update(_figures(account))
         if period is not None:
             context["statement"] = period_statement(account, *period)
-    return render(request, "cabinet/pages/money_statement.html", context, status=400 if period is None else 200)
+            context["pdf_months"] = [str(month) for month in months_between(*period)]
+    status = 400 if period is None or typed.errors else 200
+    return render(request, "cabinet/pages/money_statement.html", context, status=status)
+
+
+@cabinet_page
+@require_GET
+def money_page(request: HttpRequest) -> HttpResponse:
+    return _statement_page(request, read(request, PERIOD))
+
+
+@cabinet_page
+@require_GET
+def statement_pdf_page(request: HttpRequest) -> HttpResponse:
+    """`?month=YYYY-MM` (default: this month) as billing's PDF in the user's language, as a download; a
+    month that cannot be read is named on the statement page (400)."""
+    account = account_of(request.user)  # pay, checked before any row is read; no account open: 404
+    raw = request.GET.get("month", "").strip()[:20] or today().strftime("%Y-%m")
+    try:
+        month = Month.parse(raw)
+    except OperationFailed as failure:
+        typed = read(request, PERIOD)
+        typed.take(failure, ())
+        return _statement_page(request, typed)
+    statement = build_statement(account, month, current_language())
+    answer = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    answer["Content-Disposition"] = f'attachment; filename="statement-{account.pk}-{month}.pdf"'
+    return answer
 
 
 @cabinet_page

@@ -84,6 +84,12 @@ MONEY: dict[str, tuple[str, str, str]] = {
     "money.corrects": ("Түзетілетін шот", "Корректируемый счёт", "Corrects invoice"),
     "money.reason": ("Себебі", "Основание", "Reason"),
     "money.pdf": ("PDF жүктеу", "Скачать PDF", "Download PDF"),
+    "money.statement_pdf": (
+        "Айлық үзінді PDF түрінде:",
+        "Выписка за месяц в PDF:",
+        "Monthly statement as PDF:",
+    ),
+    "money.statement_pdf_month": ("{month} үзіндісі (PDF)", "Выписка за {month} (PDF)", "Statement {month} (PDF)"),
     "money.pay_hint": (
         "Төлем тағайындауында шот нөмірін көрсетіңіз: {number}.",
         "В назначении платежа укажите номер счёта: {number}.",

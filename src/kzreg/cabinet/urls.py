@@ -51,6 +51,7 @@ urlpatterns = [
     path("cabinet/registrants/<str:customer_id>/", registrants.registrant_page, name="registrant"),
     path("cabinet/registrants/<str:customer_id>/edit/", ops_registrants.registrant_edit_page, name="registrant_edit"),
     path("cabinet/money/", money_pages.money_page, name="money"),
+    path("cabinet/money/statement/pdf/", money_pages.statement_pdf_page, name="money_statement_pdf"),
     path("cabinet/money/payments/", money_pages.payments_page, name="money_payments"),
     path("cabinet/money/invoices/", money_invoices.invoices_page, name="money_invoices"),
     path("cabinet/money/invoices/<str:number>/", money_invoices.invoice_page, name="money_invoice"),
