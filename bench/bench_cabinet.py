@@ -50,6 +50,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--reseller", default="RB-BIG")
+    parser.add_argument("--only", default="", help="run only the shapes whose title contains this text")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
     os.environ["KZREG_WHOIS_RATE"] = "0"  # the public search's per-network limit off: one client asks it all
@@ -113,6 +114,8 @@ def main() -> int:
 
     shapes.append(("public availability check (htmx)", availability))
     for title, run in shapes:
+        if args.only not in title:
+            continue
         print(f"{title:36} {percentiles(timed(run, args.repeat))}")
     return 0
 
