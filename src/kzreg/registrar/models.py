@@ -67,6 +67,12 @@ class Service(models.Model):
             models.Index(fields=["reseller", "id"], name="registrar_service_by_id"),
             models.Index(fields=["reseller", "name"], name="registrar_service_by_name"),
             models.Index(fields=["reseller", "expires_at", "id"], name="registrar_service_by_expiry"),
+            # The cabinet's dashboard (issue 13, Speed; migration 0007): the expiry windows and the chart's
+            # registrations per month, each counted from one index range without reading the rows.
+            models.Index(
+                fields=["reseller", "expires_at"], condition=models.Q(sponsored=True), name="registrar_service_expiring"
+            ),
+            models.Index(fields=["reseller", "created_at"], name="registrar_service_by_created"),
         ]
 
     def __str__(self) -> str:
@@ -125,7 +131,12 @@ class Order(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["payer", "idempotency_key"], name="registrar_order_idempotency"),
         ]
-        indexes = [models.Index(fields=["state", "updated_at"], name="registrar_order_state")]
+        indexes = [
+            models.Index(fields=["state", "updated_at"], name="registrar_order_state"),
+            # A payer's orders by time (the dashboard's today and renewals per month, the audit report); kind
+            # and state in the key so the dashboard's counts read the index only (migration 0007).
+            models.Index(fields=["payer", "created_at", "kind", "state"], name="registrar_order_by_payer"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.domain} [{self.state}]"
