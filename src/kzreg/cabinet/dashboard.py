@@ -1,7 +1,8 @@
 """The dashboard: balance and credit, domains expiring in 30/60/90 days, today's orders and their
 states, and registrations and renewals per month. Every number is read through `registrar.access`;
-each block is one query (the expiry counts one aggregate over one index range, the chart two grouped
-counts, kept for `CHART_SECONDS`)."""
+each block is one query over one index range that the count reads without the rows (registrar
+migration 0007): the expiry windows one aggregate, today's orders one grouped count, the chart two
+grouped counts, kept for `CHART_SECONDS`. Open tickets wait for a ticket system (there is none yet)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -42,10 +42,12 @@ def money_block(user: Any) -> dict[str, Any] | None:
 
 
 def expiring(user: Any, now: dt.datetime) -> list[tuple[int, int]]:
-    horizon = now + dt.timedelta(days=max(WINDOWS))  # one index range: (reseller, expires_at)
+    """One range of the partial index of sponsored services (reseller, expires_at); counting `expires_at`
+    (never null in the range) rather than `id` keeps the count inside the index."""
+    horizon = now + dt.timedelta(days=max(WINDOWS))
     rows = services_visible_to(user).filter(sponsored=True, expires_at__gte=now, expires_at__lt=horizon)
     counts = rows.aggregate(
-        **{f"d{days}": Count("id", filter=Q(expires_at__lt=now + dt.timedelta(days=days))) for days in WINDOWS}
+        **{f"d{days}": Count("expires_at", filter=Q(expires_at__lt=now + dt.timedelta(days=days))) for days in WINDOWS}
     )
     return [(days, counts[f"d{days}"]) for days in WINDOWS]
 
@@ -54,7 +56,7 @@ def todays_orders(user: Any, now: dt.datetime) -> dict[str, Any]:
     local = timezone.localtime(now)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     rows = orders_visible_to(user).filter(created_at__gte=midnight)
-    by_state = dict(rows.values_list("state").annotate(n=Count("id")).order_by())
+    by_state = dict(rows.values_list("state").annotate(n=Count("*")).order_by())
     return {
         "orders": list(rows.order_by("-id")[:TODAY_SHOWN]),
         "by_state": [(state, by_state[state]) for state in OrderState.values if by_state.get(state)],
@@ -62,8 +64,9 @@ def todays_orders(user: Any, now: dt.datetime) -> dict[str, Any]:
 
 
 def per_month(user: Any, now: dt.datetime) -> list[chart.Month]:
-    """The chart's bars. Counting a big reseller's registrations by month reads each of its services (no
-    index orders them by creation), so the counts are kept for a few minutes per user and day."""
+    """The chart's bars: two counts, each one index range read without the rows (services by (reseller,
+    created_at), orders by (payer, created_at, kind, state)), kept for a few minutes per user and day all
+    the same (a big reseller's year is still ~100,000 index entries to count)."""
     today = timezone.localtime(now).date()
     key = f"cabinet:per-month:{user.pk}:{today.isoformat()}"
     counts = cache.get(key)
@@ -75,23 +78,21 @@ def per_month(user: Any, now: dt.datetime) -> list[chart.Month]:
 
 def _counts_per_month(user: Any, today: dt.date) -> tuple[dict[dt.date, int], dict[dt.date, int]]:
     starts = chart.months_back(today, CHART_MONTHS)
-    since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time()))
-    month = TruncMonth("created_at", tzinfo=timezone.get_current_timezone())
-    created_rows = services_visible_to(user).filter(created_at__gte=since).annotate(month=month)
-    created = _by_month(created_rows.values_list("month").annotate(n=Count("id")).order_by())
-    renewals = orders_visible_to(user).filter(
-        kind=OrderKind.RENEW, state__in=(OrderState.DONE, OrderState.RECONCILED), created_at__gte=since
-    )
-    renewed = _by_month(renewals.annotate(month=month).values_list("month").annotate(n=Count("id")).order_by())
-    return created, renewed
+    created = _by_month(services_visible_to(user), starts)
+    renewals = orders_visible_to(user).filter(kind=OrderKind.RENEW, state__in=(OrderState.DONE, OrderState.RECONCILED))
+    return created, _by_month(renewals, starts)
 
 
-def _by_month(rows: Any) -> dict[dt.date, int]:
-    counts: dict[dt.date, int] = {}
-    for month, n in rows:
-        day = month.date() if isinstance(month, dt.datetime) else month
-        counts[day.replace(day=1)] = counts.get(day.replace(day=1), 0) + n
-    return counts
+def _by_month(rows: QuerySet[Any], starts: list[dt.date]) -> dict[dt.date, int]:
+    """One aggregate: a count per month between local midnights, `created_at` compared as stored (cheaper
+    per row than truncating each row's time to its month in the database, ~2x on PostgreSQL)."""
+    edges = [timezone.make_aware(dt.datetime.combine(start, dt.time())) for start in starts]
+    windows = {}
+    for i, low in enumerate(edges):
+        within = Q(created_at__gte=low) & (Q(created_at__lt=edges[i + 1]) if i + 1 < len(edges) else Q())
+        windows[f"m{i}"] = Count("created_at", filter=within)
+    counts = rows.filter(created_at__gte=edges[0]).aggregate(**windows)
+    return {start: counts[f"m{i}"] for i, start in enumerate(starts) if counts[f"m{i}"]}
 
 
 @cabinet_page
