@@ -22,13 +22,14 @@ from typing import cast
 
 from django.conf import settings
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kzreg.billing.books import prepaid_account
 from kzreg.billing.exchange import convert
-from kzreg.billing.models import Account, AccountKind, OwnerKind, QuoteUse
+from kzreg.billing.models import Account, AccountKind, FeeCommand, OwnerKind, QuoteUse
 from kzreg.billing.models import Quote as QuoteRow
 from kzreg.billing.money import Money
-from kzreg.billing.prices import PRICE_SQL, clean_request, fee_of, price_params, registry_fee
+from kzreg.billing.prices import PRICE_SQL, clean_request, default_fee, fee_of, price_params, registry_fee
 from kzreg.billing.problems import BillingCode
 from kzreg.billing.problems_books import BooksCode
 from kzreg.billing.sqlrows import fetch_one, insert_rows, prep
@@ -117,45 +118,104 @@ def quote(zone: str, command: str, years: int, registrar_id: int | None) -> Quot
     """The fee now, stored under an id that `expires_at` ends."""
     zone_name, command, years = clean_request(zone, command, years)
     now = clock.now()
-    fee = payers_fee(zone_name, command, years, registrar_id, now)
-    row = {
-        "id": secrets.token_hex(12),
-        "registrar_id": registrar_id,
-        "zone": zone_name,
-        "command": command,
-        "years": years,
-        "amount_minor": fee.minor,
-        "currency": fee.currency,
-        "created_at": now,
-        "expires_at": now + dt.timedelta(minutes=quote_minutes()),
-    }
-    _store(row)
-    return Quote(
-        str(row["id"]), zone_name, command, years, fee.amount, fee.currency, now + dt.timedelta(minutes=quote_minutes()),
+    quote_id, expires_at = secrets.token_hex(12), now + dt.timedelta(minutes=quote_minutes())
+    stored = _store_priced(quote_id, zone_name, command, years, registrar_id, now, expires_at)
+    if stored is None:  # a conversion, or no payer: the fee decided here, then stored
+        stored = payers_fee(zone_name, command, years, registrar_id, now)
+        _store(
+            {
+                "id": quote_id,
+                "registrar_id": registrar_id,
+                "zone": zone_name,
+                "command": command,
+                "years": years,
+                "amount_minor": stored.minor,
+                "currency": stored.currency,
+                "created_at": now,
+                "expires_at": expires_at,
+            }
+        )
+    return Quote(quote_id, zone_name, command, years, stored.amount, stored.currency, expires_at, registrar_id)
+
+
+def _in_own_transaction(connection: BaseDatabaseWrapper) -> bool:
+    """Whether a statement on `connection` is a transaction of its own (PostgreSQL in autocommit mode)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit()
+
+
+def _store_priced(
+    quote_id: str,
+    zone: str,
+    command: str,
+    years: int,
+    registrar_id: int | None,
+    now: dt.datetime,
+    expires_at: dt.datetime,
+) -> Money | None:
+    """Stores the quote with the price in force (or the default fee) read by the INSERT itself: one round
+    trip where reading the price and then inserting took two. None, and nothing stored, when the fee needs
+    a conversion to the deposit's currency (the exchange rate is Python's) or there is no payer."""
+    if registrar_id is None:
+        return None
+    default = default_fee().times(1 if command == FeeCommand.RESTORE else years)
+    connection = connections[router.db_for_write(QuoteRow)]
+    params = [
+        quote_id,
         registrar_id,
-    )  # fmt: skip
+        zone,
+        command,
+        years,
+        default.minor,
+        default.currency,
+        prep(QuoteRow, "created_at", now),
+        prep(QuoteRow, "expires_at", expires_at),
+        *price_params(zone, command, years, now),
+        AccountKind.PREPAID.value,
+        str(registrar_id),
+        OwnerKind.REGISTRY.value,
+        default.currency,
+    ]
+    row = fetch_one(QuoteRow, _priced_insert_sql(_in_own_transaction(connection)), params, write=True)
+    return None if row is None else Money.from_minor(int(row[0]), str(row[1]))
 
 
 def _store(row: Mapping[str, object]) -> None:
-    """Every order quotes first: one INSERT built once (sqlrows.py). Standing alone on PostgreSQL, its
-    commit does not wait for the WAL flush (`synchronous_commit` off for its transaction only): a quote
-    moves no money, and one lost in a crash is asked for again. There it is one statement in autocommit
-    mode, whose RETURNING sets that for its own (implicit) transaction: one round trip, where BEGIN, SET
-    LOCAL, INSERT and COMMIT took four. Inside a caller's transaction it commits with the caller, durably."""
+    """Stores a quote whose fee is decided: one INSERT built once (sqlrows.py), or `_standalone_insert_sql`."""
     connection = connections[router.db_for_write(QuoteRow)]
-    if connection.vendor != "postgresql" or connection.in_atomic_block or not connection.get_autocommit():
+    if not _in_own_transaction(connection):
         insert_rows(QuoteRow, [row])
         return
     fetch_one(QuoteRow, _standalone_insert_sql(tuple(row)), list(row.values()), write=True)
 
 
+# Standing alone on PostgreSQL, a quote's commit does not wait for the WAL flush (`synchronous_commit` off
+# for its transaction only): a quote moves no money, and one lost in a crash is asked for again. It is one
+# statement in autocommit mode, whose RETURNING sets that for its own (implicit) transaction: one round
+# trip, where BEGIN, SET LOCAL, INSERT and COMMIT took four. Inside a caller's transaction it commits with
+# the caller, durably.
+_ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true)"
+
+
+@functools.cache
+def _priced_insert_sql(own_transaction: bool) -> str:
+    """INSERT … SELECT of a quote priced by the row in force (`prices.PRICE_SQL`) or else the default fee,
+    only where the payer's deposit is in the same currency (or the payer has none)."""
+    names = ("id", "registrar_id", "zone", "command", "years", "amount_minor", "currency", "created_at", "expires_at")
+    columns = ", ".join(QuoteRow._meta.get_field(name).column for name in names)  # type: ignore[union-attr,misc]
+    returning = "amount_minor, currency" + (f", {_ASYNC_COMMIT}" if own_transaction else "")
+    return (
+        f"INSERT INTO billing_quote ({columns}) SELECT %s, %s, %s, %s, %s, COALESCE(p.amount_minor, %s), "
+        f"COALESCE(p.currency, %s), %s, %s FROM (SELECT 1 AS one) AS o LEFT JOIN ({PRICE_SQL}) AS p ON 1 = 1 "
+        "LEFT JOIN (SELECT currency FROM billing_account WHERE kind = %s AND holder_key = %s AND book_id = "
+        "(SELECT id FROM billing_book WHERE owner_kind = %s AND owner_key = '')) AS d ON 1 = 1 "
+        f"WHERE d.currency IS NULL OR d.currency = COALESCE(p.currency, %s) RETURNING {returning}"
+    )
+
+
 @functools.cache
 def _standalone_insert_sql(names: tuple[str, ...]) -> str:
     columns = ", ".join(QuoteRow._meta.get_field(name).column for name in names)  # type: ignore[union-attr,misc]
-    return (
-        f"INSERT INTO billing_quote ({columns}) VALUES ({', '.join(['%s'] * len(names))}) "
-        "RETURNING set_config('synchronous_commit', 'off', true)"
-    )
+    return f"INSERT INTO billing_quote ({columns}) VALUES ({', '.join(['%s'] * len(names))}) RETURNING {_ASYNC_COMMIT}"
 
 
 # The quote, whether it is still valid at a moment, and whether it was used, in one statement.

@@ -53,9 +53,10 @@ def fetch_one(model: type[Model], sql: str, params: Sequence[Any], write: bool =
     connection = connections[router.db_for_write(model) if write else router.db_for_read(model)]
     if connection.vendor == "postgresql":
         connection.ensure_connection()
-        with connection.wrap_database_errors, _pg_cursor(connection) as cursor:
-            cursor.execute(sql, list(params))
-            row = cursor.fetchone()
+        pg_cursor = _pg_cursor(connection)
+        with connection.wrap_database_errors:
+            pg_cursor.execute(sql, list(params))
+            row = pg_cursor.fetchone()
     else:
         with connection.cursor() as cursor:
             cursor.execute(sql, list(params))
@@ -66,8 +67,17 @@ def fetch_one(model: type[Model], sql: str, params: Sequence[Any], write: bool =
 def _pg_cursor(connection: Any) -> psycopg.Cursor:
     """psycopg's own cursor on Django's connection: server-side binding, so psycopg prepares a statement
     it sees again (`prepare_threshold` in the settings), where Django's cursor binds on the client and
-    PostgreSQL parses and plans every run. It runs in the connection's current transaction."""
-    return psycopg.Cursor(connection.connection)
+    PostgreSQL parses and plans every run. It runs in the connection's current transaction.
+
+    One per connection, kept with it: making a cursor (and its adapters map) cost as much client CPU as
+    reading its row. `fetch_one` reads its answer before it returns, so nothing is pending on it when the
+    next statement runs, and a connection belongs to one thread."""
+    raw = connection.connection
+    cursor: psycopg.Cursor | None = getattr(raw, "_kzreg_billing_cursor", None)
+    if cursor is None or cursor.closed:
+        cursor = psycopg.Cursor(raw)
+        raw._kzreg_billing_cursor = cursor
+    return cursor
 
 
 def pg_fetch_one(model: type[Model], sql: str, params: Sequence[Any]) -> tuple[Any, ...]:
