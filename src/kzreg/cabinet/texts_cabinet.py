@@ -74,9 +74,9 @@ CABINET: dict[str, tuple[str, str, str]] = {
     "domains.filters": ("Сүзгілер", "Фильтры", "Filters"),
     "domains.q": ("Атау", "Имя", "Name"),
     "domains.q_hint": (
-        "Атаудың бөлігі, латынша немесе кириллше",
-        "Часть имени, латиницей или кириллицей",
-        "Part of the name, Latin or Cyrillic",
+        "Латын атауының бөлігі, немесе кириллше толық атау (сәлем, сәлем.қаз)",
+        "Часть латинского имени или кириллическое имя целиком (сәлем, сәлем.қаз)",
+        "Part of a Latin name, or a whole Cyrillic name (сәлем, сәлем.қаз)",
     ),
     "domains.status": ("Күйі", "Статус", "Status"),
     "domains.any": ("Кез келген", "Любой", "Any"),
