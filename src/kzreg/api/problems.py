@@ -23,6 +23,10 @@ class ApiCode(ProblemCode):
     SERVER_ERROR = "api_server_error"
     WRONG_ZONE = "api_wrong_zone"
     NOT_OFFERED = "api_not_offered"
+    CURSOR_INVALID = "api_cursor_invalid"
+    CURSOR_OTHER_SORT = "api_cursor_other_sort"
+    CURSOR_WITH_OFFSET = "api_cursor_with_offset"
+    SEARCH_TOO_SHORT = "api_search_too_short"
 
 
 MESSAGES: dict[ProblemCode, dict[str, str]] = {
@@ -106,6 +110,26 @@ MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "ru": "эта возможность пока не предоставляется: {what}",
         "en": "this is not offered yet: {what}",
     },
+    ApiCode.CURSOR_INVALID: {
+        "kk": "бет курсоры жарамсыз (өзгертілген немесе бүлінген): «after» параметрінсіз басынан бастаңыз",
+        "ru": "курсор страницы недействителен (изменён или повреждён): начните сначала без параметра «after»",
+        "en": "the page cursor is not valid (changed or damaged): start again without 'after'",
+    },
+    ApiCode.CURSOR_OTHER_SORT: {
+        "kk": "бұл бет курсоры «{sort}» сұрыптауына арналған: сол сұрыптауды жіберіңіз немесе басынан бастаңыз",
+        "ru": "этот курсор страницы выдан для сортировки «{sort}»: передайте её же или начните сначала",
+        "en": "this page cursor was made for the sort '{sort}': send that sort or start again",
+    },
+    ApiCode.CURSOR_WITH_OFFSET: {
+        "kk": "«offset» пен «after» бірге берілмейді: «after» курсорын ғана жіберіңіз",
+        "ru": "«offset» и «after» нельзя передавать вместе: передавайте только курсор «after»",
+        "en": "'offset' and 'after' cannot be used together: send only the 'after' cursor",
+    },
+    ApiCode.SEARCH_TOO_SHORT: {
+        "kk": "іздеу үшін кемінде {min} таңба керек: «{value}»",
+        "ru": "для поиска нужно не меньше {min} символов: «{value}»",
+        "en": "a search needs at least {min} characters: '{value}'",
+    },
 }
 
 HTTP = {
@@ -125,6 +149,10 @@ HTTP = {
     ApiCode.SERVER_ERROR: 500,
     ApiCode.WRONG_ZONE: 400,
     ApiCode.NOT_OFFERED: 501,
+    ApiCode.CURSOR_INVALID: 400,
+    ApiCode.CURSOR_OTHER_SORT: 400,
+    ApiCode.CURSOR_WITH_OFFSET: 400,
+    ApiCode.SEARCH_TOO_SHORT: 400,
 }
 
 register_codes(ApiCode, MESSAGES, http=HTTP)

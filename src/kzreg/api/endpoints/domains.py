@@ -5,8 +5,10 @@ authorization code and registrant change. Orders go through the registrar wing's
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
@@ -26,6 +28,8 @@ from kzreg.api.endpoints.common import (
 from kzreg.api.endpoints.offer import in_zone, unicode_name
 from kzreg.api.errors import problem
 from kzreg.api.idempotency import once
+from kzreg.api.pages import Sort, keyset_page
+from kzreg.api.problems import ApiCode
 from kzreg.core.messages import Code
 from kzreg.registrar import actions
 from kzreg.registrar.access import access_service_by_name, services_visible_to
@@ -61,49 +65,96 @@ def _out(service: Service) -> dict[str, Any]:
 
 
 class DomainPage(Schema):
-    total: int
+    total: int | None = Field(
+        description="How many match, only with include_total=true (a count costs a read of them all)"
+    )
     limit: int
     offset: int
+    has_more: bool
+    next: str | None = Field(description="The next page's path and query (its `after` cursor), or null on the last")
+    next_after: str | None = Field(description="The cursor for `after` that reads the next page")
     items: list[DomainOut]
+
+
+# The orders a list is offered in (`sort`, "-" first: descending); the id is the order of creation.
+SORTS = {
+    "id": Sort("id", "id", parse=int, unique=True),
+    "name": Sort("name", "name", parse=str, unique=True),
+    "expires_at": Sort("expires_at", "expires_at", parse=dt.datetime.fromisoformat, nullable=True),
+}
+SortKey = Literal["-id", "id", "name", "-name", "expires_at", "-expires_at"]
+MIN_SEARCH = 3  # a trigram index serves "contains" from three characters on
+ALMATY = ZoneInfo("Asia/Almaty")  # the registrar's day: expiry dates are read as days in Almaty
+SORT = Query("-id", description="-id newest first (default), id, name, expires_at; '-' first: descending")
 
 
 @router.get("", response=responses({200: DomainPage}), operation_id="domains_list")
 def domains_list(
     request: HttpRequest,
-    name_contains: str = "",
-    status: str = "",
-    expires_after: str = Query("", pattern=DATE, description="YYYY-MM-DD: expiring on or after"),
-    expires_before: str = Query("", pattern=DATE, description="YYYY-MM-DD: expiring before"),
+    name_contains: str = Query("", max_length=255, description=f"part of the name, at least {MIN_SEARCH} characters"),
+    status: str = Query("", max_length=64),
+    expires_after: str = Query("", pattern=DATE, description="YYYY-MM-DD: expiring on or after (a day in Asia/Almaty)"),
+    expires_before: str = Query("", pattern=DATE, description="YYYY-MM-DD: expiring before (a day in Asia/Almaty)"),
     customer_id: int | None = Query(None, ge=1, le=2**63 - 1),
+    sort: SortKey = SORT,
+    after: str = Query("", max_length=1000, description="the `next_after` cursor of the previous page"),
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0, le=10**9),
+    offset: int = Query(
+        0, ge=0, le=10**9, description="deprecated: rows to skip (slow deep in a long list); use `after`"
+    ),
+    include_total: bool = Query(False, description="also count every match (costs a read of them all)"),
 ) -> Any:
-    """The caller's domains, newest first; filters combine."""
+    """The caller's domains in keyset pages (`after`: the previous page's `next_after`), newest first
+    unless `sort` says otherwise; filters combine."""
     who = acting(request, Permission.VIEW).who
-    rows = services_visible_to(who.user).select_related("reseller")
-    if name_contains.strip():
-        rows = rows.filter(name__contains=actions.a_label(name_contains) if not name_contains.isascii()
-                           else name_contains.strip().lower())  # fmt: skip
+    if after and offset:
+        raise problem(ApiCode.CURSOR_WITH_OFFSET, "offset")
+    rows = _filtered(services_visible_to(who.user).select_related("reseller"), name_contains=name_contains,
+                     status=status, expires_after=expires_after, expires_before=expires_before,
+                     customer_id=customer_id)  # fmt: skip
+    found = keyset_page(rows, SORTS[sort.lstrip("-")], sort, after, limit, offset)
+    return {
+        "total": rows.count() if include_total else None, "limit": limit, "offset": offset,
+        "has_more": found.has_more, "next_after": found.next_after,
+        "next": _next_link(request, found.next_after) if found.next_after else None,
+        "items": [_out(s) for s in found.rows],
+    }  # fmt: skip
+
+
+def _filtered(rows: QuerySet[Service], *, name_contains: str, status: str, expires_after: str,
+              expires_before: str, customer_id: int | None) -> QuerySet[Service]:  # fmt: skip
+    """The filters as index-friendly conditions: "contains" of three characters or more (the trigram
+    index), a status through the statuses' GIN index, expiry as a plain range of `expires_at`."""
+    search = name_contains.strip()
+    if search:
+        if len(search) < MIN_SEARCH:
+            raise problem(ApiCode.SEARCH_TOO_SHORT, "name_contains", min=MIN_SEARCH, value=search)
+        rows = rows.filter(name__contains=search.lower() if search.isascii() else actions.a_label(search))
     if status.strip():
         rows = rows.filter(statuses__contains=[status.strip()]) if _json_contains() else rows.filter(
             statuses__icontains=f'"{status.strip()}"')  # fmt: skip
     if expires_after:
-        rows = rows.filter(expires_at__date__gte=_date(expires_after, "expires_after"))
+        rows = rows.filter(expires_at__gte=_day_starts(expires_after, "expires_after"))
     if expires_before:
-        rows = rows.filter(expires_at__date__lt=_date(expires_before, "expires_before"))
+        rows = rows.filter(expires_at__lt=_day_starts(expires_before, "expires_before"))
     if customer_id:
         rows = rows.filter(customer_id=customer_id)
-    rows = rows.order_by("-id")
-    total = rows.count()
-    return {"total": total, "limit": limit, "offset": offset,
-            "items": [_out(s) for s in rows[offset : offset + limit]]}  # fmt: skip
+    return rows
 
 
-def _date(value: str, field: str) -> dt.date:
+def _day_starts(value: str, field: str) -> dt.datetime:
+    """Midnight in Almaty of the day `value` names."""
     try:
-        return dt.date.fromisoformat(value)
+        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=ALMATY)
     except ValueError:
         raise problem(Code.INVALID, field, value=value) from None
+
+
+def _next_link(request: HttpRequest, cursor: str) -> str:
+    query = request.GET.copy()
+    query.pop("offset", None)
+    query["after"] = cursor
+    return f"{request.path}?{query.urlencode()}"
 
 
 def _json_contains() -> bool:
