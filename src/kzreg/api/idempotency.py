@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from kzreg.api.errors import problem
@@ -57,24 +57,37 @@ def _claim(tenant: str, key: str, request: HttpRequest, digest: str) -> Idempote
     """This call's row for the key, or the stored answer to give instead."""
     now = clock.now()
     for _ in range(2):
-        try:
-            with transaction.atomic():
-                return IdempotentAnswer.objects.create(
-                    tenant=tenant, key=key, method=request.method or "", path=request.path[:300],
-                    request_hash=digest, created_at=now,
-                )  # fmt: skip
-        except IntegrityError:
-            row = IdempotentAnswer.objects.filter(tenant=tenant, key=key).first()
-            if row is None:  # removed by a failed first call just now: try again
-                continue
-            if row.request_hash != digest:
-                raise problem(ApiCode.IDEMPOTENCY_CONFLICT, HEADER) from None
-            if row.status is not None:
-                return replay(row)
-            if now - row.created_at < STALE_AFTER:
-                raise problem(ApiCode.IDEMPOTENCY_IN_PROGRESS, HEADER) from None
-            row.delete()
+        made = _insert(tenant, key, request.method or "", request.path[:300], digest, now)
+        if made is not None:
+            return IdempotentAnswer(pk=made, tenant=tenant, key=key, request_hash=digest, created_at=now)
+        row = IdempotentAnswer.objects.filter(tenant=tenant, key=key).first()
+        if row is None:  # removed by a failed first call just now: try again
+            continue
+        if row.request_hash != digest:
+            raise problem(ApiCode.IDEMPOTENCY_CONFLICT, HEADER)
+        if row.status is not None:
+            return replay(row)
+        if now - row.created_at < STALE_AFTER:
+            raise problem(ApiCode.IDEMPOTENCY_IN_PROGRESS, HEADER)
+        row.delete()
     raise problem(ApiCode.IDEMPOTENCY_IN_PROGRESS, HEADER)
+
+
+def _insert(tenant: str, key: str, method: str, path: str, digest: str, now: dt.datetime) -> int | None:
+    """The new row's id, or None when the tenant's key is taken: one statement (no savepoint around an
+    INSERT that may fail), PostgreSQL and SQLite ≥ 3.35 alike."""
+    meta, quote = IdempotentAnswer._meta, connection.ops.quote_name
+    columns = ("tenant", "key", "method", "path", "request_hash", "body", "content_type", "created_at")
+    created = meta.get_field("created_at").get_db_prep_value(now, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT ({quote('tenant')}, {quote('key')}) DO NOTHING RETURNING {quote('id')}",
+            [tenant, key, method, path, digest, b"", "", created],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def once(request: HttpRequest, tenant: str, key: str, run: Callable[[], tuple[int, Any]]) -> HttpResponse:
@@ -89,6 +102,5 @@ def once(request: HttpRequest, tenant: str, key: str, run: Callable[[], tuple[in
         IdempotentAnswer.objects.filter(pk=claimed.pk).delete()
         raise
     content = json.dumps(payload, ensure_ascii=False, default=str).encode()
-    claimed.status, claimed.body, claimed.content_type = status, content, "application/json"
-    claimed.save(update_fields=["status", "body", "content_type"])
+    IdempotentAnswer.objects.filter(pk=claimed.pk).update(status=status, body=content, content_type="application/json")
     return HttpResponse(content, status=status, content_type="application/json")

@@ -128,7 +128,14 @@ class Acting:
 
 
 def acting(request: HttpRequest, permission: Permission) -> Acting:
-    return Acting(need(request, permission))
+    """The caller, if it has `permission` (403 otherwise); one per request, so the seller it acts as is
+    worked out once however many parts of the call ask."""
+    who = need(request, permission)
+    now = getattr(request, "_kzreg_acting", None)
+    if not isinstance(now, Acting) or now.who is not who:
+        now = Acting(who)
+        setattr(request, "_kzreg_acting", now)  # noqa: B010  (HttpRequest declares no such attribute)
+    return now
 
 
 @contextmanager
