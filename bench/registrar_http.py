@@ -83,20 +83,66 @@ def call(conn: http.client.HTTPConnection, method: str, path: str, token: str, b
     return response.status, server_ms, cpu_ms, data
 
 
+def deep_cursors() -> dict[str, str]:
+    """`after` cursors for page 1000 (after row 50,000) of the big reseller's list in three sorts, made the
+    way the API makes them (`kzreg.api.pages`; this process shares the server's secret through its data
+    folder). Empty when the tree has no keyset pages (an older tree: those shapes are skipped)."""
+    try:
+        from kzreg.api.pages import encode_cursor
+    except ImportError:
+        return {}
+    from kzreg.registrar.access import services_visible_to
+    from kzreg.resellers.models import Reseller
+    from registrar_lists import reseller_user
+
+    rows = services_visible_to(reseller_user(Reseller.objects.get(handle=BIG)))
+    at = 1000 * 50 - 1
+    newest = rows.order_by("-id").values_list("id", flat=True)[at]
+    name, name_id = rows.order_by("name").values_list("name", "id")[at]
+    expiry, expiry_id = (
+        rows.filter(expires_at__isnull=False).order_by("expires_at", "id").values_list("expires_at", "id")[at]
+    )
+    return {"-id": encode_cursor("-id", newest, newest), "name": encode_cursor("name", name, name_id),
+            "expires_at": encode_cursor("expires_at", expiry, expiry_id)}  # fmt: skip
+
+
 def list_shapes() -> dict[str, str]:
+    """The query shapes: those of the API before keyset pages (with `include_total=true` where the old
+    API counted on every page; an older tree ignores the parameter and counts anyway), then the keyset
+    shapes a client walks with now."""
     import datetime as dt
+    from urllib.parse import quote
 
     today = dt.date.today()
     month = (today + dt.timedelta(days=30)).isoformat()
-    return {
-        "first page (newest first) + total": "",
-        "page 1000 (offset 50,000) + total": "offset=50000",
-        "name contains 'nur' + total": "name_contains=nur",
-        "name contains 'ab' + total": "name_contains=ab",
-        "status serverHold + total": "status=serverHold",
-        "expiring in 30 days + total": f"expires_after={today.isoformat()}&expires_before={month}",
-        "contains 'a' + ok + 30 days + total": f"name_contains=a&status=ok&expires_after={today}&expires_before={month}",
+    days = f"expires_after={today.isoformat()}&expires_before={month}"
+    cursors = deep_cursors()
+    shapes = {
+        "first page (newest first) + total": "include_total=true",
+        "page 1000 (offset 50,000) + total": "offset=50000&include_total=true",
+        "name contains 'nur' + total": "name_contains=nur&include_total=true",
+        "name contains 'ab' + total": "name_contains=ab&include_total=true",
+        "status serverHold + total": "status=serverHold&include_total=true",
+        "expiring in 30 days + total": f"{days}&include_total=true",
+        "contains 'a' + ok + 30 days + total": f"name_contains=a&status=ok&{days}&include_total=true",
+        "first page (newest first)": "",
+        "page 1000 (offset 50,000)": "offset=50000",
+        "name contains 'nur'": "name_contains=nur",
+        "status serverHold": "status=serverHold",
+        "expiring in 30 days": days,
+        "contains 'nur' + ok + 30 days": f"name_contains=nur&status=ok&{days}",
+        "first page, by name": "sort=name",
+        "first page, by expiry": "sort=expires_at",
+        "expiring in 30 days, by expiry": f"{days}&sort=expires_at",
+        "name contains 'nur', by name": "name_contains=nur&sort=name",
     }
+    if cursors:
+        shapes.update({
+            "page 1000 (after cursor), newest first": f"after={quote(cursors['-id'])}",
+            "page 1000 (after cursor), by name": f"sort=name&after={quote(cursors['name'])}",
+            "page 1000 (after cursor), by expiry": f"sort=expires_at&after={quote(cursors['expires_at'])}",
+        })  # fmt: skip
+    return shapes
 
 
 def run_lists(port: int, token: str, repeat: int) -> None:
@@ -106,14 +152,15 @@ def run_lists(port: int, token: str, repeat: int) -> None:
         path = "/api/v1/domains" + (f"?{query}" if query else "")
         status, _, _, data = call(conn, "GET", path, token)  # warm
         if status != 200:
-            print(f"  {label}: HTTP {status} {str(data)[:300]}")
+            print(f"  {label:40s} HTTP {status} {str(data)[:160]}")
             continue
         server, cpu = [], []
         for _ in range(repeat):
             _, spent, spent_cpu, data = call(conn, "GET", path, token)
             server.append(spent)
             cpu.append(spent_cpu)
-        print(f"  {label:40s} total {data.get('total', '?'):>7}  server p50 {percentile(server, 0.5):7.1f}  "
+        total = data.get("total")
+        print(f"  {label:40s} total {'-' if total is None else total:>7}  server p50 {percentile(server, 0.5):7.1f}  "
               f"p95 {percentile(server, 0.95):7.1f}  p99 {percentile(server, 0.99):7.1f} ms  "
               f"(CPU p50 {percentile(cpu, 0.5):.1f} ms)")  # fmt: skip
 
