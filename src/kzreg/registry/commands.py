@@ -68,6 +68,9 @@ class CreateDomain:
     ds_records: tuple[str, ...] = ()
     auth_codes: AuthCodes = field(default_factory=dict)
     auth_code: str | None = None  # the domain's own EPP authInfo, chosen by the sponsor; random when not given
+    # The name servers named without addresses are host objects that must exist (EPP's hostObj model: set
+    # by the EPP adapter and the registrar wing's connections). Mail forms leave it off (R11).
+    hosts_must_exist: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class ModifyDomain:
     location: Location | None = None
     purpose: str | None = None
     add_years: int | None = None
+    # As the channel gave it: only the current registrant is accepted (R14: a change is a transfer).
+    registrant: ContactRef | None = None
     ds_records: tuple[str, ...] | None = None
     reseller: str | None = None  # the serving reseller's name, as its registrar gives it; "" clears it
     auth_codes: AuthCodes = field(default_factory=dict)
@@ -89,6 +94,7 @@ class ModifyDomain:
     # EPP client statuses (clientHold, clientUpdateProhibited, ...) the sponsor sets or removes (RFC 5731).
     add_statuses: tuple[str, ...] = ()
     remove_statuses: tuple[str, ...] = ()
+    hosts_must_exist: bool = False  # as in CreateDomain
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "срок регистрации {key} истёк; если не продлить до {purge_at}, домен будет удалён",
         "en": "{key} expired; it is deleted at {purge_at} unless renewed",
     },
+    "registrant_changed": {
+        "kk": "{key} доменінің тіркелушісі {registrant} болып ауыстырылды ({channel})",
+        "ru": "администратор домена {key} сменён на {registrant} ({channel})",
+        "en": "the registrant of {key} was changed to {registrant} ({channel})",
+    },
     "domain_restored": {
         "kk": "{key} домені қалпына келтірілді",
         "ru": "домен {key} восстановлен",

@@ -140,14 +140,14 @@ def create_command(form: ParsedForm) -> c.CreateDomain:
 
 
 def modify_command(form: ParsedForm) -> c.ModifyDomain:
-    """Only the sections given change, each replaced whole (T7)."""
-    if form.any_filled("3"):
-        form.problems.append(FormProblem("3", "registrant_change"))
+    """Only the sections given change, each replaced whole (T7). Section 3 goes to the registry as given:
+    the registry refuses another registrant (R14, for every channel)."""
     loc = location(form)
     if loc is not None and not all((loc.address, loc.city, loc.region)):
         form.problems.append(FormProblem("9", "location_whole"))
     return c.ModifyDomain(
         name=form.get("2"),
+        registrant=contact_ref(form, "3"),
         admin=contact_ref(form, "4"),
         tech=contact_ref(form, "5"),
         billing=contact_ref(form, "6"),

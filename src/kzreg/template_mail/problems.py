@@ -73,11 +73,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "в форме удаления разделы 3–9 должны быть пустыми",
         "en": "sections 3–9 must be empty in a Delete form",
     },
-    "registrant_change": {
-        "kk": "тіркелушіні Өзгерту арқылы ауыстыруға болмайды; бұл — домендік атауды тапсыру",
-        "ru": "администратора домена нельзя сменить изменением; это передача домена",
-        "en": "the registrant cannot change by Modify; that is a transfer (see KZ-Transfer)",
-    },
     "location_whole": {
         "kk": "орналасқан жерді өзгерту үшін 9a, 9b және 9c үшеуі де толтырылуы керек",
         "ru": "чтобы изменить место размещения, заполните все три строки 9a, 9b и 9c",

@@ -1,5 +1,6 @@
 """The problems only the EPP mapping finds (the registry finds the rest): each with its RFC 5730 result
-code and its message in kk, ru and en."""
+code and its message in kk, ru and en. A registrant change by update (2306) and a hostObj that is no host
+object (2303) are the registry's rules (`registry.operations.codes.DomainRuleCode`), not here."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ class EppCommandCode(ProblemCode):
     PERIOD_UNIT = "eppcmd_period_unit"
     PERIOD_RANGE = "eppcmd_period_range"
     UNIMPLEMENTED_OPTION = "eppcmd_unimplemented_option"
-    REGISTRANT_CHANGE = "eppcmd_registrant_change"
     CUR_EXP_DATE = "eppcmd_cur_exp_date"
-    HOST_OBJECT_MISSING = "eppcmd_host_object_missing"
     NOT_ON_OBJECT = "eppcmd_not_on_object"
     ALREADY_ON_OBJECT = "eppcmd_already_on_object"
     ROLE_LEFT_EMPTY = "eppcmd_role_left_empty"
@@ -39,25 +38,10 @@ MESSAGES = {
         "ru": "{option} не поддерживается: {how}",
         "en": "{option} is not supported: {how}",
     },
-    C.REGISTRANT_CHANGE: {
-        "kk": "тіркелушіні ауыстыру — бұл беру (R14), өзгерту емес: демеуші тіркеуші <kz:registrantChange> "
-        'кеңейтуімен <domain:transfer op="request"> жібереді (немесе KZ-Transfer үлгілерін хатпен)',
-        "ru": "смена администратора домена — это передача (R14), а не изменение: регистратор-спонсор "
-        'отправляет <domain:transfer op="request"> с расширением <kz:registrantChange> (или формы '
-        "KZ-Transfer письмом)",
-        "en": "a registrant change is a transfer (R14), not an update: the sponsoring registrar sends "
-        '<domain:transfer op="request"> with the <kz:registrantChange> extension (or the KZ-Transfer '
-        "forms by mail)",
-    },
     C.CUR_EXP_DATE: {
         "kk": "ағымдағы аяқталу күні {expected}, көрсетілгені {given}",
         "ru": "текущая дата окончания {expected}, указано {given}",
         "en": "the current expiry date is {expected}, not {given}",
-    },
-    C.HOST_OBJECT_MISSING: {
-        "kk": "{host} хосты жоқ: алдымен host:create арқылы жасаңыз немесе hostAttr беріңіз",
-        "ru": "хост {host} не существует: создайте его командой host:create или укажите hostAttr",
-        "en": "host {host} does not exist: create it with host:create first, or give it as hostAttr",
     },
     C.NOT_ON_OBJECT: {
         "kk": "{value} бұл объектіде жоқ, сондықтан алып тастауға болмайды",
@@ -99,9 +83,7 @@ EPP_CODES = {
     C.PERIOD_UNIT: 2004,
     C.PERIOD_RANGE: 2004,
     C.UNIMPLEMENTED_OPTION: 2102,
-    C.REGISTRANT_CHANGE: 2306,
     C.CUR_EXP_DATE: 2306,
-    C.HOST_OBJECT_MISSING: 2303,
     C.NOT_ON_OBJECT: 2306,
     C.ALREADY_ON_OBJECT: 2306,
     C.ROLE_LEFT_EMPTY: 2306,

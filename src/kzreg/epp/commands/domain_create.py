@@ -30,7 +30,6 @@ def create(request: Request) -> Response:
     fields.add("name", name_element)
     years, problems = parse_period(obj, name, fields, "period")
     nameservers = parse_nameservers(find(obj, DOMAIN, "ns"), fields)
-    problems += nameservers.problems
     registrant = find(obj, DOMAIN, "registrant")
     fields.add("registrant", element_or(registrant, DOMAIN, "registrant"))
     roles = contact_roles(obj, fields)
@@ -51,7 +50,8 @@ def create(request: Request) -> Response:
         admin=roles.get("admin"),
         tech=roles.get("tech"),
         billing=roles.get("billing"),
-        nameservers=tuple(nameservers.servers),
+        nameservers=tuple(nameservers),
+        hosts_must_exist=True,  # hostObj names host objects (RFC 5731); the registry refuses others (2303)
         location=location,
         purpose=purpose or "",
         ds_records=tuple(ds.records),

@@ -1,22 +1,19 @@
 """Request parts that several domain commands share: the period, the name-server list, contacts.
 
 Each parser records the element of every registry field path it fills (`Fields`) and returns the
-problems only the EPP mapping can find (a period in months that is not whole years, a hostObj that is
-no host object); the registry checks the rest.
+problems only the EPP mapping can find (a period in months that is not whole years); the registry checks
+the rest, among them that a hostObj names a host object (`hosts_must_exist`, 2303).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from kzreg.core.errors import Problem
 from kzreg.epp import namespaces
-from kzreg.epp.commands import lookups
 from kzreg.epp.commands.codes import EppCommandCode
 from kzreg.epp.commands.elements import Element, find, find_all, own_text
 from kzreg.epp.commands.fields import Fields
 from kzreg.registry.commands import NameServer
-from kzreg.registry.policy import ZonePolicy, normalize_host_name, zone_of_name
+from kzreg.registry.policy import ZonePolicy, zone_of_name
 from kzreg.registry.zones import zone_policies
 
 DOMAIN = namespaces.DOMAIN
@@ -45,25 +42,16 @@ def parse_period(parent: Element | None, domain_name: str, fields: Fields, path:
     return years, []
 
 
-@dataclass
-class NameServers:
-    servers: list[NameServer] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def parse_nameservers(ns: Element | None, fields: Fields, offset: int = 0) -> NameServers:
-    """`<domain:ns>`: hostObj names (each must be a host object already: 2303) and hostAttr names with
-    their addresses (created with the registration when new, R11). `offset` numbers them after servers
-    the domain keeps (update)."""
-    out = NameServers()
+def parse_nameservers(ns: Element | None, fields: Fields, offset: int = 0) -> list[NameServer]:
+    """`<domain:ns>`: hostObj names (host objects: the command says `hosts_must_exist`, so the registry
+    refuses one that is not, 2303) and hostAttr names with their addresses (created with the registration
+    when new, R11). `offset` numbers them after servers the domain keeps (update)."""
+    out: list[NameServer] = []
     items = [el for el in (ns if ns is not None else []) if el.tag in (f"{{{DOMAIN}}}hostObj", f"{{{DOMAIN}}}hostAttr")]
-    objects: list[tuple[int, str]] = []
     for i, element in enumerate(items, start=offset):
         if element.tag.endswith("}hostObj"):
-            name = own_text(element)
             fields.add(f"nameservers[{i}]", element)
-            out.servers.append(NameServer(name))
-            objects.append((i, name))
+            out.append(NameServer(own_text(element)))
         else:
             name_element = find(element, DOMAIN, "hostName")
             fields.add(f"nameservers[{i}]", element)
@@ -71,14 +59,7 @@ def parse_nameservers(ns: Element | None, fields: Fields, offset: int = 0) -> Na
             addresses = find_all(element, DOMAIN, "hostAddr")
             if addresses:
                 fields.add(f"nameservers[{i}].addresses", addresses[0])
-            out.servers.append(NameServer(own_text(name_element), tuple(own_text(a) for a in addresses)))
-    canonical = {i: normalize_host_name(name) for i, name in objects}
-    known = lookups.existing_hosts(c[0] for c in canonical.values() if isinstance(c, tuple))
-    for i, names in canonical.items():
-        if isinstance(names, tuple) and names[0] not in known:
-            out.problems.append(
-                Problem(f"nameservers[{i}].name", EppCommandCode.HOST_OBJECT_MISSING, {"host": names[1]})
-            )
+            out.append(NameServer(own_text(name_element), tuple(own_text(a) for a in addresses)))
     return out
 
 

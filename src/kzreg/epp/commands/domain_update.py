@@ -6,8 +6,10 @@ contact role, the DS set): the handler reads the domain, applies add and rem to 
 the registry the new whole. The registry loads the domain again under its lock and decides everything
 (sponsor, statuses, glue, R11); a non-sponsor's update goes straight to the registry, which refuses it.
 
-A registrant change is refused (2306, R14): moving a domain to another registrant is a transfer, made
-with the KazNIC Transfer forms by mail (T13), where the current holder's agreement is proven.
+`<domain:chg><domain:registrant>` goes to the registry as it is: the registry refuses another registrant
+(R14, for every channel; 2306), since moving a domain to another registrant is a transfer
+(`<kz:registrantChange>`, or the KazNIC Transfer forms by mail, T13). hostObj names host objects
+(`hosts_must_exist`): the registry refuses one that is not (2303).
 """
 
 from __future__ import annotations
@@ -49,11 +51,10 @@ def _nameservers(
             problems.append(Problem(f"rem.ns[{i}]", EppCommandCode.NOT_ON_OBJECT, {"value": name}))
     kept = [NameServer(name) for name in current]
     added = parse_nameservers(add_ns, fields, offset=len(kept))
-    problems += added.problems
-    for i, server in enumerate(added.servers, start=len(kept)):
+    for i, server in enumerate(added, start=len(kept)):
         if server.name.strip().lower().rstrip(".") in current:
             problems.append(Problem(f"nameservers[{i}]", EppCommandCode.ALREADY_ON_OBJECT, {"value": server.name}))
-    return kept + added.servers, problems
+    return kept + added, problems
 
 
 def _roles(
@@ -123,9 +124,7 @@ def update(request: Request) -> Response:
     roles, role_problems = _roles(domain, add, rem, fields)
     problems += role_problems
     registrant = find(chg, DOMAIN, "registrant")
-    if registrant is not None and own_text(registrant).upper() != domain.registrant.handle:
-        fields.add("registrant", registrant)
-        problems.append(Problem("registrant", EppCommandCode.REGISTRANT_CHANGE, {}))
+    fields.add("registrant", registrant)
     secdns_update = request.extensions.get(namespaces.SECDNS)
     ds_records = None
     if secdns_update is not None:
@@ -149,6 +148,8 @@ def update(request: Request) -> Response:
         auth_code=auth_code(chg, fields),
         add_statuses=fields.statuses(add, DOMAIN, "add_statuses"),
         remove_statuses=fields.statuses(rem, DOMAIN, "remove_statuses"),
+        registrant=own_text(registrant) if registrant is not None else None,
+        hosts_must_exist=True,
     )
     try:
         modify_domain(command, request.actor())

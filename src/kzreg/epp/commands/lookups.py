@@ -1,17 +1,14 @@
 """The reads EPP commands need that the registry's typed read API (`registry.reads.objects`) does not
-offer: the current state an add/rem update is applied to, which host objects exist, and the database id
-behind an object's roid. Each is one query through the registry's models (the import contract allows
+offer: the current state an add/rem update is applied to and the database id behind an object's roid
+(whether a hostObj names a host object is the registry's rule: `hosts_must_exist`). Each is one query through the registry's models (the import contract allows
 them); writes never happen here. Candidates for `registry.reads.objects` (an `id` on its info views)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.registry.models import Contact, Domain, Host
 from kzreg.registry.policy import parse_domain_name
-from kzreg.registry.reads import objects
 from kzreg.registry.zones import zone_policies
 
 
@@ -27,10 +24,6 @@ def live_domain(raw: str) -> Domain:
     if domain is None:
         raise OperationFailed([Problem("name", Code.NOT_FOUND, {"kind": "domain", "key": parsed.unicode_name})])
     return domain
-
-
-def existing_hosts(names: Iterable[str]) -> set[str]:
-    return objects.existing_host_names(names)
 
 
 def host_by_name(name: str) -> Host | None:

@@ -2,7 +2,9 @@
 
 Every call is a registry operation or a typed read with the registrar's actor
 (`Actor(role=REGISTRAR, registrar_id=…)`), so the registry's own rules — authority, fees at the
-registry (E3), history — apply exactly as they do over EPP.
+registry (E3), history — apply exactly as they do over EPP. Name servers go by name, as EPP's hostObj
+(`hosts_must_exist`): one that is not a host object is refused (2303), as over `epp`; the wing creates
+hosts with `create_host` first.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ class LocalConnection:
         command = c.CreateDomain(
             name=request.name, period=request.years, registrant=request.registrant, admin=request.admin,
             tech=request.tech or None, nameservers=tuple(c.NameServer(n) for n in request.nameservers),
-            location=_location(request.location),
+            location=_location(request.location), hosts_must_exist=True,
         )  # fmt: skip
         try:
             domain = ops.create_domain(command, self.actor()).object
@@ -121,7 +123,7 @@ class LocalConnection:
         nameservers = None if request.nameservers is None else tuple(c.NameServer(n) for n in request.nameservers)
         command = c.ModifyDomain(
             name=request.name, admin=request.admin, tech=request.tech, nameservers=nameservers,
-            location=_location(request.location), ds_records=request.ds_records,
+            location=_location(request.location), ds_records=request.ds_records, hosts_must_exist=True,
         )  # fmt: skip
         try:
             ops.modify_domain(command, self.actor())

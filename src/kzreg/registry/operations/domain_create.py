@@ -58,7 +58,9 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
             taken = rows.select_soon(Domain, ("id",), where_live, [parsed.name]) if parsed is not None else None
             resolver.prefetch(command.registrant, command.admin, command.tech, command.billing)
             own = parsed.name if parsed else None
-            nameservers = NameServerLookup(ctx, command.nameservers, zone, own) if zone else None
+            nameservers = (
+                NameServerLookup(ctx, command.nameservers, zone, own, command.hosts_must_exist) if zone else None
+            )
 
         problems.extend(name_problems)
         if parsed is not None:

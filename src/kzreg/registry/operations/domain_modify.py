@@ -1,14 +1,16 @@
 """Modify a domain (T7): each section given replaces the stored one whole; the registrant never changes
-here (that is a transfer, R14), nor does the name (a new spelling is a new registration, B3)."""
+here (that is a transfer, R14: refused with `DomainRuleCode.REGISTRANT_CHANGE` whatever the channel), nor
+does the name (a new spelling is a new registration, B3)."""
 
 from __future__ import annotations
 
 from kzreg.core.actor import Actor
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
-from kzreg.registry.commands import ModifyDomain
+from kzreg.registry.commands import ContactRef, ModifyDomain
 from kzreg.registry.models import Domain, StatusFlag
 from kzreg.registry.operations.base import Context, OperationResult, execute, load_live_domain
+from kzreg.registry.operations.codes import DomainRuleCode
 from kzreg.registry.operations.contact_resolver import ContactResolver
 from kzreg.registry.operations.domain_parts import (
     bump,
@@ -56,7 +58,12 @@ def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain
             "tech_contact": resolver.lookup(command.tech, "tech") if command.tech else None,
             "billing_contact": resolver.lookup(command.billing, "billing") if command.billing else None,
         }
-        resolved_ns = resolve_nameservers(ctx, command.nameservers, zone) if command.nameservers is not None else None
+        check_registrant_kept(ctx, domain, command.registrant)
+        resolved_ns = (
+            resolve_nameservers(ctx, command.nameservers, zone, command.hosts_must_exist)
+            if command.nameservers is not None
+            else None
+        )
         location = clean_location(ctx, command.location) if command.location is not None else None
         ds_records = clean_ds_records(ctx, command.ds_records) if command.ds_records is not None else None
         new_expiry = None
@@ -106,6 +113,17 @@ def modify_domain(command: ModifyDomain, actor: Actor) -> OperationResult[Domain
         return domain
 
     return execute("domain_modify", command, actor, body)
+
+
+def check_registrant_kept(ctx: Context, domain: Domain, registrant: ContactRef | None) -> None:
+    """R14 for every channel: a modify may name the domain's registrant only as it is (its handle, as EPP's
+    `<domain:chg><domain:registrant>` may repeat it); another contact, or contact data, would move the
+    domain to another registrant, which is a transfer."""
+    if registrant is None:
+        return
+    if isinstance(registrant, str) and registrant.strip().upper() == domain.registrant.handle.upper():
+        return
+    ctx.problems.add("registrant", DomainRuleCode.REGISTRANT_CHANGE)
 
 
 def _apply_client_statuses(ctx: Context, domain: Domain, statuses: list[str]) -> None:

@@ -2,7 +2,8 @@
 
 The authorization of the current holder (forwarded Delete, Crypt-PW, PGP, a fax recorded by staff) is the
 registry's rule (`registry.authority`, from the actor's mail proof) and is recorded as the history reason;
-registry staff state it in the command.
+registry staff state it in the command. A change made by anyone but the sponsoring registrar (a mail form,
+staff) puts a `registrant_changed` message in the sponsor's poll queue, in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kzreg.registry.operations.contact_resolver import ContactResolver
 from kzreg.registry.operations.domain_create import check_registrant
 from kzreg.registry.operations.domain_parts import bump, clean_location, record_domain, replace_nameservers
 from kzreg.registry.operations.host import materialize_hosts, resolve_nameservers
+from kzreg.registry.poll import notify_registrar
 from kzreg.registry.zones import zone_policies
 
 
@@ -60,6 +62,11 @@ def transfer_domain(command: TransferDomain, actor: Actor) -> OperationResult[Do
         bump(ctx, domain)
         domain.save()
         record_domain(ctx, domain, hosts, reason=f"authorized by {authorization or 'unspecified'}")
+        if actor.registrar_id != domain.registrar_id:  # by mail or staff: the sponsoring registrar is told
+            notify_registrar(
+                ctx, domain.registrar_id, "registrant_changed", object_type="domain", object_key=domain.name,
+                data={"registrant": domain.registrant.handle, "channel": str(actor.channel)},
+            )  # fmt: skip
         return domain
 
     return execute("domain_transfer", command, actor, body)

@@ -2,7 +2,9 @@
 
 A registration never changes an existing host: an address given with a registration that is not among
 the host's own is reported back as a warning and left alone (giving some or all of the host's own
-addresses is silent). Only these host operations change hosts.
+addresses is silent). Only these host operations change hosts. A new server named with its addresses is
+created with the registration; one named without them is missing its addresses (mail), or, in a command
+whose name servers are host objects (`hosts_must_exist`: EPP's hostObj, the registrar wing), not registered.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from kzreg.registry import rows
 from kzreg.registry.commands import CreateHost, DeleteHost, ModifyHost, NameServer
 from kzreg.registry.models import DomainNameServer, Host, ObjectType
 from kzreg.registry.operations.base import Context, OperationResult, execute
+from kzreg.registry.operations.codes import DomainRuleCode
 from kzreg.registry.operations.domain_parts import find_registrar
 from kzreg.registry.operations.prohibitions import (
     DELETE,
@@ -75,8 +78,16 @@ class NameServerLookup:
     """A name-server list checked and its hosts asked for; `resolve()` reads the answer. Split in two so
     that a registration can send this read together with its others (`rows.select_soon`)."""
 
-    def __init__(self, ctx: Context, specs: Sequence[NameServer], zone: ZonePolicy, own: str | None = None):
+    def __init__(
+        self,
+        ctx: Context,
+        specs: Sequence[NameServer],
+        zone: ZonePolicy,
+        own: str | None = None,
+        must_exist: bool = False,
+    ):
         self.ctx, self.own = ctx, own  # own: the domain being registered (its in-domain servers come with it)
+        self.must_exist = must_exist  # a server named without addresses is a host object (`hosts_must_exist`)
         problems = ctx.problems
         if len(specs) < zone.min_nameservers:
             problems.add("nameservers", Code.NAMESERVERS_TOO_FEW)
@@ -122,6 +133,8 @@ class NameServerLookup:
                     )
                 all_addresses.extend(host.addresses)
                 resolved.append(host)
+            elif i in self.no_address and self.must_exist:
+                problems.add(f"nameservers[{i}].name", DomainRuleCode.HOST_NOT_FOUND, host=unicode_name)
             else:
                 if i in self.no_address:
                     problems.add(f"nameservers[{i}].addresses", Code.REQUIRED)
@@ -135,9 +148,9 @@ class NameServerLookup:
         return resolved
 
 
-def resolve_nameservers(ctx: Context, specs: Sequence[NameServer], zone: ZonePolicy) -> list:
+def resolve_nameservers(ctx: Context, specs: Sequence[NameServer], zone: ZonePolicy, must_exist: bool = False) -> list:
     """Checks the full list; returns, in order, existing Hosts or (name, unicode, addresses) to create."""
-    return NameServerLookup(ctx, specs, zone).resolve()
+    return NameServerLookup(ctx, specs, zone, must_exist=must_exist).resolve()
 
 
 def materialize_hosts(ctx: Context, resolved: list) -> list[Host]:
