@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from kzreg.core import clock
-from kzreg.core.actor import Actor, Channel
+from kzreg.core.actor import Actor, Channel, Role
 from kzreg.registry import commands as c
-from kzreg.registry.operations import modify_contact, set_domain_status
+from kzreg.registry.models import Domain
+from kzreg.registry.operations import decide_transfer, modify_contact, request_transfer, set_domain_status
 from kzreg.registry.reads.changes import ChangeWatcher
 from kzreg.registry.reads.connection import django_database
 from kzreg.whois import answers
@@ -235,3 +236,24 @@ def test_every_reader_thread_follows_a_store_made_again(published, answer_store)
     [(_, data, _, _)] = other.submit(reader.get_many, ["example.kz"], "whois").result()
     assert "Domain Name............: example.kz" in decompress(data, second.whois_dictionary).decode()
     other.shutdown()
+
+
+def test_r15_a_pending_transfer_and_its_end_reach_the_stored_answer(published, other_registrar):
+    """A transfer request and its decision write the domain's history, so the job renders it again."""
+    build_all()
+    age(10)
+    lookup, stored, watcher = server_side()
+    gainer = Actor("hoster-epp", Role.REGISTRAR, Channel.EPP, registrar_id=other_registrar.id)
+    request_transfer(c.RequestTransfer("example.kz", Domain.objects.get(name="example.kz").auth_code), gainer)
+    poll(lookup, watcher, seen_at=time.time() - 5)
+    assert "Domain status : pending_transfer - " in lookup.answer("example.kz").text  # live meanwhile
+    assert stored.reads == 0
+    assert refresh() == 1
+    stored.reload_state()
+    assert "Domain status : pending_transfer - " in stored_text("example.kz")
+    assert "Domain status : pending_transfer - " in lookup.answer("example.kz").text and stored.reads == 1
+    decide_transfer(c.DecideTransfer("example.kz", "cancel"), gainer)
+    poll(lookup, watcher, seen_at=time.time())
+    assert "pending_transfer" not in lookup.answer("example.kz").text and stored.reads == 1
+    assert refresh() == 1
+    assert "Domain status : active - " in stored_text("example.kz")

@@ -54,8 +54,9 @@ RDAP_STATUS = {
     "expired": "inactive",
     "pending_delete": "pending delete",
     "client_hold": "client hold",
+    "pending_transfer": "pending transfer",
 }
-RDAP_ORDER = ("server hold", "client hold", "inactive", "pending delete", "active")
+RDAP_ORDER = ("server hold", "client hold", "inactive", "pending delete", "pending transfer", "active")
 
 
 def domain_status(domain: Domain | DomainView, now: dt.datetime) -> list[str]:

@@ -41,7 +41,7 @@ from kzreg.whois.store import Compressor, Reader, Row, State, Writer, decompress
 
 MARGIN = 1.0  # seconds of clock difference between the worker and the servers that are tolerated
 BATCH = 500  # domains rendered and written per transaction
-FORMAT = 3  # bump when the stored layout or rendering changes: older stores are then rebuilt, not used
+FORMAT = 4  # bump when the stored layout or rendering changes: older stores are then rebuilt, not used
 SAMPLES = 4  # answers of the first batch that make up the compression dictionaries
 NEVER = 1e15  # `valid_until` of an answer no time can stale (rendered after the expiry): only a change can
 FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)

@@ -30,6 +30,7 @@ STATUS_TEXT = {
     "pending_delete": "Pending delete: deleted after the grace period unless renewed.",
     "expired": "Registration period is over; not delegated.",
     "client_hold": "Held by the sponsoring registrar: not delegated.",
+    "pending_transfer": "Another registrar asked for the domain: a transfer awaits its decision.",
 }
 
 

@@ -1,7 +1,7 @@
 """Raw-SQL reads for the hot path (a domain lookup), built once from the models' own metadata.
 
 Compiling the ORM query and building model instances cost more than running the query, so a domain
-answer is ONE precompiled statement: the live domain joined to its registrar and four contacts, with its name servers folded into a JSON array by a subquery (`json_group_array` on SQLite,
+answer is ONE precompiled statement: the live domain joined to its registrar and four contacts, with its name servers folded into a JSON array by a subquery (and whether a transfer is pending, `registry.status`) (`json_group_array` on SQLite,
 `json_agg` on PostgreSQL). Rows become the typed views of `views` (`DomainView` with its registrar,
 contacts; `HostView`), which the pure builders in `kzreg.rdap.objects` read as they read models. Values are converted the way the ORM would: JSON text →
 lists, SQLite's naive UTC → aware datetimes, SQLite's 0/1 → booleans.
@@ -20,6 +20,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kzreg.registry.models import Contact, Domain, DomainNameServer, Host, Registrar
 from kzreg.registry.reads.views import ContactView, DomainView, HostView, RegistrarView
+from kzreg.registry.status import PENDING_TRANSFER_SQL
 
 # Columns RDAP shows; the others (secrets, bulky text) are never read.
 DOMAIN_FIELDS = (
@@ -113,7 +114,7 @@ def _domain_sql(vendor: str) -> str:
     joins = " ".join(f'JOIN "{c}" c{i} ON c{i}."id" = d."{column_of(Domain, role)}"' for i, role in enumerate(ROLES))
     return (
         f"SELECT {_columns('d', Domain, DOMAIN_FIELDS)}, {_columns('r', Registrar, REGISTRAR_FIELDS)}, "
-        f"{contacts}, {_nameservers_sql(vendor)} "
+        f"{contacts}, {_nameservers_sql(vendor)}, {PENDING_TRANSFER_SQL.format(d='d')} "
         f'FROM "{d}" d JOIN "{r}" r ON r."id" = d."registrar_id" '
         f'{joins} WHERE d."deleted_at" IS NULL AND d."name" '
     )
@@ -172,6 +173,7 @@ def _domain_views(row: Sequence[Any]) -> tuple[DomainView, list[HostView]]:
     for role in ROLES:
         domain[role] = ContactView(**_fields(Contact, CONTACT_FIELDS, take(CONTACT_FIELDS)))
     hosts = [HostView(*values) for values in _json(row[start]) or []]
+    domain["pending_transfer"] = bool(row[start + 1])
     return DomainView(**domain), hosts
 
 

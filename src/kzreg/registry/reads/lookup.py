@@ -14,6 +14,7 @@ from kzreg.registry.disclosure import may_publish_personal_data
 from kzreg.registry.models import Contact, ContactKind, Domain, DomainNameServer, Host, Registrar
 from kzreg.registry.reads import joined
 from kzreg.registry.reads.views import DomainView, HostView
+from kzreg.registry.status import with_pending_transfer
 
 CONTACT_ROLES = ("registrant", "admin_contact", "tech_contact", "billing_contact")
 # Secrets and bulky fields RDAP never shows; not loading them keeps the row small.
@@ -21,8 +22,8 @@ UNUSED = [f"{role}__{field}" for role in CONTACT_ROLES for field in ("crypt_hash
 
 
 def domains() -> QuerySet[Domain]:
-    """Live domains with everything a domain response shows, in one joined query."""
-    return (
+    """Live domains with everything a domain response shows (a pending transfer too), in one joined query."""
+    return with_pending_transfer(
         Domain.objects.filter(deleted_at__isnull=True)
         .select_related("registrar", *CONTACT_ROLES)
         .defer("purpose", *UNUSED)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kzreg.registry.reads.connection import RawDatabase
-from kzreg.registry.status import domain_statuses
+from kzreg.registry.status import PENDING_TRANSFER_SQL, domain_statuses
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class DomainRecord:
     admin: ContactRecord
     nameservers: tuple[HostRecord, ...]
     reseller_name: str = ""  # as the registrar names it; "" when none
+    pending_transfer: bool = False  # a registrar transfer awaits its decision (R15)
 
     deleted_at: None = None  # only live domains are shown
 
@@ -137,7 +138,8 @@ def fetch_domains(db: RawDatabase, names: list[str]) -> dict[str, DomainRecord]:
     sql = (
         "SELECT d.id, d.name, d.unicode_name, d.hold, d.suspended, d.pending_delete, d.created_at, "
         f"d.updated_at, d.expires_at, r.handle, {_first_registrar_sql(db)}, d.reseller_name, "
-        f"{CONTACT_COLUMNS.format(t='rc')}, {CONTACT_COLUMNS.format(t='ac')}, d.client_hold "
+        f"{CONTACT_COLUMNS.format(t='rc')}, {CONTACT_COLUMNS.format(t='ac')}, d.client_hold, "
+        f"{PENDING_TRANSFER_SQL.format(d='d')} "
         "FROM registry_domain d JOIN registry_registrar r ON r.id = d.registrar_id "
         "JOIN registry_contact rc ON rc.id = d.registrant_id JOIN registry_contact ac ON ac.id = d.admin_contact_id "
         f"WHERE d.name IN ({marks}) AND d.deleted_at IS NULL"
@@ -160,10 +162,10 @@ def fetch_domains(db: RawDatabase, names: list[str]) -> dict[str, DomainRecord]:
         reseller_name = row[11] or ""
         found[a_name] = DomainRecord(
             name=a_name, unicode_name=u_name, hold=bool(hold), suspended=bool(suspended),
-            pending_delete=bool(pending), client_hold=bool(row[-1]), created_at=as_datetime(created),
+            pending_delete=bool(pending), client_hold=bool(row[38]), created_at=as_datetime(created),
             updated_at=as_datetime(updated), expires_at=as_datetime(expires), registrar=registrar,
             creating_registrar=creator or registrar, registrant=_contact(row[12:25]), admin=_contact(row[25:38]),
-            nameservers=tuple(servers[domain_id]), reseller_name=reseller_name,
+            nameservers=tuple(servers[domain_id]), reseller_name=reseller_name, pending_transfer=bool(row[39]),
         )  # fmt: skip
     return found
 

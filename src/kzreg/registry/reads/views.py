@@ -79,3 +79,4 @@ class DomainView:
     admin_contact: ContactView
     tech_contact: ContactView
     billing_contact: ContactView
+    pending_transfer: bool = False  # a registrar transfer awaits its decision (R15; `registry.status`)
