@@ -169,7 +169,9 @@ def test_a_domain_is_transferred_in_with_its_code(client, two_tenants, other_reg
     assert client.post("/cabinet/transfer/", {**form, "customer": str(two_tenants.b.customer.pk)}).status_code == 404
 
 
-def test_viewers_and_registrants_may_not_change_anything(client, two_tenants):
+def test_viewers_and_registrants_may_not_change_anything(client, two_tenants, settings):
+    """A view-only user, and a registrant whose registrar allows registrants nothing but viewing."""
+    settings.KZREG_REGISTRAR = {**settings.KZREG_REGISTRAR, "REGISTRANT_ACTIONS": ""}
     a = two_tenants.a
     for user in (a.viewer, two_tenants.registrant):
         client.force_login(user)

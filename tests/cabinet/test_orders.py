@@ -70,11 +70,13 @@ def test_another_tenants_registrant_cannot_be_ordered_for(client, two_tenants):
     assert client.post("/cabinet/order/", new_order(two_tenants.b.customer.pk)).status_code == 404
 
 
-def test_view_only_users_and_registrants_cannot_order(client, two_tenants):
+def test_view_only_users_and_registrants_cannot_order(client, two_tenants, settings):
     client.force_login(two_tenants.a.viewer)
     assert client.get("/cabinet/order/").status_code == 403
+    assert client.get(f"/cabinet/domains/{two_tenants.a.service.name}/renew/").status_code == 403
     client.force_login(two_tenants.registrant)
-    assert client.get("/cabinet/order/").status_code == 403
+    assert client.get("/cabinet/order/").status_code == 403  # a new domain: never a registrant's own order
+    settings.KZREG_REGISTRAR = {**settings.KZREG_REGISTRAR, "REGISTRANT_ACTIONS": "nameservers"}  # no renew
     assert client.get(f"/cabinet/domains/{two_tenants.a.service.name}/renew/").status_code == 403
 
 

@@ -181,7 +181,9 @@ def test_the_registrants_list_searches_names(client, two_tenants):
     assert "No registrants found" in none
 
 
-def test_a_registrant_sees_its_own_domains_of_both_resellers_and_no_order_buttons(client, two_tenants):
+def test_a_registrant_sees_its_own_domains_of_both_resellers_and_no_order_buttons(client, two_tenants, settings):
+    """With a registrar that lets registrants only view (tests/cabinet/test_registrant_actions.py: more)."""
+    settings.KZREG_REGISTRAR = {**settings.KZREG_REGISTRAR, "REGISTRANT_ACTIONS": "view"}
     signed_in(client, two_tenants.registrant)
     names = domain_names(client.get("/cabinet/domains/").content.decode())
     assert sorted(names) == sorted([two_tenants.a.service.name, two_tenants.b.service.name])
@@ -189,7 +191,7 @@ def test_a_registrant_sees_its_own_domains_of_both_resellers_and_no_order_button
     assert dashboard.status_code == 200 and "Balance" not in dashboard.content.decode()
     page = client.get(f"/cabinet/domains/{two_tenants.b.service.name}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Sponsoring registrar</dt><dd>Internet-company PS LLP (PS-KZ)" in page  # PS-3.8, to the registrant too
-    assert "Show the code" not in page and "/renew/" not in page
+    assert "Show the code" not in page and "/renew/" not in page and "/modify/" not in page
 
 
 def test_domains_without_an_expiry_come_last_ascending_and_first_descending_across_pages(client, two_tenants):

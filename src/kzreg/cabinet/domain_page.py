@@ -14,17 +14,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kzreg.accounts.roles import Permission, permissions_of
+from kzreg.accounts.roles import DomainAction, Permission, actions_of, permissions_of
 from kzreg.cabinet import registrar_card
 from kzreg.cabinet.guard import cabinet_page
 from kzreg.cabinet.texts import current_language, text
 from kzreg.core.errors import OperationFailed
 from kzreg.registrar import actions
-from kzreg.registrar.access import access_service_by_name, orders_visible_to, seller_of
+from kzreg.registrar.access import access_service_by_name, access_service_for_action, orders_visible_to
 from kzreg.registrar.connection import DomainState, RegistryError, open_connection
 from kzreg.registrar.models import Order, Service
 
 HISTORY = 50
+MODIFY_ACTIONS = (DomainAction.NAMESERVERS, DomainAction.DS_RECORDS, DomainAction.LOCATION)
 
 
 def _registry_state(service: Service, principal: str) -> tuple[DomainState | None, bool]:
@@ -63,7 +64,18 @@ def domain_context(request: HttpRequest, service: Service) -> dict[str, Any]:
         "ds_records": _last_sent(orders, "ds_records") or [],
         "sponsor_name": card.name if sponsor == card.handle else sponsor,
         "sponsor_handle": sponsor,
-        "may_order": Permission.ORDER in permissions_of(request.user),
+        **may(request.user),
+    }
+
+
+def may(user: Any) -> dict[str, Any]:
+    """What the page offers: the domain actions `accounts.roles` allows this user (a registrant: what its
+    registrar allows), and the registrant change, which needs the order permission (never a registrant's)."""
+    allowed = actions_of(user)
+    return {
+        "may": {action.value: True for action in allowed},
+        "may_modify": any(action in allowed for action in MODIFY_ACTIONS),
+        "may_order": Permission.ORDER in permissions_of(user),
     }
 
 
@@ -79,11 +91,11 @@ def domain_page(request: HttpRequest, name: str) -> HttpResponse:
 def auth_code_page(request: HttpRequest, name: str) -> HttpResponse:
     """Shows the code once, in this answer only (never kept in the session); `actions.show_auth_code`
     writes who asked to the audit log."""
-    service = access_service_by_name(request.user, name, Permission.ORDER)
+    service, seller = access_service_for_action(request.user, name, DomainAction.AUTH_CODE)
     context = domain_context(request, service)
     conn = open_connection(f"cabinet:{request.user.get_username()}")
     try:
-        context["auth_code"] = actions.show_auth_code(conn, seller_of(request.user), service.name)
+        context["auth_code"] = actions.show_auth_code(conn, seller, service.name)
         context["auth_code_note"] = text("domain.auth_code_shown")
     except OperationFailed as failure:
         reason = "; ".join(p.message(current_language()) for p in failure.problems)

@@ -5,6 +5,11 @@
 Every form carries an idempotency key made when it was shown, so a double click is one order. The modify
 form starts from what the registry and the last orders hold; only the parts that differ are sent, and
 sending none is the wing's NOTHING_TO_CHANGE, shown at the top of the form.
+
+A registrant changes what its registrar allows (`accounts.roles.DomainAction`: name servers, DS records,
+server location; deletion) on its own domains, placed as the domain's seller
+(`access.access_service_for_action`); the form shows only those parts, and a part it does not show, sent
+anyway and different, is 403 (as is an administrative contact: that needs the order permission).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from kzreg.accounts.roles import Permission
+from kzreg.accounts.roles import DomainAction, Permission, actions_of, permissions_of, require_action
 from kzreg.cabinet.display import unicode_name
 from kzreg.cabinet.domain_page import domain_context
 from kzreg.cabinet.guard import cabinet_page
@@ -26,13 +31,15 @@ from kzreg.cabinet.order_forms import SUCCESS, Typed, new_key, read, report
 from kzreg.cabinet.texts import text
 from kzreg.core.errors import OperationFailed
 from kzreg.registrar import actions
-from kzreg.registrar.access import access_customer_by_id, access_service_by_name, seller_of
+from kzreg.registrar.access import access_customer_by_id, access_service_by_name, access_service_for_action, seller_of
 from kzreg.registrar.models import Service
 
 MODIFY_FIELDS = ("nameservers", "admin", "ds_records", "address", "city", "region", "key")
 MODIFY_KNOWN = ("nameservers", "admin", "ds_records", "address", "city", "region")
 LOCATION = ("address", "city", "region")
 KINDS = {"registrant": "registrant_change", "transfer": "transfer_in"}  # confirmation key prefix → order kind
+PART_ACTIONS = {"nameservers": DomainAction.NAMESERVERS, "ds_records": DomainAction.DS_RECORDS,
+                "location": DomainAction.LOCATION}  # fmt: skip
 
 
 def _current(request: HttpRequest, service: Service) -> dict[str, str]:
@@ -47,14 +54,34 @@ def _current(request: HttpRequest, service: Service) -> dict[str, str]:
     }
 
 
-def _modify_form(request: HttpRequest, service: Service, typed: Typed, status: int = 200) -> HttpResponse:
+def _parts(user: Any) -> list[str]:
+    """The parts of the modify form this user may change (403 when none)."""
+    allowed = actions_of(user)
+    parts = [part for part, action in PART_ACTIONS.items() if action in allowed]
+    if not parts:
+        require_action(user, DomainAction.NAMESERVERS)
+    return parts
+
+
+def _modify_form(
+    request: HttpRequest, service: Service, typed: Typed, parts: list[str], status: int = 200
+) -> HttpResponse:
     typed.values["key"] = new_key("modify")  # a failed or refused try keeps nothing of its key
-    context = {"service": service, "filters": typed, "customers": customers_offered(request)}
+    may_order = Permission.ORDER in permissions_of(request.user)
+    context = {
+        "service": service, "filters": typed, "parts": parts, "may_order": may_order,
+        "customers": customers_offered(request) if may_order else [],
+    }  # fmt: skip
     return render(request, "cabinet/pages/ops_modify.html", context, status=status)
 
 
-def _changes(request: HttpRequest, typed: Typed, current: dict[str, str]) -> dict[str, Any]:
-    """The keyword arguments of `order_modify`: only what differs from the current values."""
+def _changes(request: HttpRequest, typed: Typed, current: dict[str, str], parts: list[str]) -> dict[str, Any]:
+    """The keyword arguments of `order_modify`: only what differs from the current values. A part the
+    form did not show is unchanged unless it was sent, and then it must be allowed."""
+    for part in PART_ACTIONS:
+        names = LOCATION if part == "location" else (part,)
+        if part not in parts and not any(name in request.POST for name in names):
+            typed.values.update({name: current[name] for name in names})
     changes: dict[str, Any] = {}
     if lines_of(typed.values["nameservers"]) != lines_of(current["nameservers"]):
         typed.require("nameservers")
@@ -67,26 +94,28 @@ def _changes(request: HttpRequest, typed: Typed, current: dict[str, str]) -> dic
     if any(typed.values[part] != current[part] for part in LOCATION):
         typed.require(*LOCATION)
         changes["location"] = {part: typed.values[part] for part in LOCATION}
+    for part in changes.keys() & PART_ACTIONS.keys():
+        require_action(request.user, PART_ACTIONS[part])
     return changes
 
 
 @cabinet_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def modify_page(request: HttpRequest, name: str) -> HttpResponse:
-    service = access_service_by_name(request.user, name, Permission.ORDER)
-    seller = seller_of(request.user)
+    parts = _parts(request.user)
+    service, seller = access_service_for_action(request.user, name, PART_ACTIONS[parts[0]])
     current = _current(request, service)
     if request.method != "POST":
-        return _modify_form(request, service, Typed(dict(current)))
+        return _modify_form(request, service, Typed(dict(current)), parts)
     typed = read(request, MODIFY_FIELDS)
-    changes = _changes(request, typed, current)
+    changes = _changes(request, typed, current, parts)
     if typed.errors:
-        return _modify_form(request, service, typed, status=400)
+        return _modify_form(request, service, typed, parts, status=400)
     key = typed.values["key"]
     order = place(request, typed, MODIFY_KNOWN, lambda conn: actions.order_modify(conn, seller, service.name, key,
                                                                                      **changes))  # fmt: skip
     if order is None:
-        return _modify_form(request, service, typed, status=400)
+        return _modify_form(request, service, typed, parts, status=400)
     report(request, order)
     return redirect("cabinet:domain", name=service.name)
 
@@ -95,8 +124,7 @@ def modify_page(request: HttpRequest, name: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_page(request: HttpRequest, name: str) -> HttpResponse:
     """GET: what deleting means and the button (behind the dialog); POST: the order."""
-    service = access_service_by_name(request.user, name, Permission.ORDER)
-    seller = seller_of(request.user)
+    service, seller = access_service_for_action(request.user, name, DomainAction.DELETE)
     typed = read(request, ("key",))
     if request.method == "POST" and typed.values["key"].startswith("cabinet-delete-"):
         key = typed.values["key"]

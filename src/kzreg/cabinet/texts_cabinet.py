@@ -183,6 +183,18 @@ CABINET: dict[str, tuple[str, str, str]] = {
         "The amount is charged to your deposit when you confirm, and refunded if the registry refuses.",
     ),
     "order.confirm": ("Растау және төлеу: {price}", "Подтвердить и оплатить: {price}", "Confirm and pay {price}"),
+    "order.confirm_plain": ("Растау", "Подтвердить", "Confirm"),
+    "order.confirm_question_plain": ("Тапсырысты растайсыз ба?", "Подтвердить заказ?", "Confirm the order?"),
+    "order.registrant_reseller_pays": (
+        "Ұзартуды {reseller} өз депозитінен төлейді де, сізге өз бағасымен шот жазады; тізілім бас тартса, ештеңе алынбайды.",
+        "Продление оплачивает {reseller} со своего депозита и выставляет вам счёт по своим ценам; если реестр откажет, ничего не списывается.",
+        "{reseller} pays for the renewal from its deposit and bills you at its own prices; if the registry refuses, nothing is charged.",
+    ),
+    "order.registrant_registrar_pays": (
+        "Сома {registrar} алдындағы қарызыңызға қосылады (ол шот жазады); тізілім бас тартса, қайтарылады.",
+        "Сумма добавляется к вашему долгу перед {registrar} (он выставит счёт); если реестр откажет, она возвращается.",
+        "The amount is added to what you owe {registrar} (it invoices you), and refunded if the registry refuses.",
+    ),
     "order.confirm_question": (
         "Тапсырысты растайсыз ба? Депозиттен {price} алынады.",
         "Подтвердить заказ? С депозита будет списано {price}.",

@@ -250,6 +250,8 @@ KZREG_REGISTRAR: dict[str, Any] = {
         "TIMEOUT": float(os.environ.get("KZREG_REGISTRY_EPP_TIMEOUT") or 30),
     },
     "RENEW_DAYS_BEFORE": int(os.environ.get("KZREG_AUTO_RENEW_DAYS") or 30),
+    # What a registrant may do to its own domains besides viewing them (accounts.roles.DomainAction; empty: view only).
+    "REGISTRANT_ACTIONS": os.environ.get("KZREG_REGISTRANT_ACTIONS", "renew,nameservers,auth_code"),
     "SETTLE_AFTER_MINUTES": 10,  # a `submitted` order this old lost its process: the worker settles it
     # Expiry reminders to registrants (and a digest to their reseller), days before expiry.
     "REMINDER_DAYS": [int(d) for d in (os.environ.get("KZREG_REMINDER_DAYS") or "30,7,1").split(",")],

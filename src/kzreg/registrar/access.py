@@ -8,7 +8,8 @@ invoices and balances through these functions, never through `Model.objects` (PS
   ids of other tenants reveal nothing;
 - registrar staff see their registrar's rows (what their roles allow), a reseller's users their
   reseller's, a registrant (a user linked to customers: `accounts.RegistrantLink`) the services and
-  customers it is, with view only; anyone else (registry staff, users without a profile) is refused.
+  customers it is, with view, and on its own services the domain actions its registrar allows
+  (`access_service_for_action`); anyone else (registry staff, users without a profile) is refused.
 
 A customer read with `via` (the page or endpoint) by staff or a reseller's user is logged as a view of
 personal data (`accounts.personal_data`).
@@ -25,7 +26,7 @@ from django.http import Http404
 
 from kzreg.accounts.models import PersonalDataView
 from kzreg.accounts.personal_data import PERSONAL_FIELDS, log_view
-from kzreg.accounts.roles import Permission, PermissionMissing, profile_of, require
+from kzreg.accounts.roles import DomainAction, Permission, PermissionMissing, profile_of, require, require_action
 from kzreg.billing.books import prepaid_account, reseller_deposit
 from kzreg.billing.models import Account, Invoice, OwnerKind
 from kzreg.registrar.actions import Seller, a_label
@@ -96,6 +97,23 @@ def access_service_by_name(user, name: str, permission: Permission = Permission.
     if service is None:
         raise Http404(name)
     return service
+
+
+def access_service_for_action(user, name: str, action: DomainAction) -> tuple[Service, Seller]:
+    """The service `user` may do `action` to, and the seller the order is placed as (`registrar.actions`).
+
+    Staff and resellers' users: the order permission, their tenant's service, and `seller_of`. A registrant:
+    the action allowed by its registrar (`accounts.roles.registrant_actions`), one of the services it is
+    the customer of, placed as that service's own seller (its reseller, or the registrar for its own
+    customers) with the registrant named as principal — so a renewal is paid exactly as when the reseller
+    orders it (the reseller's deposit; a registrar's own customer's account), and nothing else can be
+    reached. 403 before any row is read; another's service (or none) 404."""
+    require_action(user, action)
+    profile = _profile(user)
+    if profile.organisation != "registrant":
+        return access_service_by_name(user, name, Permission.ORDER), seller_of(user)
+    service = access_service_by_name(user, name)
+    return service, Seller(service.registrar_handle, service.reseller, f"registrant:{user.get_username()}")
 
 
 def access_customer_by_id(
