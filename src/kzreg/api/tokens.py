@@ -75,7 +75,9 @@ def verify(raw: str) -> ApiToken:
     wrong: a wrong secret and an unknown prefix are the same answer)."""
     scheme, _, rest = raw.strip().partition("_")
     prefix, _, secret = rest.partition("_")
-    token = ApiToken.objects.select_related(*CALLER).filter(prefix=prefix).first() if scheme == SCHEME else None
+    # `[:1]`, not `.first()`: the prefix is unique, and an ORDER BY only adds compile time
+    found = list(ApiToken.objects.select_related(*CALLER).filter(prefix=prefix)[:1]) if scheme == SCHEME else []
+    token = found[0] if found else None
     if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
         raise problem(ApiCode.TOKEN_INVALID)
     now = clock.now()

@@ -22,6 +22,10 @@ NAMES = Query(..., min_length=1, max_length=MAX_CHECK, description="a name to ch
 
 
 def unicode_name(a_label: str) -> str:
+    """The name as people write it (Cyrillic for .қаз). A lower-case name without an `xn--` label is its own
+    U-label: answered without IDNA's per-character checks, a fifth of a 50-domain list page's CPU."""
+    if "xn--" not in a_label and a_label == a_label.lower():
+        return a_label
     try:
         return idna.decode(a_label)
     except idna.IDNAError:
