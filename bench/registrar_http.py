@@ -6,7 +6,15 @@ Lists: each query shape of `/api/v1/domains` `--repeat` times, one request at a 
 p50/p95/p99 (from the header: what the worker spent, no network or client). Creates: `POST
 /api/v1/domains` with an `Idempotency-Key` from `--clients` threads, creates/s and CPU per create of this
 client, the web server (gunicorn and its workers) and PostgreSQL (this database's backends). The rate
-limit is raised out of the way (its bookkeeping still runs on every call).
+limit is raised out of the way (its bookkeeping still runs on every call). With
+`KZREG_BENCH_API_CONNECTION=epp` the web server reaches the registry over EPP (`kzreg epp serve`, 2
+workers, started here): creates then also print the EPP server's CPU per create.
+
+In process (`python bench/registrar_http.py calls --count 200`): the same calls through Django's test
+client in this process, one at a time, so the API's own cost per call is seen without a web server or the
+machine's load in between: this thread's CPU per call, wall p50, and the statements each call sends
+through Django's cursor, for a domain's info (token, rate limit, permissions, one access read: what every
+call pays) and for a create (the same plus the idempotency key and the order).
 """
 
 from __future__ import annotations
@@ -49,12 +57,15 @@ def api_token() -> str:
     return secret
 
 
-def start_web(workers: int, threads: int) -> tuple[subprocess.Popen[bytes], int]:
+def start_web(
+    workers: int, threads: int, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     env = dict(os.environ, KZREG_API_RATE_PER_MINUTE="100000000", KZREG_DEBUG="0", KZREG_REGISTRY_CONNECTION="local",
                PYTHONPATH=f"{ROOT / 'src'}:{ROOT / 'bench'}")  # fmt: skip
+    env.update(extra_env or {})
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--threads", str(threads), "--keep-alive", "30", "registrar_wsgi:application"]  # fmt: skip
     server = subprocess.Popen(command, env=env, cwd=ROOT / "bench")
@@ -66,6 +77,24 @@ def start_web(workers: int, threads: int) -> tuple[subprocess.Popen[bytes], int]
             time.sleep(0.1)
     server.terminate()
     raise RuntimeError("gunicorn did not listen within 30 s")
+
+
+def epp_registry(workers: int = 2) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
+    """`kzreg epp serve` on a free loopback port (bench_registrar's PKI and PS-KZ's access) and the
+    environment that points the web server's registry connection at it (`KZREG_BENCH_API_CONNECTION=epp`)."""
+    import tempfile
+
+    from bench_registrar import EPP_PASSWORD, HANDLE, epp_setup, start_epp_server
+
+    pki = Path(tempfile.mkdtemp(prefix="regbench-api-")) / "epp"
+    epp_setup(pki)
+    server, port = start_epp_server(pki, workers)
+    return server, {
+        "KZREG_REGISTRY_CONNECTION": "epp", "KZREG_REGISTRY_EPP_HOST": "localhost", "KZREG_REGISTRY_EPP_PORT": str(port),
+        "KZREG_REGISTRY_EPP_CLID": HANDLE, "KZREG_REGISTRY_EPP_PASSWORD": EPP_PASSWORD,
+        "KZREG_REGISTRY_EPP_CERT": str(pki / f"{HANDLE}.crt"), "KZREG_REGISTRY_EPP_KEY": str(pki / f"{HANDLE}.key"),
+        "KZREG_REGISTRY_EPP_CA": str(pki / "ca.crt"), "KZREG_REGISTRY_EPP_TIMEOUT": "60",
+    }  # fmt: skip
 
 
 def call(conn: http.client.HTTPConnection, method: str, path: str, token: str, body: Any = None,
@@ -216,16 +245,88 @@ def run_creates(port: int, token: str, server_pid: int, clients: int, count: int
 
 def run(what: str, workers: int, threads: int, repeat: int, clients: int, count: int) -> None:
     token = api_token()
+    epp: subprocess.Popen[bytes] | None = None
+    extra: dict[str, str] = {}
+    if os.environ.get("KZREG_BENCH_API_CONNECTION") == "epp":
+        epp, extra = epp_registry()
     from django import db
 
     db.connections.close_all()
-    server, port = start_web(workers, threads)
+    server, port = start_web(workers, threads, extra)
     try:
-        print(f"gunicorn: {workers} worker(s) × {threads} thread(s) on 127.0.0.1:{port}")
+        print(f"gunicorn: {workers} worker(s) × {threads} thread(s) on 127.0.0.1:{port}; registry connection "
+              f"{extra.get('KZREG_REGISTRY_CONNECTION', 'local')}")  # fmt: skip
         if what == "api-lists":
             run_lists(port, token, repeat)
         else:
+            epp_before = tree_cpu(epp.pid) if epp else 0.0
             run_creates(port, token, server.pid, clients, count)
+            if epp:
+                print(
+                    f"api create: EPP server CPU per create {(tree_cpu(epp.pid) - epp_before) / (clients * count) * 1000:.2f} ms"
+                )
     finally:
         server.terminate()
         server.wait(timeout=15)
+        if epp is not None:
+            epp.terminate()
+            epp.wait(timeout=15)
+
+
+def run_calls(count: int) -> None:
+    """`count` domain infos and `count // 4` creates through the test client; CPU, wall and statements."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from kzreg.registrar.models import Service
+
+    token = api_token()
+    _big, customers, hosts = workload()
+    name = Service.objects.filter(reseller_id=_big).order_by("-id").values_list("name", flat=True).first()
+    client = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en")
+    run = "rc" + uuid.uuid4().hex[:6]
+
+    def info(i: int) -> Any:
+        return client.get(f"/api/v1/domains/{name}")
+
+    def create(i: int) -> Any:
+        body = {"name": f"{run}-{i}.kz", "years": 1, "customer_id": customers[i % len(customers)],
+                "nameservers": hosts, "location": LOCATION}  # fmt: skip
+        return client.post("/api/v1/domains", json.dumps(body), content_type="application/json",
+                           HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)  # fmt: skip
+
+    print(f"api calls in process ({connection.vendor}); {steal_and_pace()}")
+    for label, call_one, n, ok in (
+        ("GET /domains/{name}", info, count, 200),
+        ("POST /domains", create, count // 4, 201),
+    ):
+        assert call_one(-1).status_code == ok  # warm
+        cpu, wall, statements = [], [], []
+        for i in range(n):
+            with CaptureQueriesContext(connection) as captured:
+                started, thread = time.perf_counter(), time.thread_time()
+                response = call_one(i)
+                cpu.append((time.thread_time() - thread) * 1000)
+                wall.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == ok, response.content[:300]
+            statements.append(len(captured.captured_queries))
+        print(f"  {label:22s} {n:4d} calls: CPU per call p50 {percentile(cpu, 0.5):6.2f} mean {sum(cpu) / n:6.2f} ms, "
+              f"wall p50 {percentile(wall, 0.5):6.1f} ms, statements {percentile(statements, 0.5):.0f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    import argparse
+
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
+    parser = argparse.ArgumentParser(description="the reseller API's own cost per call, in process")
+    parser.add_argument("what", choices=("calls",))
+    parser.add_argument("--count", type=int, default=200)
+    arguments = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
+    os.environ.setdefault("KZREG_LOG_LEVEL", "WARNING")
+    os.environ["KZREG_API_RATE_PER_MINUTE"] = "100000000"
+    import django
+
+    django.setup()
+    run_calls(arguments.count)
