@@ -316,6 +316,9 @@ def in_process(phase: str, count: int, pki_dir: Path, profile: bool) -> None:
         for contact_id in (f"R{tag}", f"A{tag}"):
             ok(r.contact_create(contact_id, postal, "bench@example.kz", voice="+7.7272500001").frame())
         location = r.Location(("Abay avenue 10",), "Almaty", "Almaty")
+        for host, address in zip(NS, ("195.210.46.100", "91.201.214.100"), strict=True):  # 2302: made before
+            reply = session.handle(r.host_create(host, [address]).frame())
+            assert b'result code="1000"' in reply.frame or b'result code="2302"' in reply.frame, reply.frame
     for i in range(count + 20):
         if phase == "check":
             frames.append(r.domain_check(f"bench-{tag}-{i}.kz").frame(f"C{tag}-{i}"))

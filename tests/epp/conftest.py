@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 
 from kzreg.epp import client as epp_client
-from kzreg.epp import namespaces
+from kzreg.epp import namespaces, session_render
 from kzreg.epp.access import FailureLimiter, Gatekeeper, set_access
 from kzreg.epp.certs import Authority, LocalPki
 from kzreg.epp.framing import Limits
@@ -103,6 +103,27 @@ def _every_frame_validates(request, epp_schema) -> Iterator[None]:
         if validate_requests:
             epp_client.SEND_HOOKS.remove(check_sent)
     assert not received, "invalid frames were received"
+
+
+@pytest.fixture(autouse=True)
+def _responses_render_as_trees(monkeypatch) -> Iterator[list[bytes]]:
+    """Every response the server writes in these tests is also rendered as an lxml tree (the renderer of
+    every shape), and the two must be the same bytes: the plain-success frames written as bytes
+    (`session_render.response`) are checked on everything the suite answers. Yields the frames rendered
+    without the tree, so a test can see that the fast way was taken."""
+    fast_frames: list[bytes] = []
+    render = session_render.response
+
+    def both(answer, lang, client_trid, server_trid):  # type: ignore[no-untyped-def]
+        frame = render(answer, lang, client_trid, server_trid)  # first: the tree's appends move the elements
+        tree = session_render.tree_response(answer, lang, client_trid, server_trid)
+        assert frame == tree, f"byte rendering differs from the tree's:\n{frame!r}\n{tree!r}"
+        if answer.results and not answer.results[0].problems and answer.message_queue is None:
+            fast_frames.append(frame)
+        return frame
+
+    monkeypatch.setattr(session_render, "response", both)
+    yield fast_frames
 
 
 @pytest.fixture(autouse=True)
