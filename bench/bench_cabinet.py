@@ -6,7 +6,9 @@ functions, queries, template) — the server's time of a request, without the ne
         .venv/bin/python bench/bench_cabinet.py --repeat 40
 
 The database is `bench/registrar_data.py`'s (1,000,000 domains, 100 resellers, `RB-BIG` with 100,000).
-Each shape runs once to warm up, then `--repeat` times; printed as p50/p95/p99 milliseconds. Targets:
+Each shape runs once to warm up, then `--repeat` times; printed as p50/p95/p99 wall milliseconds and
+CPU per run of this process and of its PostgreSQL backend (read from /proc: the server on this machine);
+`--only TEXT` runs the shapes whose title contains it. Targets:
 lists and search < 150 ms at p95, the dashboard < 200 ms, the availability check < 50 ms.
 """
 
@@ -36,14 +38,29 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {at(0.50):7.1f}  p95 {at(0.95):7.1f}  p99 {at(0.99):7.1f} ms"
 
 
-def timed(request: Callable[[], object], repeat: int) -> list[float]:
+def backend_cpu(pid: int | None) -> float:
+    """CPU seconds the database server process `pid` has used (PostgreSQL on this machine: /proc), or 0."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def timed(request: Callable[[], object], repeat: int, db_pid: int | None) -> tuple[list[float], float, float]:
+    """Wall milliseconds of each run, and CPU milliseconds per run of this process (Django) and of the
+    database's backend serving it: on a shared machine the CPU moves far less than the wall."""
     request()
     samples = []
+    cpu_start, db_start = time.process_time(), backend_cpu(db_pid)
     for _ in range(repeat):
         start = time.perf_counter()
         request()
         samples.append((time.perf_counter() - start) * 1000)
-    return samples
+    runs = max(1, repeat)
+    return samples, (time.process_time() - cpu_start) * 1000 / runs, (backend_cpu(db_pid) - db_start) * 1000 / runs
 
 
 def main() -> int:
@@ -70,6 +87,11 @@ def main() -> int:
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="ru")
     client.force_login(user)
     count = services_visible_to(user).count()
+    db_pid = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as db:
+            db.execute("SELECT pg_backend_pid()")
+            db_pid = db.fetchone()[0]
     print(f"{connection.vendor}: reseller {reseller.handle} with {count} services; {args.repeat} runs per shape")
 
     def get(url: str, **headers: str) -> Callable[[], object]:
@@ -116,7 +138,8 @@ def main() -> int:
     for title, run in shapes:
         if args.only not in title:
             continue
-        print(f"{title:36} {percentiles(timed(run, args.repeat))}")
+        samples, cpu, db_cpu = timed(run, args.repeat, db_pid)
+        print(f"{title:36} {percentiles(samples)}  cpu {cpu:5.1f} + db {db_cpu:5.1f} ms/run")
     return 0
 
 
