@@ -100,7 +100,11 @@ def domains_list(
     after: str = Query("", max_length=1000, description="the `next_after` cursor of the previous page"),
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
     offset: int = Query(
-        0, ge=0, le=10**9, description="deprecated: rows to skip (slow deep in a long list); use `after`"
+        0,
+        ge=0,
+        le=10**9,
+        deprecated=True,
+        description="deprecated: rows to skip (slow deep in a long list); use `after`",
     ),
     include_total: bool = Query(False, description="also count every match (costs a read of them all)"),
 ) -> Any:
