@@ -15,6 +15,11 @@ client in this process, one at a time, so the API's own cost per call is seen wi
 machine's load in between: this thread's CPU per call, wall p50, and the statements each call sends
 through Django's cursor, for a domain's info (token, rate limit, permissions, one access read: what every
 call pays) and for a create (the same plus the idempotency key and the order).
+
+Plans (`python bench/registrar_http.py plans`, PostgreSQL): each list shape of `api-lists` through the
+test client, then every SELECT it sent run again under `EXPLAIN (ANALYZE, BUFFERS)`: the pages of 8 kB it
+touched and PostgreSQL's own execution time. Pages touched do not depend on the machine's load, so trees
+can be compared on a busy machine.
 """
 
 from __future__ import annotations
@@ -315,13 +320,49 @@ def run_calls(count: int) -> None:
               f"wall p50 {percentile(wall, 0.5):6.1f} ms, statements {percentile(statements, 0.5):.0f}")  # fmt: skip
 
 
+def run_plans(repeat: int) -> None:
+    """Per list shape: statements, pages touched (shared hit + read) and execution ms, summed over the
+    shape's SELECTs; the median of `repeat` EXPLAIN ANALYZE runs of each."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {api_token()}", HTTP_ACCEPT_LANGUAGE="en")
+    print(f"api list plans ({connection.vendor}): pages touched and execution ms of each shape's SELECTs")
+    for label, query in list_shapes().items():
+        path = "/api/v1/domains" + (f"?{query}" if query else "")
+        client.get(path)  # warm
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        if response.status_code != 200:
+            print(f"  {label:40s} HTTP {response.status_code}")
+            continue
+        selects = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+        pages, spent = 0, 0.0
+        with connection.cursor() as cursor:
+            for sql in selects:
+                runs = []
+                for _ in range(repeat):
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+                    plan = cursor.fetchone()[0]
+                    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]
+                    top = plan["Plan"]
+                    runs.append(
+                        (top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0), plan["Execution Time"])
+                    )
+                pages += sorted(r[0] for r in runs)[len(runs) // 2]
+                spent += sorted(r[1] for r in runs)[len(runs) // 2]
+        print(f"  {label:40s} {len(selects)} SELECTs  pages {pages:7,d}  execution {spent:7.1f} ms")
+
+
 if __name__ == "__main__":
     import argparse
 
     sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
     parser = argparse.ArgumentParser(description="the reseller API's own cost per call, in process")
-    parser.add_argument("what", choices=("calls",))
-    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("what", choices=("calls", "plans"))
+    parser.add_argument("--count", type=int, default=200, help="calls (calls)")
+    parser.add_argument("--repeat", type=int, default=5, help="EXPLAIN ANALYZE runs per statement (plans)")
     arguments = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
     os.environ.setdefault("KZREG_LOG_LEVEL", "WARNING")
@@ -329,4 +370,7 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    run_calls(arguments.count)
+    if arguments.what == "calls":
+        run_calls(arguments.count)
+    else:
+        run_plans(arguments.repeat)
