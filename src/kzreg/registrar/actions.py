@@ -21,7 +21,7 @@ from kzreg.billing.money import Money
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
-from kzreg.registrar import charging, orders
+from kzreg.registrar import charging, order_rows, orders
 from kzreg.registrar.connection import (
     AnswerLost,
     Availability,
@@ -88,7 +88,7 @@ def service_of(seller: Seller, name: str) -> Service:
 
 
 def _existing(seller: Seller, key: str, kind: str, domain: str, customer_id: int | None) -> Order | None:
-    order = Order.objects.filter(payer=seller.payer(customer_id), idempotency_key=key).first()
+    order = order_rows.order_by_key(seller.payer(customer_id), key)
     if order is not None and (order.kind, order.domain) != (kind, domain):
         raise OperationFailed([Problem("idempotency_key", RegistrarCode.IDEMPOTENCY_REUSED, {"order": order.pk})])
     return order
@@ -106,9 +106,10 @@ def _place(
     conn: RegistryConnection, seller: Seller, kind: str, domain: str, key: str, years: int | None,
     request: dict[str, Any], service: Service | None = None, secret: str | None = None, period_key: str = "",
 ) -> Order:  # fmt: skip
+    """Opens the order (the caller found none under the key: `_existing`) and takes it as far as it goes."""
     order = orders.open_order(
         kind, domain, registrar_handle=seller.registrar_handle, reseller=seller.reseller, principal=seller.principal,
-        key=key, years=years, request=request, service=service, period_key=period_key,
+        key=key, years=years, request=request, service=service, period_key=period_key, looked_up=True,
     )  # fmt: skip
     return orders.run(order, conn, secret)
 
@@ -146,8 +147,11 @@ def order_create(
     for part in ("address", "city", "region"):
         if not str((location or {}).get(part, "")).strip():
             problems.append(Problem(f"location.{part}", Code.REQUIRED))
-    customers = {}
+    customers: dict[str, Any] = {}
     for field, customer_id_ in (("customer", customer_id), ("admin", admin_customer_id or customer_id)):
+        if field == "admin" and customer_id_ == customer_id and "customer" in customers:
+            customers[field] = customers["customer"]  # the registrant is the administrative contact too
+            continue
         try:
             customers[field] = customer_of(customer_id_, seller.registrar_handle, seller.reseller)
         except OperationFailed as failure:

@@ -12,17 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db import router
 
-from kzreg.registrar.models import (
-    EventKind,
-    Order,
-    OrderState,
-    Service,
-    ServiceEvent,
-    Webhook,
-    WebhookDelivery,
-)
+from kzreg.registrar import order_rows
+from kzreg.registrar.models import EventKind, Order, OrderState, Service, ServiceEvent
 
 TRACKED = ("expires_at", "statuses", "sponsored")
 FINAL = (OrderState.DONE, OrderState.FAILED, OrderState.RECONCILED)
@@ -40,16 +33,12 @@ def emit(
     kind: str, domain: str, registrar_handle: str, reseller_id: int | None, data: dict[str, Any], now: dt.datetime,
     service: Service | None = None,
 ) -> ServiceEvent:  # fmt: skip
-    """One event and its deliveries (the caller's transaction holds both)."""
-    event = ServiceEvent.objects.create(
-        service=service, domain=domain, registrar_handle=registrar_handle, reseller_id=reseller_id, kind=kind,
-        data=data, at=now,
-    )  # fmt: skip
-    audience = Q(reseller__isnull=True) | Q(reseller_id=reseller_id) if reseller_id is not None else Q(reseller=None)
-    hooks = Webhook.objects.filter(audience, registrar_handle=registrar_handle).values_list("pk", flat=True)
-    WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(webhook_id=pk, event=event, next_at=now, created_at=now) for pk in hooks]
-    )
+    """One event and its deliveries (the caller's transaction holds both): one plain statement on
+    PostgreSQL (`order_rows.insert_service_event`; every settled order writes one)."""
+    values = {"service_id": service.pk if service is not None else None, "domain": domain,
+              "registrar_handle": registrar_handle, "reseller_id": reseller_id, "kind": kind, "data": data, "at": now}  # fmt: skip
+    event = ServiceEvent(id=order_rows.insert_service_event(values), **values)
+    event._state.adding, event._state.db = False, router.db_for_write(ServiceEvent)
     return event
 
 

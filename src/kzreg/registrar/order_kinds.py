@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kzreg.billing.money import Money
-from kzreg.registrar import events
+from kzreg.registrar import events, order_rows
 from kzreg.registrar.connection import (
     CreateRequest,
     DomainState,
@@ -160,7 +160,7 @@ KINDS: dict[str, KindRules] = {
 
 def record(order: Order, answer: Answer, now: dt.datetime) -> Service:
     """The service as the registry now has it, after the order was done."""
-    service = order.service or Service.objects.filter(name=order.domain).first()
+    service = order.service or order_rows.service_by_name(order.domain)
     # A create or transfer in starts the service anew (its `order_settled` tells it); others change it.
     fresh = order.kind in (OrderKind.CREATE, OrderKind.TRANSFER_IN)
     before = events.snapshot(service) if service is not None and not fresh else None
@@ -183,7 +183,10 @@ def record(order: Order, answer: Answer, now: dt.datetime) -> Service:
         service.statuses = ["pendingDelete"]
         service.auto_renew = False
     service.last_synced_at = now
-    service.save()
+    if service._state.adding:
+        order_rows.save_new(service)  # a created domain's new service: one plain INSERT
+    else:
+        service.save()
     if before is not None:
         events.changed(service, before, now)
     return service

@@ -1,0 +1,266 @@
+"""The order path's own rows by plain statements (issue 12, Speed): the order locked and read, its state
+moved with its events, a service event and its deliveries — each one statement built once per model and
+backend instead of an ORM query compiled on every call (the compile was most of each statement's cost,
+docs/benchmarks.md). On PostgreSQL they go through psycopg's own cursor, which prepares a statement it
+sees again; the events are written in the same statement as the order's UPDATE (a data-modifying WITH).
+
+Values go in as the model's fields prepare them and come back through the converters the ORM would
+apply, so SQLite and PostgreSQL get and give what the ORM did (tests/registrar/test_order_rows.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+import psycopg
+from django.db import connections, router
+from django.db.models import Model
+
+from kzreg.registrar.models import (
+    DeliveryState,
+    Order,
+    OrderEvent,
+    Service,
+    ServiceEvent,
+    Webhook,
+    WebhookDelivery,
+)
+
+M = TypeVar("M", bound=Model)
+EVENT_FIELDS = ("order_id", "from_state", "to_state", "at", "principal", "note")
+
+
+def _connection(model: type[Model]) -> Any:
+    return connections[router.db_for_write(model)]
+
+
+def run(model: type[Model], sql: str, params: Sequence[Any], rows: bool = True) -> list[tuple[Any, ...]]:
+    """Runs a statement where `model`'s writes go; its rows (none unless `rows`). On PostgreSQL through
+    psycopg's cursor (server-side binding, prepared after a few runs), in the connection's transaction."""
+    connection = _connection(model)
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, list(params))
+            return [tuple(row) for row in cursor.fetchall()] if rows else []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return [tuple(row) for row in cursor.fetchall()] if rows else []
+
+
+@functools.cache
+def _reader(model: type[Model], vendor: str) -> tuple[str, tuple[str, ...], tuple[Any, ...]]:
+    """The model's column list, attnames, and each column's converters (the compiler's: the backend's,
+    then the field's `from_db_value`). They depend on the backend only (every connection is in UTC)."""
+    connection = _connection(model)
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    converters = []
+    for field in fields:
+        col = field.get_col(model._meta.db_table)
+        converters.append((col, tuple(connection.ops.get_db_converters(col) + col.get_db_converters(connection))))
+    return columns, tuple(f.attname for f in fields), tuple(converters)
+
+
+def columns(model: type[Model]) -> str:
+    """The model's columns, in the order `load` takes them."""
+    return _reader(model, _connection(model).vendor)[0]
+
+
+def load(model: type[M], row: Sequence[Any]) -> M:
+    """A model instance from a row of `columns(model)`, converted as the ORM converts it."""
+    connection = _connection(model)
+    _, names, converters = _reader(model, connection.vendor)
+    values = []
+    for value, (col, funcs) in zip(row, converters, strict=True):
+        for func in funcs:
+            value = func(value, col, connection)
+        values.append(value)
+    return model.from_db(connection.alias, list(names), values)
+
+
+def column(model: type[Model], attname: str) -> str:
+    return str(model._meta.get_field(attname).column)  # type: ignore[union-attr]
+
+
+def prep(model: type[Model], attname: str, value: Any) -> Any:
+    return model._meta.get_field(attname).get_db_prep_save(value, _connection(model))  # type: ignore[union-attr]
+
+
+# --- the order --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _order_sql(vendor: str, lock: bool) -> str:
+    if lock:
+        return f"SELECT {columns(Order)} FROM registrar_order WHERE id = %s" + (
+            " FOR UPDATE" if vendor == "postgresql" else ""
+        )
+    return f"SELECT {columns(Order)} FROM registrar_order WHERE payer = %s AND idempotency_key = %s"
+
+
+def lock_order(order_id: int) -> Order:
+    """The order, its row locked until the transaction ends (SQLite: one writer at a time anyway)."""
+    found = run(Order, _order_sql(_connection(Order).vendor, True), [order_id])
+    if not found:
+        raise Order.DoesNotExist(f"order {order_id}")
+    return load(Order, found[0])
+
+
+def order_by_key(payer: str, key: str) -> Order | None:
+    """The order placed under `(payer, key)`, if any."""
+    found = run(Order, _order_sql(_connection(Order).vendor, False), [payer, key])
+    return load(Order, found[0]) if found else None
+
+
+@functools.cache
+def _insert_sql(model: type[Model], names: tuple[str, ...], count: int, returning: bool) -> str:
+    cols = ", ".join(column(model, n) for n in names)
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    sql = f"INSERT INTO {model._meta.db_table} ({cols}) VALUES {', '.join([one] * count)}"
+    return sql + (f" RETURNING {model._meta.pk.column}" if returning else "")
+
+
+def _values(model: type[Model], names: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+    connection = _connection(model)
+    fields = [model._meta.get_field(name) for name in names]
+    return [f.get_db_prep_save(row[n], connection) for row in rows for n, f in zip(names, fields, strict=True)]  # type: ignore[union-attr]
+
+
+def insert(model: type[Model], rows: Sequence[Mapping[str, Any]], returning: bool = False) -> int | None:
+    """Inserts rows given as {attname: value} (the same keys in each) in one statement; the first row's
+    primary key when `returning`."""
+    names = tuple(rows[0])
+    connection = _connection(model)
+    can_return = returning and connection.features.can_return_columns_from_insert
+    found = run(model, _insert_sql(model, names, len(rows), can_return), _values(model, names, rows), rows=can_return)
+    if not returning:
+        return None
+    if can_return:
+        return int(found[0][0])
+    with connection.cursor() as cursor:  # SQLite without RETURNING
+        cursor.execute("SELECT last_insert_rowid()")
+        return int(cursor.fetchone()[0])
+
+
+def create_order(values: Mapping[str, Any], event: Mapping[str, Any]) -> int:
+    """Inserts the order and its first event (PostgreSQL: one statement); the order's id."""
+    connection = _connection(Order)
+    if connection.vendor != "postgresql":
+        order_id = insert(Order, [values], returning=True)
+        assert order_id is not None
+        insert(OrderEvent, [{**event, "order_id": order_id}])
+        return order_id
+    names = tuple(values)
+    event_names = tuple(n for n in EVENT_FIELDS if n != "order_id")
+    sql = _create_sql(names, event_names)
+    params = _values(Order, names, [values]) + _values(OrderEvent, event_names, [event])
+    return int(run(Order, sql, params)[0][0])
+
+
+@functools.cache
+def _create_sql(names: tuple[str, ...], event_names: tuple[str, ...]) -> str:
+    event_cols = ", ".join(column(OrderEvent, n) for n in event_names)
+    marks = ", ".join(["%s"] * len(event_names))
+    return (
+        f"WITH o AS ({_insert_sql(Order, names, 1, True)}), "
+        f"e AS (INSERT INTO registrar_orderevent (order_id, {event_cols}) SELECT o.id, {marks} FROM o) "
+        "SELECT id FROM o"
+    )
+
+
+@functools.cache
+def _advance_sql(vendor: str, names: tuple[str, ...], events: int) -> str:
+    sets = ", ".join(f"{column(Order, n)} = %s" for n in names)
+    update = f"UPDATE registrar_order SET {sets} WHERE id = %s"
+    if vendor != "postgresql":
+        return update
+    return f"WITH e AS ({_insert_sql(OrderEvent, EVENT_FIELDS, events, False)}) {update}"
+
+
+def advance(order: Order, events: Sequence[Mapping[str, Any]], names: Sequence[str]) -> None:
+    """Writes the order's new events and its changed fields `names` (already set on `order`); on
+    PostgreSQL both in one statement."""
+    connection = _connection(Order)
+    names = tuple(names)
+    update = [*_values(Order, names, [{n: getattr(order, n) for n in names}]), order.pk]
+    rows = [{"order_id": order.pk, **event} for event in events]
+    if connection.vendor != "postgresql":
+        insert(OrderEvent, rows)
+        run(Order, _advance_sql(connection.vendor, names, len(rows)), update, rows=False)
+        return
+    params = _values(OrderEvent, EVENT_FIELDS, rows) + update
+    run(Order, _advance_sql(connection.vendor, names, len(rows)), params, rows=False)
+
+
+# --- services ---------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _service_sql() -> str:
+    return f"SELECT {columns(Service)} FROM registrar_service WHERE name = %s"
+
+
+def service_by_name(name: str) -> Service | None:
+    found = run(Service, _service_sql(), [name])
+    return load(Service, found[0]) if found else None
+
+
+def save_new(instance: Model) -> None:
+    """Inserts a new instance (every field as it is now) by a plain statement and gives it its id."""
+    model = type(instance)
+    values = {f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields if not f.primary_key}
+    instance.pk = insert(model, [values], returning=True)
+    instance._state.adding, instance._state.db = False, _connection(model).alias
+
+
+# --- service events ---------------------------------------------------------------------------------
+
+EVENT_COLUMNS = ("service_id", "domain", "registrar_handle", "reseller_id", "kind", "data", "at")
+
+
+def _audience(reseller_id: int | None) -> str:
+    """The hooks that hear a domain's events: the registrar's own (reseller NULL), and its reseller's."""
+    return "(w.reseller_id IS NULL OR w.reseller_id = %s)" if reseller_id is not None else "w.reseller_id IS NULL"
+
+
+@functools.cache
+def _hooks_sql(with_reseller: bool) -> str:
+    audience = _audience(1 if with_reseller else None)
+    return f"SELECT w.id FROM registrar_webhook w WHERE w.registrar_handle = %s AND {audience} ORDER BY w.id"
+
+
+@functools.cache
+def _service_event_sql(with_reseller: bool) -> str:
+    audience = _audience(1 if with_reseller else None)
+    return (
+        f"WITH ev AS ({_insert_sql(ServiceEvent, EVENT_COLUMNS, 1, True)}), "
+        "d AS (INSERT INTO registrar_webhookdelivery "
+        "(webhook_id, event_id, state, attempts, next_at, last_error, created_at) "
+        "SELECT w.id, ev.id, %s, 0, %s, '', %s FROM ev, registrar_webhook w "
+        f"WHERE w.registrar_handle = %s AND {audience} ORDER BY w.id) "
+        "SELECT id FROM ev"
+    )
+
+
+def insert_service_event(values: Mapping[str, Any]) -> int:
+    """The event (`EVENT_COLUMNS`) and a pending delivery to each hook that hears it (PostgreSQL: one
+    statement); the event's id."""
+    connection = _connection(ServiceEvent)
+    reseller_id, handle = values["reseller_id"], values["registrar_handle"]
+    audience: list[Any] = [handle] + ([reseller_id] if reseller_id is not None else [])
+    if connection.vendor == "postgresql":
+        at = prep(WebhookDelivery, "next_at", values["at"])
+        params = [*_values(ServiceEvent, EVENT_COLUMNS, [values]), DeliveryState.PENDING.value, at, at, *audience]
+        return int(run(ServiceEvent, _service_event_sql(reseller_id is not None), params)[0][0])
+    hooks = [int(row[0]) for row in run(Webhook, _hooks_sql(reseller_id is not None), audience)]
+    event_id = insert(ServiceEvent, [values], returning=True)
+    assert event_id is not None
+    if hooks:
+        at = values["at"]
+        insert(WebhookDelivery, [{"webhook_id": pk, "event_id": event_id, "next_at": at, "created_at": at,
+                                  "state": DeliveryState.PENDING.value, "attempts": 0, "last_error": ""}
+                                 for pk in hooks])  # fmt: skip
+    return event_id
