@@ -20,7 +20,7 @@ from kzreg.billing.books import customer_account, registrar_book, reseller_depos
 from kzreg.billing.ledger import Cause, post
 from kzreg.billing.models import Account, OrderQuote, Transaction
 from kzreg.billing.money import Money
-from kzreg.billing.orders import charge_order, quote_order
+from kzreg.billing.orders import charge_order, quote_order, reseller_deposit_id
 from kzreg.billing.problems import BillingCode
 from kzreg.billing.problems_books import BooksCode
 from kzreg.core.errors import OperationFailed, Problem
@@ -66,6 +66,12 @@ def quoted_amount(quote_row: OrderQuote | None) -> Money | None:
 
 
 def payer_account(order: Order, now: dt.datetime) -> Account | None:
+    """The account the order is charged to. A reseller's deposit is found by one plain statement (what
+    `charge_order` needs of it is its id: it reads the row under the charge); the rest the ORM way."""
+    reseller_id = order.request.get("reseller_id") if order.reseller_paid else None
+    deposit_id = reseller_deposit_id(reseller_id) if isinstance(reseller_id, int) else None
+    if deposit_id is not None:
+        return Account(id=deposit_id)
     reseller = Reseller.objects.filter(pk=order.request.get("reseller_id")).first() if order.reseller_paid else None
     if reseller is not None:
         return reseller_deposit(reseller)
