@@ -167,7 +167,7 @@ class ActionNotAllowed(PermissionMissing):
 
 def registrant_actions() -> frozenset[DomainAction]:
     """The registrar's setting (`KZREG_REGISTRAR["REGISTRANT_ACTIONS"]`, comma-separated; `view` may be
-    named and is always there). An unknown name stops kzreg rather than allowing or refusing by guess."""
+    named and is always there). An unknown name is an error (ImproperlyConfigured), never a guess."""
     raw = settings.KZREG_REGISTRAR.get("REGISTRANT_ACTIONS", "")
     names = [part.strip().lower() for part in str(raw).split(",") if part.strip() and part.strip().lower() != "view"]
     unknown = [name for name in names if name not in DomainAction.__members__.values()]
