@@ -6,15 +6,22 @@ with its name in kk/ru/en, another registrant's domain 404, and nothing is order
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
 from kzreg.accounts.models import RegistrantLink
+from kzreg.billing.books import customer_account, registrar_book
+from kzreg.billing.money import Money
+from kzreg.billing.price_lists import set_own_retail_price
 from kzreg.core import clock
+from kzreg.registrar import actions
 from kzreg.registrar.access import account_of
+from kzreg.registrar.connection.local import LocalConnection
+from kzreg.registrar.customers import CustomerData, create_customer
 from kzreg.registrar.models import Order
-from tests.tenants import make_user, two_tenants_fixture  # noqa: F401
+from tests.tenants import LOCATION, NS, REGISTRAR, make_user, two_tenants_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -58,6 +65,32 @@ def test_a_registrant_renews_its_domain_paid_from_the_resellers_deposit(client, 
     assert str(account_of(a.admin).balance) == "920.00 USD"  # 1000 − 40 registration − 40 renewal
     a.service.refresh_from_db()
     assert a.service.expires_at.year == before.year + 1
+
+
+def test_the_registrars_own_customer_renews_at_the_retail_price_it_is_shown(client, two_tenants, registrar):
+    now = clock.now()
+    for command in ("create", "renew"):
+        set_own_retail_price(registrar, "kz", command, 1, Money.of("55.00", "USD"), "test", now - dt.timedelta(days=1))
+    data = CustomerData(
+        kind="I", name="Own Customer", address="Abay avenue 10", city="Almaty", region="Almaty", postal_code="050000",
+        country_code="KZ", email="own@mail.kz", phone="+7.7010000099", language="en", consent_at=now,
+    )  # fmt: skip
+    own = create_customer(data, REGISTRAR, None)
+    staff = actions.Seller(REGISTRAR, None, "ps-staff")
+    created = actions.order_create(LocalConnection(REGISTRAR, "test"), staff, name="own-registrant.kz", years=1,
+                                   customer_id=own.pk, nameservers=NS, location=LOCATION, key="own-1")  # fmt: skip
+    assert created.state == "done"
+    holder = make_user("own-holder", "registrant")
+    RegistrantLink.objects.create(user=holder, customer=own, created_at=now)
+    client.force_login(holder)
+    url = "/cabinet/domains/own-registrant.kz/renew/"
+    quote = client.post(url, {"step": "quote", "years": "1"}, **EN).content.decode()
+    assert "$55.00" in quote and "added to what you owe Internet-company PS LLP" in quote
+    assert client.post(url, hidden(quote), **EN).status_code == 302
+    order = Order.objects.get(kind="renew", domain="own-registrant.kz")
+    assert order.state == "done" and order.payer == f"customer:{own.pk}"
+    owed = customer_account(registrar_book(registrar, clock.now()), order.payer, "USD", clock.now())
+    assert owed.balance == Money.of("-110.00", "USD")  # the registration and the renewal, invoiced later
 
 
 def test_a_registrant_changes_its_name_servers_and_nothing_else(client, two_tenants):
