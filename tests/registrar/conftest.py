@@ -94,6 +94,8 @@ def conn(request, wing, registrar) -> Iterator[LocalConnection | EppConnection]:
         )  # fmt: skip
     yield connection
     connection.close()
+    if isinstance(connection, EppConnection):
+        connection.end_session()  # the thread keeps EPP sessions: this one ends with the test's server
 
 
 @pytest.fixture

@@ -1,14 +1,21 @@
 """A registry elsewhere, over EPP (`epp`): kzreg's own EPP client and request builders, so the XML the
 registrar sends exists once (`kzreg.epp.requests`), and any RFC 5730 registry will do.
 
-One session per connection object, opened and logged in on first use. The one rule that matters for
-money: once a command was sent, a failure to read its answer is `AnswerLost` (the registry may have done
-it), never a refusal. A read-only command (check, info, poll) is simply retried once on a new session.
+One session per thread (and registry login), opened and logged in on first use and kept for the thread's
+next connection object: a web worker thread logs in once, not on every request (issue 12, Speed). A kept
+session is checked before use (unused for `IDLE_SECONDS`, or the server closed it: replaced) and closed
+with a logout when the process exits. The one rule that matters for money: once a command was sent, a
+failure to read its answer is `AnswerLost` (the registry may have done it), never a refusal. A read-only
+command (check, info, poll) is simply retried once on a new session.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import os
+import select
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -93,36 +100,116 @@ def _postal(contact: ContactRequest) -> r.PostalInfo:
     )  # fmt: skip
 
 
+@dataclass
+class _Kept:
+    client: EppClient
+    used_at: float
+    pid: int
+
+
+class _ThreadSessions(threading.local):
+    """This thread's logged-in sessions, by (settings, client factory): a thread only ever uses its own."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[EppSettings, Callable[..., EppClient]], _Kept] = {}
+
+
+_THREAD = _ThreadSessions()
+_LIVE: set[EppClient] = set()  # every thread's kept sessions, for the logout at exit
+_LIVE_LOCK = threading.Lock()
+MAX_KEPT_PER_THREAD = 4  # registries (or tests' servers) a thread keeps a session with
+
+
+def _quiet(client: EppClient) -> bool:
+    """Nothing waits to be read on an idle session: a server that closed it (EOF) or sent anything
+    unasked makes the socket readable, and then the session is not used again."""
+    sock = client.sock
+    if sock is None or sock.fileno() < 0 or sock.pending() or client._buffer:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not readable
+
+
+def _forget(client: EppClient) -> None:
+    with _LIVE_LOCK:
+        _LIVE.discard(client)
+    client.close()
+
+
+@atexit.register
+def close_kept_sessions() -> None:
+    """Logs out of every session this process kept (at exit; a test may call it too)."""
+    with _LIVE_LOCK:
+        clients = list(_LIVE)
+        _LIVE.clear()
+    for client in clients:
+        try:
+            if client.sock is not None:
+                client.sock.settimeout(min(client.timeout, 2.0))
+                client.logout()
+        except (OSError, EppClientError, ValueError):
+            pass
+        finally:
+            client.close()
+
+
 class EppConnection:
     def __init__(self, settings: EppSettings, client_factory: Callable[..., EppClient] = EppClient):
         self.settings = settings
         self.registrar = settings.client_id
         self._factory = client_factory
-        self._client: EppClient | None = None
-        self._used_at = 0.0
+        self._key = (settings, client_factory)
 
     # --- session -------------------------------------------------------------------------------
+    @property
+    def _client(self) -> EppClient | None:
+        kept = _THREAD.kept.get(self._key)
+        return kept.client if kept is not None and kept.pid == os.getpid() else None
+
     def _session(self, fresh: bool = False) -> EppClient:
-        if self._client is not None and (fresh or time.monotonic() - self._used_at > IDLE_SECONDS):
-            self.close()
-        if self._client is None:
-            s = self.settings
-            client = self._factory(
-                s.host, s.port, cafile=s.cafile, certfile=s.certfile, keyfile=s.keyfile, timeout=s.timeout,
-                server_hostname=s.server_hostname or s.host,
-            )  # fmt: skip
-            try:
-                client.connect()
-                reply = client.login(s.client_id, s.password)
-            except (OSError, EppClientError) as error:
-                client.close()
-                raise RegistryUnreachable(str(error) or type(error).__name__) from None
-            if not reply.ok:
-                client.close()
-                raise RegistryUnreachable(f"login refused ({reply.code}): {reply.results[0].message}")
-            self._client = client
-        self._used_at = time.monotonic()
-        return self._client
+        kept = _THREAD.kept.get(self._key)
+        if kept is not None and (
+            fresh or kept.pid != os.getpid() or time.monotonic() - kept.used_at > IDLE_SECONDS
+            or not _quiet(kept.client)
+        ):  # fmt: skip
+            self._drop()
+            kept = None
+        if kept is None:
+            kept = _Kept(self._login(), time.monotonic(), os.getpid())
+            while len(_THREAD.kept) >= MAX_KEPT_PER_THREAD:  # the longest unused goes
+                oldest = min(_THREAD.kept, key=lambda k: _THREAD.kept[k].used_at)
+                _forget(_THREAD.kept.pop(oldest).client)
+            _THREAD.kept[self._key] = kept
+            with _LIVE_LOCK:
+                _LIVE.add(kept.client)
+        kept.used_at = time.monotonic()
+        return kept.client
+
+    def _login(self) -> EppClient:
+        s = self.settings
+        client = self._factory(
+            s.host, s.port, cafile=s.cafile, certfile=s.certfile, keyfile=s.keyfile, timeout=s.timeout,
+            server_hostname=s.server_hostname or s.host,
+        )  # fmt: skip
+        try:
+            client.connect()
+            reply = client.login(s.client_id, s.password)
+        except (OSError, EppClientError) as error:
+            client.close()
+            raise RegistryUnreachable(str(error) or type(error).__name__) from None
+        if not reply.ok:
+            client.close()
+            raise RegistryUnreachable(f"login refused ({reply.code}): {reply.results[0].message}")
+        return client
+
+    def _drop(self) -> None:
+        """Ends this thread's session with the registry (broken, or ended by the server)."""
+        kept = _THREAD.kept.pop(self._key, None)
+        if kept is not None and kept.pid == os.getpid():
+            _forget(kept.client)
 
     def _send(self, command: r.EppCommand, *, writes: bool) -> Reply:
         """Sends one command. Once it may have left, a missing answer is `AnswerLost` for a write; a read
@@ -130,21 +217,23 @@ class EppConnection:
         try:
             reply = self._exchange(self._session(), command)
         except (OSError, EppClientError) as error:
-            self.close()
+            self._drop()
             if writes:
                 raise AnswerLost(f"no answer: {error or type(error).__name__}") from None
             try:
                 reply = self._exchange(self._session(fresh=True), command)
             except (OSError, EppClientError) as again:
-                self.close()
+                self._drop()
                 raise AnswerLost(f"no answer twice: {error}; {again}") from None
         if reply.code >= 2500:  # the server ends the session: the next command needs a new one
-            self.close()
+            self._drop()
         return reply
 
     def _exchange(self, client: EppClient, command: r.EppCommand) -> Reply:
         reply = client.request(command.frame())
-        self._used_at = time.monotonic()
+        kept = _THREAD.kept.get(self._key)
+        if kept is not None:
+            kept.used_at = time.monotonic()
         return reply
 
     def _ok(self, command: r.EppCommand, *, writes: bool) -> Reply:
@@ -164,9 +253,22 @@ class EppConnection:
         return reply.res_data
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        """Done with this object: the thread keeps the logged-in session for its next connection (ended by
+        `end_session`, a failure, or the process's exit)."""
+
+    def end_session(self) -> None:
+        """Logs this thread's session out now."""
+        kept = _THREAD.kept.pop(self._key, None)
+        if kept is None or kept.pid != os.getpid():
+            return
+        with _LIVE_LOCK:
+            _LIVE.discard(kept.client)
+        try:
+            kept.client.logout()
+        except (OSError, EppClientError):
+            pass
+        finally:
+            kept.client.close()
 
     # --- domains -------------------------------------------------------------------------------
     def check(self, names: Sequence[str]) -> list[Availability]:
