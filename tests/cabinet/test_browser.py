@@ -138,11 +138,12 @@ def visit(page, watch, url: str) -> None:  # type: ignore[no-untyped-def]
 def test_every_cabinet_page_at_desktop_and_phone_width(watched_page, live_server, two_tenants):  # noqa: F811
     """Issue 13: every page with data passes axe at both widths, fits a 375 px screen, and loads nothing
     off loopback nor anything the policy blocks; one browser session, signed in as a reseller's
-    administrator and then as registrar staff."""
+    administrator, then as a registrant (its domain, its name servers, its renewal's confirmation), then
+    as registrar staff."""
     from tests.cabinet.money_objects import invoice_to
 
     a = two_tenants.a
-    for user in (a.admin, two_tenants.registrar_staff):
+    for user in (a.admin, two_tenants.registrar_staff, two_tenants.registrant):
         user.set_password("kzreg-demo")
         user.save(update_fields=["password"])
     invoice = invoice_to(a)
@@ -174,6 +175,16 @@ def test_every_cabinet_page_at_desktop_and_phone_width(watched_page, live_server
     page.click("#confirm-dialog >> text=Confirm")
     page.wait_for_selector(".secret")
     page.evaluate("document.querySelector('.secret').textContent = 'X'.repeat(64)")
+    clean_at_both_widths(page, watch)
+
+    sign_in(page, site, two_tenants.registrant.username)  # what its registrar allows it (the default)
+    for url in (f"/cabinet/domains/{name}/", f"/cabinet/domains/{name}/modify/"):
+        visit(page, watch, f"{site}{url}")
+    page.set_viewport_size(DESKTOP)  # its renewal's confirmation: who pays, no wholesale price
+    page.goto(f"{site}/cabinet/domains/{name}/renew/")
+    page.click("main form[method=post] button[type=submit] >> nth=-1")
+    page.wait_for_load_state()
+    assert "pays for the renewal from its deposit" in page.inner_text("main")
     clean_at_both_widths(page, watch)
 
     sign_in(page, site, two_tenants.registrar_staff.username)
