@@ -12,7 +12,8 @@ The two alternate in blocks of K (default 250) so that the machine's drift (a sh
 each prints creates/s, client CPU per create and the ratio. Requests as bench/bench_create.py makes
 them (existing and new holders, existing name servers). `--profile` profiles the charged creates only
 (cProfile, CPU time; BENCH_SORT, BENCH_TOP). `--threads T` runs each block in T threads, each with its
-own connection.
+own connection. On PostgreSQL it also prints the round trips per create of each kind (the figure a shared
+machine does not blur).
 """
 
 from __future__ import annotations
@@ -137,6 +138,8 @@ def main() -> int:
         return 0
 
     totals = {"charged": [0.0, 0.0], "uncharged": [0.0, 0.0]}  # wall, cpu
+    trips = {"charged": 0, "uncharged": 0}
+    counter = _RoundTrips() if connection.vendor == "postgresql" else None
     pace = machine_pace()
     entries_before = _count(connection, "billing_entry")
     for start in range(0, args.count, args.block):
@@ -145,10 +148,12 @@ def main() -> int:
             ("charged", charged[start : start + args.block], charge_one, guards),
         ):
             settings.KZREG["OPERATION_GUARDS"] = guard_list
+            before = counter.count if counter else 0
             wall, cpu = time.perf_counter(), time.process_time()
             run_block(block, one)
             totals[kind][0] += time.perf_counter() - wall
             totals[kind][1] += time.process_time() - cpu
+            trips[kind] += (counter.count if counter else 0) - before
     settings.KZREG["OPERATION_GUARDS"] = guards
     charges = (_count(connection, "billing_entry") - entries_before) // 2
     rate = {kind: args.count / wall for kind, (wall, _) in totals.items()}
@@ -157,10 +162,49 @@ def main() -> int:
         f"blocks of {args.block}: charged {rate['charged']:,.0f}/s "
         f"(client CPU {totals['charged'][1] * 1000 / args.count:.2f} ms), "
         f"uncharged {rate['uncharged']:,.0f}/s (client CPU {totals['uncharged'][1] * 1000 / args.count:.2f} ms); "
-        f"charged/uncharged {100 * rate['charged'] / rate['uncharged']:.0f}%; {charges:,} charges posted; "
+        f"charged/uncharged {100 * rate['charged'] / rate['uncharged']:.0f}%; "
+        + (
+            f"round trips per create: charged {trips['charged'] / args.count:.2f}, "
+            f"uncharged {trips['uncharged'] / args.count:.2f}; "
+            if counter
+            else ""
+        )
+        + f"{charges:,} charges posted; "
         f"load average {os.getloadavg()[0]:.2f}; machine pace {pace:.0f} → {machine_pace():.0f} ms"
     )
     return 0 if charges == args.count else 1
+
+
+class _RoundTrips:
+    """Counts round trips to PostgreSQL (psycopg 3): each pipeline Sync, each statement sent outside a
+    pipeline, each COMMIT that is sent (one whose transaction is not already ended by a queued COMMIT)."""
+
+    def __init__(self) -> None:
+        import psycopg
+        from psycopg import pq
+        from psycopg._pipeline_base import BasePipeline
+
+        self.count = 0
+        sync, execute, commit = BasePipeline._enqueue_sync, psycopg.Cursor.execute, psycopg.Connection.commit
+        idle = pq.TransactionStatus.IDLE
+
+        def counted_sync(pipeline):  # type: ignore[no-untyped-def]
+            self.count += 1
+            return sync(pipeline)
+
+        def counted_execute(cursor, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if cursor._conn._pipeline is None:
+                self.count += 1
+            return execute(cursor, *args, **kwargs)
+
+        def counted_commit(conn):  # type: ignore[no-untyped-def]
+            if conn.pgconn.transaction_status != idle:
+                self.count += 1
+            return commit(conn)
+
+        BasePipeline._enqueue_sync = counted_sync
+        psycopg.Cursor.execute = counted_execute
+        psycopg.Connection.commit = counted_commit
 
 
 def _count(connection, table: str) -> int:

@@ -128,20 +128,49 @@ def _read_fee(ctx: GuardContext, zone: str, rule: FeeRule, years: int, reads: Fe
     return fee if fee.currency == account.currency else convert(fee, account.currency, ctx.now.date())
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What an operation would be charged for, as `check` and `prefetch` work it out."""
+
+    rule: FeeRule
+    years: int
+    zone: ZonePolicy
+    payer: int | None
+    quote_id: str
+
+    def key(self) -> tuple[object, ...]:
+        return (self.payer, self.zone.name, str(self.rule.command), self.years, self.quote_id)
+
+
+def _asked(ctx: GuardContext, target: Any) -> _Asked | None:
+    rule = FEE_RULES.get(ctx.operation)
+    if rule is None:
+        return None
+    years = _years(rule, ctx.command, target)
+    zone = _zone(ctx, target)
+    if years is None or zone is None:
+        return None  # nothing charged (a Modify without years), or the operation reports the bad value
+    quote_id = str(getattr(ctx.command, "fee_quote_id", "") or "")
+    return _Asked(rule, years, zone, rule.payer(ctx, target), quote_id)
+
+
 class RegistryFees:
+    def prefetch(self, ctx: GuardContext, target: Any) -> None:
+        """Sends `check`'s one read now, inside the operation's read pipeline (`registry.guards.prefetch`), so
+        that it comes back with the operation's own reads; `check` uses it if it asks the same."""
+        asked = _asked(ctx, target)
+        if asked is not None and asked.payer is not None:
+            pending = guard_reads.read_soon(
+                asked.payer, asked.zone.name, str(asked.rule.command), asked.years, asked.quote_id, ctx.now
+            )
+            ctx.billing_reads = (asked.key(), pending)  # type: ignore[attr-defined]
+
     def check(self, ctx: GuardContext, target: Any) -> Iterable[Problem]:
-        rule = FEE_RULES.get(ctx.operation)
-        if rule is None:
+        asked = _asked(ctx, target)
+        if asked is None:
             return []
-        years = _years(rule, ctx.command, target)
-        zone = _zone(ctx, target)
-        if years is None or zone is None:
-            return []  # nothing charged (a Modify without years), or the operation reports the bad value
-        payer = rule.payer(ctx, target)
-        quote_id = str(getattr(ctx.command, "fee_quote_id", "") or "")
-        reads = (
-            None if payer is None else guard_reads.read(payer, zone.name, str(rule.command), years, quote_id, ctx.now)
-        )
+        rule, years, zone, payer, quote_id = asked.rule, asked.years, asked.zone, asked.payer, asked.quote_id
+        reads = None if payer is None else _reads(ctx, asked)
         if reads is None:
             return []  # not charged: no deposit
         account, revenue_id = reads.account, reads.revenue_id
@@ -170,6 +199,19 @@ class RegistryFees:
                 charge(ctx, _domain(result), rule, years, payer)
         elif ctx.operation in REFUND_OPERATIONS and (result.deleted_at is not None or result.pending_delete):
             refund_in_grace(ctx, result)  # not when the delete became a hold (T12)
+
+
+def _reads(ctx: GuardContext, asked: _Asked) -> FeeReads | None:
+    """`guard_reads.read` for this check: what `prefetch` sent, if it asked the same, else read now."""
+    prefetched = getattr(ctx, "billing_reads", None)
+    if prefetched is not None:
+        ctx.billing_reads = None  # type: ignore[attr-defined]
+        key, pending = prefetched
+        if key == asked.key():
+            return cast(FeeReads | None, pending.result())
+        pending.result()  # asked something else after all: read its answer off the connection
+    payer = cast(int, asked.payer)
+    return guard_reads.read(payer, asked.zone.name, str(asked.rule.command), asked.years, asked.quote_id, ctx.now)
 
 
 def _cause(ctx: GuardContext, domain: Any, kind: str, **extra: Any) -> Cause:

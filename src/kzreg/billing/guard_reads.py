@@ -5,6 +5,8 @@ Every fee-bearing operation asks these before it writes. Read one by one (the de
 account, `prices.registry_fee`, `fees.redeem`) they were three round trips; here they are one statement, built
 once, prepared on PostgreSQL (`sqlrows.fetch_one`), and plain SQL that SQLite runs as well. What the
 answer means is decided by the same functions as before (`prices.fee_of`, `fees.quoted_amount`).
+A registration sends it with its own reads (`read_soon` from the guard's `prefetch`, inside the
+operation's read pipeline): on PostgreSQL no round trip of its own.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.db import router
 from kzreg.billing.books import deposit_columns
 from kzreg.billing.models import Account, AccountKind, OwnerKind, Quote
 from kzreg.billing.prices import PRICE_SQL, price_params
-from kzreg.billing.sqlrows import fetch_one, prep
+from kzreg.billing.sqlrows import PendingRow, prep
 
 QUOTE_COLUMNS = "registrar_id, zone, command, years, amount_minor, currency, valid, used"
 QUOTE_SUBQUERY = (
@@ -51,6 +53,33 @@ class FeeReads:
 
 def read(payer: int, zone: str, command: str, years: int, quote_id: str, now: dt.datetime) -> FeeReads | None:
     """What a charge of `payer` for `command` needs; None when the payer has no deposit (not charged)."""
+    return read_soon(payer, zone, command, years, quote_id, now).result()
+
+
+class PendingReads:
+    """`read`'s answer, the statement sent at once and decoded on first use (see `sqlrows.PendingRow`)."""
+
+    def __init__(self, pending: PendingRow, quote_id: str):
+        self._pending, self._quote_id = pending, quote_id
+
+    def result(self) -> FeeReads | None:
+        row = self._pending.row()
+        if row is None:
+            return None
+        width = len(deposit_columns())
+        account = Account.from_db(router.db_for_write(Account), list(deposit_columns()), row[:width])
+        revenue_id, price_minor, price_currency = row[width : width + 3]
+        quote = tuple(row[width + 3 :])
+        return FeeReads(
+            account=account,
+            revenue_id=None if revenue_id is None else int(revenue_id),
+            price=(price_minor, price_currency),
+            quote=quote if self._quote_id and quote[1] is not None else None,
+        )
+
+
+def read_soon(payer: int, zone: str, command: str, years: int, quote_id: str, now: dt.datetime) -> PendingReads:
+    """`read`, sent now: inside the registry's read pipeline it travels with the operation's own reads."""
     params = [
         AccountKind.REVENUE.value,
         *price_params(zone, command, years, now),
@@ -60,16 +89,4 @@ def read(payer: int, zone: str, command: str, years: int, quote_id: str, now: dt
         str(payer),
         OwnerKind.REGISTRY.value,
     ]
-    row = fetch_one(Account, _sql(), params, write=True)
-    if row is None:
-        return None
-    width = len(deposit_columns())
-    account = Account.from_db(router.db_for_write(Account), list(deposit_columns()), row[:width])
-    revenue_id, price_minor, price_currency = row[width : width + 3]
-    quote = tuple(row[width + 3 :])
-    return FeeReads(
-        account=account,
-        revenue_id=None if revenue_id is None else int(revenue_id),
-        price=(price_minor, price_currency),
-        quote=quote if quote_id and quote[1] is not None else None,
-    )
+    return PendingReads(PendingRow(Account, _sql(), params, write=True), quote_id)

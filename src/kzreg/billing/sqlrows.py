@@ -80,6 +80,38 @@ def _pg_cursor(connection: Any) -> psycopg.Cursor:
     return cursor
 
 
+class PendingRow:
+    """The first row of a statement sent now and read on first use (`row()`). Inside the registry's read
+    pipeline on PostgreSQL (`registry.rows.pipeline()`, open on this connection) the statement only goes
+    out, and comes back with the operation's own reads in one round trip; elsewhere it runs at once."""
+
+    def __init__(self, model: type[Model], sql: str, params: Sequence[Any], write: bool = False):
+        self._row: tuple[Any, ...] | None = None
+        self._cursor: psycopg.Cursor | None = None
+        connection = connections[router.db_for_write(model) if write else router.db_for_read(model)]
+        self._connection = connection
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            if getattr(connection.connection, "_pipeline", None) is not None:
+                self._cursor = psycopg.Cursor(connection.connection)  # its own: the answer is read later
+                with connection.wrap_database_errors:
+                    self._cursor.execute(sql, list(params))
+                return
+        self._row = fetch_one(model, sql, params, write)
+
+    def row(self) -> tuple[Any, ...] | None:
+        cursor = self._cursor
+        if cursor is not None:
+            self._cursor = None
+            try:
+                with self._connection.wrap_database_errors:
+                    found = cursor.fetchone()
+            finally:
+                cursor.close()
+            self._row = None if found is None else tuple(found)
+        return self._row
+
+
 def pg_fetch_one(model: type[Model], sql: str, params: Sequence[Any]) -> tuple[Any, ...]:
     """The one row of a statement that always answers one (a data-modifying WITH … SELECT), on
     PostgreSQL where `model`'s writes go; driver errors become Django's."""

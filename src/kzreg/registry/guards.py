@@ -6,6 +6,9 @@ A guard is any object with two methods, listed by dotted path in `settings.KZREG
   insufficient balance). Runs inside the operation's transaction after its own checks, before any write.
 - `after(ctx, result)` → runs in the same transaction after the write (charge the fee, queue a
   notification). Raising `OperationFailed` there rolls the whole operation back.
+- optionally `prefetch(ctx, target)` → sends what `check` will read, without waiting for it, from inside an
+  operation's read pipeline (`rows.pipeline()`), so on PostgreSQL it shares the operation's round trip;
+  `check` then uses the answer if it asks the same. An operation that does not call `prefetch` loses nothing.
 """
 
 from __future__ import annotations
@@ -50,3 +53,11 @@ def _load(paths: tuple[str, ...]) -> tuple[OperationGuard, ...]:
 def active_guards() -> tuple[OperationGuard, ...]:
     config = cast(dict[str, list[str]], settings.KZREG)
     return _load(tuple(config.get("OPERATION_GUARDS", [])))
+
+
+def prefetch(ctx: GuardContext, target: Any) -> None:
+    """Lets each guard with a `prefetch` send its reads now (inside the operation's read pipeline)."""
+    for guard in active_guards():
+        send = getattr(guard, "prefetch", None)
+        if send is not None:
+            send(ctx, target)

@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from kzreg.core.actor import Actor
 from kzreg.core.errors import Problem
 from kzreg.core.messages import Code
-from kzreg.registry import rows
+from kzreg.registry import guards, rows
 from kzreg.registry.commands import CreateDomain
 from kzreg.registry.models import Contact, Domain, DomainNameServer, HistoryEntry
 from kzreg.registry.operations.base import Context, OperationResult, add_years, execute
@@ -61,6 +61,7 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
             nameservers = (
                 NameServerLookup(ctx, command.nameservers, zone, own, command.hosts_must_exist) if zone else None
             )
+            guards.prefetch(ctx, None)  # the fee guard's read travels with these
 
         problems.extend(name_problems)
         if parsed is not None:
