@@ -12,6 +12,7 @@ import pytest
 
 from kzreg.core import clock
 from kzreg.registrar.models import Service
+from tests.api.conftest import Api, token_for
 
 pytestmark = pytest.mark.django_db
 SORTS = ["-id", "id", "name", "-name", "expires_at", "-expires_at"]
@@ -168,3 +169,15 @@ def test_expiry_filters_are_days_in_almaty(api_a, tenants):
     assert names(expires_before="2027-01-10") == {"eve.kz"}
     assert names(expires_after="2027-01-09", expires_before="2027-01-11") == {"edge.kz", "eve.kz"}
     assert names(expires_after="2027-01-11") == set()
+
+
+def test_every_row_names_its_sponsor(api_a, tenants):
+    """A reseller's rows name its reseller (taken from the caller, no join); registrar staff see each
+    row's own reseller (S4)."""
+    item = api_a.get("/domains").json()["items"][0]
+    assert item["sponsor"] == {"registrar": "PS-KZ", "reseller": tenants.a.reseller.name}
+    assert api_a.get(f"/domains/{tenants.a.service.name}").json()["sponsor"]["reseller"] == tenants.a.reseller.name
+    staff = Api(token_for(tenants.registrar_staff))
+    sponsors = {i["name"]: i["sponsor"]["reseller"] for i in staff.get("/domains", limit=500).json()["items"]}
+    assert sponsors[tenants.a.service.name] == tenants.a.reseller.name
+    assert sponsors[tenants.b.service.name] == tenants.b.reseller.name
