@@ -1,11 +1,23 @@
-"""Deployment checks (`kzreg manage check --deploy --database default`): registry staff that cannot
-give a second factor. With `KZREG_STAFF_2FA=required` they cannot sign in at all; with `enrolled` they
-sign in with a password alone."""
+"""Checks. At every start: `KZREG_REGISTRANT_ACTIONS` names only known actions (a typo would otherwise
+surface on a registrant's first page). Deployment (`kzreg manage check --deploy --database default`):
+registry staff that cannot give a second factor. With `KZREG_STAFF_2FA=required` they cannot sign in at
+all; with `enrolled` they sign in with a password alone."""
 
 from __future__ import annotations
 
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
+
+
+def registrant_actions_known(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    from kzreg.accounts.roles import registrant_actions
+
+    try:
+        registrant_actions()
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), hint="Name actions from the list, comma-separated.", id="accounts.E001")]
+    return []
 
 
 def staff_without_device(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
@@ -51,4 +63,5 @@ def _registry_staff_without_device() -> list[str]:
 
 
 def register() -> None:
+    checks.register(registrant_actions_known)
     checks.register(staff_without_device, checks.Tags.security, deploy=True)
