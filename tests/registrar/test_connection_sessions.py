@@ -5,6 +5,7 @@ the process logs out of every kept session at exit. Against kzreg's own EPP serv
 
 from __future__ import annotations
 
+import select
 import threading
 from collections.abc import Iterator
 
@@ -73,6 +74,9 @@ def test_session_closed_by_the_server_is_replaced_before_a_write(settings_for, c
     kept = EppConnection(settings_for)._client
     assert kept is not None and kept.sock is not None
     assert kept.request(epp_client.command("logout")).code == 1500  # the server ends it, the socket stays open here
+    # The server's close reaches this socket a moment after its answer (on a loaded machine, after the next
+    # send began): wait for it, so the test asks about a session the server has closed, not a race.
+    assert select.select([kept.sock], [], [], 5)[0], "the server did not close the session within 5 s"
     conn = EppConnection(settings_for)
     reply = conn._send(r.domain_check("another-free-name.kz"), writes=True)  # sent as a write would be
     assert reply.ok  # not AnswerLost: the dead session was seen before anything was sent on it

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
+from kzreg.registrar import order_rows
 from kzreg.registrar.connection import (
     AnswerLost,
     ContactRequest,
@@ -83,7 +84,7 @@ def create_customer(data: CustomerData, registrar_handle: str, reseller: Reselle
 
 def customer_of(customer_id: int, registrar_handle: str, reseller: Reseller | None) -> Customer:
     """The customer, if it is this reseller's (or, for the registrar, any of its own registrar's)."""
-    customer = Customer.objects.filter(pk=customer_id, registrar_handle=registrar_handle).first()
+    customer = order_rows.customer_in(customer_id, registrar_handle)  # one plain prepared read (issue 12)
     if customer is None or (reseller is not None and customer.reseller_id != reseller.pk):
         raise OperationFailed([Problem("customer", RegistrarCode.CUSTOMER_UNKNOWN, {"key": customer_id})])
     return customer

@@ -19,6 +19,7 @@ from django.db import connections, router
 from django.db.models import Model
 
 from kzreg.registrar.models import (
+    Customer,
     DeliveryState,
     Order,
     OrderEvent,
@@ -193,6 +194,25 @@ def advance(order: Order, events: Sequence[Mapping[str, Any]], names: Sequence[s
         return
     params = _values(OrderEvent, EVENT_FIELDS, rows) + update
     run(Order, _advance_sql(connection.vendor, names, len(rows)), params, rows=False)
+
+
+# --- customers --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _customer_sql() -> str:
+    return f"SELECT {columns(Customer)} FROM registrar_customer WHERE id = %s AND registrar_handle = %s"
+
+
+def customer_in(customer_id: Any, registrar_handle: str) -> Customer | None:
+    """The customer with this id if it is the registrar's (the tenant check's read, `customers.customer_of`).
+    The id is prepared as the ORM prepares it, so a value that is no id fails as `filter(pk=…)` would."""
+    pk = prep(Customer, "id", customer_id)
+    low, high = _connection(Customer).ops.integer_field_range(Customer._meta.pk.get_internal_type())
+    if pk is None or not low <= pk <= high:  # the ORM finds nothing for an id out of the column's range
+        return None
+    found = run(Customer, _customer_sql(), [pk, registrar_handle])
+    return load(Customer, found[0]) if found else None
 
 
 # --- services ---------------------------------------------------------------------------------------
