@@ -14,6 +14,7 @@ from kzreg.cabinet import display
 from kzreg.cabinet.domains import STATUSES
 from kzreg.cabinet.texts import CATALOG, LANGUAGES, text
 from kzreg.registrar.models import OrderKind, OrderState
+from kzreg.registry.status import WORDS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src/kzreg/cabinet/templates"
 KEY = re.compile(r"""\{%\s*(?:t|nav_item\s+"[^"]+")\s+["']([\w.]+)["'](?!\|)""")
@@ -26,7 +27,7 @@ def test_every_key_a_template_names_is_in_the_catalog():
 
 
 def test_every_status_state_kind_and_contact_role_has_words():
-    wanted = [f"status.{s}" for s in STATUSES] + [f"state.{s}" for s in OrderState.values]
+    wanted = [f"status.{s}" for s in (*STATUSES, *WORDS)] + [f"state.{s}" for s in OrderState.values]
     wanted += [f"kind.{k}" for k in OrderKind.values] + [f"role.{r}" for r in ("admin", "tech", "billing")]
     assert sorted(set(wanted) - CATALOG.keys()) == []
 

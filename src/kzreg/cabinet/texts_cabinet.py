@@ -69,6 +69,7 @@ CABINET: dict[str, tuple[str, str, str]] = {
     "status.client_hold": ("Тоқтатылған (тіркеуші)", "Приостановлен (регистратор)", "On hold (registrar)"),
     "status.expired": ("Мерзімі өткен", "Истёк", "Expired"),
     "status.deleted": ("Жойылған", "Удалён", "Deleted"),
+    "status.pending_transfer": ("Тасымалдау күтілуде", "Ожидает переноса", "Transfer pending"),
     # Domains list.
     "domains.title": ("Домендер", "Домены", "Domains"),
     "domains.filters": ("Сүзгілер", "Фильтры", "Filters"),

@@ -110,7 +110,7 @@ def status_tone(status: str) -> str:
     """The badge colour of a domain status or an order state."""
     if status in ("active", "ok", "done", "reconciled"):
         return "ok"
-    if status in ("hold", "suspended", "client_hold", "unknown", "submitted", "charged", "quoted"):
+    if status in ("hold", "suspended", "client_hold", "pending_transfer", "unknown", "submitted", "charged", "quoted"):
         return "warn"
     if status in ("expired", "pending_delete", "deleted", "failed"):
         return "bad"
