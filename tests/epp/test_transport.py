@@ -189,3 +189,14 @@ def test_a_session_thread_serves_the_next_session_with_its_database_connection(c
         while epp_server.threads.idle != 1 and time.monotonic() < deadline:  # the thread is back in the pool
             time.sleep(0.01)
     assert len(epp_server.threads.threads) == 1
+
+
+def test_stopping_the_server_ends_open_sessions(epp, epp_server):
+    """`stop()` shuts down the sessions' TLS sockets (wrapping detaches the accepted one): a logged-in
+    client sees the connection closed at once, not after its read timeout."""
+    assert epp_server.sessions_open == 1
+    epp_server.stop()
+    started = time.monotonic()
+    with pytest.raises(epp_client.EppClientError, match="closed"):
+        epp.read_frame()
+    assert time.monotonic() - started < 5  # the client's own timeout is 10 s

@@ -198,13 +198,21 @@ class EppServer:
     def _serve(self, raw: socket.socket, address: tuple, over_limit: bool = False) -> None:
         peer = _peer_address(address)
         limits = self.config.limits
+        tracked: socket.socket = raw
         try:
             raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self.config.send_buffer:
                 raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.config.send_buffer)
             raw.settimeout(limits.handshake_timeout)
+            # Wrapping detaches `raw` (its descriptor moves to the TLS socket), so the TLS socket takes its
+            # place among the connections before the handshake: `stop()` shuts down what is still open.
+            sock = self.tls.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
+            tracked = sock
+            with self.lock:
+                self.connections.discard(raw)
+                self.connections.add(sock)
             try:
-                sock = self.tls.wrap_socket(raw, server_side=True)
+                sock.do_handshake()
             except (ssl.SSLError, OSError) as error:
                 log.info("peer=%s TLS handshake failed: %s", peer, error)
                 return
@@ -217,9 +225,9 @@ class EppServer:
             self._converse(sock, session)
         finally:
             with self.lock:
-                self.connections.discard(raw)
+                self.connections.discard(tracked)
             with contextlib.suppress(OSError):
-                raw.close()
+                tracked.close()
 
     def _converse(self, sock: ssl.SSLSocket, session: EppSession) -> None:
         limits = self.config.limits
