@@ -5,6 +5,7 @@
     .venv/bin/python bench/bench_registrar.py statements     # statements per order_create (local connection)
     .venv/bin/python bench/bench_registrar.py create --conn local --procs 2 --threads 2 --count 250
     .venv/bin/python bench/bench_registrar.py create --conn epp --procs 2 --threads 4 --count 100 --epp-workers 2
+    .venv/bin/python bench/bench_registrar.py create --conn epp … --no-create-read-back   # one command per order
     .venv/bin/python bench/bench_registrar.py lists          # list/search shapes (bench/registrar_lists.py)
     .venv/bin/python bench/bench_registrar.py api-lists      # the same through GET /api/v1/domains (gunicorn)
     .venv/bin/python bench/bench_registrar.py api-create --workers 2 --threads 2 --clients 4 --count 50
@@ -136,7 +137,7 @@ def start_epp_server(pki_dir: Path, workers: int) -> tuple[subprocess.Popen[byte
     raise RuntimeError("the EPP server did not listen within 15 s")
 
 
-def open_conn(kind: str, port: int, pki_dir: str) -> Any:
+def open_conn(kind: str, port: int, pki_dir: str, read_back: bool = True) -> Any:
     if kind == "local":
         from kzreg.registrar.connection.local import LocalConnection
 
@@ -148,7 +149,7 @@ def open_conn(kind: str, port: int, pki_dir: str) -> Any:
         EppSettings(
             host="127.0.0.1", port=port, client_id=HANDLE, password=EPP_PASSWORD, cafile=str(d / "ca.crt"),
             certfile=str(d / f"{HANDLE}.crt"), keyfile=str(d / f"{HANDLE}.key"), timeout=60,
-            server_hostname="localhost",
+            server_hostname="localhost", create_read_back=read_back,
         )
     )  # fmt: skip
 
@@ -192,7 +193,7 @@ def create_thread(args: argparse.Namespace, tag: str, port: int, pki_dir: str, r
 
     big_id, customers, hosts = workload()
     seller = Seller(HANDLE, Reseller.objects.get(pk=big_id), "regbench")
-    conn = open_conn(args.conn, port, pki_dir)
+    conn = open_conn(args.conn, port, pki_dir, not args.no_create_read_back)
     conn.check([f"{tag}-warm.kz"])  # the session (EPP) and the database connection are open before timing
     connection.ensure_connection()
     ready.put(connection.connection.info.backend_pid)
@@ -355,6 +356,8 @@ def main() -> int:
     create.add_argument("--threads", type=int, default=2)
     create.add_argument("--count", type=int, default=250, help="orders per thread")
     create.add_argument("--epp-workers", type=int, default=2, help="EPP server processes")
+    create.add_argument("--no-create-read-back", action="store_true",
+                        help="EPP: no <domain:info> after each create (EppSettings.create_read_back=False)")  # fmt: skip
     statements = sub.add_parser("statements", help="statements per order_create")
     statements.add_argument("--count", type=int, default=20)
     lists = sub.add_parser("lists", help="the big reseller's domain list and search")
