@@ -3,6 +3,7 @@
     export KZREG_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kzreg_regbench_1m KZREG_DATA_DIR=/tmp/regbench-data
     .venv/bin/python bench/registrar_data.py                 # once: 1M domains, 100 resellers (~5 min)
     .venv/bin/python bench/bench_registrar.py statements     # statements per order_create (local connection)
+    .venv/bin/python bench/bench_registrar.py loop --count 20 [--profile]   # one thread; run under callgrind
     .venv/bin/python bench/bench_registrar.py create --conn local --procs 2 --threads 2 --count 250
     .venv/bin/python bench/bench_registrar.py create --conn epp --procs 2 --threads 4 --count 100 --epp-workers 2
     .venv/bin/python bench/bench_registrar.py create --conn epp … --no-create-read-back   # one command per order
@@ -334,6 +335,37 @@ def count_statements(args: argparse.Namespace) -> None:
         print(f"  {n / args.count:5.1f}  {text}")
 
 
+def run_loop(args: argparse.Namespace) -> None:
+    """`--count` orders one after another in this thread (local connection) after `--warm` ones: the
+    loop to run under callgrind (per order = the difference of two counts over the difference of --count),
+    or with `--profile`, cProfile on the CPU clock (the 30 costliest by cumulative time)."""
+    import cProfile
+    import pstats
+
+    from kzreg.registrar.actions import Seller
+    from kzreg.resellers.models import Reseller
+
+    big_id, customers, hosts = workload()
+    seller = Seller(HANDLE, Reseller.objects.get(pk=big_id), "regbench")
+    conn = open_conn("local", 0, "")
+    run = "rl" + uuid.uuid4().hex[:6]
+    for i in range(args.warm):
+        place(conn, seller, f"{run}-w{i}.kz", customers[i % len(customers)], hosts)
+    profile = cProfile.Profile(time.process_time) if args.profile else None
+    started = time.process_time()
+    if profile is not None:
+        profile.enable()
+    for i in range(args.count):
+        state = place(conn, seller, f"{run}-{i}.kz", customers[(args.warm + i) % len(customers)], hosts)
+        assert state == "done", state
+    if profile is not None:
+        profile.disable()
+    cpu = time.process_time() - started
+    print(f"loop: {args.count} orders, CPU per order {cpu / max(args.count, 1) * 1000:.2f} ms; {steal_and_pace()}")
+    if profile is not None:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+
+
 def shape(sql: str) -> str:
     """A statement's verb and first table (the first one named after FROM, INTO or UPDATE), enough to tell
     them apart."""
@@ -360,6 +392,10 @@ def main() -> int:
                         help="EPP: no <domain:info> after each create (EppSettings.create_read_back=False)")  # fmt: skip
     statements = sub.add_parser("statements", help="statements per order_create")
     statements.add_argument("--count", type=int, default=20)
+    loop = sub.add_parser("loop", help="orders in one thread (callgrind, cProfile)")
+    loop.add_argument("--count", type=int, default=20)
+    loop.add_argument("--warm", type=int, default=5)
+    loop.add_argument("--profile", action="store_true")
     lists = sub.add_parser("lists", help="the big reseller's domain list and search")
     lists.add_argument("--repeat", type=int, default=30)
     for name, text in (("api-lists", "GET /api/v1/domains shapes"), ("api-create", "POST /api/v1/domains")):
@@ -379,6 +415,8 @@ def main() -> int:
         run_creates(args)
     elif args.what == "statements":
         count_statements(args)
+    elif args.what == "loop":
+        run_loop(args)
     elif args.what == "lists":
         import registrar_lists
 
