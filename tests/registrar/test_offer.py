@@ -112,6 +112,9 @@ def test_the_setting_chooses_the_connection(settings, registrar, wing):
     settings.KZREG_REGISTRAR = {**wing, "CONNECTION": "epp", "EPP": {**wing["EPP"], "PASSWORD": "x"}}
     conn = open_connection()
     assert isinstance(conn, EppConnection) and conn.registrar == "PS-KZ"  # no session before the first call
+    assert conn.settings.create_read_back  # the default: a create is read back for its statuses
+    settings.KZREG_REGISTRAR = {**wing, "CONNECTION": "epp", "EPP": {**wing["EPP"], "CREATE_READ_BACK": False}}
+    assert open_connection().settings.create_read_back is False  # type: ignore[attr-defined]
     settings.KZREG_REGISTRAR = {**wing, "CONNECTION": "carrier-pigeon"}
     with pytest.raises(RuntimeError, match="local or epp"):
         open_connection()

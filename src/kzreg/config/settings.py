@@ -248,6 +248,10 @@ KZREG_REGISTRAR: dict[str, Any] = {
         "KEY": os.environ.get("KZREG_REGISTRY_EPP_KEY") or "",
         "CA": os.environ.get("KZREG_REGISTRY_EPP_CA") or "",
         "TIMEOUT": float(os.environ.get("KZREG_REGISTRY_EPP_TIMEOUT") or 30),
+        # After a create, read the domain back with <domain:info> for the statuses the registry set (on),
+        # or take them from the create's answer as RFC 5731 allows (off: one command per new domain).
+        "CREATE_READ_BACK": (os.environ.get("KZREG_REGISTRY_EPP_CREATE_READ_BACK") or "on").lower()
+        not in ("off", "0", "no", "false"),
     },
     "RENEW_DAYS_BEFORE": int(os.environ.get("KZREG_AUTO_RENEW_DAYS") or 30),
     # What a registrant may do to its own domains besides viewing them (accounts.roles.DomainAction; empty: view only).

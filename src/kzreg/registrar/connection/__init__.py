@@ -52,6 +52,7 @@ def open_connection(principal: str = "registrar-wing") -> RegistryConnection:
                 certfile=epp["CERT"] or None,
                 keyfile=epp["KEY"] or None,
                 timeout=float(epp["TIMEOUT"]),
+                create_read_back=bool(epp.get("CREATE_READ_BACK", True)),
             )
         )
     raise RuntimeError(f"KZREG_REGISTRY_CONNECTION must be local or epp, not {kind!r}")
