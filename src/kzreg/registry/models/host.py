@@ -1,6 +1,20 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Reverse
+
+
+class HostQuerySet(models.QuerySet):
+    def under(self, domain_name: str, *, itself: bool = False) -> HostQuerySet:
+        """Hosts named inside `domain_name` (`ns1.ps.kz`, `a.b.ps.kz` for `ps.kz`); the host named
+        `domain_name` itself too when `itself`.
+
+        A prefix of the reversed name, not `LIKE '%.ps.kz'`: PostgreSQL answers it from the expression index
+        of migration 0010 (`reverse(name) text_pattern_ops`) instead of reading every host."""
+        suffix = f".{domain_name}"
+        inside = models.Q(reversed_name__startswith=suffix[::-1])
+        wanted = (models.Q(name=domain_name) | inside) if itself else inside
+        return self.alias(reversed_name=Reverse("name")).filter(wanted)
 
 
 class Host(models.Model):
@@ -18,6 +32,8 @@ class Host(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(db_index=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = HostQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

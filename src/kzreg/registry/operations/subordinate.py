@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from kzreg.core.actor import Role
 from kzreg.core.messages import Code
@@ -56,8 +56,7 @@ def check_new_hosts(ctx: Context, hosts: Iterable[tuple[str, str, str]], own: st
 
 def subordinate_hosts(domain: Domain) -> list[Host]:
     """The hosts named inside the domain (`ps.kz`, `ns1.ps.kz`, `a.b.ps.kz`), locked, by name."""
-    query = Host.objects.select_for_update().filter(Q(name=domain.name) | Q(name__endswith="." + domain.name))
-    return list(query.order_by("name"))
+    return list(Host.objects.select_for_update().under(domain.name, itself=True).order_by("name"))
 
 
 def _users(hosts: Sequence[Host], domain: Domain) -> dict[int, int]:

@@ -235,9 +235,7 @@ def domain_info(name: str, actor: Actor, auth_code: str | None = None) -> Domain
             "billing": domain.billing_contact.handle,
         },
         nameservers=nameservers,
-        hosts=list(
-            Host.objects.filter(name__endswith=f".{domain.name}").order_by("name").values_list("name", flat=True)
-        ),
+        hosts=list(Host.objects.under(domain.name).order_by("name").values_list("name", flat=True)),
         ds_records=list(domain.ds_records),
         location={"address": domain.location_address, "city": domain.location_city, "region": domain.location_region},
         purpose=domain.purpose,
