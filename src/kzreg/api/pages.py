@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.crypto import salted_hmac
 
 from kzreg.api.errors import problem
 from kzreg.api.problems import ApiCode
+from kzreg.core import keyset
 
 SALT = "kzreg.api.pages"
 SIGNATURE_BYTES = 12
@@ -82,40 +83,15 @@ def decode_cursor(cursor: str, sort: str, option: Sort, field: str = "after") ->
         raise problem(ApiCode.CURSOR_INVALID, field) from None
 
 
-def _parts(rows: QuerySet[Any], option: Sort, descending: bool) -> list[tuple[bool, QuerySet[Any]]]:
-    """The list in order as (holds nulls, rows) parts, each one index range."""
-    field, way = option.field, "-" if descending else ""
-    valued = rows.filter(**{f"{field}__isnull": False}) if option.nullable else rows
-    order = (f"{way}{field}",) if option.unique else (f"{way}{field}", f"{way}id")
-    parts = [(False, valued.order_by(*order))]
-    if option.nullable:
-        nulls = (True, rows.filter(**{f"{field}__isnull": True}).order_by(f"{way}id"))
-        parts = [nulls, *parts] if descending else [*parts, nulls]
-    return parts
-
-
-def _after(part: QuerySet[Any], option: Sort, descending: bool, value: Any, last_id: int) -> QuerySet[Any]:
-    """The rows of a part after the cursor's row: a range the index starts from (`>=` the value), the
-    rows of the same value narrowed by id."""
-    beyond, reach = ("lt", "lte") if descending else ("gt", "gte")
-    if value is None:
-        return part.filter(**{f"id__{beyond}": last_id})
-    if option.unique:
-        return part.filter(**{f"{option.field}__{beyond}": value})
-    return part.filter(**{f"{option.field}__{reach}": value}).filter(
-        Q(**{f"{option.field}__{beyond}": value}) | Q(**{f"id__{beyond}": last_id})
-    )
-
-
 def keyset_page(rows: QuerySet[Any], option: Sort, sort: str, after: str, limit: int, offset: int = 0) -> KeysetPage:
     """One page of `rows` in `sort` (`key` or `-key` of `option`) after the cursor `after` (or, for old
     clients, after skipping `offset` rows: slow deep in a long list, kept for compatibility)."""
     descending = sort.startswith("-")
-    parts = _parts(rows, option, descending)
+    parts = keyset.parts(rows, option, descending)
     if after:
         value, last_id = decode_cursor(after, sort, option)
         at = next(i for i, (holds_nulls, _) in enumerate(parts) if holds_nulls == (value is None))
-        parts = [(parts[at][0], _after(parts[at][1], option, descending, value, last_id)), *parts[at + 1 :]]
+        parts = [(parts[at][0], keyset.after(parts[at][1], option, descending, value, last_id)), *parts[at + 1 :]]
     found: list[Any] = []
     skip = offset
     for _, part in parts:

@@ -20,7 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+
+from kzreg.core import keyset
 
 PAGE_SIZE = 50
 BACK = "~"  # not in the URL-safe base64 alphabet
@@ -71,40 +73,15 @@ def choose_sort(asked: str, options: Sequence[SortOption]) -> tuple[SortOption, 
     return option, descending, asked
 
 
-def _segments(rows: QuerySet, option: SortOption, descending: bool) -> list[tuple[bool, QuerySet]]:
-    """The list in order as (holds nulls, rows) parts: the rows with a value, and those without (last
-    ascending, first descending: where a btree index keeps NULLs, so each part is one index range)."""
-    field, way = option.field, "-" if descending else ""
-    valued = rows.filter(**{f"{field}__isnull": False}) if option.nullable else rows
-    order = (f"{way}{field}",) if option.unique else (f"{way}{field}", f"{way}id")
-    parts = [(False, valued.order_by(*order))]
-    if option.nullable:
-        nulls = (True, rows.filter(**{f"{field}__isnull": True}).order_by(f"{way}id"))
-        parts = [nulls, *parts] if descending else [*parts, nulls]
-    return parts
-
-
-def _after(part: QuerySet, option: SortOption, descending: bool, value: Any, last_id: int) -> QuerySet:
-    """The rows of a part that come after the cursor's row, as one range."""
-    beyond, reach = ("lt", "lte") if descending else ("gt", "gte")
-    if value is None:
-        return part.filter(**{f"id__{beyond}": last_id})
-    if option.unique:
-        return part.filter(**{f"{option.field}__{beyond}": value})
-    return part.filter(**{f"{option.field}__{reach}": value}).filter(
-        Q(**{f"{option.field}__{beyond}": value}) | Q(**{f"id__{beyond}": last_id})
-    )
-
-
 def keyset_page(rows: QuerySet, options: Sequence[SortOption], asked: str, cursor: str, size: int = PAGE_SIZE) -> Page:
     option, descending, sort = choose_sort(asked, options)
     backwards = cursor.startswith(BACK)
     after = _decode(cursor.removeprefix(BACK), option.parse) if cursor else None
     way = descending != (backwards and after is not None)
-    parts = _segments(rows, option, way)
+    parts = keyset.parts(rows, option, way)
     if after is not None:
         at = next(i for i, (holds_nulls, _) in enumerate(parts) if holds_nulls == (after[0] is None))
-        parts = [(parts[at][0], _after(parts[at][1], option, way, *after)), *parts[at + 1 :]]
+        parts = [(parts[at][0], keyset.after(parts[at][1], option, way, *after)), *parts[at + 1 :]]
     found: list[Any] = []
     for _, part in parts:
         found.extend(part[: size + 1 - len(found)])
