@@ -73,7 +73,7 @@ def test_a_refused_registrant_is_told_why_in_three_languages(two_tenants, settin
         require_action(two_tenants.registrant, DomainAction.DELETE)
     assert isinstance(refused.value, PermissionDenied) and refused.value.action == DomainAction.DELETE
     assert refused.value.messages == {
-        "kk": "Тіркеуші тіркеушілерге мұны өздері істеуге рұқсат бермейді: доменді жою. Реселлеріңізге хабарласыңыз.",
+        "kk": "Регистратор домен иелеріне мұны өздері істеуге рұқсат бермейді: доменді жою. Реселлеріңізге хабарласыңыз.",
         "ru": "Регистратор не разрешает регистрантам делать это самим: удаление домена. Обратитесь к своему реселлеру.",
         "en": "Your registrar does not let registrants do this themselves: delete the domain. Ask your reseller.",
     }

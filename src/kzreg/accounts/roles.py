@@ -145,7 +145,7 @@ ACTION_NAMES: dict[DomainAction, dict[str, str]] = {
 }
 
 NOT_FOR_REGISTRANTS: dict[str, str] = {
-    "kk": "Тіркеуші тіркеушілерге мұны өздері істеуге рұқсат бермейді: {name}. Реселлеріңізге хабарласыңыз.",
+    "kk": "Регистратор домен иелеріне мұны өздері істеуге рұқсат бермейді: {name}. Реселлеріңізге хабарласыңыз.",
     "ru": "Регистратор не разрешает регистрантам делать это самим: {name}. Обратитесь к своему реселлеру.",
     "en": "Your registrar does not let registrants do this themselves: {name}. Ask your reseller.",
 }
