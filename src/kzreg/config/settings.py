@@ -76,7 +76,7 @@ EPP_PASSWORD_DAYS = int(os.environ.get("KZREG_EPP_PASSWORD_DAYS") or 0)  # 0: EP
 _suffix = os.environ.get("KZREG_TEST_DB_SUFFIX", "")
 
 
-def database_from_url(url: str, data_dir: Path) -> dict:
+def database_from_url(url: str, data_dir: Path, suffix: str = _suffix) -> dict:
     """One `KZREG_DATABASE_URL` → Django's DATABASES entry; empty means SQLite in the data folder."""
     if not url:
         return {
@@ -92,7 +92,8 @@ def database_from_url(url: str, data_dir: Path) -> dict:
             },
             # Keep connections: opening one (and its PRAGMAs) costs more than a whole small request.
             "CONN_MAX_AGE": None,
-            "TEST": {"NAME": str(data_dir / "test-kzreg.sqlite3")},
+            # KZREG_TEST_DB_SUFFIX keeps parallel test runs sharing one data folder apart, as on PostgreSQL.
+            "TEST": {"NAME": str(data_dir / "-".join(filter(None, ["test-kzreg", suffix]))) + ".sqlite3"},
         }
     parts = urlparse(url)
     if parts.scheme not in ("postgres", "postgresql"):
@@ -110,7 +111,7 @@ def database_from_url(url: str, data_dir: Path) -> dict:
         # the client and are unaffected. (Behind a transaction-pooling proxy, set this to None.)
         "OPTIONS": {"prepare_threshold": 2},
         # KZREG_TEST_DB_SUFFIX keeps parallel test runs on one server apart.
-        "TEST": {"NAME": "_".join(filter(None, ["test_kzreg", unquote(parts.path.lstrip("/")), _suffix]))},
+        "TEST": {"NAME": "_".join(filter(None, ["test_kzreg", unquote(parts.path.lstrip("/")), suffix]))},
     }
 
 
