@@ -115,6 +115,33 @@ class Sync:
         self._runner.run(listen())
 
 
+def navigating(page: Sync, action: str, *args: Any) -> None:
+    """Calls `page.<action>(*args)` (a click, a key press) and waits for the page it leads to, loaded:
+    a form's answer, a redirect's end, an error page alike."""
+    target = page._target
+
+    async def work() -> None:
+        async with target.expect_navigation():
+            await getattr(target, action)(*args)
+
+    page._runner.run(work())
+
+
+def download(page: Sync, selector: str) -> tuple[str, bytes]:
+    """Clicks `selector` on `page` and waits for the download it starts: the file name the server
+    suggested and the file's bytes (Playwright keeps the file until the context closes)."""
+    target = page._target
+
+    async def work() -> tuple[str, bytes]:
+        async with target.expect_download() as info:
+            await target.click(selector)
+        done = await info.value
+        path = await done.path()
+        return done.suggested_filename, Path(path).read_bytes()
+
+    return page._runner.run(work())  # type: ignore[no-any-return]
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Sync]:
     """Chromium for the module's tests, on the Playwright thread."""

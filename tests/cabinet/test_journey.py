@@ -1,0 +1,230 @@
+"""Issue 13, "tested as a person would": two journeys through the cabinet in a real browser (Debian's
+chromium, tests/cabinet/browser.py), each step asserting what the person sees.
+
+1. A reseller's day: `altyn-admin` signs in; orders a new domain (form → price → confirmation dialog) and
+   finds it in the domain list and in WHOIS (the real port-43 server, on loopback); renews it (the new
+   expiry on its page and in WHOIS); changes the name servers of two domains in one bulk job and watches
+   the htmx progress bar reach a result per line (the job left to the worker, which the test runs); the
+   registry and WHOIS have the new servers; downloads an invoice (a PDF with its number); switches the
+   language; tries the other reseller's domain (404); signs out, and the cabinet sends it to the login.
+2. Registrar staff with two-factor required: password alone refused, a wrong code refused, the code of
+   its TOTP device (computed from the device's key) lets it in; signs out.
+
+A failing step leaves a screenshot in `$KZREG_DATA_DIR/screenshots/` (the `watched_page` fixture).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from django_otp.oath import TOTP
+from pypdf import PdfReader
+
+from kzreg.accounts import two_factor
+from kzreg.api.jobs import run_bulk_jobs
+from kzreg.core.actor import Actor, Channel, Role
+from kzreg.registrar.models import BulkJob, Order
+from kzreg.registry import commands as c
+from kzreg.registry.operations import create_host
+from tests.cabinet.browser import browser, download, navigating, watched_page  # noqa: F401
+from tests.cabinet.money_objects import invoice_to
+from tests.epp.objects import zones  # noqa: F401  (autouse: the seed zones after each flush)
+from tests.tenants import two_tenants_fixture  # noqa: F401
+from tests.whois.conftest import whois_server_factory  # noqa: F401
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+PASSWORD = "kzreg-demo"
+NEW = "altyn-journey.kz"
+NEW_NS = ("ns1.hoster.net", "ns2.hoster.net")
+
+
+def sign_in(page, site: str, username: str, code: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """From a cabinet URL: the login form, as a person fills it in (Enter in the last field)."""
+    page.goto(f"{site}/cabinet/")
+    assert "/account/login/" in page.url, page.url  # signed out: sent to the login first
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    if code is not None:
+        page.fill("input[name=otp_token]", code)
+    navigating(page, "press", "input[name=password]" if code is None else "input[name=otp_token]", "Enter")
+
+
+def confirm(page, button: str) -> None:  # type: ignore[no-untyped-def]
+    """Clicks a button whose form asks first, and says yes in the dialog."""
+    page.click(button)
+    page.wait_for_selector("#confirm-dialog[open]")
+    navigating(page, "click", "#confirm-dialog button[value=confirm]")
+
+
+def menu_current(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The menu entries marked as the page one is on (one, or none on a page outside the menu)."""
+    return [e.strip() for e in page.eval_on_selector_all("nav [aria-current=page]", "es => es.map(e => e.textContent)")]
+
+
+def flash(page) -> str:  # type: ignore[no-untyped-def]
+    return page.inner_text(".flash-list")
+
+
+def fact(page, label: str) -> str:  # type: ignore[no-untyped-def]
+    """The value beside `label` in a page's facts list."""
+    return page.inner_text(f"dl.facts dt:text-is('{label}') + dd")
+
+
+def test_a_resellers_day(watched_page, live_server, two_tenants, whois_server_factory, settings):  # noqa: F811
+    a, b = two_tenants.a, two_tenants.b
+    a.admin.set_password(PASSWORD)
+    a.admin.save(update_fields=["password"])
+    invoice = invoice_to(a)
+    registrar = Actor(
+        principal="ps-noc", role=Role.REGISTRAR, channel=Channel.EPP, registrar_id=a.reseller.registrar_id
+    )
+    for n, host in enumerate(NEW_NS):  # the hosting's own name servers, registered with the registry before
+        create_host(c.CreateHost(host, (f"91.201.215.{10 + n}",)), registrar)
+    settings.KZREG_API = {**settings.KZREG_API, "BULK_IN_REQUEST": 0}  # every bulk job waits for the worker
+    whois = whois_server_factory()
+    page, _ = watched_page
+    site = live_server.url
+    assert "*** Nothing found for this query." in whois.query(NEW)
+
+    sign_in(page, site, a.admin.username)
+    assert page.url == f"{site}/cabinet/" and page.inner_text("h1") == "Dashboard"
+    assert menu_current(page) == ["Dashboard"]
+
+    # Order a new domain: the form, the price on a confirmation page, the dialog, the domain's page.
+    navigating(page, "click", "nav >> text=New domain")
+    assert page.inner_text("h1") == "Order a new domain" and menu_current(page) == ["New domain"]
+    page.fill("#o-name", NEW)
+    page.select_option("#o-customer", label=a.customer.name)
+    page.fill("#o-ns", "ns1.ps.kz\nns2.ps.kz")
+    page.fill("#o-address", "Abay avenue 10")
+    page.fill("#o-city", "Almaty")
+    page.fill("#o-region", "Almaty")
+    navigating(page, "click", "text=See the price")
+    assert page.inner_text("h1") == "Confirm the order"
+    assert page.inner_text("#q-what") == NEW and fact(page, "You pay") == "$40.00"
+    confirm(page, "text=Confirm and pay $40.00")
+    assert page.url == f"{site}/cabinet/domains/{NEW}/", page.url
+    assert f"Registration of {NEW}: done." in flash(page) and page.inner_text("h1") == NEW
+    registered_until = fact(page, "Registered until")
+
+    navigating(page, "click", "nav >> text=Domains")
+    table = page.inner_text("#domain-table")
+    assert NEW in table and a.service.name in table and b.service.name not in table
+    assert menu_current(page) == ["Domains"]  # the dashboard's entry is not marked on every page
+    answer = whois.query(NEW)
+    assert f"Domain Name............: {NEW}" in answer and "Current Registar: PS-KZ" in answer
+
+    # Renew it for two years: the price, the dialog, the new expiry on its page and in WHOIS.
+    navigating(page, "click", f"#domain-table >> text={NEW}")
+    navigating(page, "click", "main a:text-is('Renew')")
+    page.select_option("#o-years", "2")
+    navigating(page, "click", "text=See the price")
+    assert fact(page, "Period, years") == "2" and fact(page, "You pay") == "$80.00"
+    confirm(page, "text=Confirm and pay $80.00")
+    assert f"Renewal of {NEW}: done." in flash(page)
+    renewed_until = fact(page, "Registered until")
+    assert int(renewed_until[:4]) == int(registered_until[:4]) + 2, (registered_until, renewed_until)
+    assert f"Domain expires: {renewed_until}" in whois.query(NEW)
+
+    # Change the name servers of both domains in one job; the worker runs it while the page polls.
+    navigating(page, "click", "nav >> text=Bulk actions")
+    page.check("#b-ns")
+    page.fill("#b-names", f"{NEW}\n{a.service.name}")
+    page.fill("#b-nameservers", "\n".join(NEW_NS))
+    navigating(page, "click", "text=Preview")
+    lines = page.inner_text("main table")
+    assert lines.count(f"→ {', '.join(NEW_NS)}") == 2 and "Free" in lines
+    confirm(page, "main button:text-is('Confirm')")
+    job = BulkJob.objects.get()
+    assert page.url == f"{site}/cabinet/bulk/{job.pk}/"
+    assert "0 of 2 done, 0 failed" in page.inner_text("#bulk-progress") and "Running." in page.inner_text("main")
+    assert page.get_attribute("#bulk-bar", "value") == "0"
+    page.evaluate("window.kzregStayed = true")
+    assert run_bulk_jobs() == {"bulk jobs": 1}  # the worker's job, as `kzreg worker` runs it
+    page.wait_for_selector("#bulk-progress >> text=2 of 2 done, 0 failed")  # htmx's next poll
+    assert page.evaluate("window.kzregStayed === true")  # swapped in place, not reloaded
+    assert page.get_attribute("#bulk-bar", "value") == "100" and "Running." not in page.inner_text("main")
+    rows = page.inner_text("#bulk-progress tbody")
+    assert rows.count("Done") == 2 and NEW in rows and a.service.name in rows, rows
+    assert not page.is_visible("#bulk-progress[hx-trigger]")  # finished: the polling stopped
+    for name in (NEW, a.service.name):
+        answer = whois.query(name)
+        assert re.search(rf"Primary server\.+: {NEW_NS[0]}\n", answer) and re.search(
+            rf"Secondary server\.+: {NEW_NS[1]}\n", answer
+        ), answer
+    navigating(page, "click", f"#bulk-progress >> text={NEW}")
+    assert [ns.strip() for ns in page.inner_text("#d-contacts ~ ul").splitlines()] == list(NEW_NS)
+
+    # Download an invoice: a PDF named by its number, with the number printed in it.
+    navigating(page, "click", "nav >> text=Money")
+    assert "$840.00" in page.inner_text("main")  # 1,000 paid in, less 40 (the first domain), 40 and 80
+    navigating(page, "click", "main >> text=Invoices")
+    navigating(page, "click", f"main >> text={invoice.number}")
+    assert invoice.number in page.inner_text("h1")
+    filename, pdf = download(page, "text=Download PDF")
+    assert filename == f"{invoice.number}.pdf" and pdf.startswith(b"%PDF-")
+    assert invoice.number in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+    # Switch to Russian; the choice stays on the next page.
+    navigating(page, "click", "button[lang=ru]")
+    assert page.get_attribute("html", "lang") == "ru" and "Скачать PDF" in page.inner_text("main")
+    navigating(page, "click", "nav >> text=Домены")
+    assert page.inner_text("h1") == "Домены"
+
+    # Another reseller's domain, by its URL: not found, and said so in Russian.
+    answer = page.goto(f"{site}/cabinet/domains/{b.service.name}/")
+    assert answer is not None and answer.status == 404
+    assert page.inner_text("h1") == "Страница не найдена" and b.service.name not in page.inner_text("main")
+
+    # Sign out: the cabinet sends the person to the login again.
+    navigating(page, "click", "header >> text=Выйти")
+    page.goto(f"{site}/cabinet/domains/")
+    assert "/account/login/" in page.url and page.is_visible("input[name=username]")
+    kinds = sorted(Order.objects.filter(domain=NEW, state="done").values_list("kind", flat=True))
+    assert kinds == ["create", "modify", "renew"]  # each step one order, however the pages were sent
+
+
+def code_of(device) -> str:  # type: ignore[no-untyped-def]
+    """What the staff member's authenticator app shows now (the device's key, django-otp's TOTP)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def test_registrar_staff_sign_in_with_a_one_time_code_and_sign_out(watched_page, live_server, two_tenants, settings):  # noqa: F811
+    settings.KZREG_STAFF_2FA = "required"
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's back-off after the wrong code runs on real time
+    staff = two_tenants.registrar_staff
+    staff.set_password(PASSWORD)
+    staff.save(update_fields=["password"])
+    device = two_factor.enrol(staff)
+    page, _ = watched_page
+    site = live_server.url
+
+    sign_in(page, site, staff.username)  # the password alone
+    assert "/account/login/" in page.url and page.is_visible(".form-errors")
+    sign_in(page, site, staff.username, code="000000" if code_of(device) != "000000" else "111111")
+    assert "/account/login/" in page.url  # a wrong code
+    sign_in(page, site, staff.username, code=code_of(device))
+    assert page.url == f"{site}/cabinet/", page.url
+    assert page.inner_text("h1") == "Dashboard" and f"Signed in as {staff.username}" in page.inner_text("header")
+
+    navigating(page, "click", "nav >> text=Manage resellers")
+    assert "Altyn Hosting" in page.inner_text("main") and "Sibir Hosting" in page.inner_text("main")
+
+    navigating(page, "click", "header >> text=Sign out")
+    page.goto(f"{site}/cabinet/staff/resellers/")
+    assert "/account/login/" in page.url
+
+
+@pytest.mark.django_db  # no browser, no live server: the journey's finding in a fast test
+def test_the_menu_marks_only_the_entry_of_the_page_one_is_on(client, two_tenants):
+    client.force_login(two_tenants.a.admin)
+    name = two_tenants.a.service.name
+    for url, entry in (("/cabinet/", "Dashboard"), ("/cabinet/order/", "New domain"), ("/cabinet/bulk/", "Bulk actions"),
+                       (f"/cabinet/domains/{name}/renew/", "Domains"), ("/cabinet/money/invoices/", "Money")):  # fmt: skip
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert re.findall(r'<li><a href="[^"]+" aria-current="page">([^<]+)</a></li>', html) == [entry], url
