@@ -24,6 +24,7 @@ from django_otp.oath import TOTP
 from pypdf import PdfReader
 
 from kzreg.accounts import two_factor
+from kzreg.accounts.texts import TEXTS
 from kzreg.api.jobs import run_bulk_jobs
 from kzreg.core.actor import Actor, Channel, Role
 from kzreg.registrar.models import BulkJob, Order
@@ -204,10 +205,13 @@ def test_registrar_staff_sign_in_with_a_one_time_code_and_sign_out(watched_page,
     page, _ = watched_page
     site = live_server.url
 
+    refused = TEXTS["invalid_login_people"]["en"]
     sign_in(page, site, staff.username)  # the password alone
-    assert "/account/login/" in page.url and page.is_visible(".form-errors")
-    sign_in(page, site, staff.username, code="000000" if code_of(device) != "000000" else "111111")
-    assert "/account/login/" in page.url  # a wrong code
+    assert "/account/login/" in page.url and page.inner_text(".form-errors") == refused
+    assert page.input_value("input[name=username]") == staff.username  # kept for the next try
+    wrong = f"{(int(code_of(device)) + 500_000) % 1_000_000:06d}"
+    sign_in(page, site, staff.username, code=wrong)
+    assert "/account/login/" in page.url and page.inner_text(".form-errors") == refused
     sign_in(page, site, staff.username, code=code_of(device))
     assert page.url == f"{site}/cabinet/", page.url
     assert page.inner_text("h1") == "Dashboard" and f"Signed in as {staff.username}" in page.inner_text("header")
