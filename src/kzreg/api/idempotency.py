@@ -10,14 +10,15 @@ same key may be tried again once the cause is fixed. The order underneath carrie
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
+from kzreg.api import statements
 from kzreg.api.errors import problem
 from kzreg.api.models import IdempotentAnswer
 from kzreg.api.problems import ApiCode
@@ -75,19 +76,37 @@ def _claim(tenant: str, key: str, request: HttpRequest, digest: str) -> Idempote
 
 def _insert(tenant: str, key: str, method: str, path: str, digest: str, now: dt.datetime) -> int | None:
     """The new row's id, or None when the tenant's key is taken: one statement (no savepoint around an
-    INSERT that may fail), PostgreSQL and SQLite ≥ 3.35 alike."""
-    meta, quote = IdempotentAnswer._meta, connection.ops.quote_name
+    INSERT that may fail), PostgreSQL and SQLite ≥ 3.35 alike, prepared on PostgreSQL."""
+    created = statements.prep(IdempotentAnswer, "created_at", now)
+    made = statements.run(IdempotentAnswer, _insert_sql(statements.vendor(IdempotentAnswer)),
+                          [tenant, key, method, path, digest, b"", "", created])  # fmt: skip
+    return int(made[0][0]) if made else None
+
+
+@functools.cache
+def _insert_sql(vendor: str) -> str:
+    q = functools.partial(statements.quote, IdempotentAnswer)
     columns = ("tenant", "key", "method", "path", "request_hash", "body", "content_type", "created_at")
-    created = meta.get_field("created_at").get_db_prep_value(now, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) "
-            f"ON CONFLICT ({quote('tenant')}, {quote('key')}) DO NOTHING RETURNING {quote('id')}",
-            [tenant, key, method, path, digest, b"", "", created],
-        )
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    return (
+        f"INSERT INTO {statements.table(IdempotentAnswer)} ({', '.join(q(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({q('tenant')}, {q('key')}) DO NOTHING "
+        f"RETURNING {q('id')}"
+    )
+
+
+def _answer(pk: int, status: int, content: bytes, content_type: str) -> None:
+    """The first call's answer kept on its row (one prepared UPDATE instead of a compiled queryset)."""
+    statements.run(IdempotentAnswer, _answer_sql(statements.vendor(IdempotentAnswer)),
+                   [status, statements.prep(IdempotentAnswer, "body", content), content_type, pk])  # fmt: skip
+
+
+@functools.cache
+def _answer_sql(vendor: str) -> str:
+    q = functools.partial(statements.quote, IdempotentAnswer)
+    return (
+        f"UPDATE {statements.table(IdempotentAnswer)} SET {q('status')} = %s, {q('body')} = %s, "
+        f"{q('content_type')} = %s WHERE {q('id')} = %s"
+    )
 
 
 def once(request: HttpRequest, tenant: str, key: str, run: Callable[[], tuple[int, Any]]) -> HttpResponse:
@@ -102,5 +121,5 @@ def once(request: HttpRequest, tenant: str, key: str, run: Callable[[], tuple[in
         IdempotentAnswer.objects.filter(pk=claimed.pk).delete()
         raise
     content = json.dumps(payload, ensure_ascii=False, default=str).encode()
-    IdempotentAnswer.objects.filter(pk=claimed.pk).update(status=status, body=content, content_type="application/json")
+    _answer(claimed.pk, status, content, "application/json")
     return HttpResponse(content, status=status, content_type="application/json")

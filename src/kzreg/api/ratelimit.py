@@ -5,11 +5,12 @@ answers the new count."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import connection
 
+from kzreg.api import statements
 from kzreg.api.errors import problem
 from kzreg.api.models import ApiToken, RateWindow
 from kzreg.api.problems import ApiCode
@@ -39,16 +40,22 @@ def count_call(token: ApiToken) -> None:
 
 def _bump(token_id: int, window: dt.datetime) -> int:
     """The window's count after this call, in one statement (an UPSERT: the row made by the first call of
-    the minute, counted up by the others; PostgreSQL and SQLite ≥ 3.35 alike)."""
-    meta, quote = RateWindow._meta, connection.ops.quote_name
-    table, at = quote(meta.db_table), meta.get_field("window").get_db_prep_value(window, connection)
-    token_col, window_col, count_col = quote("token_id"), quote("window"), quote("count")  # WINDOW is reserved
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({token_col}, {window_col}, {count_col}) VALUES (%s, %s, 1) "
-            f"ON CONFLICT ({token_col}, {window_col}) DO UPDATE SET {count_col} = {table}.{count_col} + 1 "
-            f"RETURNING {count_col}",
-            [token_id, at],
-        )
-        row = cursor.fetchone()
-    return int(row[0])
+    the minute, counted up by the others; PostgreSQL and SQLite ≥ 3.35 alike), prepared on PostgreSQL."""
+    found = statements.run(RateWindow, _bump_sql(statements.vendor(RateWindow)),
+                           [token_id, statements.prep(RateWindow, "window", window)])  # fmt: skip
+    return int(found[0][0])
+
+
+@functools.cache
+def _bump_sql(vendor: str) -> str:
+    q = functools.partial(statements.quote, RateWindow)
+    table, token, window, count = (
+        statements.table(RateWindow),
+        q("token_id"),
+        q("window"),
+        q("count"),
+    )  # WINDOW is reserved
+    return (
+        f"INSERT INTO {table} ({token}, {window}, {count}) VALUES (%s, %s, 1) "
+        f"ON CONFLICT ({token}, {window}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}"
+    )

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from kzreg.api import statements
 from kzreg.api.errors import ApiError, problem
 from kzreg.api.models import ApiToken
 from kzreg.api.problems import ApiCode
@@ -70,14 +71,20 @@ def user_by_name(username: str) -> Any:
     return user
 
 
+def _by_prefix(prefix: str) -> ApiToken | None:
+    """The token with its caller (`CALLER`) in one prepared statement (`statements.joined`: what
+    `select_related(*CALLER)` reads, without compiling a five-table query on every call)."""
+    read = statements.joined(ApiToken, CALLER, statements.vendor(ApiToken))
+    found = statements.run(ApiToken, f"{read.select} WHERE t0.{statements.quote(ApiToken, 'prefix')} = %s", [prefix])
+    return read.load(found[0]) if found else None
+
+
 def verify(raw: str) -> ApiToken:
     """The live token this secret belongs to; otherwise an error that says why (never which part was
     wrong: a wrong secret and an unknown prefix are the same answer)."""
     scheme, _, rest = raw.strip().partition("_")
     prefix, _, secret = rest.partition("_")
-    # `[:1]`, not `.first()`: the prefix is unique, and an ORDER BY only adds compile time
-    found = list(ApiToken.objects.select_related(*CALLER).filter(prefix=prefix)[:1]) if scheme == SCHEME else []
-    token = found[0] if found else None
+    token = _by_prefix(prefix) if scheme == SCHEME else None
     if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
         raise problem(ApiCode.TOKEN_INVALID)
     now = clock.now()
