@@ -63,6 +63,28 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     ]
 
 
+# The `.facts` values (a definition list's <dd>) too narrow for their widest word, which then breaks inside
+# it: a layout that squeezes the values (a long label's column taking the card) fails here.
+SQUEEZED = """() => {
+  const ctx = document.createElement('canvas').getContext('2d'), out = [];
+  for (const dd of document.querySelectorAll('.facts dd')) {
+    const words = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+    let widest = 0;
+    for (let n = words.nextNode(); n; n = words.nextNode()) {
+      const s = getComputedStyle(n.parentElement);
+      ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+      for (const w of n.textContent.split(/\\s+/)) widest = Math.max(widest, ctx.measureText(w).width);
+    }
+    if (widest > dd.clientWidth + 1) out.push(dd.textContent.trim().slice(0, 40));
+  }
+  return out;
+}"""
+
+
+def squeezed(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.evaluate(SQUEEZED)  # type: ignore[no-any-return]
+
+
 def explain(violations: list[dict]) -> str:
     return json.dumps(violations, ensure_ascii=False, indent=1)
 

@@ -30,7 +30,7 @@ from kzreg.core.actor import Actor, Channel, Role
 from kzreg.registrar.models import BulkJob, Order
 from kzreg.registry import commands as c
 from kzreg.registry.operations import create_host
-from tests.cabinet.browser import browser, download, navigating, watched_page  # noqa: F401
+from tests.cabinet.browser import browser, download, navigating, squeezed, watched_page  # noqa: F401
 from tests.cabinet.money_objects import invoice_to
 from tests.epp.objects import zones  # noqa: F401  (autouse: the seed zones after each flush)
 from tests.tenants import two_tenants_fixture  # noqa: F401
@@ -40,6 +40,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "kzreg-demo"
 NEW = "altyn-journey.kz"
 NEW_NS = ("ns1.hoster.net", "ns2.hoster.net")
+LOOKS_REFUSED = """() => { const probe = document.createElement('i'); probe.style.color = 'var(--color-bad)';
+  document.body.append(probe); const bad = getComputedStyle(probe).color; probe.remove();
+  return getComputedStyle(document.querySelector('.form-errors')).borderLeftColor === bad; }"""
 
 
 def sign_in(page, site: str, username: str, code: str | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -109,6 +112,7 @@ def test_a_resellers_day(watched_page, live_server, two_tenants, whois_server_fa
     confirm(page, "text=Confirm and pay $40.00")
     assert page.url == f"{site}/cabinet/domains/{NEW}/", page.url
     assert f"Registration of {NEW}: done." in flash(page) and page.inner_text("h1") == NEW
+    assert squeezed(page) == []  # its facts readable, three cards to a row
     registered_until = fact(page, "Registered until")
 
     navigating(page, "click", "nav >> text=Domains")
@@ -164,7 +168,7 @@ def test_a_resellers_day(watched_page, live_server, two_tenants, whois_server_fa
     assert "$840.00" in page.inner_text("main")  # 1,000 paid in, less 40 (the first domain), 40 and 80
     navigating(page, "click", "main >> text=Invoices")
     navigating(page, "click", f"main >> text={invoice.number}")
-    assert invoice.number in page.inner_text("h1")
+    assert invoice.number in page.inner_text("h1") and squeezed(page) == []
     filename, pdf = download(page, "text=Download PDF")
     assert filename == f"{invoice.number}.pdf" and pdf.startswith(b"%PDF-")
     assert invoice.number in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
@@ -208,6 +212,7 @@ def test_registrar_staff_sign_in_with_a_one_time_code_and_sign_out(watched_page,
     refused = TEXTS["invalid_login_people"]["en"]
     sign_in(page, site, staff.username)  # the password alone
     assert "/account/login/" in page.url and page.inner_text(".form-errors") == refused
+    assert page.evaluate(LOOKS_REFUSED)  # said as a refusal, in the frame's error colours
     assert page.input_value("input[name=username]") == staff.username  # kept for the next try
     wrong = f"{(int(code_of(device)) + 500_000) % 1_000_000:06d}"
     sign_in(page, site, staff.username, code=wrong)
