@@ -83,9 +83,14 @@ def test_parallel_charges_stop_at_the_credit_limit(registrar):
     assert check_ledger().ok
 
 
-def test_parallel_registrations_register_only_what_is_paid_for(registrar):
+@pytest.mark.parametrize("revenue_opened", [False, True])
+def test_parallel_registrations_register_only_what_is_paid_for(registrar, revenue_opened):
+    """With the revenue account opened before the race every charge is the one statement sent with the
+    registration's writes and COMMIT (a refusal raised by it); without, the first one opens it in `after`."""
     account = open_prepaid(registrar.id, registrar.handle, "USD", clock.now())
     fund(account, "90.00")
+    if revenue_opened:
+        own_account(account.book, AccountKind.REVENUE, "USD", clock.now())
     actor = Actor("ps-operator", Role.REGISTRAR, Channel.EPP, registrar_id=registrar.id)
 
     def attempt(n: int) -> object:

@@ -66,6 +66,10 @@ class DirectRegistrantInvoices:
     def check(self, ctx: GuardContext, target: Any) -> Iterable[Problem]:
         return []
 
+    def after_soon(self, ctx: GuardContext, result: Any, key_sql: str) -> bool:
+        """`after` writes nothing but a mailed registration's invoice (`registry.guards.after_soon`)."""
+        return INVOICED.get(ctx.operation) is None or ctx.actor.channel != Channel.MAIL
+
     def after(self, ctx: GuardContext, result: Any) -> None:
         rule = INVOICED.get(ctx.operation)
         if rule is None or ctx.actor.channel != Channel.MAIL:  # KZ-B: forms e-mailed by registrants

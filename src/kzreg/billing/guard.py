@@ -33,7 +33,14 @@ from kzreg.billing.ledger import Cause
 from kzreg.billing.lowbalance import notify_if_low
 from kzreg.billing.models import Account, AccountKind, Book, Entry, FeeCommand, OwnerKind, Transaction
 from kzreg.billing.money import Money
-from kzreg.billing.posting import one_statement_posting, post_charge
+from kzreg.billing.posting import (
+    QUOTE_USED,
+    can_send_charge,
+    one_statement_posting,
+    post_charge,
+    refusal,
+    send_charge,
+)
 from kzreg.billing.prices import fee_of
 from kzreg.billing.problems import BillingCode
 from kzreg.billing.problems_books import BooksCode
@@ -188,7 +195,57 @@ class RegistryFees:
             return [ledger.insufficient(account, fee.minor)]
         return []
 
+    def after_soon(self, ctx: GuardContext, result: Any, key_sql: str) -> bool:
+        """Sends the charge `after` would post into the operation's last write pipeline, behind its writes
+        (`registry.guards.after_soon`); True when `after` then writes nothing (sent, or nothing to charge),
+        so the COMMIT may go with them. It sends only the one-statement charge that `check` planned, with no
+        low-balance message to follow (that one is decided on the balance after); else False and `after`
+        charges as before."""
+        rule = FEE_RULES.get(ctx.operation)
+        if rule is None:
+            return ctx.operation not in REFUND_OPERATIONS
+        if not rule.charged:
+            return True
+        years, payer = _years(rule, ctx.command, result), rule.payer(ctx, result)
+        if years is None or payer is None:
+            return True
+        plan = getattr(ctx, "billing_charge", None)
+        if (
+            not isinstance(plan, Planned)
+            or plan.payer != payer
+            or plan.revenue_id is None
+            or plan.account.low_balance_minor is not None
+            or ctx.operation == "domain_restore"
+            or not can_send_charge(plan.account)
+        ):
+            return False
+        account = plan.account
+        revenue = Account(
+            pk=plan.revenue_id, book_id=account.book_id, kind=AccountKind.REVENUE, currency=account.currency
+        )
+        cause = _cause(ctx, _domain(result), "fee", fee_command=str(rule.command), years=years, quote_id=plan.quote_id)
+        pending = send_charge(
+            _registry_book(account), cause, account, revenue, plan.fee, ctx.now, plan.quote_id, key_sql
+        )
+        ctx.billing_sent = pending  # type: ignore[attr-defined]
+        return True
+
+    def refused(self, ctx: GuardContext, error: BaseException) -> list[Problem]:
+        """The problem a charge sent by `after_soon` was refused with (the statement raised it), else none."""
+        reason = refusal(error)
+        plan = getattr(ctx, "billing_charge", None)
+        if reason is None or not isinstance(plan, Planned):
+            return []
+        if reason == QUOTE_USED:
+            return [Problem("fee", BooksCode.QUOTE_USED, {"value": plan.quote_id})]
+        return [ledger.insufficient(plan.account, plan.fee.minor)]
+
     def after(self, ctx: GuardContext, result: Any) -> None:
+        sent = getattr(ctx, "billing_sent", None)
+        if sent is not None:  # `after_soon` posted the charge with the operation's writes
+            ctx.billing_sent = None  # type: ignore[attr-defined]
+            sent.row()
+            return
         rule = FEE_RULES.get(ctx.operation)
         if rule is not None and rule.charged:
             years = _years(rule, ctx.command, result)

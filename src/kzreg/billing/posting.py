@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+import psycopg
 from django.db import connections, router
 
 from kzreg.billing import ledger
@@ -32,7 +33,7 @@ from kzreg.billing.ledger import Cause, Posted
 from kzreg.billing.models import Account, Book, Transaction
 from kzreg.billing.money import Money
 from kzreg.billing.problems_books import BooksCode
-from kzreg.billing.sqlrows import pg_fetch_one
+from kzreg.billing.sqlrows import PendingRow, in_pipeline, pg_fetch_one
 from kzreg.core.errors import OperationFailed, Problem
 
 _UPDATE = (
@@ -41,14 +42,23 @@ _UPDATE = (
 )
 
 
+REFUSED = "KZ104"  # the SQLSTATE `billing_refuse_charge` raises (migration 0008)
+QUOTE_USED = "quote used"
+INSUFFICIENT = "insufficient funds"
+
+
 def _transaction_fields() -> list[str]:
     return [f.attname for f in Transaction._meta.concrete_fields if not f.primary_key]
 
 
 @functools.cache
-def charge_sql(quoted: bool) -> str:
-    columns = ", ".join(Transaction._meta.get_field(name).column for name in _transaction_fields())  # type: ignore[union-attr,misc]
-    marks = ", ".join(["%s"] * len(_transaction_fields()))
+def charge_sql(quoted: bool, object_id_sql: str = "") -> str:
+    """The charge's statement. With `object_id_sql` (the ending form, `send_charge`) the transaction's
+    object id is that SQL expression (the key of a row inserted earlier in the same pipeline) and a refusal
+    is raised by the statement itself (`billing_refuse_charge`, SQLSTATE KZ104) instead of answered."""
+    fields = _transaction_fields()
+    columns = ", ".join(Transaction._meta.get_field(name).column for name in fields)  # type: ignore[union-attr,misc]
+    marks = ", ".join(object_id_sql if object_id_sql and name == "object_id" else "%s" for name in fields)
     parts = []
     if quoted:
         parts.append(
@@ -64,6 +74,13 @@ def charge_sql(quoted: bool) -> str:
         "(VALUES (%s, %s, %s), (%s, %s, %s)) AS e (account_id, amount_minor, currency))",
     ]
     used = "EXISTS (SELECT FROM used)" if quoted else "true"
+    if object_id_sql:
+        # `second` is updated only after `first` (its EXISTS): no row in it means either update refused.
+        return (
+            f"WITH {', '.join(parts)} SELECT CASE WHEN NOT {used} THEN billing_refuse_charge('{QUOTE_USED}') "
+            f"WHEN NOT EXISTS (SELECT FROM second) THEN billing_refuse_charge('{INSUFFICIENT}') "
+            "ELSE (SELECT id FROM tx) END, (SELECT balance_minor FROM first), (SELECT balance_minor FROM second)"
+        )
     return (
         f"WITH {', '.join(parts)} SELECT (SELECT id FROM tx), {used}, "
         "(SELECT balance_minor FROM first), (SELECT balance_minor FROM second)"
@@ -75,12 +92,11 @@ def one_statement_posting(account: Account) -> bool:
     return connections[router.db_for_write(Account)].vendor == "postgresql" and account.pk is not None
 
 
-def post_charge(
-    book: Book, cause: Cause, payer: Account, revenue: Account, fee: Money, now: dt.datetime, quote_id: str = ""
-) -> Posted:
-    """Debits `payer` and credits `revenue` by `fee` (and records the quote's one use), or raises
-    `OperationFailed` (insufficient funds, the quote used already) and the caller's transaction rolls back."""
-    entries = [(payer, -fee), (revenue, fee)]
+def _params(
+    cause: Cause, book: Book, entries: list[tuple[Account, Money]], now: dt.datetime, quote_id: str, skip: str = ""
+) -> tuple[Transaction, list[Account], list[object]]:
+    """The transaction row, the accounts in update order and the statement's parameters (`skip`: a field
+    the statement fills itself)."""
     problems = ledger.check_entries(book, entries)
     if problems:
         raise OperationFailed(problems)
@@ -89,14 +105,58 @@ def post_charge(
     ordered = sorted(entries, key=lambda entry: entry[0].pk)
     for account, amount in ordered:
         params += [amount.minor, account.pk, amount.minor, amount.minor]
-    params += [getattr(tx, name) for name in _transaction_fields()]
+    params += [getattr(tx, name) for name in _transaction_fields() if name != skip]
     for account, amount in entries:
         params += [account.pk, amount.minor, amount.currency]
+    return tx, [account for account, _ in ordered], params
+
+
+def post_charge(
+    book: Book, cause: Cause, payer: Account, revenue: Account, fee: Money, now: dt.datetime, quote_id: str = ""
+) -> Posted:
+    """Debits `payer` and credits `revenue` by `fee` (and records the quote's one use), or raises
+    `OperationFailed` (insufficient funds, the quote used already) and the caller's transaction rolls back."""
+    tx, ordered, params = _params(cause, book, [(payer, -fee), (revenue, fee)], now, quote_id)
     tx_id, quote_used_here, *balances = pg_fetch_one(Account, charge_sql(bool(quote_id)), params)
     if not quote_used_here:
         raise OperationFailed([Problem("fee", BooksCode.QUOTE_USED, {"value": quote_id})])
-    after = {account.pk: balance for (account, _), balance in zip(ordered, balances, strict=True)}
+    after = {account.pk: balance for account, balance in zip(ordered, balances, strict=True)}
     if after[payer.pk] is None:
         raise OperationFailed([ledger.insufficient(payer, fee.minor)])
     tx.pk, tx._state.adding = int(tx_id), False
     return Posted(tx, {pk: int(balance) for pk, balance in after.items()})
+
+
+def can_send_charge(account: Account) -> bool:
+    """Whether `send_charge` can post a charge to `account` now: PostgreSQL, inside a pipeline open on the
+    ledger's connection (`registry.rows.pipeline()`)."""
+    return one_statement_posting(account) and in_pipeline(Account)
+
+
+def send_charge(
+    book: Book,
+    cause: Cause,
+    payer: Account,
+    revenue: Account,
+    fee: Money,
+    now: dt.datetime,
+    quote_id: str,
+    object_id_sql: str,
+) -> PendingRow:
+    """`post_charge`, sent into the open pipeline (`can_send_charge`) behind the operation's last writes and
+    answered with them: the transaction's object id is `object_id_sql` (the key of the row those writes
+    inserted), and a refusal is an error raised by the statement (SQLSTATE KZ104, `refusal` reads it), so
+    that a COMMIT queued behind it commits nothing. The answer: the transaction's id and both balances."""
+    _, _, params = _params(cause, book, [(payer, -fee), (revenue, fee)], now, quote_id, skip="object_id")
+    return PendingRow(Account, charge_sql(bool(quote_id), object_id_sql), params, write=True)
+
+
+def refusal(error: BaseException) -> str | None:
+    """`QUOTE_USED` or `INSUFFICIENT` when `error` (or what caused it) is `send_charge`'s refusal, else None."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, psycopg.Error) and seen.sqlstate == REFUSED:
+            message = seen.diag.message_primary or ""
+            return next((reason for reason in (QUOTE_USED, INSUFFICIENT) if message.endswith(reason)), None)
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -80,6 +80,13 @@ def _pg_cursor(connection: Any) -> psycopg.Cursor:
     return cursor
 
 
+def in_pipeline(model: type[Model]) -> bool:
+    """Whether a pipeline is open on the connection of `model`'s writes (PostgreSQL, `registry.rows.pipeline()`)."""
+    connection = connections[router.db_for_write(model)]
+    raw = connection.connection if connection.vendor == "postgresql" else None
+    return getattr(raw, "_pipeline", None) is not None
+
+
 class PendingRow:
     """The first row of a statement sent now and read on first use (`row()`). Inside the registry's read
     pipeline on PostgreSQL (`registry.rows.pipeline()`, open on this connection) the statement only goes

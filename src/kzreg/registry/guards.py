@@ -9,6 +9,12 @@ A guard is any object with two methods, listed by dotted path in `settings.KZREG
 - optionally `prefetch(ctx, target)` → sends what `check` will read, without waiting for it, from inside an
   operation's read pipeline (`rows.pipeline()`), so on PostgreSQL it shares the operation's round trip;
   `check` then uses the answer if it asks the same. An operation that does not call `prefetch` loses nothing.
+- optionally `after_soon(ctx, result, key_sql)` → sends, from inside the operation's last write pipeline and
+  behind its writes, what `after` would write, and says whether `after` will then write nothing (True), so
+  that the COMMIT may travel with them (`after_soon` below). `key_sql` is an SQL expression for the new
+  object's key, which is not known yet. A guard without it, or answering False, writes in `after` as before.
+  A statement sent this way refuses by raising an error (its transaction aborts, the queued COMMIT commits
+  nothing); the guard's optional `refused(ctx, error)` then names the problems (`refusal` below).
 """
 
 from __future__ import annotations
@@ -61,3 +67,24 @@ def prefetch(ctx: GuardContext, target: Any) -> None:
         send = getattr(guard, "prefetch", None)
         if send is not None:
             send(ctx, target)
+
+
+def after_soon(ctx: GuardContext, result: Any, key_sql: str) -> bool:
+    """Inside the operation's last write pipeline: each guard sends what its `after` would write; True when
+    no guard's `after` will write anything more (the pipeline may then carry the COMMIT)."""
+    done = True
+    for guard in active_guards():
+        send = getattr(guard, "after_soon", None)
+        if send is None or not send(ctx, result, key_sql):
+            done = False
+    return done
+
+
+def refusal(ctx: GuardContext, error: BaseException) -> list[Problem]:
+    """The problems a guard's statement sent by `after_soon` refused the operation with (its error), if any."""
+    for guard in active_guards():
+        explain = getattr(guard, "refused", None)
+        problems = list(explain(ctx, error)) if explain is not None else []
+        if problems:
+            return problems
+    return []

@@ -109,8 +109,16 @@ def _pipeline_of(db: BaseDatabaseWrapper) -> psycopg.Pipeline | None:
     return getattr(raw, "_pipeline", None) if db.vendor == "postgresql" else None
 
 
+class Block:
+    """What a `pipeline()` block may still decide inside: `commit` (as the argument), for a caller that
+    knows only after its last statements whether anything else writes after them."""
+
+    def __init__(self, commit: bool):
+        self.commit = commit
+
+
 @contextlib.contextmanager
-def pipeline(commit: bool = False, model: type[Model] | None = None) -> Iterator[None]:
+def pipeline(commit: bool = False, model: type[Model] | None = None) -> Iterator[Block]:
     """PostgreSQL pipeline mode for a group of statements (a no-op on other databases).
 
     Leaving it waits for every answer, so a failed write (a unique index, a foreign key) is raised here
@@ -125,8 +133,9 @@ def pipeline(commit: bool = False, model: type[Model] | None = None) -> Iterator
     of `model`'s writes (by default the registry's).
     """
     db = _db(model)
+    block = Block(commit)
     if db.vendor != "postgresql":
-        yield
+        yield block
         return
     db.ensure_connection()
     raw = db.connection
@@ -134,9 +143,9 @@ def pipeline(commit: bool = False, model: type[Model] | None = None) -> Iterator
     with db.wrap_database_errors:
         try:
             with raw.pipeline():
-                yield
+                yield block
                 queue_commit = getattr(raw, "queue_commit", None)
-                if commit and queue_commit is not None:
+                if block.commit and queue_commit is not None:
                     queue_commit()
         except psycopg.errors.PipelineAborted as aborted:
             raise _cause_of(aborted) from None
@@ -301,6 +310,16 @@ class InsertedKey:
 
     def __init__(self, obj: Model, db: BaseDatabaseWrapper, cursor: Any = None):
         self._obj, self._db, self._cursor = obj, db, cursor
+
+    def sql(self) -> str:
+        """An SQL expression for the key, for a statement sent after this one in the same pipeline (the key is
+        not known until the answers come): the value the row's INSERT drew from its sequence in this session
+        (`currval`), or the key itself once known."""
+        if self._obj.pk is not None:
+            return str(int(self._obj.pk))
+        meta = self._obj._meta
+        assert meta.pk is not None
+        return f"currval(pg_get_serial_sequence('{meta.db_table}', '{_column(meta.pk)}'))"
 
     def value(self) -> int:
         if self._cursor is not None:

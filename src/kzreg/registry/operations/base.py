@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from kzreg.core import clock
 from kzreg.core.actor import Actor
@@ -22,6 +22,7 @@ from kzreg.core.messages import Code
 from kzreg.registry import authority, rows
 from kzreg.registry.authority import Verdict
 from kzreg.registry.guards import active_guards
+from kzreg.registry.guards import refusal as guard_refusal
 from kzreg.registry.models import Domain, HistoryEntry, ObjectType
 from kzreg.registry.operations.sponsorship import check_sponsor as check_object_sponsor
 from kzreg.registry.operations.sponsorship import require_active_registrar
@@ -44,6 +45,9 @@ class Context:
     # The operation is a transaction of its own and no guard writes after its body: its last writes may
     # carry the COMMIT (`rows.pipeline(commit=...)`). False inside an adapter's transaction or a manual one.
     ends_transaction: bool = False
+    # The operation is a transaction of its own (guards or not): its last writes may carry the COMMIT when
+    # every guard sent its own writes with them (`guards.after_soon`).
+    own_transaction: bool = False
     # The registrar that sponsors the contacts and hosts this operation creates (EPP clID): the actor's;
     # for registry staff, the domain's (set by the domain operations).
     sponsor_id: int | None = None
@@ -103,9 +107,16 @@ def execute(
     # Its own transaction: not inside an adapter's atomic() nor a caller's manual transaction (autocommit
     # off, where atomic() leaves the commit to the caller), and no guard runs after the body.
     connection = transaction.get_connection()
-    ends_transaction = not connection.in_atomic_block and connection.get_autocommit() and not guards
+    own_transaction = not connection.in_atomic_block and connection.get_autocommit()
     require_active_registrar(actor)
-    ctx = Context(operation, command, actor, clock.now(), ends_transaction=ends_transaction)
+    ctx = Context(
+        operation,
+        command,
+        actor,
+        clock.now(),
+        ends_transaction=own_transaction and not guards,
+        own_transaction=own_transaction,
+    )
     ctx.sponsor_id = actor.registrar_id
     try:
         with transaction.atomic():
@@ -114,6 +125,11 @@ def execute(
                 guard.after(ctx, result)
     except IntegrityError as exc:
         problems = list(on_integrity_error(exc)) if on_integrity_error else []
+        if not problems:
+            raise
+        raise OperationFailed(problems) from exc
+    except DatabaseError as exc:  # a guard's statement sent with the writes refused (`guards.after_soon`)
+        problems = guard_refusal(ctx, exc)
         if not problems:
             raise
         raise OperationFailed(problems) from exc

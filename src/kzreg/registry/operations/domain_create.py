@@ -91,12 +91,12 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
         assert resolved_ns is not None and command.period is not None
 
         # The writes travel together too, answered when the block ends, where a lost race for the name
-        # is raised. Only `rows` statements and ORM reads in here (an ORM write reads its row count at
+        # (or a guard's refusal) is raised. Only `rows` statements and ORM reads in here (an ORM write reads its row count at
         # once); new contacts and hosts take their handle and key in one statement each and never fail
         # on a unique value, so no failure reaches a step that was not its cause. The domain, its links
         # and its history are one statement; when the registration is a transaction of its own, the
         # COMMIT goes with it.
-        with rows.pipeline(commit=ctx.ends_transaction):
+        with rows.pipeline() as block:
             domain = Domain(
                 name=parsed.name,
                 unicode_name=parsed.unicode_name,
@@ -123,6 +123,9 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
                     (HistoryEntry, [domain_history(ctx, domain, rows.PARENT_KEY, hosts)]),
                 ],
             )
+            # The guards' own writes (the fee's charge) go behind these, and then the COMMIT with them, when
+            # the registration is a transaction of its own and no guard writes after this.
+            block.commit = guards.after_soon(ctx, domain, key.sql()) and ctx.own_transaction
         key.value()
         return domain
 

@@ -1,0 +1,195 @@
+"""The registry fee's charge sent with a registration's writes and its COMMIT (issue 11's speed, ADR 0006):
+on PostgreSQL the charge statement goes into the registration's last write pipeline, behind the domain,
+and when the registration is a transaction of its own the COMMIT goes with them (`guards.after_soon`). A
+refusal is raised by the statement (`billing_refuse_charge`, SQLSTATE KZ104): the transaction aborts, the
+queued COMMIT commits nothing, and the caller gets the same 2104 / "quote used" as from `after`.
+PostgreSQL only (SQLite charges in `after` through `ledger.post`, tests/billing/test_fee_guard.py)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from psycopg._pipeline_base import BasePipeline
+
+from kzreg.billing import fees, guard, posting
+from kzreg.billing.audit import check_ledger
+from kzreg.billing.books import open_prepaid, own_account
+from kzreg.billing.ledger import Cause
+from kzreg.billing.models import Account, AccountKind, Entry, QuoteUse, Transaction
+from kzreg.billing.money import Money
+from kzreg.billing.problems import BillingCode
+from kzreg.core import clock
+from kzreg.core.errors import OperationFailed
+from kzreg.registry import rows
+from kzreg.registry.models import Domain
+from kzreg.registry.operations import create_domain
+from tests.billing.conftest import fund
+from tests.billing.test_quotes_single_use import quoted
+from tests.conftest import domain_command, org_contact, person
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+# serialized_rollback: the zones from the data migration come back after the flush, for the tests after these.
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif(not ON_POSTGRES, reason="the charge sent with the writes is PostgreSQL's"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def deposit(registrar) -> Account:
+    """USD 100.00, no credit, its revenue account opened (a charge that opens it goes through `ledger.post`)."""
+    account = open_prepaid(registrar.id, registrar.handle, "USD", clock.now())
+    fund(account, "100.00")
+    own_account(account.book, AccountKind.REVENUE, "USD", clock.now())
+    account.refresh_from_db()
+    return account
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list[str]:
+    """The object-id expressions of the charges `send_charge` sent."""
+    made: list[str] = []
+    original = guard.send_charge
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        made.append(args[-1])
+        return original(*args)
+
+    monkeypatch.setattr(guard, "send_charge", counted)
+    return made
+
+
+@pytest.fixture
+def syncs(monkeypatch) -> list[int]:
+    """Round trips: pipeline Syncs and statements sent outside a pipeline (as bench_charged_create counts)."""
+    count = [0]
+    sync, execute = BasePipeline._enqueue_sync, psycopg.Cursor.execute
+
+    def counted_sync(pipeline):  # type: ignore[no-untyped-def]
+        count[0] += 1
+        return sync(pipeline)
+
+    def counted_execute(cursor, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if cursor._conn._pipeline is None:
+            count[0] += 1
+        return execute(cursor, *args, **kwargs)
+
+    monkeypatch.setattr(BasePipeline, "_enqueue_sync", counted_sync)
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted_execute)
+    return count
+
+
+def command(name: str, n: int = 1):  # type: ignore[no-untyped-def]
+    return domain_command(name, registrant=org_contact(400 + n), admin=person(400 + n))
+
+
+def spend_after_check(monkeypatch, account: Account, minor: int) -> None:
+    """Takes the deposit's balance to `minor` right after the guard's check (in the operation's transaction),
+    as a concurrent charge would: the check found the money, the charge does not."""
+    check = guard.RegistryFees.check
+
+    def check_then_spend(self, ctx, target):  # type: ignore[no-untyped-def]
+        problems = list(check(self, ctx, target))
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE billing_account SET balance_minor = %s WHERE id = %s", [minor, account.pk])
+        return problems
+
+    monkeypatch.setattr(guard.RegistryFees, "check", check_then_spend)
+
+
+def test_a_registration_of_its_own_sends_its_charge_with_the_writes_and_the_commit(
+    deposit, registrar, registrar_actor, sent, syncs
+):
+    create_domain(command("warm.kz", 1), registrar_actor)  # caches (zones, the registrar) filled
+    quote = fees.quote("kz", "create", 1, registrar.id)
+    syncs[0] = 0
+    domain = create_domain(quoted("paid.kz", quote.id), registrar_actor).object
+    assert syncs[0] == 2  # the reads (with BEGIN and the guard's read); the writes, the charge and COMMIT
+    assert len(sent) == 2 and "currval" in sent[-1]
+    assert connection.connection.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    tx = Transaction.objects.get(object_key="paid.kz")
+    assert (tx.kind, tx.object_type, tx.object_id, tx.quote_id, tx.fee_command, tx.years) == (
+        "fee",
+        "domain",
+        domain.pk,
+        quote.id,
+        "create",
+        1,
+    )
+    assert QuoteUse.objects.filter(quote_id=quote.id).exists()
+    deposit.refresh_from_db()
+    assert deposit.balance == Money.of("40.00", "USD")
+    assert check_ledger().ok
+
+
+def test_the_charge_sent_with_the_writes_writes_what_after_writes(
+    deposit, registrar, registrar_actor, sent, monkeypatch
+):
+    create_domain(command("sent.kz", 1), registrar_actor)
+    monkeypatch.setattr(guard, "can_send_charge", lambda account: False)  # `after`: the one statement alone
+    create_domain(command("after.kz", 2), registrar_actor)
+    assert len(sent) == 1
+    skip = {"id", "object_id", "object_key", "created_at"}
+    fields = [f.attname for f in Transaction._meta.concrete_fields if f.attname not in skip]
+    by_name = {tx.object_key: tx for tx in Transaction.objects.filter(kind="fee")}
+    assert [getattr(by_name["sent.kz"], f) for f in fields] == [getattr(by_name["after.kz"], f) for f in fields]
+    for name, tx in by_name.items():
+        assert tx.object_id == Domain.objects.get(name=name).pk
+    entries = {
+        name: sorted(Entry.objects.filter(transaction=tx).values_list("account_id", "amount_minor", "currency"))
+        for name, tx in by_name.items()
+    }
+    assert entries["sent.kz"] == entries["after.kz"] and len(entries["sent.kz"]) == 2
+    deposit.refresh_from_db()
+    assert deposit.balance == Money.of("40.00", "USD") and check_ledger().ok
+
+
+@pytest.mark.parametrize("own_transaction", [True, False])
+def test_a_charge_refused_by_the_statement_is_2104_and_changes_nothing(
+    deposit, registrar, registrar_actor, sent, monkeypatch, own_transaction
+):
+    quote = fees.quote("kz", "create", 1, registrar.id)
+    transactions, domains = Transaction.objects.count(), Domain.objects.count()
+    spend_after_check(monkeypatch, deposit, 1000)  # USD 10.00 left: the fee is 30
+    with pytest.raises(OperationFailed) as refused:
+        if own_transaction:
+            create_domain(quoted("short.kz", quote.id), registrar_actor)
+        else:  # inside an adapter's transaction: the operation is a savepoint, the charge still rides along
+            with transaction.atomic():
+                create_domain(quoted("short.kz", quote.id), registrar_actor)
+    assert len(sent) == 1
+    assert [p.code for p in refused.value.problems] == [BillingCode.INSUFFICIENT_FUNDS]
+    assert refused.value.problems[0].params["needed"] == str(Money.of("30.00", "USD"))
+    deposit.refresh_from_db()
+    assert deposit.balance == Money.of("100.00", "USD")  # the spend in the same transaction rolled back too
+    assert (Transaction.objects.count(), Domain.objects.count()) == (transactions, domains)
+    assert not QuoteUse.objects.filter(quote_id=quote.id).exists()
+    assert check_ledger().ok
+
+
+def test_a_quote_used_since_the_check_is_refused_by_the_statement(deposit, registrar):
+    quote = fees.quote("kz", "create", 1, registrar.id)
+    revenue = Account.objects.get(book_id=deposit.book_id, kind=AccountKind.REVENUE, currency="USD")
+    cause = Cause(kind="fee", principal="tester", operation="domain_create", object_type="domain",
+                  object_key="late.kz", fee_command="create", years=1, quote_id=quote.id)  # fmt: skip
+    now = clock.now()
+    assert fees.use_once(quote.id, now)
+    with pytest.raises(Exception) as raised, transaction.atomic(), rows.pipeline(model=Account):
+        assert posting.can_send_charge(deposit)
+        posting.send_charge(deposit.book, cause, deposit, revenue, Money.of("30.00", "USD"), now, quote.id, "7")
+    assert posting.refusal(raised.value) == posting.QUOTE_USED
+    assert posting.refusal(ValueError("not ours")) is None
+    assert Transaction.objects.filter(object_key="late.kz").count() == 0
+
+
+def test_a_low_balance_threshold_keeps_the_charge_in_after(deposit, registrar_actor, sent):
+    """The low-balance message is decided on the balance after the charge: such a deposit is charged in
+    `after`, which may still queue it before the COMMIT."""
+    Account.objects.filter(pk=deposit.pk).update(low_balance_minor=5000)
+    create_domain(command("low.kz", 1), registrar_actor)
+    assert sent == []
+    deposit.refresh_from_db()
+    assert deposit.balance == Money.of("70.00", "USD")
