@@ -17,6 +17,30 @@ from kzreg.resellers.models import Reseller
 T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, and at the end every other session on them ended before the drop.
+
+    Servers the tests start (EPP, SMTP, WHOIS, the live server) answer in threads, and each thread keeps
+    its own database connection until the process exits; the registrar wing also keeps one EPP session
+    per thread. On PostgreSQL those sessions made `DROP DATABASE` fail at the end of the run (pytest-django
+    only warns, "N other sessions are using the database"), leaving the database for the next run to drop.
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+            connection.close()
+
+
 @pytest.fixture(autouse=True)
 def _ledger_triggers_off_for_the_flush(request):
     """A transactional test's database is emptied afterwards: by TRUNCATE on PostgreSQL, which the ledger's
