@@ -32,7 +32,7 @@ from kzreg.core.actor import Actor, Channel, Role
 from kzreg.registrar.models import BulkJob, Order
 from kzreg.registry import commands as c
 from kzreg.registry.operations import create_host
-from tests.cabinet.browser import browser, download, navigating, squeezed, watched_page  # noqa: F401
+from tests.cabinet.browser import axe_violations, browser, download, explain, navigating, squeezed, watched_page  # noqa: F401
 from tests.cabinet.money_objects import invoice_to
 from tests.epp.objects import zones  # noqa: F401  (autouse: the seed zones after each flush)
 from tests.tenants import two_tenants_fixture  # noqa: F401
@@ -66,6 +66,14 @@ def confirm(page, button: str) -> None:  # type: ignore[no-untyped-def]
     navigating(page, "click", "#confirm-dialog button[value=confirm]")
 
 
+def clean(page, watch) -> None:  # type: ignore[no-untyped-def]
+    """axe-core finds nothing serious on the page as it is now (pages only a journey reaches: a quote, a
+    bulk job's results swapped in by htmx, a refused login), and nothing broke the policy or left loopback."""
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}: {explain(violations)}"
+    assert watch.csp_errors == [] and watch.off_loopback() == [], (watch.csp_errors, watch.off_loopback())
+
+
 def menu_current(page) -> list[str]:  # type: ignore[no-untyped-def]
     """The menu entries marked as the page one is on (one, or none on a page outside the menu)."""
     return [e.strip() for e in page.eval_on_selector_all("nav [aria-current=page]", "es => es.map(e => e.textContent)")]
@@ -92,7 +100,7 @@ def test_a_resellers_day(watched_page, live_server, two_tenants, whois_server_fa
         create_host(c.CreateHost(host, (f"91.201.215.{10 + n}",)), registrar)
     settings.KZREG_API = {**settings.KZREG_API, "BULK_IN_REQUEST": 0}  # every bulk job waits for the worker
     whois = whois_server_factory()
-    page, _ = watched_page
+    page, watch = watched_page
     site = live_server.url
     assert "*** Nothing found for this query." in whois.query(NEW)
 
@@ -112,6 +120,7 @@ def test_a_resellers_day(watched_page, live_server, two_tenants, whois_server_fa
     navigating(page, "click", "text=See the price")
     assert page.inner_text("h1") == "Confirm the order"
     assert page.inner_text("#q-what") == NEW and fact(page, "You pay") == "$40.00"
+    clean(page, watch)
     confirm(page, "text=Confirm and pay $40.00")
     assert page.url == f"{site}/cabinet/domains/{NEW}/", page.url
     assert f"Registration of {NEW}: done." in flash(page) and page.inner_text("h1") == NEW
@@ -161,6 +170,7 @@ def test_a_resellers_day(watched_page, live_server, two_tenants, whois_server_fa
     rows = page.inner_text("#bulk-progress tbody")
     assert rows.count("Done") == 2 and NEW in rows and a.service.name in rows, rows
     assert not page.is_visible("#bulk-progress[hx-trigger]")  # finished: the polling stopped
+    clean(page, watch)
     for name in (NEW, a.service.name):
         answer = whois.query(name)
         assert re.search(rf"Primary server\.+: {NEW_NS[0]}\n", answer) and re.search(
@@ -212,13 +222,14 @@ def test_registrar_staff_sign_in_with_a_one_time_code_and_sign_out(watched_page,
     staff.set_password(PASSWORD)
     staff.save(update_fields=["password"])
     device = two_factor.enrol(staff)
-    page, _ = watched_page
+    page, watch = watched_page
     site = live_server.url
 
     refused = TEXTS["invalid_login_people"]["en"]
     sign_in(page, site, staff.username)  # the password alone
     assert "/account/login/" in page.url and page.inner_text(".form-errors") == refused
     assert page.evaluate(LOOKS_REFUSED)  # said as a refusal, in the frame's error colours
+    clean(page, watch)
     assert page.input_value("input[name=username]") == staff.username  # kept for the next try
     wrong = f"{(int(code_of(device)) + 500_000) % 1_000_000:06d}"
     sign_in(page, site, staff.username, code=wrong)
