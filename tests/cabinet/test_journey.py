@@ -248,9 +248,13 @@ def test_registrar_staff_sign_in_with_a_one_time_code_and_sign_out(watched_page,
 
 @pytest.mark.django_db  # no browser, no live server: the journey's finding in a fast test
 def test_the_menu_marks_only_the_entry_of_the_page_one_is_on(client, two_tenants):
-    client.force_login(two_tenants.a.admin)
-    name = two_tenants.a.service.name
-    for url, entry in (("/cabinet/", "Dashboard"), ("/cabinet/order/", "New domain"), ("/cabinet/bulk/", "Bulk actions"),
-                       (f"/cabinet/domains/{name}/renew/", "Domains"), ("/cabinet/money/invoices/", "Money")):  # fmt: skip
-        html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert re.findall(r'<li><a href="[^"]+" aria-current="page">([^<]+)</a></li>', html) == [entry], url
+    a, staff = two_tenants.a, two_tenants.registrar_staff
+    pages = {a.admin: (("/cabinet/", "Dashboard"), ("/cabinet/order/", "New domain"), ("/cabinet/bulk/", "Bulk actions"),
+                       (f"/cabinet/domains/{a.service.name}/renew/", "Domains"), ("/cabinet/money/invoices/", "Money")),
+             staff: (("/cabinet/staff/resellers/", "Manage resellers"), ("/cabinet/staff/data-views/", "Manage resellers"),
+                     (f"/cabinet/staff/reseller/?reseller={a.reseller.pk}", "Manage resellers"))}  # fmt: skip
+    for user, visits in pages.items():
+        client.force_login(user)
+        for url, entry in visits:
+            html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+            assert re.findall(r'<li><a href="[^"]+" aria-current="page">([^<]+)</a></li>', html) == [entry], url

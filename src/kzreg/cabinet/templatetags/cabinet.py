@@ -71,16 +71,18 @@ def query_with(context: dict[str, Any], **changes: object) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def nav_item(context: dict[str, Any], url_name: str, key: str, exact: bool = False) -> str:
-    """One menu entry, marked `aria-current="page"` on its own page and below it; `exact`: on its own
-    page only — an entry whose URL is above the others' (the dashboard's `/cabinet/`) would otherwise be
-    marked on every page beside the right one."""
+def nav_item(context: dict[str, Any], url_name: str, key: str, exact: bool = False, section: str = "") -> str:
+    """One menu entry, marked `aria-current="page"` on its own page and below it (or below `section`, a
+    path, when its pages are not all below its own URL); `exact`: on its own page only — an entry whose
+    URL is above the others' (the dashboard's `/cabinet/`) would otherwise be marked on every page beside
+    the right one."""
     try:
         href = reverse(url_name)
     except NoReverseMatch:  # a page of an app that is not routed in this deployment
         return ""
     path = context["request"].path
-    current = path == href or (not exact and href != "/" and path.startswith(href))
+    below = section or href
+    current = path == href or (not exact and below != "/" and path.startswith(below))
     marker = mark_safe(' aria-current="page"') if current else ""
     return format_html('<li><a href="{}"{}>{}</a></li>', href, marker, text(key))
 
