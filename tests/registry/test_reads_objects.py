@@ -132,3 +132,47 @@ def test_host_info(epp):
     with pytest.raises(OperationFailed) as failure:
         host_info("ns9.ps-hosting.net")
     assert failure.value.codes == {Code.NOT_FOUND}
+
+
+def test_domain_info_in_two_statements_matches_the_orm(epp, monkeypatch):
+    """`domain_info` reads the domain, its handles, transfers and versions in one statement and its host
+    names in another (the zones are cached): the same answer as the ORM's eight queries gave."""
+    from kzreg.registry import rows
+    from kzreg.registry.models import Domain, DomainTransfer, Host
+
+    for host in ("ns1.example.kz", "a.b.example.kz"):
+        ops.create_host(c.CreateHost(host, ("195.210.46.20",)), epp["staff"])
+    at = epp["domain"].created_at  # a host named like the domain with a longer label is not inside it
+    Host.objects.create(name="ns1.xexample.kz", unicode_name="ns1.xexample.kz", created_at=at, updated_at=at)
+    ops.request_transfer(c.RequestTransfer("example.kz", "domain-code-1"), epp["gainer"])
+    ops.decide_transfer(c.DecideTransfer("example.kz", "approve"), epp["owner"])
+    ops.modify_domain(c.ModifyDomain("example.kz", add_statuses=("clientUpdateProhibited",)), epp["gainer"])
+    domain_info("example.kz", epp["gainer"])  # the zones read once
+    statements = []
+    real = rows._execute
+
+    def counted(sql, params, fetch="", db=None):  # the registry's prepared statements bypass Django's cursor
+        statements.append(sql)
+        return real(sql, params, fetch, db)
+
+    monkeypatch.setattr(rows, "_execute", counted)
+    with CaptureQueriesContext(connection) as queries:
+        info = domain_info("EXAMPLE.kz", epp["gainer"])
+    assert len(queries) == 0 and len(statements) == 2
+    monkeypatch.undo()
+    domain = Domain.objects.get(name="example.kz", deleted_at__isnull=True)
+    assert info.id == domain.pk and info.name == "example.kz" and info.unicode_name == domain.unicode_name
+    assert info.registrar == "HOSTER-KZ" and info.creating_registrar == "PS-KZ"
+    assert info.updating_registrar == "HOSTER-KZ"  # the latest version is the gainer's update
+    assert info.statuses == ["clientUpdateProhibited"] and info.auth_code == domain.auth_code
+    assert info.hosts == ["a.b.example.kz", "ns1.example.kz"]
+    assert info.hosts == list(Host.objects.under("example.kz").order_by("name").values_list("name", flat=True))
+    assert info.nameservers == ["ns1.ps-hosting.net", "ns2.ps-hosting.net"]
+    approved = DomainTransfer.objects.get(domain=domain).decided_at
+    assert info.transferred_at == approved and info.transferred_at is not None
+    assert (info.created_at, info.updated_at, info.expires_at) == (domain.created_at, domain.updated_at,
+                                                                   domain.expires_at)  # fmt: skip
+    assert info.contacts == {"admin": domain.admin_contact.handle, "tech": domain.tech_contact.handle,
+                             "billing": domain.billing_contact.handle}  # fmt: skip
+    assert info.registrant == domain.registrant.handle
+    assert isinstance(info.ds_records, list) and isinstance(info.transferred_at, type(domain.created_at))

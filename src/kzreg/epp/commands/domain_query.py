@@ -11,7 +11,6 @@ from __future__ import annotations
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
 from kzreg.epp import namespaces
-from kzreg.epp.commands import lookups
 from kzreg.epp.commands.domain_view import HOSTS_CHOICES, info_data
 from kzreg.epp.commands.elements import find, find_all, own_text, text
 from kzreg.epp.commands.fields import Fields
@@ -63,5 +62,5 @@ def info(request: Request) -> Response:
     if ds is not None:
         extensions.insert(0, ds)
     extensions += [rgp.status_element("infData", status) for status in view.rgp_statuses[:1]]
-    data = info_data(view, lookups.roid("D", view.name), hosts)
+    data = info_data(view, f"D{view.id}-KZ", hosts)  # the roid from the info's own row: no query of its own
     return Response.ok(res_data=data, extensions=extensions)
