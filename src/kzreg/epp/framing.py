@@ -64,21 +64,36 @@ def encode(payload: bytes) -> bytes:
 
 
 class FrameReader:
-    """Reads whole frames from one socket, keeping what arrived after a frame for the next one."""
+    """Reads whole frames from one socket, keeping what arrived after a frame for the next one.
+
+    The socket keeps one timeout, `step` (the shortest of the limits; 30 s by default, the same as the
+    writes'), and a longer wait is several steps against its deadline: a command then costs no
+    `settimeout` (an ioctl that also lets go of the interpreter lock, so under load a hand-over between
+    the session threads), where setting the idle timeout before each read and the write timeout before
+    each answer cost two. Only the last step before a deadline shorter than `step` sets a timeout."""
 
     def __init__(self, sock: socket.socket, limits: Limits):
         self.sock = sock
         self.limits = limits
         self.buffer = bytearray()
+        self.step = min(limits.idle_timeout, limits.frame_timeout, limits.write_timeout)
 
-    def _receive(self, timeout: float) -> None:
-        self.sock.settimeout(max(timeout, 0.001))
-        try:
-            chunk = self.sock.recv(CHUNK)
-        except (ssl.SSLError, OSError) as error:
-            if isinstance(error, TimeoutError):
-                raise
-            raise PeerClosed(f"connection error: {error.__class__.__name__}") from None
+    def _receive(self, deadline: float) -> None:
+        """One recv into the buffer; `TimeoutError` when nothing came before `deadline` (monotonic)."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            timeout = self.step if remaining >= self.step else max(remaining, 0.001)
+            if self.sock.gettimeout() != timeout:
+                self.sock.settimeout(timeout)
+            try:
+                chunk = self.sock.recv(CHUNK)
+                break
+            except TimeoutError:
+                continue  # a step passed: the deadline decides
+            except (ssl.SSLError, OSError) as error:
+                raise PeerClosed(f"connection error: {error.__class__.__name__}") from None
         if not chunk:
             raise PeerClosed("the client closed the connection")
         self.buffer += chunk
@@ -88,9 +103,14 @@ class FrameReader:
         limits = self.limits
         if not self.buffer:
             try:
-                self._receive(limits.idle_timeout)
+                self._receive(time.monotonic() + limits.idle_timeout)
             except TimeoutError:
                 raise IdleTimeout(f"no command for {limits.idle_timeout:g} seconds") from None
+            buffer = self.buffer
+            whole = len(buffer) >= HEADER_SIZE and HEADER.unpack_from(buffer)[0] == len(buffer) > HEADER_SIZE
+            if whole and len(buffer) <= limits.max_frame:
+                self.buffer = bytearray()  # the usual case: one whole frame in one read
+                return bytes(buffer[HEADER_SIZE:])
         deadline = time.monotonic() + limits.frame_timeout
         self._wait_for(HEADER_SIZE, deadline)
         length = HEADER.unpack_from(self.buffer)[0]
@@ -105,20 +125,18 @@ class FrameReader:
 
     def _wait_for(self, size: int, deadline: float) -> None:
         while len(self.buffer) < size:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            try:
+                self._receive(deadline)
+            except TimeoutError:
                 raise PartialFrame(
                     f"frame incomplete after {self.limits.frame_timeout:g} seconds ({len(self.buffer)} of {size} bytes)"
-                )
-            try:
-                self._receive(remaining)
-            except TimeoutError:
-                continue
+                ) from None
 
 
 def write(sock: socket.socket, payload: bytes, timeout: float) -> None:
     """Sends one frame; `FrameError` when the client has not taken it within `timeout` seconds."""
-    sock.settimeout(timeout)
+    if sock.gettimeout() != timeout:  # the reader's step is the write timeout by default: no ioctl
+        sock.settimeout(timeout)
     try:
         sock.sendall(encode(payload))
     except TimeoutError:
