@@ -11,6 +11,12 @@ a temporary folder) and a funded deposit, starts `kzreg epp serve` as a child pr
 then runs each phase with `--sessions` sessions spread over `--client-procs` client processes (threads
 inside each). Requests are written with `kzreg.epp.requests`. Every loop is bounded by its count.
 Prints figures, asserts nothing.
+
+The clients share the machine with the server, so check and create are driven by a light client by
+default: each request framed before the loop, written to the raw TLS socket, and only the first result
+code read from each answer's bytes (no XML parsing; every code is still counted and printed).
+`--full-client` sends them through `EppClient.request` and parses every reply. Logins always use
+`EppClient`. PostgreSQL's CPU is that of the backends connected to this bench's database only.
 """
 
 from __future__ import annotations
