@@ -11,7 +11,7 @@ The uncharged path is the same create with the fee guard taken out of `KZREG["OP
 The two alternate in blocks of K (default 250) so that the machine's drift (a shared VM) falls on both;
 each prints creates/s, client CPU per create and the ratio. Requests as bench/bench_create.py makes
 them (existing and new holders, existing name servers). `--profile` profiles the charged creates only
-(cProfile, CPU time; BENCH_SORT, BENCH_TOP). `--threads T` runs each block in T threads, each with its
+(cProfile, CPU time; BENCH_SORT, BENCH_TOP, BENCH_CALLEES: a function name pattern whose callees to print). `--threads T` runs each block in T threads, each with its
 own connection. On PostgreSQL it also prints the round trips per create of each kind (the figure a shared
 machine does not blur).
 """
@@ -132,9 +132,10 @@ def main() -> int:
 
         profiler = cProfile.Profile(time.process_time)
         profiler.runcall(run_block, charged, charge_one)
-        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
-            int(os.environ.get("BENCH_TOP", "30"))
-        )
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("BENCH_TOP", "30")))
+        if os.environ.get("BENCH_CALLEES"):  # a function name pattern: what it spends its time on
+            stats.print_callees(os.environ["BENCH_CALLEES"])
         return 0
 
     totals = {"charged": [0.0, 0.0], "uncharged": [0.0, 0.0]}  # wall, cpu
