@@ -43,6 +43,8 @@ PASSWORD = "kzreg-demo"
 ALMATY = ZoneInfo("Asia/Almaty")
 NEW = "altyn-journey.kz"
 NEW_NS = ("ns1.hoster.net", "ns2.hoster.net")
+GAP_BEFORE_HEADING = """() => { const h = document.querySelector('.facts + h2');
+  return h.getBoundingClientRect().top - h.previousElementSibling.getBoundingClientRect().bottom; }"""
 LOOKS_REFUSED = """() => { const probe = document.createElement('i'); probe.style.color = 'var(--color-bad)';
   document.body.append(probe); const bad = getComputedStyle(probe).color; probe.remove();
   return getComputedStyle(document.querySelector('.form-errors')).borderLeftColor === bad; }"""
@@ -125,6 +127,7 @@ def test_a_resellers_day(watched_page, live_server, two_tenants, whois_server_fa
     assert page.url == f"{site}/cabinet/domains/{NEW}/", page.url
     assert f"Registration of {NEW}: done." in flash(page) and page.inner_text("h1") == NEW
     assert squeezed(page) == []  # its facts readable, three cards to a row
+    assert page.evaluate(GAP_BEFORE_HEADING) >= 8  # "Name servers" set apart from the contacts above it
     registered_until = fact(page, "Registered until")
 
     navigating(page, "click", "nav >> text=Domains")
@@ -246,8 +249,9 @@ def test_registrar_staff_sign_in_with_a_one_time_code_and_sign_out(watched_page,
     assert "/account/login/" in page.url
 
 
-@pytest.mark.django_db  # no browser, no live server: the journey's finding in a fast test
 def test_the_menu_marks_only_the_entry_of_the_page_one_is_on(client, two_tenants):
+    """The journey's finding without a browser (transactional like the module's other tests: `zones` makes
+    it so anyway, and one emptied without serialized rollback breaks the next one restoring its rows)."""
     a, staff = two_tenants.a, two_tenants.registrar_staff
     pages = {a.admin: (("/cabinet/", "Dashboard"), ("/cabinet/order/", "New domain"), ("/cabinet/bulk/", "Bulk actions"),
                        (f"/cabinet/domains/{a.service.name}/renew/", "Domains"), ("/cabinet/money/invoices/", "Money")),
