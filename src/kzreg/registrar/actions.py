@@ -106,7 +106,14 @@ def _place(
     conn: RegistryConnection, seller: Seller, kind: str, domain: str, key: str, years: int | None,
     request: dict[str, Any], service: Service | None = None, secret: str | None = None, period_key: str = "",
 ) -> Order:  # fmt: skip
-    """Opens the order (the caller found none under the key: `_existing`) and takes it as far as it goes."""
+    """Opens the order (the caller found none under the key: `_existing`) and takes it as far as it goes:
+    quoted, charged and claimed in one transaction (`orders.open_and_claim`), else step by step."""
+    claimed = orders.open_and_claim(
+        kind, domain, registrar_handle=seller.registrar_handle, reseller=seller.reseller, principal=seller.principal,
+        key=key, years=years, request=request, service=service, period_key=period_key,
+    )  # fmt: skip
+    if claimed is not None:
+        return orders.submit(claimed, conn, secret)
     order = orders.open_order(
         kind, domain, registrar_handle=seller.registrar_handle, reseller=seller.reseller, principal=seller.principal,
         key=key, years=years, request=request, service=service, period_key=period_key, looked_up=True,
