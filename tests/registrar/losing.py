@@ -35,15 +35,31 @@ EPP_VERBS = {"create_domain": b"<create" + DOMAIN, "renew": b"<renew" + DOMAIN, 
 
 
 def _lose_over_epp(monkeypatch, carried_out: bool, marker: bytes) -> None:
-    real_request = EppClient.request
+    real_request, real_send_raw = EppClient.request, EppClient.send_raw
+
+    def restore() -> None:
+        monkeypatch.setattr(EppClient, "request", real_request)
+        monkeypatch.setattr(EppClient, "send_raw", real_send_raw)
 
     def request(self: EppClient, payload: bytes):  # type: ignore[no-untyped-def]
         if marker not in payload:  # contacts, look-ups, the login go through
             return real_request(self, payload)
-        monkeypatch.setattr(EppClient, "request", real_request)
+        restore()
         if not carried_out:
             raise BrokenPipeError("the connection broke while sending (test)")
         real_request(self, payload)  # the server carries it out and answers; the answer is dropped
         raise TimeoutError("timed out (test)")
 
+    def send_raw(self: EppClient, data: bytes) -> None:
+        """The same for commands written without `request` (a create pipelined with its read-back)."""
+        if marker not in data:
+            return real_send_raw(self, data)
+        restore()
+        if not carried_out:
+            raise BrokenPipeError("the connection broke while sending (test)")
+        real_send_raw(self, data)
+        self.read()  # the server has carried it out and answered; the answer is dropped
+        raise TimeoutError("timed out (test)")
+
     monkeypatch.setattr(EppClient, "request", request)
+    monkeypatch.setattr(EppClient, "send_raw", send_raw)
