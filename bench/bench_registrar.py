@@ -352,7 +352,7 @@ def run_loop(args: argparse.Namespace) -> None:
     for i in range(args.warm):
         place(conn, seller, f"{run}-w{i}.kz", customers[i % len(customers)], hosts)
     profile = cProfile.Profile(time.process_time) if args.profile else None
-    started = time.process_time()
+    started, wall = time.process_time(), time.perf_counter()
     if profile is not None:
         profile.enable()
     for i in range(args.count):
@@ -360,8 +360,10 @@ def run_loop(args: argparse.Namespace) -> None:
         assert state == "done", state
     if profile is not None:
         profile.disable()
-    cpu = time.process_time() - started
-    print(f"loop: {args.count} orders, CPU per order {cpu / max(args.count, 1) * 1000:.2f} ms; {steal_and_pace()}")
+    cpu, wall = time.process_time() - started, time.perf_counter() - wall
+    per = 1000 / max(args.count, 1)
+    print(f"loop: {args.count} orders, CPU per order {cpu * per:.2f} ms, wall per order {wall * per:.2f} ms "
+          f"(CPU + waits for PostgreSQL: statements, COMMITs' WAL flushes); {steal_and_pace()}")  # fmt: skip
     if profile is not None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
 
