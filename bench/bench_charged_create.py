@@ -13,7 +13,8 @@ each prints creates/s, client CPU per create and the ratio. Requests as bench/be
 them (existing and new holders, existing name servers). `--profile` profiles the charged creates only
 (cProfile, CPU time; BENCH_SORT, BENCH_TOP, BENCH_CALLEES: a function name pattern whose callees to print). `--threads T` runs each block in T threads, each with its
 own connection. On PostgreSQL it also prints the round trips per create of each kind (the figure a shared
-machine does not blur).
+machine does not blur). `BENCH_CALLGRIND=charged` (or `uncharged`) under
+`valgrind --tool=callgrind --instr-atstart=no` counts the client's instructions for that kind's creates only.
 """
 
 from __future__ import annotations
@@ -125,6 +126,18 @@ def main() -> int:
             t.start()
         for t in threads:
             t.join()
+
+    callgrind = os.environ.get("BENCH_CALLGRIND", "")  # under valgrind --tool=callgrind --instr-atstart=no
+    if callgrind in ("charged", "uncharged"):  # instructions counted for that kind's creates only
+        import subprocess
+
+        settings.KZREG["OPERATION_GUARDS"] = guards if callgrind == "charged" else without_fees
+        block, one = (charged, charge_one) if callgrind == "charged" else (uncharged, plain_one)
+        subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)
+        run_block(block, one)
+        subprocess.run(["callgrind_control", "--instr=off", str(os.getpid())], check=True, capture_output=True)
+        print(f"bench_charged_create: {args.count} {callgrind} creates counted (callgrind_annotate: PROGRAM TOTALS)")
+        return 0
 
     if args.profile:
         import cProfile
