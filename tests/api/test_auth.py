@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from kzreg.api.models import ApiToken
-from kzreg.api.tokens import create_token
+from kzreg.api.models import ApiToken, RateWindow
+from kzreg.api.tokens import create_token, revoke
 from kzreg.cli import main
 from kzreg.core import clock
 from tests.api.conftest import CUSTOMER, Api, token_for
@@ -108,6 +108,19 @@ def test_rate_limit_per_token_answers_429_with_retry_after(tenants, settings):
     assert second.get("/orders").status_code == 200  # per token
     clock.advance(dt.timedelta(seconds=int(limited["Retry-After"])))
     assert first.get("/orders").status_code == 200  # the next window
+
+
+def test_only_calls_with_a_live_token_count_against_its_limit(tenants, settings):
+    settings.KZREG_API = {**settings.KZREG_API, "RATE_PER_MINUTE": 2}
+    secret = token_for(tenants.a.admin)
+    scheme, prefix, _ = secret.split("_", 2)
+    wrong = Api(f"{scheme}_{prefix}_not-the-secret")
+    assert [wrong.get("/orders").status_code for _ in range(3)] == [401, 401, 401]  # the right prefix, no count
+    revoked = token_for(tenants.a.admin)
+    revoke(ApiToken.objects.get(prefix=revoked.split("_")[1]))
+    assert [Api(revoked).get("/orders").status_code for _ in range(3)] == [401, 401, 401]
+    assert [Api(secret).get("/orders").status_code for _ in range(3)] == [200, 200, 429]
+    assert {w.count for w in RateWindow.objects.all()} == {3}  # one window, the live token's (the 429 counted)
 
 
 def test_cli_create_list_revoke(tenants, capsys):

@@ -27,8 +27,10 @@ def count_call(token: ApiToken) -> None:
     if limit <= 0:
         return
     now = clock.now()
-    window = now.replace(second=0, microsecond=0)
-    count = _bump(token.pk, window)
+    counted = getattr(token, "_kzreg_counted", None)  # counted by the token's own read (tokens.verify)
+    window, count = counted if counted is not None else (now.replace(second=0, microsecond=0), None)
+    if count is None:
+        count = _bump(token.pk, window)
     if count == 1:  # this call opened the window: the token's old ones go (once a minute per token)
         RateWindow.objects.filter(token_id=token.pk, window__lt=window - dt.timedelta(minutes=5)).delete()
     if count > limit:

@@ -89,6 +89,15 @@ class Joined:
     parts: tuple[_Part, ...]
     select: str
     converters: tuple[tuple[int, Any, tuple[Any, ...]], ...]  # only the columns that have any
+    columns: tuple[str, ...]  # each qualified by its table's alias (t0 the model's, t1… in `paths` order)
+    tables: str  # FROM … with the joins
+    paths: tuple[tuple[str, int], ...]  # ("user", 1), ("user__staff_profile", 2), …: each relation's part
+
+    def column(self, path: str, attname: str) -> int:
+        """The position of a column in the row: `path` "" for the model's own."""
+        part = dict(self.paths).get(path, 0) if path else 0
+        start = sum(len(p.fields) for p in self.parts[:part])
+        return start + self.parts[part].names.index(attname)
 
     def load(self, row: Sequence[Any]) -> Any:
         connection = _connection(self.model)
@@ -160,8 +169,10 @@ def joined(model: type[Model], paths: tuple[str, ...], vendor: str) -> Joined:
             funcs = tuple(connection.ops.get_db_converters(col) + col.get_db_converters(connection))
             if funcs:
                 converters.append((len(columns) - 1, col, funcs))
-    select = f"SELECT {', '.join(columns)} FROM {q(model._meta.db_table)} t0 " + " ".join(joins)
-    return Joined(model, tuple(parts), select, tuple(converters))
+    tables = f"FROM {q(model._meta.db_table)} t0 " + " ".join(joins)
+    paths_at = tuple((key, at) for key, at in where.items() if key)
+    return Joined(model, tuple(parts), f"SELECT {', '.join(columns)} {tables}", tuple(converters), tuple(columns),
+                  tables, paths_at)  # fmt: skip
 
 
 def vendor(model: type[Model]) -> str:

@@ -4,6 +4,7 @@ revoked. A token acts with its user's permissions at the moment of each call."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -14,8 +15,9 @@ from django.db.models import QuerySet
 
 from kzreg.api import statements
 from kzreg.api.errors import ApiError, problem
-from kzreg.api.models import ApiToken
+from kzreg.api.models import ApiToken, RateWindow
 from kzreg.api.problems import ApiCode
+from kzreg.api.ratelimit import per_minute
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
@@ -79,15 +81,61 @@ def _by_prefix(prefix: str) -> ApiToken | None:
     return read.load(found[0]) if found else None
 
 
-def verify(raw: str) -> ApiToken:
+def _counted_by_prefix(prefix: str, digest: str, now: dt.datetime) -> ApiToken | None:
+    """`_by_prefix` and, in the same statement, this call counted in the token's rate window (PostgreSQL:
+    a data-modifying WITH) — only when the token is live: the secret's hash matches, not revoked, not
+    expired, its user active (the checks `verify` makes on the row again). The count it made is left on
+    the token for `ratelimit.count_call`; a refused token counts nothing."""
+    read = statements.joined(ApiToken, CALLER, statements.vendor(ApiToken))
+    window = now.replace(second=0, microsecond=0)
+    params = [
+        prefix,
+        statements.prep(RateWindow, "window", window),
+        digest,
+        statements.prep(ApiToken, "expires_at", now),
+    ]
+    found = statements.run(ApiToken, _counted_sql(statements.vendor(ApiToken)), params)
+    if not found:
+        return None
+    token: ApiToken = read.load(found[0][:-1])
+    if found[0][-1] is not None:
+        token._kzreg_counted = (window, int(found[0][-1]))  # type: ignore[attr-defined]
+    return token
+
+
+@functools.cache
+def _counted_sql(vendor: str) -> str:
+    read = statements.joined(ApiToken, CALLER, vendor)
+    q = functools.partial(statements.quote, RateWindow)
+    rate, token_id, window, count = statements.table(RateWindow), q("token_id"), q("window"), q("count")
+
+    def c(path: str, attname: str) -> str:
+        return f"c{read.column(path, attname)}"
+
+    columns = ", ".join(f"{column} AS c{at}" for at, column in enumerate(read.columns))
+    return (
+        f"WITH t AS (SELECT {columns} {read.tables} WHERE t0.{statements.quote(ApiToken, 'prefix')} = %s), "
+        f"bump AS (INSERT INTO {rate} ({token_id}, {window}, {count}) SELECT {c('', 'id')}, %s, 1 FROM t "
+        f"WHERE {c('', 'secret_hash')} = %s AND {c('', 'revoked_at')} IS NULL "
+        f"AND ({c('', 'expires_at')} IS NULL OR {c('', 'expires_at')} > %s) AND {c('user', 'is_active')} "
+        f"ON CONFLICT ({token_id}, {window}) DO UPDATE SET {count} = {rate}.{count} + 1 RETURNING {count}) "
+        f"SELECT t.*, (SELECT {count} FROM bump) FROM t"
+    )
+
+
+def verify(raw: str, count: bool = False) -> ApiToken:
     """The live token this secret belongs to; otherwise an error that says why (never which part was
-    wrong: a wrong secret and an unknown prefix are the same answer)."""
+    wrong: a wrong secret and an unknown prefix are the same answer). `count`: this call is counted
+    against the token's rate limit in the same statement where the database allows (PostgreSQL)."""
     scheme, _, rest = raw.strip().partition("_")
     prefix, _, secret = rest.partition("_")
-    token = _by_prefix(prefix) if scheme == SCHEME else None
-    if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
+    digest, now = _digest(secret), clock.now()
+    token = None
+    if scheme == SCHEME:
+        merged = count and per_minute() > 0 and statements.vendor(ApiToken) == "postgresql"
+        token = _counted_by_prefix(prefix, digest, now) if merged else _by_prefix(prefix)
+    if token is None or not hmac.compare_digest(token.secret_hash, digest):
         raise problem(ApiCode.TOKEN_INVALID)
-    now = clock.now()
     if token.revoked_at is not None:
         raise problem(ApiCode.TOKEN_REVOKED, at=token.revoked_at.isoformat(timespec="seconds"))
     if token.expires_at is not None and token.expires_at <= now:
