@@ -278,8 +278,9 @@ def run(what: str, workers: int, threads: int, repeat: int, clients: int, count:
             epp.wait(timeout=15)
 
 
-def run_calls(count: int) -> None:
-    """`count` domain infos and `count // 4` creates through the test client; CPU, wall and statements."""
+def run_calls(count: int, only: str = "") -> None:
+    """`count` domain infos and `count // 4` creates through the test client; CPU, wall and statements.
+    `only` (info or create) runs one of them (for callgrind: the difference of two counts is per call)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -306,6 +307,8 @@ def run_calls(count: int) -> None:
         ("GET /domains/{name}", info, count, 200),
         ("POST /domains", create, count // 4, 201),
     ):
+        if only and only != ("info" if label.startswith("GET") else "create"):
+            continue
         assert call_one(-1).status_code == ok  # warm
         cpu, wall, statements = [], [], []
         for i in range(n):
@@ -362,6 +365,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="the reseller API's own cost per call, in process")
     parser.add_argument("what", choices=("calls", "plans"))
     parser.add_argument("--count", type=int, default=200, help="calls (calls)")
+    parser.add_argument("--only", choices=("info", "create"), default="", help="one kind of call (calls)")
     parser.add_argument("--repeat", type=int, default=5, help="EXPLAIN ANALYZE runs per statement (plans)")
     arguments = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
@@ -371,6 +375,6 @@ if __name__ == "__main__":
 
     django.setup()
     if arguments.what == "calls":
-        run_calls(arguments.count)
+        run_calls(arguments.count, arguments.only)
     else:
         run_plans(arguments.repeat)
