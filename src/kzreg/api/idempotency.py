@@ -97,7 +97,7 @@ def _insert_sql(vendor: str) -> str:
 def _answer(pk: int, status: int, content: bytes, content_type: str) -> None:
     """The first call's answer kept on its row (one prepared UPDATE instead of a compiled queryset)."""
     statements.run(IdempotentAnswer, _answer_sql(statements.vendor(IdempotentAnswer)),
-                   [status, statements.prep(IdempotentAnswer, "body", content), content_type, pk])  # fmt: skip
+                   [status, statements.prep(IdempotentAnswer, "body", content), content_type, pk], rows=False)  # fmt: skip
 
 
 @functools.cache

@@ -27,8 +27,9 @@ def _connection(model: type[Model]) -> BaseDatabaseWrapper:
     return connections[router.db_for_write(model)]
 
 
-def run(model: type[Model], sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Runs one statement where `model`'s writes go; its rows (`RETURNING` or `SELECT`; else none)."""
+def run(model: type[Model], sql: str, params: Sequence[Any], rows: bool = True) -> list[tuple[Any, ...]]:
+    """Runs one statement where `model`'s writes go; its rows (`rows=False` for one that returns none:
+    asking the cursor for its `description` instead would build a column object per column each time)."""
     connection = _connection(model)
     if connection.vendor == "postgresql":
         connection.ensure_connection()
@@ -39,10 +40,10 @@ def run(model: type[Model], sql: str, params: Sequence[Any]) -> list[tuple[Any, 
             raw._kzreg_api_cursor = cursor
         with connection.wrap_database_errors:  # driver errors become Django's (IntegrityError, …)
             cursor.execute(sql, list(params))
-            return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+            return [tuple(row) for row in cursor.fetchall()] if rows else []
     with connection.cursor() as django_cursor:
         django_cursor.execute(sql, list(params))
-        return [tuple(row) for row in django_cursor.fetchall()] if django_cursor.description else []
+        return [tuple(row) for row in django_cursor.fetchall()] if rows else []
 
 
 def quote(model: type[Model], name: str) -> str:
