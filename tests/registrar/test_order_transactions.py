@@ -1,8 +1,7 @@
 """An order in fewer transactions (issue 12, Speed) keeps its promises: a new order is quoted, charged and
 claimed in one transaction or not at all (a refused charge leaves only the step-by-step way's `quoted`
-order and its one quote); with the registry in this database (`local`) the registration and the order's
-`done` commit together — an error after the registry's create undoes both; over EPP the create and its
-read-back go in one write."""
+order and its one quote); over EPP the create and its read-back go in one write, and a refused create
+leaves the session in step."""
 
 from __future__ import annotations
 
@@ -14,9 +13,8 @@ from kzreg.billing.models import OrderQuote
 from kzreg.billing.money import Money
 from kzreg.core.errors import OperationFailed
 from kzreg.epp.client import EppClient
-from kzreg.registrar import order_kinds, orders
+from kzreg.registrar import orders
 from kzreg.registrar.connection.epp import EppConnection
-from kzreg.registrar.connection.local import LocalConnection
 from kzreg.registrar.models import Order, OrderEvent, Service
 from tests.registrar.conftest import balance, fund
 from tests.registrar.test_orders import create
@@ -57,25 +55,6 @@ def test_a_new_order_is_charged_and_claimed_in_its_first_transaction(alpha_selle
                                   principal="tester", key="k1", years=1, request=request)  # fmt: skip
     assert again is None and Order.objects.count() == 1 and OrderQuote.objects.count() == 1
     assert balance(alpha_account) == Money.of("60.00", "USD")
-
-
-def test_an_error_after_the_local_create_undoes_the_registration(conn, alpha_seller, alpha_customer, alpha_account,
-                                                                 monkeypatch):  # fmt: skip
-    if not isinstance(conn, LocalConnection):
-        pytest.skip("over EPP the registry commits on its own")
-    create(conn, alpha_seller, alpha_customer, key="k0", name="first-one.kz")  # the customer becomes a contact
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("broken after the registry's create (test)")
-
-    monkeypatch.setattr(orders, "record", broken)
-    with pytest.raises(RuntimeError):
-        create(conn, alpha_seller, alpha_customer, key="k1", name="second-one.kz")
-    monkeypatch.setattr(orders, "record", order_kinds.record)
-    assert conn.info("second-one.kz") is None  # rolled back with the order's outcome: nothing registered
-    order = Order.objects.get(idempotency_key="k1")
-    assert order.state == "unknown" and order.charge_tx is not None  # the worker settles it (fails, refunds)
-    assert not Service.objects.filter(name="second-one.kz").exists()
 
 
 def test_the_epp_create_and_its_read_back_go_in_one_write(conn, alpha_seller, alpha_customer, alpha_account,

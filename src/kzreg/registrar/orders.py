@@ -234,15 +234,11 @@ def claim_for_sending(order: Order) -> Order | None:
 
 def finish_done(order: Order, answer: dict[str, Any], to: str = OrderState.DONE, note: str = "") -> Order:
     with transaction.atomic():
-        return _done(locked(order.pk), answer, to, note)
-
-
-def _done(current: Order, answer: dict[str, Any], to: str = OrderState.DONE, note: str = "") -> Order:
-    """Records a locked order's outcome: its service, then the move to `to`."""
-    now = clock.now()
-    service = record(current, answer, now)
-    move(current, to, current.principal, now, note=note, answer={**current.answer, **answer}, service=service)
-    return current
+        current = locked(order.pk)
+        now = clock.now()
+        service = record(current, answer, now)
+        move(current, to, current.principal, now, note=note, answer={**current.answer, **answer}, service=service)
+        return current
 
 
 def finish_refunded(order: Order, answer: dict[str, Any], to: str = OrderState.FAILED, note: str = "") -> Order:
@@ -262,35 +258,10 @@ def refund_fields(order: Order, now: dt.datetime) -> dict[str, int | None]:
     return {"refund_tx": seller, "reseller_refund_tx": reseller}
 
 
-def joins_transaction(conn: RegistryConnection) -> bool:
-    """The registry writes in the orders' database, in the caller's transaction (`local`): the order's
-    outcome may be written in the same transaction as the registry's change."""
-    return getattr(conn, "database", None) == router.db_for_write(Order)
-
-
 def submit(order: Order, conn: RegistryConnection, secret: str | None = None) -> Order:
-    """Sends a claimed (`submitted`) order and records what came back.
-
-    A registry in this database (`joins_transaction`): the order locked, the registry's operation (a
-    savepoint), the service and the `done` move are ONE transaction — the registration and its record
-    commit together or not at all (issue 12, Speed: one BEGIN/COMMIT and one WAL flush fewer). A refusal
-    rolls it all back (the registry's savepoint undid its part) and fails the order with its refund as
-    before; a lost answer commits the order `unknown` with whatever the registry did; any other error
-    rolls it all back, so nothing was registered, and the order goes `unknown` for the worker to settle
-    as ever."""
+    """Sends a claimed (`submitted`) order and records what came back."""
     rules = KINDS[order.kind]
     try:
-        if joins_transaction(conn):
-            with transaction.atomic(using=router.db_for_write(Order)):
-                current = locked(order.pk)
-                if current.state != OrderState.SUBMITTED:  # settled meanwhile by the worker: nothing is sent
-                    return current
-                try:
-                    answer = rules.submit(conn, current, secret)
-                except AnswerLost as error:  # whatever the registry did stays, with the order `unknown`
-                    move(current, OrderState.UNKNOWN, current.principal, clock.now(), note=f"answer lost: {error}")
-                    return current
-                return _done(current, answer)
         answer = rules.submit(conn, order, secret)
     except (RegistryRefused, RegistryUnreachable) as error:
         return finish_refunded(order, problems_answer(error), note=str(error))

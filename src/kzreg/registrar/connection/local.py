@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db import DEFAULT_DB_ALIAS
-
 from kzreg.core.actor import Actor, Channel, Role
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
@@ -61,11 +59,6 @@ def created_state(domain: Domain, registrar: str, nameservers: Sequence[str]) ->
 
 
 class LocalConnection:
-    # The database the registry's operations write to: theirs is the default connection's transaction (a
-    # savepoint of the caller's), so an order there may record its outcome in the same one
-    # (`orders.joins_transaction`).
-    database = DEFAULT_DB_ALIAS
-
     def __init__(self, registrar: str, principal: str = "registrar-wing", channel: Channel = Channel.API):
         found = lookup.registrar_by_handle(registrar)
         if found is None:
