@@ -13,7 +13,9 @@ each prints creates/s, client CPU per create and the ratio. Requests as bench/be
 them (existing and new holders, existing name servers). `--profile` profiles the charged creates only
 (cProfile, CPU time; BENCH_SORT, BENCH_TOP, BENCH_CALLEES: a function name pattern whose callees to print). `--threads T` runs each block in T threads, each with its
 own connection. On PostgreSQL it also prints the round trips per create of each kind (the figure a shared
-machine does not blur). `BENCH_CALLGRIND=charged` (or `uncharged`) under
+machine does not blur). `--against-after` compares, in the same way, charged creates whose charge is sent with
+the writes and COMMIT against charged creates whose charge is posted in the guard's `after` (as before
+session 8). `BENCH_CALLGRIND=charged` (or `uncharged`) under
 `valgrind --tool=callgrind --instr-atstart=no` counts the client's instructions for that kind's creates only.
 """
 
@@ -40,6 +42,12 @@ def main() -> int:
     parser.add_argument("--block", type=int, default=250)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--against-after",
+        action="store_true",
+        help="compare with charged creates whose charge is posted in the fee guard's `after` (its own round trip "
+        "and the COMMIT's), not sent with the writes: the second column is those instead of uncharged creates",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
     import django
@@ -105,8 +113,19 @@ def main() -> int:
         fields = {f.name: getattr(command, f.name) for f in dataclasses.fields(command)}
         create_domain(QuotedCreate(**fields, fee_quote_id=quote.id), actor)
 
+    from kzreg.billing import guard as fee_guard
+
     def plain_one(command: c.CreateDomain) -> None:
         create_domain(command, actor)
+
+    def charge_in_after(command: c.CreateDomain) -> None:
+        send, fee_guard.can_send_charge = fee_guard.can_send_charge, lambda account: False
+        try:
+            charge_one(command)
+        finally:
+            fee_guard.can_send_charge = send
+
+    other_kind = "charged in after" if args.against_after else "uncharged"
 
     def run_block(block: list, one) -> None:
         if args.threads <= 1:
@@ -158,7 +177,12 @@ def main() -> int:
     entries_before = _count(connection, "billing_entry")
     for start in range(0, args.count, args.block):
         for kind, block, one, guard_list in (
-            ("uncharged", uncharged[start : start + args.block], plain_one, without_fees),
+            (
+                "uncharged",
+                uncharged[start : start + args.block],
+                charge_in_after if args.against_after else plain_one,
+                guards if args.against_after else without_fees,
+            ),
             ("charged", charged[start : start + args.block], charge_one, guards),
         ):
             settings.KZREG["OPERATION_GUARDS"] = guard_list
@@ -175,18 +199,18 @@ def main() -> int:
         f"bench_charged_create: {connection.vendor}, {Domain.objects.count():,} domains, threads {args.threads}, "
         f"blocks of {args.block}: charged {rate['charged']:,.0f}/s "
         f"(client CPU {totals['charged'][1] * 1000 / args.count:.2f} ms), "
-        f"uncharged {rate['uncharged']:,.0f}/s (client CPU {totals['uncharged'][1] * 1000 / args.count:.2f} ms); "
-        f"charged/uncharged {100 * rate['charged'] / rate['uncharged']:.0f}%; "
+        f"{other_kind} {rate['uncharged']:,.0f}/s (client CPU {totals['uncharged'][1] * 1000 / args.count:.2f} ms); "
+        f"charged/{other_kind} {100 * rate['charged'] / rate['uncharged']:.0f}%; "
         + (
             f"round trips per create: charged {trips['charged'] / args.count:.2f}, "
-            f"uncharged {trips['uncharged'] / args.count:.2f}; "
+            f"{other_kind} {trips['uncharged'] / args.count:.2f}; "
             if counter
             else ""
         )
         + f"{charges:,} charges posted; "
         f"load average {os.getloadavg()[0]:.2f}; machine pace {pace:.0f} → {machine_pace():.0f} ms"
     )
-    return 0 if charges == args.count else 1
+    return 0 if charges == args.count * (2 if args.against_after else 1) else 1
 
 
 class _RoundTrips:
