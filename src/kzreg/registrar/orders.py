@@ -101,13 +101,10 @@ def open_order(
     """The order for `(payer, key)`: created `quoted` with its price, or the one already there (the same
     request; another request under the same key is refused). `looked_up`: the caller has just found no
     order under the key (a concurrent one is still found: the unique index refuses the second)."""
-    body = dict(request or {})
-    customer_id = body.get("customer_id", service.customer_id if service is not None else None)
-    payer = payer_key(reseller, customer_id)
+    body, payer, stored = _request_and_payer(request, service, reseller)
     existing = None if looked_up else order_rows.order_by_key(payer, key)
     if existing is None:
-        body.setdefault("customer_id", customer_id)
-        body.setdefault("reseller_id", reseller.pk if reseller is not None else None)
+        body = stored
         try:
             with transaction.atomic(using=router.db_for_write(Order)):
                 return _new_order(kind, domain, registrar_handle, reseller, principal, key, years, body, service,
@@ -119,6 +116,19 @@ def open_order(
     ):
         raise OperationFailed([Problem("idempotency_key", RegistrarCode.IDEMPOTENCY_REUSED, {"order": existing.pk})])
     return existing
+
+
+def _request_and_payer(
+    request: dict[str, Any] | None, service: Service | None, reseller: Reseller | None
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """The request as given, who pays for it, and the request as a new order stores it (its customer and
+    reseller filled in)."""
+    given = dict(request or {})
+    customer_id = given.get("customer_id", service.customer_id if service is not None else None)
+    stored = dict(given)
+    stored.setdefault("customer_id", customer_id)
+    stored.setdefault("reseller_id", reseller.pk if reseller is not None else None)
+    return given, payer_key(reseller, customer_id), stored
 
 
 def _new_order(
@@ -167,11 +177,7 @@ def open_and_claim(
     even the quote): the caller takes the step-by-step way (`open_order`, `run`), which leaves a refused
     order `quoted` and raises the exact problem. What stays true: a `submitted` order was charged, and the
     unique index keeps one order per key (the second insert waits for the first's commit, then fails)."""
-    body = dict(request or {})
-    customer_id = body.get("customer_id", service.customer_id if service is not None else None)
-    payer = payer_key(reseller, customer_id)
-    body.setdefault("customer_id", customer_id)
-    body.setdefault("reseller_id", reseller.pk if reseller is not None else None)
+    _given, payer, body = _request_and_payer(request, service, reseller)
     try:
         with transaction.atomic(using=router.db_for_write(Order)):
             order = _new_order(kind, domain, registrar_handle, reseller, principal, key, years, body, service,
