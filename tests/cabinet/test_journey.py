@@ -163,11 +163,12 @@ def test_a_resellers_day(watched_page, live_server, two_tenants, whois_server_fa
     confirm(page, "main button:text-is('Confirm')")
     job = BulkJob.objects.get()
     assert page.url == f"{site}/cabinet/bulk/{job.pk}/"
-    assert "0 of 2 done, 0 failed" in page.inner_text("#bulk-progress") and "Running." in page.inner_text("main")
+    progress = page.inner_text("#bulk-progress")
+    assert "0 of 2 processed: 0 succeeded, 0 failed" in progress and "Running." in page.inner_text("main")
     assert page.get_attribute("#bulk-bar", "value") == "0"
     page.evaluate("window.kzregStayed = true")
     assert run_bulk_jobs() == {"bulk jobs": 1}  # the worker's job, as `kzreg worker` runs it
-    page.wait_for_selector("#bulk-progress >> text=2 of 2 done, 0 failed")  # htmx's next poll
+    page.wait_for_selector("#bulk-progress >> text=2 of 2 processed: 2 succeeded, 0 failed")  # htmx's next poll
     assert page.evaluate("window.kzregStayed === true")  # swapped in place, not reloaded
     assert page.get_attribute("#bulk-bar", "value") == "100" and "Running." not in page.inner_text("main")
     rows = page.inner_text("#bulk-progress tbody")

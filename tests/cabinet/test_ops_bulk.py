@@ -59,7 +59,10 @@ def test_a_bulk_renewal_is_previewed_confirmed_and_run(client, two_tenants):
     assert BulkJob.objects.count() == 1 and Order.objects.filter(kind="renew", state="done").count() == 2
     assert str(account_of(a.admin).balance) == "800.00 USD"  # 1000 − 2×40 (creates) − 40 − 80
     page = client.get(done["Location"], **EN).content.decode()
-    assert "2 of 2 done, 0 failed" in page and 'value="100"' in page and "hx-trigger" not in page  # finished: no poll
+    assert (
+        "2 of 2 processed: 2 succeeded, 0 failed" in page and 'value="100"' in page and "hx-trigger" not in page
+    )  # finished: no poll
+    assert "progress--failures" not in page  # the bar is the refusal's colour only when a line failed
 
 
 def test_a_broken_line_is_named_and_nothing_is_done(client, two_tenants):
@@ -102,7 +105,9 @@ def test_a_bulk_name_server_change_and_its_progress_part(client, two_tenants):
     job = BulkJob.objects.get()
     part = client.get(f"/cabinet/bulk/{job.pk}/?part=progress", **EN).content.decode()
     assert part.startswith('<section class="card stack" id="bulk-progress"') and "<html" not in part
-    assert "1 of 1 done, 1 failed" in part and "Refused" not in part  # the registry wants two: the order failed
+    assert (
+        "1 of 1 processed: 0 succeeded, 1 failed" in part and "progress--failures" in part and "Refused" not in part
+    )  # the registry wants two: the order failed
     pending = bulk_job_of(a)
     waiting = client.get(f"/cabinet/bulk/{pending.pk}/?part=progress", **EN).content.decode()
     assert 'hx-trigger="every 2s"' in waiting and "Refresh" in waiting  # polls, and works as a reloaded page

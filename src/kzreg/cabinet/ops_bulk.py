@@ -129,6 +129,7 @@ def bulk_job_page(request: HttpRequest, job_id: str) -> HttpResponse:
     results = [{**r, "reason": "; ".join(str((p.get("message") or {}).get(lang, "")) for p in r.get("problems") or []
                                           if isinstance(p, dict))} for r in job.results]  # fmt: skip
     context = {"job": job, "results": results, "running": job.state != "done",
+               "succeeded": job.done_count - job.failed_count,
                "percent": int(100 * job.done_count / job.total) if job.total else 100}  # fmt: skip
     if request.GET.get("part") == "progress":
         return render(request, "cabinet/pages/ops_bulk_progress.html", context)

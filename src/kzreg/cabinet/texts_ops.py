@@ -134,9 +134,9 @@ OPS: dict[str, tuple[str, str, str]] = {
     "ops.bulk_job_title": ("Топтық тапсырма №{number}", "Массовое задание №{number}", "Bulk job #{number}"),
     "ops.bulk_another": ("Жаңа топтық тапсырма", "Новое массовое задание", "Another bulk job"),
     "ops.bulk_progress": (
-        "{total} жолдың {done} орындалды, {failed} сәтсіз",
-        "Выполнено {done} из {total}, с ошибкой {failed}",
-        "{done} of {total} done, {failed} failed",
+        "{total} жолдың {done} өңделді: {succeeded} сәтті, {failed} сәтсіз",
+        "Обработано {done} из {total}: успешно {succeeded}, с ошибкой {failed}",
+        "{done} of {total} processed: {succeeded} succeeded, {failed} failed",
     ),
     "ops.bulk_running": ("Орындалуда.", "Выполняется.", "Running."),
     "ops.bulk_refresh": ("Жаңарту", "Обновить", "Refresh"),
