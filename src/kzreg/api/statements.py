@@ -16,34 +16,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
-from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.fields.related import ForeignObjectRel, RelatedField
 
+from kzreg.core import plain_sql
+
 
 def _connection(model: type[Model]) -> BaseDatabaseWrapper:
-    return connections[router.db_for_write(model)]
+    return plain_sql.write_connection(model)
 
 
 def run(model: type[Model], sql: str, params: Sequence[Any], rows: bool = True) -> list[tuple[Any, ...]]:
-    """Runs one statement where `model`'s writes go; its rows (`rows=False` for one that returns none:
-    asking the cursor for its `description` instead would build a column object per column each time)."""
-    connection = _connection(model)
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        raw = connection.connection
-        cursor: psycopg.Cursor | None = getattr(raw, "_kzreg_api_cursor", None)
-        if cursor is None or cursor.closed:  # one per connection: making one costs a tenth of a statement
-            cursor = psycopg.Cursor(raw)
-            raw._kzreg_api_cursor = cursor
-        with connection.wrap_database_errors:  # driver errors become Django's (IntegrityError, …)
-            cursor.execute(sql, list(params))
-            return [tuple(row) for row in cursor.fetchall()] if rows else []
-    with connection.cursor() as django_cursor:
-        django_cursor.execute(sql, list(params))
-        return [tuple(row) for row in django_cursor.fetchall()] if rows else []
+    """Runs one statement where `model`'s writes go, on the API's kept cursor (`core.plain_sql.run`)."""
+    return plain_sql.run(model, sql, params, rows=rows, keep="api")
 
 
 def quote(model: type[Model], name: str) -> str:
@@ -55,10 +41,7 @@ def table(model: type[Model]) -> str:
 
 
 def prep(model: type[Model], attname: str, value: Any) -> Any:
-    """`value` as the field would save it (a datetime for this backend, …)."""
-    field = model._meta.get_field(attname)
-    assert isinstance(field, Field)
-    return field.get_db_prep_save(value, _connection(model))
+    return plain_sql.prep(model, attname, value)
 
 
 @dataclass(frozen=True)

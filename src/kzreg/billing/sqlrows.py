@@ -17,6 +17,8 @@ import psycopg
 from django.db import connections, router
 from django.db.models import Model
 
+from kzreg.core import plain_sql
+
 
 @functools.cache
 def _insert_sql(model: type[Model], columns: tuple[str, ...], rows: int, returning: bool) -> str:
@@ -72,12 +74,7 @@ def _pg_cursor(connection: Any) -> psycopg.Cursor:
     One per connection, kept with it: making a cursor (and its adapters map) cost as much client CPU as
     reading its row. `fetch_one` reads its answer before it returns, so nothing is pending on it when the
     next statement runs, and a connection belongs to one thread."""
-    raw = connection.connection
-    cursor: psycopg.Cursor | None = getattr(raw, "_kzreg_billing_cursor", None)
-    if cursor is None or cursor.closed:
-        cursor = psycopg.Cursor(raw)
-        raw._kzreg_billing_cursor = cursor
-    return cursor
+    return plain_sql.kept_cursor(connection, "billing")
 
 
 def in_pipeline(model: type[Model]) -> bool:

@@ -14,10 +14,9 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-import psycopg
-from django.db import connections, router
 from django.db.models import Model
 
+from kzreg.core import plain_sql
 from kzreg.registrar.models import (
     Customer,
     DeliveryState,
@@ -34,21 +33,12 @@ EVENT_FIELDS = ("order_id", "from_state", "to_state", "at", "principal", "note")
 
 
 def _connection(model: type[Model]) -> Any:
-    return connections[router.db_for_write(model)]
+    return plain_sql.write_connection(model)
 
 
 def run(model: type[Model], sql: str, params: Sequence[Any], rows: bool = True) -> list[tuple[Any, ...]]:
-    """Runs a statement where `model`'s writes go; its rows (none unless `rows`). On PostgreSQL through
-    psycopg's cursor (server-side binding, prepared after a few runs), in the connection's transaction."""
-    connection = _connection(model)
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, list(params))
-            return [tuple(row) for row in cursor.fetchall()] if rows else []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return [tuple(row) for row in cursor.fetchall()] if rows else []
+    """Runs a statement where `model`'s writes go; its rows (none unless `rows`): `core.plain_sql.run`."""
+    return plain_sql.run(model, sql, params, rows=rows)
 
 
 @functools.cache
@@ -87,7 +77,7 @@ def column(model: type[Model], attname: str) -> str:
 
 
 def prep(model: type[Model], attname: str, value: Any) -> Any:
-    return model._meta.get_field(attname).get_db_prep_save(value, _connection(model))  # type: ignore[union-attr]
+    return plain_sql.prep(model, attname, value)
 
 
 # --- the order --------------------------------------------------------------------------------------
