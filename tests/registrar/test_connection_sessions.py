@@ -15,6 +15,7 @@ from kzreg.epp import client as epp_client
 from kzreg.epp import requests as r
 from kzreg.registrar.connection.epp import EppConnection, EppSettings, close_kept_sessions
 from tests.epp.conftest import PASSWORD
+from tests.registrar.sent import epp_commands_sent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,17 +31,8 @@ def settings_for(epp_server, epp_registrar, pki) -> EppSettings:
 @pytest.fixture
 def commands() -> Iterator[list[str]]:
     """The name of every EPP command this process sends (login, check, logout, …)."""
-    sent: list[str] = []
-
-    def record(payload: bytes) -> None:
-        for name in ("login", "logout", "check", "info"):
-            if f"<{name}".encode() in payload or f":{name}".encode() in payload:
-                sent.append(name)
-                return
-
-    epp_client.SEND_HOOKS.append(record)
-    yield sent
-    epp_client.SEND_HOOKS.remove(record)
+    with epp_commands_sent(("login", "logout", "check", "info")) as sent:
+        yield sent
     close_kept_sessions()
 
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from kzreg.epp import client as epp_client
 from kzreg.registrar.connection.epp import EppConnection
 from kzreg.registrar.models import Service
+from tests.registrar.sent import epp_commands_sent
 from tests.registrar.test_orders import create
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -21,17 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def sent() -> Iterator[list[str]]:
     """The commands this process sends over EPP (create, info, …), as the session tests count them."""
-    names: list[str] = []
-
-    def record(payload: bytes) -> None:
-        for name in ("create", "info", "check", "update", "renew"):
-            if f"<{name}".encode() in payload or f":{name}".encode() in payload:
-                names.append(name)
-                return
-
-    epp_client.SEND_HOOKS.append(record)
-    yield names
-    epp_client.SEND_HOOKS.remove(record)
+    with epp_commands_sent(("create", "info", "check", "update", "renew")) as names:
+        yield names
 
 
 @pytest.mark.parametrize("read_back", [True, False])
