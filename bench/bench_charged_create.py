@@ -29,6 +29,7 @@ import random
 import sys
 import threading
 import time
+from typing import cast
 
 sys.path.insert(0, os.path.dirname(__file__))
 from bench_create import machine_pace
@@ -74,12 +75,16 @@ def main() -> int:
     class QuotedCreate(c.CreateDomain):
         fee_quote_id: str = ""
 
+    @dataclasses.dataclass(frozen=True)
+    class AgreedCreate(c.CreateDomain):
+        fee_agreed: Money | None = None
+
     call_command("migrate", interactive=False, verbosity=0)
     if Domain.objects.count() < 1000:
         bulkload(1000, seed=99, out=lambda line: None)
     registrar = ensure_registrar()
     account = prepaid_account(registrar.id) or open_prepaid(registrar.id, registrar.handle, "USD", clock.now())
-    while account.balance_minor < 100 * 30 * 5 * args.count:  # five years at USD 30 for every create
+    while account.balance_minor < 2 * 100 * 30 * 5 * args.count:  # five years at USD 30, two charged kinds
         record_payment(account, Money.of("1000000.00", account.currency), "bench", clock.now(), "bench top-up")
         account.refresh_from_db()
     actor = Actor("bench", Role.REGISTRAR, Channel.API, registrar_id=registrar.id)
@@ -99,24 +104,43 @@ def main() -> int:
 
     charged = [request(source) for _ in range(args.count)]
     uncharged = [request(source) for _ in range(args.count)]
+    plain_agreed = [request(source) for _ in range(args.count)] if not args.against_after else []
     del source
-    gc.collect()
-    gc.freeze()
     guards = list(settings.KZREG["OPERATION_GUARDS"])
     if FEE_GUARD not in guards:
         print(f"{FEE_GUARD} is not in KZREG['OPERATION_GUARDS']: nothing would be charged", file=sys.stderr)
         return 2
     without_fees = [g for g in guards if g != FEE_GUARD]
 
-    def charge_one(command: c.CreateDomain) -> None:
-        quote = fees.quote(command.name.rsplit(".", 1)[-1], "create", command.period, registrar.id)
+    # What the client was told by a fee:check (`fees.price`, nothing stored) for each zone and period, kept as
+    # an EPP client keeps it; each create states it (`fee_agreed`) and the registry prices that create again
+    # in its own transaction and refuses it if the statement is less (RFC 8748 §3.4).
+    told: dict[tuple[str, int | None], Money] = {}
+    for command in plain_agreed:
+        key = (command.name.rsplit(".", 1)[-1], command.period)
+        if key not in told:
+            price = fees.price(key[0], "create", cast(int, key[1]), registrar.id)
+            told[key] = Money.of(price.amount, price.currency)
+    agreed = [
+        AgreedCreate(
+            **{f.name: getattr(command, f.name) for f in dataclasses.fields(command)},
+            fee_agreed=told[(command.name.rsplit(".", 1)[-1], command.period)],
+        )
+        for command in plain_agreed
+    ]
+    del plain_agreed
+    gc.collect()
+    gc.freeze()
+
+    def create_one(command: c.CreateDomain) -> None:  # uncharged, or charged with the fee agreed in it
+        create_domain(command, actor)
+
+    def charge_one(command: c.CreateDomain) -> None:  # a stored quote first, then the create that uses it
+        quote = fees.quote(command.name.rsplit(".", 1)[-1], "create", cast(int, command.period), registrar.id)
         fields = {f.name: getattr(command, f.name) for f in dataclasses.fields(command)}
         create_domain(QuotedCreate(**fields, fee_quote_id=quote.id), actor)
 
     from kzreg.billing import guard as fee_guard
-
-    def plain_one(command: c.CreateDomain) -> None:
-        create_domain(command, actor)
 
     def charge_in_after(command: c.CreateDomain) -> None:
         send, fee_guard.can_send_charge = fee_guard.can_send_charge, lambda account: False
@@ -124,8 +148,6 @@ def main() -> int:
             charge_one(command)
         finally:
             fee_guard.can_send_charge = send
-
-    other_kind = "charged in after" if args.against_after else "uncharged"
 
     def run_block(block: list, one) -> None:
         if args.threads <= 1:
@@ -146,12 +168,20 @@ def main() -> int:
         for t in threads:
             t.join()
 
+    # kind → (its requests, how one is made, the guards in force)
+    kinds: dict[str, tuple[list, object, list[str]]] = {"uncharged": (uncharged, create_one, without_fees)}
+    if args.against_after:
+        kinds = {"charged in after": (uncharged, charge_in_after, guards)}
+    else:
+        kinds["agreed"] = (agreed, create_one, guards)
+    kinds["quoted"] = (charged, charge_one, guards)
+
     callgrind = os.environ.get("BENCH_CALLGRIND", "")  # under valgrind --tool=callgrind --instr-atstart=no
-    if callgrind in ("charged", "uncharged"):  # instructions counted for that kind's creates only
+    if callgrind in ("charged", "quoted", "agreed", "uncharged"):  # instructions counted for that kind only
         import subprocess
 
-        settings.KZREG["OPERATION_GUARDS"] = guards if callgrind == "charged" else without_fees
-        block, one = (charged, charge_one) if callgrind == "charged" else (uncharged, plain_one)
+        block, one, guard_list = kinds["quoted" if callgrind == "charged" else callgrind]
+        settings.KZREG["OPERATION_GUARDS"] = guard_list
         subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)
         run_block(block, one)
         subprocess.run(["callgrind_control", "--instr=off", str(os.getpid())], check=True, capture_output=True)
@@ -162,55 +192,48 @@ def main() -> int:
         import cProfile
         import pstats
 
+        block, one, guard_list = kinds[os.environ.get("BENCH_KIND", "agreed")]
+        settings.KZREG["OPERATION_GUARDS"] = guard_list
         profiler = cProfile.Profile(time.process_time)
-        profiler.runcall(run_block, charged, charge_one)
+        profiler.runcall(run_block, block, one)
         stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
         stats.print_stats(int(os.environ.get("BENCH_TOP", "30")))
         if os.environ.get("BENCH_CALLEES"):  # a function name pattern: what it spends its time on
             stats.print_callees(os.environ["BENCH_CALLEES"])
         return 0
 
-    totals = {"charged": [0.0, 0.0], "uncharged": [0.0, 0.0]}  # wall, cpu
-    trips = {"charged": 0, "uncharged": 0}
+    totals = {kind: [0.0, 0.0] for kind in kinds}  # wall, cpu
+    trips = dict.fromkeys(kinds, 0)
     counter = _RoundTrips() if connection.vendor == "postgresql" else None
     pace = machine_pace()
     entries_before = _count(connection, "billing_entry")
     for start in range(0, args.count, args.block):
-        for kind, block, one, guard_list in (
-            (
-                "uncharged",
-                uncharged[start : start + args.block],
-                charge_in_after if args.against_after else plain_one,
-                guards if args.against_after else without_fees,
-            ),
-            ("charged", charged[start : start + args.block], charge_one, guards),
-        ):
+        for kind, (requests, one, guard_list) in kinds.items():
             settings.KZREG["OPERATION_GUARDS"] = guard_list
             before = counter.count if counter else 0
             wall, cpu = time.perf_counter(), time.process_time()
-            run_block(block, one)
+            run_block(requests[start : start + args.block], one)
             totals[kind][0] += time.perf_counter() - wall
             totals[kind][1] += time.process_time() - cpu
             trips[kind] += (counter.count if counter else 0) - before
     settings.KZREG["OPERATION_GUARDS"] = guards
     charges = (_count(connection, "billing_entry") - entries_before) // 2
     rate = {kind: args.count / wall for kind, (wall, _) in totals.items()}
+    base = "charged in after" if args.against_after else "uncharged"
+    figures = ", ".join(
+        f"{kind} {rate[kind]:,.0f}/s (client CPU {totals[kind][1] * 1000 / args.count:.2f} ms"
+        + (f", {trips[kind] / args.count:.2f} round trips" if counter else "")
+        + ")"
+        for kind in kinds
+    )
+    ratios = ", ".join(f"{kind}/{base} {100 * rate[kind] / rate[base]:.0f}%" for kind in kinds if kind != base)
     print(
         f"bench_charged_create: {connection.vendor}, {Domain.objects.count():,} domains, threads {args.threads}, "
-        f"blocks of {args.block}: charged {rate['charged']:,.0f}/s "
-        f"(client CPU {totals['charged'][1] * 1000 / args.count:.2f} ms), "
-        f"{other_kind} {rate['uncharged']:,.0f}/s (client CPU {totals['uncharged'][1] * 1000 / args.count:.2f} ms); "
-        f"charged/{other_kind} {100 * rate['charged'] / rate['uncharged']:.0f}%; "
-        + (
-            f"round trips per create: charged {trips['charged'] / args.count:.2f}, "
-            f"{other_kind} {trips['uncharged'] / args.count:.2f}; "
-            if counter
-            else ""
-        )
-        + f"{charges:,} charges posted; "
+        f"blocks of {args.block}: {figures}; {ratios}; {charges:,} charges posted; "
         f"load average {os.getloadavg()[0]:.2f}; machine pace {pace:.0f} → {machine_pace():.0f} ms"
     )
-    return 0 if charges == args.count * (2 if args.against_after else 1) else 1
+    charged_kinds = sum(1 for kind in kinds if kind != "uncharged")
+    return 0 if charges == args.count * charged_kinds else 1
 
 
 class _RoundTrips:

@@ -3,6 +3,7 @@ the database decide, on PostgreSQL with real concurrent transactions."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 
@@ -23,6 +24,7 @@ from kzreg.core.errors import OperationFailed
 from kzreg.registry.models import Domain
 from kzreg.registry.operations import create_domain
 from tests.billing.conftest import fund
+from tests.billing.test_fee_agreed import AgreedCreate
 from tests.conftest import domain_command, org_contact, person
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -83,10 +85,11 @@ def test_parallel_charges_stop_at_the_credit_limit(registrar):
     assert check_ledger().ok
 
 
-@pytest.mark.parametrize("revenue_opened", [False, True])
-def test_parallel_registrations_register_only_what_is_paid_for(registrar, revenue_opened):
+@pytest.mark.parametrize("revenue_opened, agree", [(False, False), (True, False), (True, True)])
+def test_parallel_registrations_register_only_what_is_paid_for(registrar, revenue_opened, agree):
     """With the revenue account opened before the race every charge is the one statement sent with the
-    registration's writes and COMMIT (a refusal raised by it); without, the first one opens it in `after`."""
+    registration's writes and COMMIT (a refusal raised by it); without, the first one opens it in `after`.
+    `agree`: each create states the fee it agrees to (`fee_agreed`, priced in the create itself)."""
     account = open_prepaid(registrar.id, registrar.handle, "USD", clock.now())
     fund(account, "90.00")
     if revenue_opened:
@@ -95,6 +98,9 @@ def test_parallel_registrations_register_only_what_is_paid_for(registrar, revenu
 
     def attempt(n: int) -> object:
         command = domain_command(f"race{n}.kz", registrant=org_contact(300 + n), admin=person(300 + n))
+        if agree:
+            fields = {f.name: getattr(command, f.name) for f in dataclasses.fields(command)}
+            command = AgreedCreate(**fields, fee_agreed=Money.of("30.00", "USD"))
         return create_domain(command, actor).object.name
 
     outcomes = race(attempt)

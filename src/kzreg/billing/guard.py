@@ -118,8 +118,32 @@ def _fee(
         quoted = redeem(quote_id, zone, rule.command, years, registrar_id, ctx.now, consume=consume)
         if quoted.currency != account.currency:  # quoted before the account was opened
             raise OperationFailed([Problem("fee", BillingCode.QUOTE_MISMATCH, {"value": quote_id})])
+        _require_agreed(ctx, quoted)
         return quoted, quote_id
-    return fee_for(zone, rule.command, years, registrar_id, ctx.now, account=account), ""
+    fee = fee_for(zone, rule.command, years, registrar_id, ctx.now, account=account)
+    _require_agreed(ctx, fee)
+    return fee, ""
+
+
+def agreement_problem(ctx: GuardContext, fee: Money) -> Problem | None:
+    """The command's stated fee (`fee_agreed`, a `Money`: RFC 8748's <fee:fee>, the price the client agreed
+    to) against the fee this operation charges: refused when it is less or in another currency. The fee
+    charged is the operation's own, decided in its transaction (a client that agreed to more pays the fee)."""
+    agreed = getattr(ctx.command, "fee_agreed", None)
+    if agreed is None:
+        return None
+    if agreed.currency != fee.currency:
+        return Problem("fee", BillingCode.FEE_AGREED_CURRENCY, {"value": agreed.currency, "expected": fee.currency})
+    if agreed.amount < fee.amount:
+        values = {"value": agreed.plain, "expected": fee.plain, "currency": fee.currency}
+        return Problem("fee", BillingCode.FEE_AGREED_LOW, values)
+    return None
+
+
+def _require_agreed(ctx: GuardContext, fee: Money) -> None:
+    problem = agreement_problem(ctx, fee)
+    if problem is not None:
+        raise OperationFailed([problem])
 
 
 def _read_fee(ctx: GuardContext, zone: str, rule: FeeRule, years: int, reads: FeeReads, quote_id: str) -> Money:
@@ -187,6 +211,9 @@ class RegistryFees:
             fee = _read_fee(ctx, zone.name, rule, years, reads, quote_id)
         except OperationFailed as refusal:
             return refusal.problems
+        disagreed = agreement_problem(ctx, fee)
+        if disagreed is not None:
+            return [disagreed]
         # What `after` needs, so that the charge reads neither the account nor the quote again.
         ctx.billing_charge = Planned(cast(int, payer), account, fee, quote_id, revenue_id)  # type: ignore[attr-defined]
         if ctx.operation == "domain_restore":

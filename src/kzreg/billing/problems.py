@@ -26,6 +26,10 @@ class BillingCode(ProblemCode):
     QUOTE_UNKNOWN = "billing_quote_unknown"
     QUOTE_EXPIRED = "billing_quote_expired"
     QUOTE_MISMATCH = "billing_quote_mismatch"
+    # A command that states the fee it agrees to pay (RFC 8748's <fee:fee>, `fee_agreed`): less, or in
+    # another currency, than the fee the operation would charge.
+    FEE_AGREED_LOW = "billing_fee_agreed_low"
+    FEE_AGREED_CURRENCY = "billing_fee_agreed_currency"
 
 
 MESSAGES: dict[ProblemCode, dict[str, str]] = {
@@ -109,6 +113,16 @@ MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "ru": "расчёт стоимости выдан для другого запроса ({value})",
         "en": "the quote was given for another request ({value})",
     },
+    BillingCode.FEE_AGREED_LOW: {
+        "kk": "келісілген алым {value} {currency} жеткіліксіз: алым {expected} {currency}",
+        "ru": "указанный сбор {value} {currency} меньше действующего: {expected} {currency}",
+        "en": "the fee agreed, {value} {currency}, is less than the fee, {expected} {currency}",
+    },
+    BillingCode.FEE_AGREED_CURRENCY: {
+        "kk": "алым {expected} валютасында алынады, {value} емес",
+        "ru": "сбор взимается в {expected}, а не в {value}",
+        "en": "the fee is charged in {expected}, not {value}",
+    },
 }
 
 register_codes(
@@ -122,6 +136,8 @@ register_codes(
         BillingCode.QUOTE_UNKNOWN: 2004,
         BillingCode.QUOTE_EXPIRED: 2004,
         BillingCode.QUOTE_MISMATCH: 2004,
+        BillingCode.FEE_AGREED_LOW: 2004,
+        BillingCode.FEE_AGREED_CURRENCY: 2004,
         BillingCode.UNBALANCED: 2400,
         BillingCode.OTHER_BOOK: 2400,
         BillingCode.CURRENCY_MISMATCH: 2400,
@@ -141,6 +157,8 @@ register_codes(
         BillingCode.QUOTE_UNKNOWN: 404,
         BillingCode.QUOTE_EXPIRED: 409,
         BillingCode.QUOTE_MISMATCH: 409,
+        BillingCode.FEE_AGREED_LOW: 409,
+        BillingCode.FEE_AGREED_CURRENCY: 409,
         BillingCode.UNBALANCED: 500,
         BillingCode.OTHER_BOOK: 500,
         BillingCode.CURRENCY_MISMATCH: 500,
