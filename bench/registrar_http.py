@@ -9,6 +9,11 @@ client, the web server (gunicorn and its workers) and PostgreSQL (this database'
 limit is raised out of the way (its bookkeeping still runs on every call). With
 `KZREG_BENCH_API_CONNECTION=epp` the web server reaches the registry over EPP (`kzreg epp serve`, 2
 workers, started here): creates then also print the EPP server's CPU per create.
+`KZREG_BENCH_API_PGSTATS=1` (PostgreSQL) also prints, per create, what the database did: its
+`pg_stat_database` and `pg_stat_user_tables` deltas (commits, pages hit, rows read, written, HOT and dead)
+and the wait events of its active backends sampled every 20 ms during the run — to tell work from waiting.
+`KZREG_BENCH_API_RATE` sets the server's `KZREG_API_RATE_PER_MINUTE` (default: raised out of the way;
+`0` turns rate limiting off, for a measurement only).
 
 In process (`python bench/registrar_http.py calls --count 200`): the same calls through Django's test
 client in this process, one at a time, so the API's own cost per call is seen without a web server or the
@@ -69,7 +74,8 @@ def start_web(
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    env = dict(os.environ, KZREG_API_RATE_PER_MINUTE="100000000", KZREG_DEBUG="0", KZREG_REGISTRY_CONNECTION="local",
+    rate = os.environ.get("KZREG_BENCH_API_RATE", "100000000")
+    env = dict(os.environ, KZREG_API_RATE_PER_MINUTE=rate, KZREG_DEBUG="0", KZREG_REGISTRY_CONNECTION="local",
                PYTHONPATH=f"{ROOT / 'src'}:{ROOT / 'bench'}")  # fmt: skip
     env.update(extra_env or {})
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -200,6 +206,78 @@ def run_lists(port: int, token: str, repeat: int) -> None:
               f"(CPU p50 {percentile(cpu, 0.5):.1f} ms)")  # fmt: skip
 
 
+DATABASE_COUNTERS = ("xact_commit", "xact_rollback", "blks_hit", "blks_read", "tup_returned", "tup_fetched",
+                     "tup_inserted", "tup_updated", "tup_deleted")  # fmt: skip
+TABLE_COUNTERS = ("seq_scan", "seq_tup_read", "idx_scan", "idx_tup_fetch", "n_tup_ins", "n_tup_upd", "n_tup_hot_upd",
+                  "n_tup_del")  # fmt: skip
+
+
+def pg_counters() -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """This database's `pg_stat_database` counters and each table's `pg_stat_user_tables` ones (with its
+    live and dead rows now). Backends send their counts at most once a second and when idle for ~10 s, so
+    read after the run has been quiet that long."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            f"SELECT {', '.join(DATABASE_COUNTERS)} FROM pg_stat_database WHERE datname = current_database()"
+        )
+        database = dict(zip(DATABASE_COUNTERS, (int(v or 0) for v in cursor.fetchone()), strict=True))
+        cursor.execute(f"SELECT relname, {', '.join(TABLE_COUNTERS)}, n_live_tup, n_dead_tup FROM pg_stat_user_tables")
+        tables = {
+            row[0]: dict(
+                zip((*TABLE_COUNTERS, "n_live_tup", "n_dead_tup"), (int(v or 0) for v in row[1:]), strict=True)
+            )
+            for row in cursor.fetchall()
+        }
+    return database, tables
+
+
+def print_pg_deltas(before: tuple[dict[str, int], dict[str, dict[str, int]]], n: int) -> None:
+    after = pg_counters()
+    per = {k: (after[0][k] - before[0][k]) / n for k in DATABASE_COUNTERS}
+    print("  database per create: " + ", ".join(f"{k} {v:,.1f}" for k, v in per.items()))
+    for table, counts in sorted(after[1].items()):
+        old = before[1].get(table, dict.fromkeys(counts, 0))
+        moved = {k: (counts[k] - old[k]) / n for k in TABLE_COUNTERS if counts[k] != old[k]}
+        if moved:
+            print(f"  {table:34s} " + ", ".join(f"{k} {v:,.2f}" for k, v in moved.items())
+                  + f"; now live {counts['n_live_tup']:,}, dead {counts['n_dead_tup']:,}")  # fmt: skip
+
+
+class WaitSampler(threading.Thread):
+    """Samples the wait events of this database's active backends (other than its own) every `every` s."""
+
+    def __init__(self, every: float = 0.02):
+        super().__init__(daemon=True)
+        self.every, self.stop, self.samples = every, threading.Event(), 0
+        self.seen: dict[str, int] = {}
+
+    def run(self) -> None:
+        import psycopg
+        from django.db import connection
+
+        settings = connection.settings_dict
+        with psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+                             dbname=settings["NAME"], autocommit=True) as conn:  # fmt: skip
+            while not self.stop.is_set():
+                rows = conn.execute(
+                    "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()"
+                ).fetchall()
+                self.samples += 1
+                for (what,) in rows:
+                    self.seen[what] = self.seen.get(what, 0) + 1
+                time.sleep(self.every)
+
+    def report(self) -> str:
+        total = sum(self.seen.values()) or 1
+        top = sorted(self.seen.items(), key=lambda kv: -kv[1])[:8]
+        return (f"{self.samples} samples, mean active backends {total / max(self.samples, 1):.2f}: "
+                + ", ".join(f"{k} {v / total:.0%}" for k, v in top))  # fmt: skip
+
+
 def run_creates(port: int, token: str, server_pid: int, clients: int, count: int) -> None:
     _big, customers, hosts = workload()
     run = "ra" + uuid.uuid4().hex[:6]
@@ -226,14 +304,23 @@ def run_creates(port: int, token: str, server_pid: int, clients: int, count: int
     for t in threads:
         t.start()
     ready.wait()
+    stats = os.environ.get("KZREG_BENCH_API_PGSTATS") == "1"
+    if stats:
+        time.sleep(11)  # the warm-up's counts reach the statistics first (a backend reports when idle)
+    counters, sampler = (pg_counters(), WaitSampler()) if stats else (None, None)
     pids = backend_pids()
     pg_before, web_before = cpu_of(pids), tree_cpu(server_pid)
     own_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
+    if sampler:
+        sampler.start()
     go.set()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    if sampler:
+        sampler.stop.set()
+        sampler.join()
     (pg, backends), web_after = backends_cpu_since(pg_before), tree_cpu(server_pid)
     own_after = resource.getrusage(resource.RUSAGE_SELF)
     spent = [x for s, _ in results for x in s]
@@ -247,6 +334,10 @@ def run_creates(port: int, token: str, server_pid: int, clients: int, count: int
           f"HTTP {codes}; server time p50 {percentile(spent, 0.5):.1f}, p95 {percentile(spent, 0.95):.1f} ms")  # fmt: skip
     print(f"api create: CPU per create: client {own / n * 1000:.2f} ms, web server {(web_after - web_before) / n * 1000:.2f} "
           f"ms, PostgreSQL {pg / n * 1000:.2f} ms ({backends} backends); {steal_and_pace()}")  # fmt: skip
+    if sampler and counters:
+        print(f"  wait events of active backends: {sampler.report()}")
+        time.sleep(12)  # the backends report their counts when idle
+        print_pg_deltas(counters, n)
 
 
 def run(what: str, workers: int, threads: int, repeat: int, clients: int, count: int) -> None:
