@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from django.db import router
 
 from kzreg.billing.books import deposit_columns
-from kzreg.billing.models import Account, AccountKind, OwnerKind, Quote
+from kzreg.billing.models import Account, AccountKind, OwnerKind
 from kzreg.billing.prices import PRICE_SQL, price_params
-from kzreg.billing.sqlrows import PendingRow, prep
+from kzreg.billing.sqlrows import PendingRow
 
 QUOTE_COLUMNS = "registrar_id, zone, command, years, amount_minor, currency, valid, used"
 QUOTE_SUBQUERY = (
@@ -80,10 +80,11 @@ class PendingReads:
 
 def read_soon(payer: int, zone: str, command: str, years: int, quote_id: str, now: dt.datetime) -> PendingReads:
     """`read`, sent now: inside the registry's read pipeline it travels with the operation's own reads."""
+    price = price_params(zone, command, years, now)
     params = [
         AccountKind.REVENUE.value,
-        *price_params(zone, command, years, now),
-        prep(Quote, "expires_at", now),
+        *price,
+        price[-1],  # `now` as the price's timestamp column takes it, the same for the quote's expires_at
         quote_id,
         AccountKind.PREPAID.value,
         str(payer),

@@ -92,23 +92,48 @@ def one_statement_posting(account: Account) -> bool:
     return connections[router.db_for_write(Account)].vendor == "postgresql" and account.pk is not None
 
 
+@functools.cache
+def _cause_columns() -> tuple[tuple[str, object], ...]:
+    """Each transaction field with the default it takes when `Cause` has no such attribute (a column added
+    to the model later is written by the statement as the model's default, as `Cause.transaction` would)."""
+    return tuple((f.attname, f.get_default()) for f in Transaction._meta.concrete_fields if not f.primary_key)
+
+
+def _transaction_values(cause: Cause, book: Book, now: dt.datetime, skip: str) -> list[object]:
+    """The transaction row's values in `_transaction_fields` order, as `cause.transaction(book, now)` has them,
+    without making the model instance (a charge sent with the writes never needs it)."""
+    values: list[object] = []
+    for name, default in _cause_columns():
+        if name == skip:
+            continue
+        if name == "book_id":
+            values.append(book.pk)
+        elif name == "reverses_id":
+            values.append(None if cause.reverses is None else cause.reverses.pk)
+        elif name == "created_at":
+            values.append(now)
+        else:
+            values.append(getattr(cause, name, default))
+    return values
+
+
 def _params(
     cause: Cause, book: Book, entries: list[tuple[Account, Money]], now: dt.datetime, quote_id: str, skip: str = ""
-) -> tuple[Transaction, list[Account], list[object]]:
-    """The transaction row, the accounts in update order and the statement's parameters (`skip`: a field
-    the statement fills itself)."""
+) -> tuple[list[Account], list[object]]:
+    """The accounts in update order and the statement's parameters (`skip`: a field the statement fills
+    itself)."""
     problems = ledger.check_entries(book, entries)
     if problems:
         raise OperationFailed(problems)
-    tx = cause.transaction(book, now)
     params: list[object] = [quote_id, now] if quote_id else []
-    ordered = sorted(entries, key=lambda entry: entry[0].pk)
-    for account, amount in ordered:
-        params += [amount.minor, account.pk, amount.minor, amount.minor]
-    params += [getattr(tx, name) for name in _transaction_fields() if name != skip]
-    for account, amount in entries:
-        params += [account.pk, amount.minor, amount.currency]
-    return tx, [account for account, _ in ordered], params
+    minors = [amount.minor for _, amount in entries]
+    ordered = sorted(range(len(entries)), key=lambda n: entries[n][0].pk)
+    for n in ordered:
+        params += [minors[n], entries[n][0].pk, minors[n], minors[n]]
+    params += _transaction_values(cause, book, now, skip)
+    for (account, amount), minor in zip(entries, minors, strict=True):
+        params += [account.pk, minor, amount.currency]
+    return [entries[n][0] for n in ordered], params
 
 
 def post_charge(
@@ -116,13 +141,14 @@ def post_charge(
 ) -> Posted:
     """Debits `payer` and credits `revenue` by `fee` (and records the quote's one use), or raises
     `OperationFailed` (insufficient funds, the quote used already) and the caller's transaction rolls back."""
-    tx, ordered, params = _params(cause, book, [(payer, -fee), (revenue, fee)], now, quote_id)
+    ordered, params = _params(cause, book, [(payer, -fee), (revenue, fee)], now, quote_id)
     tx_id, quote_used_here, *balances = pg_fetch_one(Account, charge_sql(bool(quote_id)), params)
     if not quote_used_here:
         raise OperationFailed([Problem("fee", BooksCode.QUOTE_USED, {"value": quote_id})])
     after = {account.pk: balance for account, balance in zip(ordered, balances, strict=True)}
     if after[payer.pk] is None:
         raise OperationFailed([ledger.insufficient(payer, fee.minor)])
+    tx = cause.transaction(book, now)
     tx.pk, tx._state.adding = int(tx_id), False
     return Posted(tx, {pk: int(balance) for pk, balance in after.items()})
 
@@ -147,7 +173,7 @@ def send_charge(
     answered with them: the transaction's object id is `object_id_sql` (the key of the row those writes
     inserted), and a refusal is an error raised by the statement (SQLSTATE KZ104, `refusal` reads it), so
     that a COMMIT queued behind it commits nothing. The answer: the transaction's id and both balances."""
-    _, _, params = _params(cause, book, [(payer, -fee), (revenue, fee)], now, quote_id, skip="object_id")
+    _, params = _params(cause, book, [(payer, -fee), (revenue, fee)], now, quote_id, skip="object_id")
     return PendingRow(Account, charge_sql(bool(quote_id), object_id_sql), params, write=True)
 
 

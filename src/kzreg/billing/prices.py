@@ -9,6 +9,7 @@ at a moment is the one with the latest `valid_from` not after it whose `valid_to
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import cast
 
 from django.conf import settings
@@ -29,9 +30,20 @@ def default_fee() -> Money:
     """One year's registry fee from settings (`{"amount": "30.00", "currency": "USD"}`)."""
     config = cast(dict, settings.KZREG).get("REGISTRY_FEE") or DEFAULT_FEE
     try:
-        return Money.of(str(config["amount"]), str(config["currency"]))
+        return _default_fee(str(config["amount"]), str(config["currency"]))
     except (MoneyError, KeyError) as exc:
         raise RuntimeError(f'KZREG["REGISTRY_FEE"] is not an amount with a currency: {config!r}') from exc
+
+
+@functools.lru_cache(maxsize=16)
+def _default_fee(amount: str, currency: str) -> Money:
+    """Parsed once per setting's value (every fee-bearing operation without a price row asks it)."""
+    return Money.of(amount, currency)
+
+
+@functools.lru_cache(maxsize=64)
+def _default_times(amount: str, currency: str, years: int) -> Money:
+    return _default_fee(amount, currency).times(years)
 
 
 def clean_request(zone: str, command: str, years: object) -> tuple[str, str, int]:
@@ -86,4 +98,5 @@ def fee_of(amount_minor: int | None, currency: str | None, command: str, years: 
     """The fee from the price row in force (its amount and currency, None without one), else the default."""
     if amount_minor is not None and currency is not None:
         return Money.from_minor(int(amount_minor), str(currency))
-    return default_fee().times(1 if command == FeeCommand.RESTORE else years)
+    one_year = default_fee()  # Money is immutable: the product is kept per amount, currency and years
+    return _default_times(str(one_year.amount), one_year.currency, 1 if command == FeeCommand.RESTORE else years)
