@@ -221,7 +221,8 @@ class RegistryFees:
         if reads is None:
             return []  # not charged: no deposit
         account, revenue_id = reads.account, reads.revenue_id
-        if account.available is None:
+        available = account.available
+        if available is None:
             return []  # not charged
         try:
             fee = _read_fee(ctx, zone.name, rule, years, reads, quote_id)
@@ -234,7 +235,7 @@ class RegistryFees:
         ctx.billing_charge = Planned(cast(int, payer), account, fee, quote_id, revenue_id)  # type: ignore[attr-defined]
         if ctx.operation == "domain_restore":
             fee += refunded(_domain(target), account)
-        if account.available < fee:
+        if available < fee:
             return [ledger.insufficient(account, fee.minor)]
         return []
 

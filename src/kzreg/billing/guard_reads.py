@@ -31,14 +31,18 @@ QUOTE_SUBQUERY = (
 
 
 @functools.cache
-def _sql() -> str:
+def _sql(quoted: bool = True) -> str:
+    """The statement; without `quoted` (a command that carries no quote id: an agreed fee, or none) it
+    leaves the quote out rather than look up the empty id."""
     deposit = ", ".join(f"a.{column}" for column in deposit_columns())
     quote = ", ".join(f"q.{column}" for column in QUOTE_COLUMNS.split(", "))
     return (
         f"SELECT {deposit}, (SELECT r.id FROM billing_account r WHERE r.book_id = a.book_id AND r.kind = %s "
-        f"AND r.holder_key = '' AND r.currency = a.currency), p.amount_minor, p.currency, {quote} "
-        f"FROM billing_account a LEFT JOIN ({PRICE_SQL}) AS p ON 1 = 1 LEFT JOIN ({QUOTE_SUBQUERY}) AS q ON 1 = 1 "
-        "WHERE a.kind = %s AND a.holder_key = %s "
+        f"AND r.holder_key = '' AND r.currency = a.currency), p.amount_minor, p.currency"
+        + (f", {quote}" if quoted else "")
+        + f" FROM billing_account a LEFT JOIN ({PRICE_SQL}) AS p ON 1 = 1"
+        + (f" LEFT JOIN ({QUOTE_SUBQUERY}) AS q ON 1 = 1" if quoted else "")
+        + " WHERE a.kind = %s AND a.holder_key = %s "
         "AND a.book_id = (SELECT id FROM billing_book WHERE owner_kind = %s AND owner_key = '')"
     )
 
@@ -69,25 +73,22 @@ class PendingReads:
         width = len(deposit_columns())
         account = Account.from_db(router.db_for_write(Account), list(deposit_columns()), row[:width])
         revenue_id, price_minor, price_currency = row[width : width + 3]
-        quote = tuple(row[width + 3 :])
+        quote = tuple(row[width + 3 :]) if self._quote_id else None
         return FeeReads(
             account=account,
             revenue_id=None if revenue_id is None else int(revenue_id),
             price=(price_minor, price_currency),
-            quote=quote if self._quote_id and quote[1] is not None else None,
+            quote=quote if quote and quote[1] is not None else None,
         )
 
 
 def read_soon(payer: int, zone: str, command: str, years: int, quote_id: str, now: dt.datetime) -> PendingReads:
     """`read`, sent now: inside the registry's read pipeline it travels with the operation's own reads."""
     price = price_params(zone, command, years, now)
-    params = [
-        AccountKind.REVENUE.value,
-        *price,
-        price[-1],  # `now` as the price's timestamp column takes it, the same for the quote's expires_at
-        quote_id,
-        AccountKind.PREPAID.value,
-        str(payer),
-        OwnerKind.REGISTRY.value,
-    ]
-    return PendingReads(PendingRow(Account, _sql(), params, write=True), quote_id)
+    # `now` as the price's timestamp column takes it serves the quote's expires_at too
+    quote = [price[-1], quote_id] if quote_id else []
+    params = [REVENUE, *price, *quote, PREPAID, str(payer), REGISTRY]
+    return PendingReads(PendingRow(Account, _sql(bool(quote_id)), params, write=True), quote_id)
+
+
+REVENUE, PREPAID, REGISTRY = AccountKind.REVENUE.value, AccountKind.PREPAID.value, OwnerKind.REGISTRY.value
