@@ -4,15 +4,20 @@ are there."""
 
 from __future__ import annotations
 
-import pytest
-from django.db import connection
+import datetime as dt
 
+import pytest
+from django.db import connection, transaction
+
+from kzreg.core import clock
 from kzreg.core.errors import OperationFailed
 from kzreg.registrar import orders
 from kzreg.registrar.connection import CreateRequest, Location
 from kzreg.registrar.connection.local import LocalConnection
-from kzreg.registrar.models import Order, OrderEvent, OrderState
-from tests.registrar.conftest import NS, fund
+from kzreg.registrar.models import EventKind, Order, OrderEvent, OrderState, Service, ServiceEvent
+from kzreg.registrar.states import IllegalTransition
+from tests.conftest import T0
+from tests.registrar.conftest import LOCATION, NS, fund
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -81,3 +86,69 @@ def test_the_list_indexes_are_there_on_postgresql():
         names = {row[0] for row in cursor.fetchall()}
     assert {"registrar_service_by_id", "registrar_service_by_name", "registrar_service_by_expiry",
             "registrar_service_name_trgm", "registrar_service_statuses"} <= names  # fmt: skip
+
+
+# --- a created domain's order done in one statement (PostgreSQL; SQLite takes the locked way: the same rows)
+
+
+def place(seller, customer, name: str = "alpha-shop.kz", key: str = "k1") -> Order:
+    from kzreg.registrar import actions
+
+    return actions.order_create(LocalConnection("PS-KZ", "tester"), seller, name=name, years=1,
+                                customer_id=customer.pk, nameservers=NS, location=dict(LOCATION), key=key)  # fmt: skip
+
+
+def test_a_done_create_writes_its_service_its_event_and_what_its_seller_hears(
+    alpha_seller, contact_customer, alpha_account
+):
+    order = place(alpha_seller, contact_customer)
+    stored = Order.objects.get(pk=order.pk)
+    assert order.state == stored.state == OrderState.DONE and order.service_id == stored.service_id
+    assert stored.answer == order.answer and set(stored.answer) == {"expires_at", "statuses"}
+    assert events(order) == ["quoted", "charged", "submitted", "done"]
+    service = Service.objects.get(name="alpha-shop.kz")
+    assert order.service == service and service.pk == stored.service_id
+    assert (service.registrar_handle, service.reseller_id, service.customer_id) == (
+        "PS-KZ", alpha_seller.reseller.pk, contact_customer.pk,
+    )  # fmt: skip
+    assert service.sponsored and service.statuses == ["ok"] and not service.auto_renew
+    assert service.retail_price == "40.00 USD" and service.renewal_warned_for is None
+    assert service.expires_at.isoformat() == stored.answer["expires_at"]
+    assert service.created_at == service.last_synced_at == stored.updated_at
+    settled = ServiceEvent.objects.get(domain="alpha-shop.kz")
+    assert (settled.kind, settled.service_id, settled.reseller_id, settled.at) == (
+        EventKind.ORDER_SETTLED, service.pk, alpha_seller.reseller.pk, stored.updated_at,
+    )  # fmt: skip
+    assert settled.data == {"order": order.pk, "kind": "create", "state": "done", "outcome": "done"}
+
+
+def test_a_create_of_a_name_served_before_starts_its_service_anew(alpha_seller, contact_customer, alpha_account):
+    warned = T0 - dt.timedelta(days=400)
+    old = Service.objects.create(name="alpha-shop.kz", registrar_handle="PS-KZ", reseller=None, customer=None,
+                                 retail_price="9.00 USD", auto_renew=True, statuses=["deleted"], sponsored=False,
+                                 renewal_warned_for=warned, created_at=T0 - dt.timedelta(days=800))  # fmt: skip
+    order = place(alpha_seller, contact_customer)
+    service = Service.objects.get(name="alpha-shop.kz")
+    assert service.pk == old.pk == order.service_id
+    assert (service.reseller_id, service.customer_id, service.sponsored, service.statuses) == (
+        alpha_seller.reseller.pk, contact_customer.pk, True, ["ok"],
+    )  # fmt: skip
+    assert (service.retail_price, service.auto_renew) == ("40.00 USD", False)
+    assert service.created_at == old.created_at and service.renewal_warned_for == warned  # kept, as `record` keeps them
+    assert service.expires_at is not None and service.expires_at > clock.now()
+
+
+def test_a_create_the_worker_took_is_not_done_and_nothing_of_it_is_written(alpha_seller, contact_customer,
+                                                                        alpha_account):  # fmt: skip
+    claimed = orders.charge_and_claim(open_create(alpha_seller, contact_customer))
+    assert claimed is not None
+    with transaction.atomic():  # the worker: submitted too long, nobody knows the outcome
+        orders.move(orders.locked(claimed.pk), OrderState.UNKNOWN, "worker", clock.now())
+    answer = {"expires_at": (clock.now() + dt.timedelta(days=365)).isoformat(), "statuses": ["ok"]}
+    with pytest.raises(IllegalTransition):  # the locked way decides, as before: unknown is the worker's
+        orders.finish_done(claimed, answer)
+    assert claimed.state == OrderState.SUBMITTED and claimed.answer == {}  # the caller's order as it was
+    assert Order.objects.get(pk=claimed.pk).state == OrderState.UNKNOWN
+    assert events(claimed) == ["quoted", "charged", "submitted", "unknown"]
+    assert not Service.objects.filter(name="alpha-shop.kz").exists()
+    assert not ServiceEvent.objects.filter(domain="alpha-shop.kz").exists()

@@ -73,12 +73,16 @@ def changed(service: Service, before: dict[str, Any], now: dt.datetime) -> list[
     return kinds
 
 
+def settled_data(order: Order) -> dict[str, Any]:
+    """What an order's `order_settled` event says."""
+    return {"order": order.pk, "kind": order.kind, "state": order.state,
+            "outcome": order.answer.get("outcome", order.state)}  # fmt: skip
+
+
 def order_settled(order: Order, now: dt.datetime) -> None:
     """An order reached its end (done, failed, reconciled): its seller hears which."""
     if order.state not in FINAL:
         return
-    data = {"order": order.pk, "kind": order.kind, "state": order.state,
-            "outcome": order.answer.get("outcome", order.state)}  # fmt: skip
     service = order.service
     reseller_id = service.reseller_id if service is not None else order.request.get("reseller_id")
-    emit(EventKind.ORDER_SETTLED, order.domain, order.registrar_handle, reseller_id, data, now, service)
+    emit(EventKind.ORDER_SETTLED, order.domain, order.registrar_handle, reseller_id, settled_data(order), now, service)

@@ -158,6 +158,17 @@ KINDS: dict[str, KindRules] = {
 }
 
 
+def fresh_values(order: Order, answer: Answer) -> dict[str, Any]:
+    """What a create or a transfer in sets on its service (it starts the service anew)."""
+    sponsored = order.kind == OrderKind.CREATE or answer.get("transfer") in ("clientApproved", "serverApproved")
+    return {
+        "reseller_id": order.request.get("reseller_id"), "customer_id": order.request.get("customer_id"),
+        "auto_renew": bool(order.request.get("auto_renew", False)),
+        "retail_price": str(Money.from_minor(order.price_minor, order.currency)) if order.currency else "",
+        "sponsored": sponsored, "statuses": answer.get("statuses", ["pendingTransfer"] if not sponsored else []),
+    }  # fmt: skip
+
+
 def record(order: Order, answer: Answer, now: dt.datetime) -> Service:
     """The service as the registry now has it, after the order was done."""
     service = order.service or order_rows.service_by_name(order.domain)
@@ -166,15 +177,9 @@ def record(order: Order, answer: Answer, now: dt.datetime) -> Service:
     before = events.snapshot(service) if service is not None and not fresh else None
     if service is None:
         service = Service(name=order.domain, registrar_handle=order.registrar_handle, created_at=now)
-    if order.kind in (OrderKind.CREATE, OrderKind.TRANSFER_IN):
-        service.reseller_id = order.request.get("reseller_id")
-        service.customer_id = order.request.get("customer_id")
-        service.auto_renew = bool(order.request.get("auto_renew", False))
-        service.retail_price = str(Money.from_minor(order.price_minor, order.currency)) if order.currency else ""
-        service.sponsored = order.kind == OrderKind.CREATE or answer.get("transfer") in (
-            "clientApproved", "serverApproved"
-        )  # fmt: skip
-        service.statuses = answer.get("statuses", ["pendingTransfer"] if not service.sponsored else [])
+    if fresh:
+        for name, value in fresh_values(order, answer).items():
+            setattr(service, name, value)
     if "expires_at" in answer:
         service.expires_at = dt.datetime.fromisoformat(answer["expires_at"])
     if order.kind == OrderKind.REGISTRANT_CHANGE:
