@@ -16,7 +16,8 @@ The clients share the machine with the server, so check and create are driven by
 default: each request framed before the loop, written to the raw TLS socket, and only the first result
 code read from each answer's bytes (no XML parsing; every code is still counted and printed).
 `--full-client` sends them through `EppClient.request` and parses every reply. Logins always use
-`EppClient`. PostgreSQL's CPU is that of the backends connected to this bench's database only.
+`EppClient`, which resumes TLS sessions as a registrar's client reconnecting would (the output says how
+many were resumed; `--no-resume` makes every handshake a full one). PostgreSQL's CPU is that of the backends connected to this bench's database only.
 """
 
 from __future__ import annotations
@@ -131,13 +132,13 @@ def postgres_cpu(database: str) -> float:
 # ---- client side (runs in the client processes) ----
 
 
-def _client(port: int, pki_dir: str):
+def _client(port: int, pki_dir: str, resume: bool = True):
     from kzreg.epp.client import EppClient
 
     d = Path(pki_dir)
     return EppClient(
         "127.0.0.1", port, cafile=str(d / "ca.crt"), certfile=str(d / f"{HANDLE}.crt"),
-        keyfile=str(d / f"{HANDLE}.key"), server_hostname="localhost",
+        keyfile=str(d / f"{HANDLE}.key"), server_hostname="localhost", resume=resume,
     )  # fmt: skip
 
 
@@ -168,7 +169,17 @@ def light_request(sock, frame: bytes) -> int:
 
 
 def _session_loop(
-    phase: str, port: int, pki_dir: str, count: int, tag: str, go, out: list, finished, done, full: bool
+    phase: str,
+    port: int,
+    pki_dir: str,
+    count: int,
+    tag: str,
+    go,
+    out: list,
+    finished,
+    done,
+    full: bool,
+    resume: bool,
 ) -> None:
     from kzreg.epp import framing
     from kzreg.epp import requests as r
@@ -177,15 +188,17 @@ def _session_loop(
     codes: dict[int, int] = {}
     if phase == "login":
         go.wait()
+        resumed = 0
         for _ in range(count):
             started = time.perf_counter()
-            client = _client(port, pki_dir)
+            client = _client(port, pki_dir, resume)
             client.connect()
+            resumed += client.resumed
             code = client.login(HANDLE, PASSWORD).code
             latencies.append(time.perf_counter() - started)
             codes[code] = codes.get(code, 0) + 1
             client.logout()
-        out.append((latencies, codes))
+        out.append((latencies, codes, resumed))
         finished.wait()
         return
     client = _client(port, pki_dir)
@@ -226,21 +239,32 @@ def _session_loop(
             code = light_request(sock, frame)
             latencies.append(time.perf_counter() - started)
             codes[code] = codes.get(code, 0) + 1
-    out.append((latencies, codes))
+    out.append((latencies, codes, 0))
     finished.wait()  # the session stays open until the CPU figures are taken (its database backend too)
     done.wait()
     client.logout()
 
 
 def client_process(
-    phase: str, port: int, pki_dir: str, sessions: int, count: int, run: str, proc: int, go, done, queue, full: bool
+    phase: str,
+    port: int,
+    pki_dir: str,
+    sessions: int,
+    count: int,
+    run: str,
+    proc: int,
+    go,
+    done,
+    queue,
+    full: bool,
+    resume: bool,
 ) -> None:
     out: list = []
     finished = threading.Barrier(sessions + 1)
     threads = [
         threading.Thread(
             target=_session_loop,
-            args=(phase, port, pki_dir, count, f"{run}{proc}{s:02d}", go, out, finished, done, full),
+            args=(phase, port, pki_dir, count, f"{run}{proc}{s:02d}", go, out, finished, done, full, resume),
         )
         for s in range(sessions)
     ]
@@ -261,7 +285,8 @@ def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, ser
                 for i in range(args.client_procs)]  # fmt: skip
     procs = [
         ctx.Process(
-            target=client_process, args=(phase, port, pki_dir, n, count, run, i, go, done, queue, args.full_client)
+            target=client_process,
+            args=(phase, port, pki_dir, n, count, run, i, go, done, queue, args.full_client, not args.no_resume),
         )
         for i, n in enumerate(per_proc)
         if n
@@ -278,12 +303,13 @@ def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, ser
     done.set()
     for p in procs:
         p.join()
-    latencies = sorted(x for out, _ in results for lat, _ in out for x in lat)
+    latencies = sorted(x for out, _ in results for lat, _, _ in out for x in lat)
     codes: dict[int, int] = {}
     for out, _ in results:
-        for _, c in out:
+        for _, c, _ in out:
             for code, n in c.items():
                 codes[code] = codes.get(code, 0) + n
+    resumed = sum(r for out, _ in results for _, _, r in out)
     client_cpu = sum(cpu for _, cpu in results)
     client = "full client, replies parsed" if args.full_client or phase == "login" else "light client"
     n = len(latencies)
@@ -292,6 +318,8 @@ def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, ser
     label = {"login": "logins (TLS handshake + login + logout)", "check": "domain:check", "create": "domain:create"}[
         phase
     ]
+    if phase == "login":
+        label += f" [{resumed} of {n} TLS sessions resumed]"
     print(
         f"{label}: {n} in {elapsed:.2f} s = {n / elapsed:,.0f}/s; p50 {p50:.1f} ms, p99 {p99:.1f} ms; "
         f"codes {dict(sorted(codes.items()))}; CPU per command: client {client_cpu / n * 1e6:,.0f} µs "
@@ -434,6 +462,9 @@ def main() -> None:
         "--full-client",
         action="store_true",
         help="check/create through EppClient.request (each reply parsed by lxml) instead of the light client",
+    )
+    parser.add_argument(
+        "--no-resume", action="store_true", help="logins: a full TLS handshake every time (no session resumption)"
     )
     parser.add_argument(
         "--asyncio", action="store_true", help="compare: the same sessions behind an asyncio server + thread pool"

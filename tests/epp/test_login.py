@@ -273,3 +273,30 @@ def test_the_failure_limiter_forgets_addresses_whose_failures_are_old(frozen_clo
     clock.advance(dt.timedelta(seconds=61))
     assert limiter.wait("192.0.2.1") == 0
     assert limiter.failures == {}
+
+
+def test_a_resumed_tls_session_logs_in_with_the_certificate_it_was_made_with(connect, epp_registrar, pki):
+    """The client resumes TLS sessions (tickets); the server still sees and pins the client certificate."""
+    from kzreg.epp.certs import fingerprint, load_pem
+
+    first = connect()
+    assert first.login("PS-KZ", PASSWORD).code == 1000
+    first.logout()
+    second = connect()
+    assert second.resumed
+    assert second.login("PS-KZ", PASSWORD).code == 1000
+    pinned = fingerprint(load_pem(pki.cert("PS-KZ").read_bytes())[0])
+    attempts = LoginAttempt.objects.order_by("id")
+    assert [(a.outcome, a.certificate_fingerprint) for a in attempts] == [("ok", pinned), ("ok", pinned)]
+    assert not connect(resume=False).resumed
+
+
+def test_a_resumed_tls_session_with_an_unpinned_certificate_is_still_refused(connect, epp_registrar):
+    first = connect("SPARE")
+    assert first.login("PS-KZ", PASSWORD).code == 2200
+    first.close()
+    second = connect("SPARE")
+    assert second.resumed
+    reply = second.login("PS-KZ", PASSWORD)
+    assert reply.code == 2200 and "is not registered for this registrar" in reply.reasons[0]
+    assert outcomes() == ["certificate_not_pinned", "certificate_not_pinned"]

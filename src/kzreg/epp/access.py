@@ -14,6 +14,7 @@ misses the memo.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
-from kzreg.core import clock
+from kzreg.core import clock, plain_sql
 from kzreg.core.errors import Problem, Problems
 from kzreg.epp import certs
 from kzreg.epp.models import EppAccess, LoginAttempt, LoginOutcome
@@ -177,6 +178,11 @@ class LoginClaim:
     certificate_der: bytes | None
     user_agent: str = ""
 
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """The client certificate's SHA-256 fingerprint ("" without one), computed once per login."""
+        return certs.fingerprint(self.certificate_der) if self.certificate_der else ""
+
 
 @dataclass(frozen=True)
 class LoginDecision:
@@ -221,7 +227,7 @@ class Gatekeeper:
         registrar = access.registrar
         if not self.memo.check(claim.password, access.password_hash):
             return LoginDecision(registrar, LoginOutcome.BAD_PASSWORD, wrong)
-        pinned = certs.fingerprint(claim.certificate_der)
+        pinned = claim.fingerprint
         if pinned not in access.certificate_fingerprints:
             problem = Problem("", EppCode.CERTIFICATE_NOT_PINNED, {"fingerprint": pinned})
             return LoginDecision(registrar, LoginOutcome.CERTIFICATE_NOT_PINNED, (problem,))
@@ -248,15 +254,20 @@ class Gatekeeper:
         return changed_at + dt.timedelta(days=self.password_days) if self.password_days else None
 
     def _log(self, claim: LoginClaim, decision: LoginDecision) -> None:
-        LoginAttempt.objects.create(
-            at=clock.now(),
-            client_id=claim.client_id[:64],
-            registrar=decision.registrar,
-            address=claim.address,
-            certificate_fingerprint=certs.fingerprint(claim.certificate_der) if claim.certificate_der else "",
-            outcome=decision.outcome,
-            user_agent=claim.user_agent[:255],
-        )
+        """One `LoginAttempt` row, by a plain statement (the model's `create` cost a login ~0.5 ms of CPU)."""
+        registrar_id = decision.registrar.id if decision.registrar is not None else None
+        values = [
+            plain_sql.prep(LoginAttempt, "at", clock.now()), claim.client_id[:64], registrar_id, claim.address,
+            claim.fingerprint, str(decision.outcome), claim.user_agent[:255],
+        ]  # fmt: skip
+        plain_sql.run(LoginAttempt, _LOG_SQL, values, rows=False, keep="epp")
+
+
+_LOG_SQL = (
+    f"INSERT INTO {LoginAttempt._meta.db_table} "
+    "(at, client_id, registrar_id, address, certificate_fingerprint, outcome, user_agent) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+)
 
 
 def registrar_active(registrar_id: int) -> bool:

@@ -10,6 +10,7 @@ trust its `ca.crt`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import ipaddress
 import os
 from dataclasses import dataclass
@@ -27,8 +28,8 @@ LEAF_DAYS = 825
 def fingerprint(certificate: x509.Certificate | bytes) -> str:
     """SHA-256 over the DER encoding, 64 lowercase hex digits (what `openssl x509 -fingerprint -sha256`
     prints, without colons). Accepts a certificate or its DER bytes (what `ssl` gives for the peer)."""
-    if isinstance(certificate, bytes):
-        certificate = x509.load_der_x509_certificate(certificate)
+    if isinstance(certificate, bytes):  # the digest of the DER itself: no parse (a login computes it)
+        return hashlib.sha256(certificate).hexdigest()
     return certificate.fingerprint(hashes.SHA256()).hex()
 
 

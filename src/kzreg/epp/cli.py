@@ -8,10 +8,17 @@ import getpass
 import logging
 import os
 import signal
+import ssl
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+from kzreg.epp import command_log
+
+if TYPE_CHECKING:
+    from kzreg.epp.server import ServerConfig
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -102,28 +109,42 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def _serve_one(port: int, bind: str, reuse_port: bool) -> None:
-    from kzreg.epp.access import FailureLimiter, Gatekeeper
+def _server_config(port: int, bind: str, reuse_port: bool) -> ServerConfig:
     from kzreg.epp.framing import Limits
-    from kzreg.epp.server import EppServer, ServerConfig
+    from kzreg.epp.server import ServerConfig
     from kzreg.epp.services import server_files
-    from kzreg.epp.session import ServerContext
 
     files = server_files()
     limits = Limits(max_frame=settings.EPP_MAX_FRAME, idle_timeout=settings.EPP_IDLE_TIMEOUT)
-    config = ServerConfig(
+    return ServerConfig(
         cert=files.cert, key=files.key, client_ca=files.client_ca, host=bind, port=port, limits=limits,
         reuse_port=reuse_port,
     )  # fmt: skip
+
+
+def _serve_one(config: ServerConfig, tls: ssl.SSLContext) -> None:
+    from kzreg.epp.access import FailureLimiter, Gatekeeper
+    from kzreg.epp.server import EppServer
+    from kzreg.epp.session import ServerContext
+
+    bind = config.host
     limiter = FailureLimiter(settings.EPP_LOGIN_FAILURES, settings.EPP_LOGIN_WINDOW)
     gatekeeper = Gatekeeper(limiter, password_days=settings.EPP_PASSWORD_DAYS)
-    server = EppServer(config, ServerContext(gatekeeper=gatekeeper))
+    server = EppServer(config, ServerContext(gatekeeper=gatekeeper), tls)
     server.bind()
     logging.getLogger("kzreg.epp").info("EPP server (pid %s) on %s:%s", os.getpid(), bind, server.port)
+    batched = command_log.install(_log_batch())
     try:
         server.serve_forever()
     finally:
         server.stop()
+        command_log.uninstall(batched)
+
+
+def _log_batch() -> float:
+    """Seconds between writes of the per-command log lines (`KZREG_EPP_LOG_BATCH`; 0: each at once)."""
+    value = os.environ.get("KZREG_EPP_LOG_BATCH", "")
+    return float(value) if value.strip() else command_log.DEFAULT_INTERVAL
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -131,20 +152,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     connections). Forked before any database connection is opened."""
     from django import db
 
+    from kzreg.epp.server import tls_context
     from kzreg.epp.services import prepare_first_start
 
     signal.signal(signal.SIGTERM, _stop)
     prepare_first_start(print_to_console=True)  # the local CA and demo access once, before any worker
     db.connections.close_all()  # no connection crosses a fork
+    config = _server_config(args.port, args.bind, reuse_port=args.workers > 1)
+    tls = tls_context(config)  # before the fork: the workers share its TLS ticket key (resumption anywhere)
     if args.workers <= 1:
-        _serve_one(args.port, args.bind, reuse_port=False)
+        _serve_one(config, tls)
         return 0
     children = []
     for _ in range(args.workers):
         pid = os.fork()
         if pid == 0:
             try:
-                _serve_one(args.port, args.bind, reuse_port=True)
+                _serve_one(config, tls)
             finally:
                 os._exit(0)
         children.append(pid)

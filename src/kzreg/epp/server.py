@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django import db
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kzreg.epp import framing
 from kzreg.epp.session import EppSession, ServerContext
@@ -47,12 +48,19 @@ class ServerConfig:
 
 def tls_context(config: ServerConfig) -> ssl.SSLContext:
     """TLS 1.2 or later; a client certificate is requested (not required, so that a login without one is
-    answered 2200 and logged) and, when given, must chain to the client CA."""
+    answered 2200 and logged) and, when given, must chain to the client CA.
+
+    Sessions may be resumed (TLS 1.3 tickets, OpenSSL's defaults: encrypted under a key made with the
+    context, valid two hours, a fresh ECDHE exchange on resumption): a resumed session keeps the client
+    certificate it was made with, which the login pins as on a full handshake. One ticket per handshake
+    (OpenSSL sends two; kzreg's client keeps the latest). `kzreg epp serve --workers N` makes the context
+    before forking, so every worker accepts the others' tickets (docs/epp.md "TLS sessions")."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(config.cert, config.key)
     context.load_verify_locations(cafile=str(config.client_ca))
     context.verify_mode = ssl.CERT_OPTIONAL
+    context.num_tickets = 1
     return context
 
 
@@ -62,6 +70,23 @@ def _peer_address(address: tuple) -> str:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return str(ip)
+
+
+def _close_if_broken(connection: BaseDatabaseWrapper) -> None:
+    """After a session, closes the thread's database connection if it is broken. Django's `is_usable` asks
+    the database (`SELECT 1`: a round trip per session, so per login), so it is asked only when the session
+    saw a database error (Django's own rule for requests, `close_if_unusable_or_obsolete`), the driver
+    knows the connection is lost, or it is not idle (psycopg's transaction status: a transaction left open)."""
+    raw = connection.connection
+    if raw is None:
+        return
+    lost = getattr(raw, "broken", False) or getattr(raw, "closed", False)
+    idle = getattr(getattr(raw, "info", None), "transaction_status", 0) == 0  # psycopg's IDLE; SQLite: no status
+    if connection.errors_occurred or lost or not idle:
+        if connection.is_usable():
+            connection.errors_occurred = False
+        else:
+            connection.close()
 
 
 class SessionThreads:
@@ -106,8 +131,7 @@ class SessionThreads:
                 finally:
                     with self.lock:
                         self.idle += 1
-                    if db.connection.connection is not None and not db.connection.is_usable():
-                        db.connection.close()
+                    _close_if_broken(db.connection)
         finally:
             db.connection.close()
             with self.lock:
@@ -123,10 +147,11 @@ class SessionThreads:
 
 
 class EppServer:
-    def __init__(self, config: ServerConfig, context: ServerContext | None = None):
+    def __init__(self, config: ServerConfig, context: ServerContext | None = None, tls: ssl.SSLContext | None = None):
+        """`tls`: a context made beforehand (`tls_context(config)`, shared by forked workers); else one is made."""
         self.config = config
         self.context = context or ServerContext()
-        self.tls = tls_context(config)
+        self.tls = tls or tls_context(config)
         self.listener: socket.socket | None = None
         self.connections: set[socket.socket] = set()
         self.lock = threading.Lock()

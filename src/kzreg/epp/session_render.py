@@ -23,10 +23,20 @@ def _envelope() -> etree._Element:
 
 
 def greeting(server_id: str = SERVER_ID) -> bytes:
+    """The greeting with the current `svDate`: the rest is the same for every connection and built once."""
+    before, after = _greeting_parts(server_id)
+    return before + clock.now().isoformat(timespec="milliseconds").replace("+00:00", "Z").encode() + after
+
+
+_DATE_MARK = "2000-01-01T00:00:00.000Z"
+
+
+@functools.lru_cache(maxsize=8)
+def _greeting_parts(server_id: str) -> tuple[bytes, bytes]:
     root = _envelope()
     greet = sub(root, EPP, "greeting")
     sub(greet, EPP, "svID", server_id)
-    sub(greet, EPP, "svDate", clock.now().isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+    sub(greet, EPP, "svDate", _DATE_MARK)
     menu = sub(greet, EPP, "svcMenu")
     sub(menu, EPP, "version", "1.0")
     for lang in namespaces.LANGUAGES:
@@ -44,7 +54,8 @@ def greeting(server_id: str = SERVER_ID) -> bytes:
     sub(purpose, EPP, "prov")
     sub(sub(statement, EPP, "recipient"), EPP, "ours")
     sub(sub(statement, EPP, "retention"), EPP, "legal")
-    return serialize(root)
+    before, after = serialize(root).split(f"<svDate>{_DATE_MARK}</svDate>".encode())
+    return before + b"<svDate>", b"</svDate>" + after
 
 
 def _field_element(field: str) -> etree._Element:
