@@ -26,6 +26,7 @@ from kzreg.registry import rows
 from kzreg.registry.models import Domain
 from kzreg.registry.operations import create_domain
 from tests.billing.conftest import fund
+from tests.billing.test_fee_agreed import agreed
 from tests.billing.test_quotes_single_use import quoted
 from tests.conftest import domain_command, org_contact, person
 
@@ -122,6 +123,34 @@ def test_a_registration_of_its_own_sends_its_charge_with_the_writes_and_the_comm
     assert QuoteUse.objects.filter(quote_id=quote.id).exists()
     deposit.refresh_from_db()
     assert deposit.balance == Money.of("40.00", "USD")
+    assert check_ledger().ok
+
+
+def test_a_registration_with_an_agreed_fee_is_two_round_trips_as_an_uncharged_one(
+    deposit, registrar_actor, sent, syncs
+):
+    """The quote agreed in the create (`fee_agreed`, ADR 0009): priced with the reads, charged with the
+    writes and the COMMIT; no stored quote, so no round trip before the create."""
+    create_domain(command("warm.kz", 1), registrar_actor)
+    syncs[0] = 0
+    domain = create_domain(agreed("agreed.kz", "30.00"), registrar_actor).object
+    assert syncs[0] == 2 and len(sent) == 2
+    tx = Transaction.objects.get(object_key="agreed.kz")
+    assert (tx.object_id, tx.quote_id, tx.fee_command, tx.years) == (domain.pk, "", "create", 1)
+    deposit.refresh_from_db()
+    assert deposit.balance == Money.of("40.00", "USD") and check_ledger().ok
+
+
+def test_an_agreed_fee_refused_by_the_statement_is_2104_and_changes_nothing(
+    deposit, registrar_actor, sent, monkeypatch
+):
+    spend_after_check(monkeypatch, deposit, 1000)  # the check found USD 100, the charge finds 10
+    domains = Domain.objects.count()
+    with pytest.raises(OperationFailed) as refused:
+        create_domain(agreed("short.kz", "30.00"), registrar_actor)
+    assert len(sent) == 1 and refused.value.codes == {BillingCode.INSUFFICIENT_FUNDS}
+    deposit.refresh_from_db()
+    assert deposit.balance == Money.of("100.00", "USD") and Domain.objects.count() == domains
     assert check_ledger().ok
 
 
