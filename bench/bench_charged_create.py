@@ -8,7 +8,7 @@ Three kinds of create alternate in blocks of K (default 250), so that the machin
 on all; each prints creates/s, client CPU and (on PostgreSQL) round trips per create, then the ratios:
 
 - **agreed**: the create states the fee it agrees to pay (`fee_agreed`, RFC 8748's <fee:fee> as an EPP
-  client sends it; the figure the issue's target is taken on, ADR 0009). Here *quote* means: the registry
+  client sends it; the figure the issue's target is taken on, ADR 0010). Here *quote* means: the registry
   prices that very create in its own transaction (the price in force, or the default fee, read with the
   create's reads and the payer's deposit), compares it with the amount the client agreed to and refuses
   the create (2004) when the agreement is less or in another currency; the fee charged is that price. The

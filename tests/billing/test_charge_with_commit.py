@@ -129,7 +129,7 @@ def test_a_registration_of_its_own_sends_its_charge_with_the_writes_and_the_comm
 def test_a_registration_with_an_agreed_fee_is_two_round_trips_as_an_uncharged_one(
     deposit, registrar_actor, sent, syncs
 ):
-    """The quote agreed in the create (`fee_agreed`, ADR 0009): priced with the reads, charged with the
+    """The quote agreed in the create (`fee_agreed`, ADR 0010): priced with the reads, charged with the
     writes and the COMMIT; no stored quote, so no round trip before the create."""
     create_domain(command("warm.kz", 1), registrar_actor)
     syncs[0] = 0

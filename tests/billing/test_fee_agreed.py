@@ -1,6 +1,6 @@
 """A create that states the fee it agrees to pay (`fee_agreed`, RFC 8748's <fee:fee>): the registry prices it
 in its own transaction and charges its fee; an agreement for less, or in another currency, is refused with
-2004 and nothing is written (issue 11: the quote agreed in the create itself, ADR 0009)."""
+2004 and nothing is written (issue 11: the quote agreed in the create itself, ADR 0010)."""
 
 from __future__ import annotations
 
