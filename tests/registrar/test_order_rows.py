@@ -94,3 +94,30 @@ def test_a_settled_order_writes_its_service_and_its_event_with_a_delivery_per_ho
     assert [(d.webhook_id, d.event_id, d.state, d.attempts, d.next_at) for d in deliveries] == [
         (own.pk, event.pk, "pending", 0, T0), (theirs.pk, event.pk, "pending", 0, T0),
     ]  # fmt: skip
+
+
+def test_values_are_prepared_as_the_fields_prepare_them():
+    from django.db import connection
+
+    naive = dt.datetime(2026, 3, 1, 9, 0)
+    rows = [
+        {"kind": "create", "state": OrderState.DONE, "domain": "shop.kz", "years": 2, "price_minor": 3500,
+         "service_id": None, "created_at": T0, "updated_at": naive, "request": {"a": [1]}, "quote_id": ""},
+        {"kind": "renew", "state": "done", "domain": "Шоп.kz", "years": None, "price_minor": 0, "service_id": 7,
+         "created_at": None, "updated_at": T0, "request": {}, "quote_id": "q"},
+    ]  # fmt: skip
+    names = tuple(rows[0])
+    fields = [Order._meta.get_field(name) for name in names]
+    with pytest.warns(RuntimeWarning):
+        expected = [f.get_db_prep_save(row[f.attname], connection) for row in rows for f in fields]
+    with pytest.warns(RuntimeWarning):
+        got = order_rows._values(Order, names, rows)
+
+    def plain(value):  # a JSON value's adapter has no equality of its own
+        return (type(value), getattr(value, "obj", getattr(value, "adapted", value)))
+
+    assert [plain(v) for v in got] == [plain(v) for v in expected]
+    flags = {"auto_renew": True, "sponsored": False, "last_synced_at": None, "retail_price": "1.00 USD"}
+    assert order_rows._values(Service, tuple(flags), [flags]) == [
+        Service._meta.get_field(name).get_db_prep_save(value, connection) for name, value in flags.items()
+    ]

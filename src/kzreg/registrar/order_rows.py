@@ -10,6 +10,7 @@ apply, so SQLite and PostgreSQL get and give what the ORM did (tests/registrar/t
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
@@ -121,10 +122,36 @@ def _insert_sql(model: type[Model], names: tuple[str, ...], count: int, returnin
     return sql + (f" RETURNING {model._meta.pk.column}" if returning else "")
 
 
+# Values a field would save unchanged (`Field.get_db_prep_save`: None, a text column's str, a boolean's
+# bool, on PostgreSQL an aware datetime — a naive one goes through the field, which warns and makes it
+# aware), by the field's internal type: they skip the field's preparation (issue 12, Speed). Every other
+# value goes through the field.
+_AS_THEY_ARE: dict[str, tuple[type, ...]] = {"CharField": (str,), "TextField": (str,), "BooleanField": (bool,)}
+
+
+@functools.cache
+def _preparers(model: type[Model], names: tuple[str, ...], vendor: str) -> tuple[tuple[Any, tuple[type, ...]], ...]:
+    """Each named field, and the value types it saves as they are."""
+    out = []
+    for name in names:
+        field = model._meta.get_field(name)
+        kind = field.get_internal_type()
+        same = (dt.datetime,) if kind == "DateTimeField" and vendor == "postgresql" else _AS_THEY_ARE.get(kind, ())
+        out.append((field, same))
+    return tuple(out)
+
+
 def _values(model: type[Model], names: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[Any]:
     connection = _connection(model)
-    fields = [model._meta.get_field(name) for name in names]
-    return [f.get_db_prep_save(row[n], connection) for row in rows for n, f in zip(names, fields, strict=True)]  # type: ignore[union-attr]
+    names = tuple(names)
+    preparers = _preparers(model, names, connection.vendor)
+    out = []
+    for row in rows:
+        for name, (field, same) in zip(names, preparers, strict=True):
+            value = row[name]
+            unchanged = value is None or (isinstance(value, same) and getattr(value, "tzinfo", True) is not None)
+            out.append(value if same and unchanged else field.get_db_prep_save(value, connection))
+    return out
 
 
 def insert(model: type[Model], rows: Sequence[Mapping[str, Any]], returning: bool = False) -> int | None:
