@@ -15,8 +15,6 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from django.db import router
-
 from kzreg.billing.books import deposit_columns
 from kzreg.billing.models import Account, AccountKind, OwnerKind
 from kzreg.billing.prices import PRICE_SQL, price_params
@@ -71,7 +69,7 @@ class PendingReads:
         if row is None:
             return None
         width = len(deposit_columns())
-        account = Account.from_db(router.db_for_write(Account), list(deposit_columns()), row[:width])
+        account = Account.from_db(self._pending.alias, list(deposit_columns()), row[:width])
         revenue_id, price_minor, price_currency = row[width : width + 3]
         quote = tuple(row[width + 3 :]) if self._quote_id else None
         return FeeReads(

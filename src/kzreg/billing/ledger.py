@@ -81,6 +81,14 @@ GUARDED_UPDATE = (
 
 
 def check_entries(book: Book, entries: Sequence[tuple[Account, Money]]) -> list[Problem]:
+    if len(entries) == 2:  # a charge's pair (every fee): the same rules, decided without the general loop
+        (first, debit), (second, credit) = entries
+        if (
+            first.book_id == second.book_id == book.pk
+            and debit.currency == first.currency == second.currency == credit.currency
+            and debit.amount == -credit.amount
+        ):
+            return []
     problems: list[Problem] = []
     totals: dict[str, int] = defaultdict(int)
     for n, (account, amount) in enumerate(entries):

@@ -33,7 +33,7 @@ from kzreg.billing.ledger import Cause, Posted
 from kzreg.billing.models import Account, Book, Transaction
 from kzreg.billing.money import Money
 from kzreg.billing.problems_books import BooksCode
-from kzreg.billing.sqlrows import PendingRow, in_pipeline, pg_fetch_one
+from kzreg.billing.sqlrows import PendingRow, pg_fetch_one
 from kzreg.core.errors import OperationFailed, Problem
 
 _UPDATE = (
@@ -154,9 +154,13 @@ def post_charge(
 
 
 def can_send_charge(account: Account) -> bool:
-    """Whether `send_charge` can post a charge to `account` now: PostgreSQL, inside a pipeline open on the
-    ledger's connection (`registry.rows.pipeline()`)."""
-    return one_statement_posting(account) and in_pipeline(Account)
+    """Whether `send_charge` can post a charge to `account` now: PostgreSQL (`one_statement_posting`), inside
+    a pipeline open on the ledger's connection (`registry.rows.pipeline()`, `sqlrows.in_pipeline`); the
+    connection looked up once for both."""
+    connection = connections[router.db_for_write(Account)]
+    if connection.vendor != "postgresql" or account.pk is None:
+        return False
+    return getattr(connection.connection, "_pipeline", None) is not None
 
 
 def send_charge(

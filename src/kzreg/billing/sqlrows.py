@@ -103,6 +103,11 @@ class PendingRow:
                 return
         self._row = fetch_one(model, sql, params, write)
 
+    @property
+    def alias(self) -> str:
+        """The connection's alias (for `Model.from_db`), without asking the routers again."""
+        return str(self._connection.alias)
+
     def row(self) -> tuple[Any, ...] | None:
         cursor = self._cursor
         if cursor is not None:
