@@ -50,6 +50,7 @@ from bench_registrar import (
     backends_cpu_since,
     cpu_of,
     percentile,
+    proc_cpu,
     steal_and_pace,
     tree_cpu,
     workload,
@@ -80,6 +81,10 @@ def start_web(
     env.update(extra_env or {})
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--threads", str(threads), "--keep-alive", "30", "registrar_wsgi:application"]  # fmt: skip
+    if os.environ.get("KZREG_BENCH_API_WORKER_CLASS"):  # sync, gthread (gunicorn's default: sync for 1 thread)
+        command[-1:-1] = ["--worker-class", os.environ["KZREG_BENCH_API_WORKER_CLASS"]]
+    if os.environ.get("KZREG_BENCH_API_WORKER_CONNECTIONS"):  # gthread: kept connections one worker may hold
+        command[-1:-1] = ["--worker-connections", os.environ["KZREG_BENCH_API_WORKER_CONNECTIONS"]]
     server = subprocess.Popen(command, env=env, cwd=ROOT / "bench")
     for _ in range(300):
         try:
@@ -278,6 +283,12 @@ class WaitSampler(threading.Thread):
                 + ", ".join(f"{k} {v / total:.0%}" for k, v in top))  # fmt: skip
 
 
+def workers_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds of gunicorn's arbiter and of each worker: how evenly the workers share the calls."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return {pid: proc_cpu(pid), **{int(child): proc_cpu(int(child)) for child in children}}
+
+
 def run_creates(port: int, token: str, server_pid: int, clients: int, count: int) -> None:
     _big, customers, hosts = workload()
     run = "ra" + uuid.uuid4().hex[:6]
@@ -310,6 +321,7 @@ def run_creates(port: int, token: str, server_pid: int, clients: int, count: int
     counters, sampler = (pg_counters(), WaitSampler()) if stats else (None, None)
     pids = backend_pids()
     pg_before, web_before = cpu_of(pids), tree_cpu(server_pid)
+    workers_before = workers_cpu(server_pid)
     own_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     if sampler:
@@ -334,6 +346,8 @@ def run_creates(port: int, token: str, server_pid: int, clients: int, count: int
           f"HTTP {codes}; server time p50 {percentile(spent, 0.5):.1f}, p95 {percentile(spent, 0.95):.1f} ms")  # fmt: skip
     print(f"api create: CPU per create: client {own / n * 1000:.2f} ms, web server {(web_after - web_before) / n * 1000:.2f} "
           f"ms, PostgreSQL {pg / n * 1000:.2f} ms ({backends} backends); {steal_and_pace()}")  # fmt: skip
+    split = {pid: cpu - workers_before.get(pid, 0.0) for pid, cpu in workers_cpu(server_pid).items()}
+    print(f"  web server CPU by process: {', '.join(f'{cpu:.2f} s' for cpu in split.values())}")
     if sampler and counters:
         print(f"  wait events of active backends: {sampler.report()}")
         time.sleep(12)  # the backends report their counts when idle

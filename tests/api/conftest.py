@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from kzreg.api.endpoints.common import forget_registry_connections
 from kzreg.api.tokens import create_token
 from tests.conftest import T0
 from tests.tenants import two_tenants_fixture  # noqa: F401  (fixture)
@@ -58,6 +59,15 @@ class Api:
 
 def token_for(user: Any, **kwargs: Any) -> str:
     return create_token(user, kwargs.pop("name", "test"), **kwargs)[1]
+
+
+@pytest.fixture(autouse=True)
+def _registry_connections_forgotten():
+    """The API keeps its local registry connections (registrar id by handle); each test's registrar row is
+    new, so none is kept from the test before."""
+    forget_registry_connections()
+    yield
+    forget_registry_connections()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from kzreg.api.errors import ApiError
 from kzreg.billing.money import Money
 from kzreg.registrar.access import seller_of
 from kzreg.registrar.actions import Seller, sponsor
-from kzreg.registrar.connection import RegistryConnection, open_connection
+from kzreg.registrar.connection import RegistryConnection, open_connection, registrar_settings
 from kzreg.registrar.models import Order
 
 MAX_LIMIT = 500
@@ -138,13 +138,43 @@ def acting(request: HttpRequest, permission: Permission) -> Acting:
     return now
 
 
+# The local registry connections made so far, by (registrar handle, principal): see `registry`.
+_KEPT_LOCAL: dict[tuple[str, str], RegistryConnection] = {}
+KEPT_LOCAL_MAX = 256
+
+
 @contextmanager
 def registry(acting_: Acting) -> Iterator[RegistryConnection]:
-    conn = open_connection(acting_.who.principal)
+    """The registry connection for one call. A `local` one holds only the registrar's handle and id, read
+    by handle when it is made (an ORM read and a statement: ~0.6 ms of CPU per order call), so one is kept
+    per registrar and caller and used again; registrars are never deleted (PROTECT) and handles do not
+    change. A call that fails drops its kept connection, so the next call reads the registrar again. An
+    `epp` connection is made per call as before (it keeps its sessions per thread itself)."""
+    config = registrar_settings()
+    principal = acting_.who.principal
+    if config["CONNECTION"] != "local":
+        conn = open_connection(principal)
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    key = (str(config["HANDLE"]), principal)
+    kept = _KEPT_LOCAL.get(key)
+    if kept is None:
+        if len(_KEPT_LOCAL) >= KEPT_LOCAL_MAX:
+            _KEPT_LOCAL.clear()
+        kept = _KEPT_LOCAL[key] = open_connection(principal)
     try:
-        yield conn
-    finally:
-        conn.close()
+        yield kept
+    except BaseException:
+        _KEPT_LOCAL.pop(key, None)
+        raise
+
+
+def forget_registry_connections() -> None:
+    """Drops the kept local connections (tests: each test's database has its own registrar rows)."""
+    _KEPT_LOCAL.clear()
 
 
 def via(request: HttpRequest) -> str:
