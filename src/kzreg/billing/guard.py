@@ -7,6 +7,11 @@ operation's other problems, when the prepaid account cannot cover the fee; `afte
 with the guarded UPDATE, which is the authoritative test (a concurrent charge may have spent the money
 since), and its refusal rolls the whole operation back (EPP 2104).
 
+The fee charged is the price in force, read in that transaction, or a stored quote's amount when the
+command names one (`fee_quote_id`, single-use); a command that states the amount it agreed to pay
+(`fee_agreed`, RFC 8748's <fee:fee>) is refused (2004) when that is less than the fee or in another
+currency (ADR 0010).
+
 Who pays: the registrar sponsoring the domain once the operation is done (the gaining one after a
 transfer). A registrar without a prepaid account is not charged: the fee regime starts when staff open
 its account, and the mail channel's registry-own registrar has none (direct registrants will be
