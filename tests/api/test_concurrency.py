@@ -50,3 +50,42 @@ def test_one_key_at_the_same_moment_charges_once(tenants):
     assert done and all(a["id"] == orders.get().pk for a in done)
     assert all(status in (201, 409) for status, _ in answers), answers
     assert reseller_deposit(tenants.a.reseller).balance == before - Money.of("40.00", "USD")
+
+
+def test_bookkeeping_commits_without_waiting_only_on_its_own(tenants, settings):
+    """ADR 0011: outside a transaction the token's count, the key's claim and the answer each commit
+    without waiting for their WAL flush, and the session's `synchronous_commit` is untouched afterwards;
+    inside a caller's transaction the plain statements run, so that transaction's commit still waits."""
+    import psycopg
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    sent: list[str] = []
+    execute = psycopg.Cursor.execute
+
+    def recorded(self, query, *args, **kwargs):  # the plain statements go past Django's query log
+        sent.append(str(query))
+        return execute(self, query, *args, **kwargs)
+
+    settings.KZREG_API = {**settings.KZREG_API, "RATE_PER_MINUTE": 1000}  # counted (the fixture turns it off)
+    api = Api(token_for(tenants.a.admin))
+    body = {"name": "no-wait.kz", "customer_id": tenants.a.customer.pk, "nameservers": NS, "location": LOCATION}
+    psycopg.Cursor.execute = recorded  # type: ignore[method-assign]
+    try:
+        assert api.post("/domains", body, {"Idempotency-Key": "nw-1"}).status_code == 201
+        again = api.post("/domains", body, {"Idempotency-Key": "nw-1"})
+        with transaction.atomic(), CaptureQueriesContext(connection):
+            inside = len(sent)
+            assert api.get("/domains/no-wait.kz").status_code == 200
+            plain = sent[inside:]
+    finally:
+        psycopg.Cursor.execute = execute  # type: ignore[method-assign]
+    no_wait = [q for q in sent[:inside] if "set_config('synchronous_commit', 'off', true)" in q]
+    assert any("api_ratewindow" in q for q in no_wait)
+    assert any(q.lstrip().startswith("WITH no_wait") and "INSERT INTO" in q for q in no_wait)
+    assert any("UPDATE" in q and "api_idempotentanswer" in q for q in no_wait)
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert not any("synchronous_commit" in q for q in plain) and any("api_ratewindow" in q for q in plain)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

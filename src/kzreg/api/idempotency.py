@@ -78,34 +78,43 @@ def _insert(tenant: str, key: str, method: str, path: str, digest: str, now: dt.
     """The new row's id, or None when the tenant's key is taken: one statement (no savepoint around an
     INSERT that may fail), PostgreSQL and SQLite ≥ 3.35 alike, prepared on PostgreSQL."""
     created = statements.prep(IdempotentAnswer, "created_at", now)
-    made = statements.run(IdempotentAnswer, _insert_sql(statements.vendor(IdempotentAnswer)),
-                          [tenant, key, method, path, digest, b"", "", created])  # fmt: skip
+    sql = _insert_sql(statements.vendor(IdempotentAnswer), statements.commits_alone(IdempotentAnswer))
+    made = statements.run(IdempotentAnswer, sql, [tenant, key, method, path, digest, b"", "", created])
     return int(made[0][0]) if made else None
 
 
 @functools.cache
-def _insert_sql(vendor: str) -> str:
+def _insert_sql(vendor: str, no_wait: bool = False) -> str:
+    """`no_wait` (PostgreSQL, a statement of its own): the claim commits without waiting for its WAL flush
+    (ADR 0011) — other calls see it at once all the same, and the order underneath carries the key."""
     q = functools.partial(statements.quote, IdempotentAnswer)
     columns = ("tenant", "key", "method", "path", "request_hash", "body", "content_type", "created_at")
-    return (
+    insert = (
         f"INSERT INTO {statements.table(IdempotentAnswer)} ({', '.join(q(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({q('tenant')}, {q('key')}) DO NOTHING "
         f"RETURNING {q('id')}"
     )
+    return f"WITH {statements.NO_WAIT}, made AS ({insert}) SELECT made.id FROM made, no_wait" if no_wait else insert
 
 
 def _answer(pk: int, status: int, content: bytes, content_type: str) -> None:
     """The first call's answer kept on its row (one prepared UPDATE instead of a compiled queryset)."""
-    statements.run(IdempotentAnswer, _answer_sql(statements.vendor(IdempotentAnswer)),
-                   [status, statements.prep(IdempotentAnswer, "body", content), content_type, pk], rows=False)  # fmt: skip
+    sql = _answer_sql(statements.vendor(IdempotentAnswer), statements.commits_alone(IdempotentAnswer))
+    statements.run(IdempotentAnswer, sql, [status, statements.prep(IdempotentAnswer, "body", content), content_type, pk],
+                   rows=False)  # fmt: skip
 
 
 @functools.cache
-def _answer_sql(vendor: str) -> str:
+def _answer_sql(vendor: str, no_wait: bool = False) -> str:
+    """`no_wait`: as the claim (ADR 0011): an answer lost in a crash is already provided for — the replay
+    runs into the order's own key and charges nothing twice (docs/api.md, Idempotency)."""
     q = functools.partial(statements.quote, IdempotentAnswer)
-    return (
+    update = (
         f"UPDATE {statements.table(IdempotentAnswer)} SET {q('status')} = %s, {q('body')} = %s, "
         f"{q('content_type')} = %s WHERE {q('id')} = %s"
+    )
+    return (
+        f"WITH {statements.NO_WAIT}, done AS ({update} RETURNING 1) SELECT 1 FROM done, no_wait" if no_wait else update
     )
 
 

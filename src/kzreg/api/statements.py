@@ -32,6 +32,19 @@ def run(model: type[Model], sql: str, params: Sequence[Any], rows: bool = True) 
     return plain_sql.run(model, sql, params, rows=rows, keep="api")
 
 
+# A CTE that makes the statement's own transaction commit without waiting for its WAL flush (ADR 0011):
+# for the API's bookkeeping rows only, each a statement that commits on its own (`commits_alone`).
+NO_WAIT = "no_wait AS (SELECT set_config('synchronous_commit', 'off', true))"
+
+
+def commits_alone(model: type[Model]) -> bool:
+    """True when a statement on `model`'s connection is its own transaction on PostgreSQL (autocommit,
+    no `atomic` around it): only then may it commit without waiting (`NO_WAIT`); inside a caller's
+    transaction the setting would reach that transaction's commit too."""
+    connection = _connection(model)
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
 def quote(model: type[Model], name: str) -> str:
     return str(_connection(model).ops.quote_name(name))
 

@@ -94,7 +94,9 @@ def _counted_by_prefix(prefix: str, digest: str, now: dt.datetime) -> ApiToken |
         digest,
         statements.prep(ApiToken, "expires_at", now),
     ]
-    found = statements.run(ApiToken, _counted_sql(statements.vendor(ApiToken)), params)
+    found = statements.run(
+        ApiToken, _counted_sql(statements.vendor(ApiToken), statements.commits_alone(ApiToken)), params
+    )
     if not found:
         return None
     token: ApiToken = read.load(found[0][:-1])
@@ -104,7 +106,9 @@ def _counted_by_prefix(prefix: str, digest: str, now: dt.datetime) -> ApiToken |
 
 
 @functools.cache
-def _counted_sql(vendor: str) -> str:
+def _counted_sql(vendor: str, no_wait: bool = False) -> str:
+    """`no_wait`: the count commits without waiting for its WAL flush (ADR 0011: a crash may forget the
+    last fraction of a second's counts, which only lets a few calls more through that minute)."""
     read = statements.joined(ApiToken, CALLER, vendor)
     q = functools.partial(statements.quote, RateWindow)
     rate, token_id, window, count = statements.table(RateWindow), q("token_id"), q("window"), q("count")
@@ -119,7 +123,8 @@ def _counted_sql(vendor: str) -> str:
         f"WHERE {c('', 'secret_hash')} = %s AND {c('', 'revoked_at')} IS NULL "
         f"AND ({c('', 'expires_at')} IS NULL OR {c('', 'expires_at')} > %s) AND {c('user', 'is_active')} "
         f"ON CONFLICT ({token_id}, {window}) DO UPDATE SET {count} = {rate}.{count} + 1 RETURNING {count}) "
-        f"SELECT t.*, (SELECT {count} FROM bump) FROM t"
+        f"{', ' + statements.NO_WAIT if no_wait else ''} "
+        f"SELECT t.*, (SELECT {count} FROM bump) FROM t{', no_wait' if no_wait else ''}"
     )
 
 
