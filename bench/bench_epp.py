@@ -494,7 +494,7 @@ def main() -> None:
         command = [__file__, "--serve-asyncio", str(port), str(pki_dir)]
     server = subprocess.Popen([sys.executable, *command], env=env)
     try:
-        for _ in range(100):  # up to 10 s for the server to listen
+        for _ in range(300):  # up to 30 s for the server to listen (a loaded machine starts Django slowly)
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 break

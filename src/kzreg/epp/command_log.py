@@ -2,7 +2,8 @@
 
 Written as it comes, every command's line is a write to the log stream, and a write lets go of the
 interpreter lock: with the session threads busy, that is a hand-over to another thread and back on every
-command, measured at 80–120 µs of the server's CPU per `domain:check` (about 15%, docs/benchmarks/eppsrv2.md).
+command (with no line at all a check cost up to ~15% less server CPU under load; batched against at once is
+within the shared machine's noise, docs/benchmarks/eppsrv2.md).
 `kzreg epp serve` therefore gives that logger a `BatchedLog`: a command's record is only queued (no lock,
 no write), and a thread of its own formats what gathered with the handlers the record would have gone to
 and writes it every `interval` seconds, each stream's lines in one write.

@@ -41,6 +41,9 @@ def _known_caller(stack_info: bool = False, stacklevel: int = 1) -> tuple[str, i
 commands_log.findCaller = _known_caller  # type: ignore[method-assign]
 EPP = namespaces.EPP
 MAX_LOGIN_FAILURES = 3
+# The envelope's tags, made once (every command looked for them).
+_EPP_TAG, _HELLO, _COMMAND = qname(EPP, "epp"), qname(EPP, "hello"), qname(EPP, "command")
+_CLTRID, _EXTENSION = qname(EPP, "clTRID"), qname(EPP, "extension")
 
 
 class TransactionIds:
@@ -107,22 +110,22 @@ class EppSession:
             root = parse(payload)
         except XmlRefused as refused:
             return self._refuse(EppCode.XML_REFUSED, svtrid, reason=refused.reason)
-        if root.tag != qname(EPP, "epp"):
+        if root.tag != _EPP_TAG:
             return self._refuse(EppCode.NOT_EPP, svtrid, namespace=EPP)
         children = list(root)
-        if len(children) != 1 or children[0].tag not in (qname(EPP, "hello"), qname(EPP, "command")):
+        if len(children) != 1 or children[0].tag not in (_HELLO, _COMMAND):
             element = etree.QName(children[0]).localname if children else "(none)"
             return self._refuse(EppCode.UNKNOWN_ELEMENT, svtrid, element=element)
-        if children[0].tag == qname(EPP, "hello"):
+        if children[0].tag == _HELLO:
             return Reply(self.greeting())
         return self._command(children[0], svtrid)
 
     def _command(self, command: etree._Element, svtrid: str) -> Reply:
-        cltrid_element = command.find(qname(EPP, "clTRID"))
+        cltrid_element = command.find(_CLTRID)
         cltrid = (cltrid_element.text or "").strip() if cltrid_element is not None else ""
         if cltrid and not 3 <= len(cltrid) <= 64:
             return self._refuse(EppCode.UNKNOWN_ELEMENT, svtrid, "", "clTRID", element="clTRID (3 to 64 characters)")
-        parts = [c for c in command if c.tag not in (qname(EPP, "clTRID"), qname(EPP, "extension"))]
+        parts = [c for c in command if c.tag not in (_CLTRID, _EXTENSION)]
         if len(parts) != 1:
             return self._refuse(EppCode.UNKNOWN_ELEMENT, svtrid, cltrid, element="command")
         verb_element = parts[0]
@@ -130,7 +133,7 @@ class EppSession:
         if name.namespace != EPP:
             return self._refuse(EppCode.UNKNOWN_ELEMENT, svtrid, cltrid, element=verb_element.tag)
         verb = name.localname
-        extension = command.find(qname(EPP, "extension"))
+        extension = command.find(_EXTENSION)
         extensions = {etree.QName(e).namespace or "": e for e in extension} if extension is not None else {}
         if verb == "login":
             return self._login(verb_element, extensions, cltrid, svtrid)
