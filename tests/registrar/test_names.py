@@ -7,8 +7,13 @@ import random
 import string
 
 import idna
+import pytest
 
 from kzreg.registrar.actions import a_label
+
+# As every test here (the wing's conftest empties the database after each one): a test without the mark
+# would leave the next one's serialized rollback a database it cannot restore.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def by_idna(name: str) -> str:
