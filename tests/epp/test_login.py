@@ -300,3 +300,21 @@ def test_a_resumed_tls_session_with_an_unpinned_certificate_is_still_refused(con
     reply = second.login("PS-KZ", PASSWORD)
     assert reply.code == 2200 and "is not registered for this registrar" in reply.reasons[0]
     assert outcomes() == ["certificate_not_pinned", "certificate_not_pinned"]
+
+
+def test_a_resumed_tls_session_whose_certificate_has_since_expired_is_refused(connect, epp_registrar, pki):
+    """A ticket outlives the handshake that verified the certificate's dates: the login checks them again
+    (ADR 0009). The clock moves past the certificate's notAfter between the two connections."""
+    from cryptography import x509
+
+    expires = x509.load_pem_x509_certificate(pki.cert("PS-KZ").read_bytes()).not_valid_after_utc
+    first = connect()
+    assert first.login("PS-KZ", PASSWORD).code == 1000
+    first.logout()
+    with clock.frozen(expires + dt.timedelta(minutes=1)):
+        second = connect()
+        assert second.resumed
+        reply = second.login("PS-KZ", PASSWORD)
+    assert reply.code == 2200 and "the client certificate expired" in reply.reasons[0]
+    assert f"{expires:%Y-%m-%d %H:%M} UTC" in reply.reasons[0]
+    assert outcomes() == ["ok", "certificate_expired"]

@@ -177,6 +177,7 @@ class LoginClaim:
     address: str
     certificate_der: bytes | None
     user_agent: str = ""
+    certificate_expires: dt.datetime | None = None  # a resumed TLS session's certificate (ADR 0009)
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -218,6 +219,11 @@ class Gatekeeper:
             return LoginDecision(None, LoginOutcome.RATE_LIMITED, (problem,))
         if claim.certificate_der is None:
             return LoginDecision(None, LoginOutcome.NO_CERTIFICATE, (Problem("", EppCode.NO_CERTIFICATE),))
+        if claim.certificate_expires is not None and claim.certificate_expires <= clock.now():
+            problem = Problem(
+                "", EppCode.CERTIFICATE_EXPIRED, {"date": f"{claim.certificate_expires:%Y-%m-%d %H:%M} UTC"}
+            )
+            return LoginDecision(None, LoginOutcome.CERTIFICATE_EXPIRED, (problem,))
         wrong = (Problem("clID", EppCode.LOGIN_FAILED),)
         access = EppAccess.objects.select_related("registrar").filter(registrar__handle=claim.client_id).first()
         if access is None:  # which of the two is only for the log: the client hears the same

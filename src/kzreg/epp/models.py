@@ -33,6 +33,7 @@ class LoginOutcome(models.TextChoices):
     NO_ACCESS = "no_access"
     NO_CERTIFICATE = "no_certificate"
     CERTIFICATE_NOT_PINNED = "certificate_not_pinned"
+    CERTIFICATE_EXPIRED = "certificate_expired"
     ADDRESS_NOT_ALLOWED = "address_not_allowed"
     REGISTRAR_SUSPENDED = "registrar_suspended"
     RATE_LIMITED = "rate_limited"

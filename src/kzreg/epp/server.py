@@ -12,6 +12,7 @@ less CPU (docs/benchmarks.md, `bench/bench_epp.py --asyncio`). Several processes
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import ipaddress
 import logging
 import os
@@ -31,6 +32,20 @@ from kzreg.epp.session import EppSession, ServerContext
 from kzreg.epp.session_codes import EppCode
 
 log = logging.getLogger("kzreg.epp")
+
+
+def resumed_certificate_expiry(sock: ssl.SSLSocket) -> dt.datetime | None:
+    """When the client certificate of a resumed TLS session expires (None after a full handshake).
+
+    A full handshake verified the certificate's dates just now; a resumed one carries the certificate its
+    session was made with, up to the ticket's lifetime ago, so the login checks its expiry (ADR 0009).
+    """
+    if not sock.session_reused:
+        return None
+    info = sock.getpeercert()
+    if not info or "notAfter" not in info:
+        return None
+    return dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(str(info["notAfter"])), dt.UTC)
 
 
 @dataclass
@@ -242,7 +257,7 @@ class EppServer:
                 log.info("peer=%s TLS handshake failed: %s", peer, error)
                 return
             certificate = sock.getpeercert(binary_form=True)
-            session = EppSession(self.context, peer, certificate)
+            session = EppSession(self.context, peer, certificate, resumed_certificate_expiry(sock))
             if over_limit:
                 reply = session.closing(2502, EppCode.FRAME, reason="too many sessions")
                 framing.write(sock, reply.frame, limits.write_timeout)

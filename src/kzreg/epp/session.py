@@ -9,6 +9,7 @@ exception is logged with the transaction ids and answered 2400 without detail.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 import os
@@ -74,10 +75,17 @@ class Reply:
 
 
 class EppSession:
-    def __init__(self, context: ServerContext, peer: str, certificate_der: bytes | None):
+    def __init__(
+        self,
+        context: ServerContext,
+        peer: str,
+        certificate_der: bytes | None,
+        certificate_expires: dt.datetime | None = None,
+    ):
         self.context = context
         self.peer = peer
         self.certificate_der = certificate_der
+        self.certificate_expires = certificate_expires  # only a resumed TLS session's (server.py)
         self.session: Session | None = None
         self.services: frozenset[str] = frozenset()
         self.failures = 0
@@ -201,6 +209,7 @@ class EppSession:
             new_password=request.new_password,
             address=self.peer,
             certificate_der=self.certificate_der,
+            certificate_expires=self.certificate_expires,
             user_agent=request.user_agent,
         )
         decision = self.context.gatekeeper.login(claim)

@@ -10,6 +10,7 @@ class EppCode(ProblemCode):
     LOGIN_FAILED = "epp_login_failed"
     NO_CERTIFICATE = "epp_no_certificate"
     CERTIFICATE_NOT_PINNED = "epp_certificate_not_pinned"
+    CERTIFICATE_EXPIRED = "epp_certificate_expired"
     ADDRESS_NOT_ALLOWED = "epp_address_not_allowed"
     REGISTRAR_SUSPENDED = "epp_registrar_suspended"
     RATE_LIMITED = "epp_rate_limited"
@@ -45,6 +46,11 @@ MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "kk": "бұл клиент сертификаты (SHA-256 {fingerprint}) осы тіркеушіге тіркелмеген",
         "ru": "этот клиентский сертификат (SHA-256 {fingerprint}) не зарегистрирован за этим регистратором",
         "en": "this client certificate (SHA-256 {fingerprint}) is not registered for this registrar",
+    },
+    EppCode.CERTIFICATE_EXPIRED: {
+        "kk": "клиент сертификатының мерзімі өтті ({date}); жаңа сертификатпен қайта қосылыңыз",
+        "ru": "срок действия клиентского сертификата истёк ({date}); подключитесь заново с новым сертификатом",
+        "en": "the client certificate expired ({date}); connect again with a new certificate",
     },
     EppCode.ADDRESS_NOT_ALLOWED: {
         "kk": "{address} мекен-жайынан кіруге рұқсат жоқ",
@@ -142,6 +148,7 @@ EPP_CODES: dict[ProblemCode, int] = {
     EppCode.LOGIN_FAILED: 2200,
     EppCode.NO_CERTIFICATE: 2200,
     EppCode.CERTIFICATE_NOT_PINNED: 2200,
+    EppCode.CERTIFICATE_EXPIRED: 2200,
     EppCode.ADDRESS_NOT_ALLOWED: 2200,
     EppCode.REGISTRAR_SUSPENDED: 2201,
     EppCode.RATE_LIMITED: 2502,
