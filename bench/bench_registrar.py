@@ -83,10 +83,11 @@ def cpu_of(pids: list[int]) -> dict[int, float]:
     return {pid: proc_cpu(pid) for pid in pids}
 
 
-def backends_cpu_since(before: dict[int, float]) -> tuple[float, int]:
+def backends_cpu_since(before: dict[int, float], exclude: set[int] | None = None) -> tuple[float, int]:
     """CPU seconds this database's backends spent since `before` (`cpu_of(backend_pids())`): a backend that
-    started in between counts whole; one that ended took its CPU with it. And how many there were."""
-    now = backend_pids()
+    started in between counts whole; one that ended took its CPU with it (so a caller whose clients exit
+    first reads their backends' CPU before, and passes them as `exclude`). And how many there were."""
+    now = [pid for pid in backend_pids() if pid not in (exclude or ())]
     return sum(proc_cpu(pid) - before.get(pid, 0.0) for pid in now), len(set(now) | set(before))
 
 
@@ -197,7 +198,8 @@ def create_thread(args: argparse.Namespace, tag: str, port: int, pki_dir: str, r
     conn = open_conn(args.conn, port, pki_dir, not args.no_create_read_back)
     conn.check([f"{tag}-warm.kz"])  # the session (EPP) and the database connection are open before timing
     connection.ensure_connection()
-    ready.put(connection.connection.info.backend_pid)
+    backend = connection.connection.info.backend_pid
+    ready.put(backend)
     latencies, states = [], {}
     go.wait()
     for i in range(args.count):
@@ -205,7 +207,9 @@ def create_thread(args: argparse.Namespace, tag: str, port: int, pki_dir: str, r
         state = place(conn, seller, f"{tag}-{i}.kz", customers[(i * 7 + len(tag)) % len(customers)], hosts)
         latencies.append(time.perf_counter() - started)
         states[state] = states.get(state, 0) + 1
-    out.append((latencies, states))
+    # The backend's CPU is read here, while it lives: once this process exits, its backend goes and takes
+    # its CPU figure with it (read after, it undercounted PostgreSQL's work about twofold; api3.md).
+    out.append((latencies, states, backend, proc_cpu(backend)))
     conn.close()
 
 
@@ -251,17 +255,22 @@ def run_creates(args: argparse.Namespace) -> None:
         go.set()
         results = [queue.get() for _ in procs]
         elapsed = time.perf_counter() - started
-        (pg, backends), server_after = backends_cpu_since(pg_before), tree_cpu(server.pid) if server else 0.0
+        server_after = tree_cpu(server.pid) if server else 0.0
+        ours_cpu = {backend: cpu for out, _ in results for _, _, backend, cpu in out}
+        others_before = {pid: cpu for pid, cpu in pg_before.items() if pid not in ours_cpu}
+        others_cpu, _ = backends_cpu_since(others_before, exclude=set(ours_cpu))
+        pg = others_cpu + sum(cpu - pg_before.get(pid, 0.0) for pid, cpu in ours_cpu.items())
+        backends = len(set(pg_before) | set(ours_cpu))
         for p in procs:
             p.join()
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
-    latencies = [x for out, _ in results for lat, _ in out for x in lat]
+    latencies = [x for out, _ in results for lat, *_ in out for x in lat]
     states: dict[str, int] = {}
     for out, _ in results:
-        for _, counted in out:
+        for _, counted, *_ in out:
             for state, n in counted.items():
                 states[state] = states.get(state, 0) + n
     n = len(latencies)
