@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from kzreg.billing.money import Money
 from kzreg.billing.payments import record_payment
@@ -43,7 +44,7 @@ def test_balance_statement_opening_and_closing(client, two_tenants):
     assert "$960.00" in html and "Available to spend" in html
     assert "$1,000.00" in html and "$40.00" in html  # the month's payment and charge, each with its balance
     assert "Opening balance" in html and "Closing balance" in html
-    today = clock.now().date()
+    today = timezone.localdate(clock.now())  # the cabinet's calendar is Almaty's (UTC+5)
     # A period after today's movements: the opening and the closing are both today's balance, no rows.
     later = client.get("/cabinet/money/", {"from": (today + dt.timedelta(days=1)).isoformat(),
                                            "to": (today + dt.timedelta(days=2)).isoformat()},
