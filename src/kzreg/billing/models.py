@@ -153,6 +153,27 @@ class ExchangeRate(models.Model):
         return f"{self.day}: 1 {self.source} = {self.rate} {self.target}"
 
 
+class ExchangeRateChange(models.Model):
+    """A stored rate replaced (`kzreg billing rates import --replace`, `kzreg billing rate` on a day that
+    had one): the old and the new value, who and why. Append-only in the database (migration 0009), so the
+    rate a past price was converted at can always be found."""
+
+    day = models.DateField()
+    source = models.CharField(max_length=3)
+    target = models.CharField(max_length=3)
+    old_rate = models.DecimalField(max_digits=20, decimal_places=8)
+    new_rate = models.DecimalField(max_digits=20, decimal_places=8)
+    changed_by = models.CharField(max_length=200)
+    changed_at = models.DateTimeField()
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "target", "day"], name="billing_ratechange_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.source}/{self.target} {self.old_rate} → {self.new_rate}"
+
+
 class FeeCommand(models.TextChoices):
     """The fee-bearing commands, named as fee-1.0 (RFC 8748) names them."""
 
