@@ -7,6 +7,7 @@
     .venv/bin/python bench/bench_registrar.py create --conn local --procs 2 --threads 2 --count 250
     .venv/bin/python bench/bench_registrar.py create --conn epp --procs 2 --threads 4 --count 100 --epp-workers 2
     .venv/bin/python bench/bench_registrar.py create --conn epp … --no-create-read-back   # one command per order
+    .venv/bin/python bench/bench_registrar.py pgstats --mode cpu|explain   # PostgreSQL's work per statement
     .venv/bin/python bench/bench_registrar.py lists          # list/search shapes (bench/registrar_lists.py)
     .venv/bin/python bench/bench_registrar.py api-lists      # the same through GET /api/v1/domains (gunicorn)
     .venv/bin/python bench/bench_registrar.py api-create --workers 2 --threads 2 --clients 4 --count 50
@@ -407,6 +408,11 @@ def main() -> int:
     loop.add_argument("--count", type=int, default=20)
     loop.add_argument("--warm", type=int, default=5)
     loop.add_argument("--profile", action="store_true")
+    pgstats = sub.add_parser("pgstats", help="PostgreSQL's work per statement of an order (bench/registrar_pgstats.py)")
+    pgstats.add_argument("--count", type=int, default=50)
+    pgstats.add_argument("--warm", type=int, default=10)
+    pgstats.add_argument("--mode", choices=("cpu", "explain"), default="cpu")
+    pgstats.add_argument("--log", default="/var/log/postgresql/postgresql-15-main.log", help="the server's log")
     lists = sub.add_parser("lists", help="the big reseller's domain list and search")
     lists.add_argument("--repeat", type=int, default=30)
     for name, text in (("api-lists", "GET /api/v1/domains shapes"), ("api-create", "POST /api/v1/domains")):
@@ -428,6 +434,10 @@ def main() -> int:
         count_statements(args)
     elif args.what == "loop":
         run_loop(args)
+    elif args.what == "pgstats":
+        import registrar_pgstats
+
+        registrar_pgstats.run(args.count, args.warm, args.mode, args.log)
     elif args.what == "lists":
         import registrar_lists
 
