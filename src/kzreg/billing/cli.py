@@ -14,17 +14,19 @@ import getpass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 
-from kzreg.billing import cli_books, cli_invoices, cli_payments
+from kzreg.billing import cli_books, cli_invoices, cli_payments, cli_rates
 from kzreg.billing.access import access_account_by_id, accounts_visible_to
 from kzreg.billing.audit import check_ledger
 from kzreg.billing.books import open_prepaid
 from kzreg.billing.fees import quote
-from kzreg.billing.models import Account, AccountKind, Entry, ExchangeRate, Price
+from kzreg.billing.models import Account, AccountKind, Entry, Price
 from kzreg.billing.money import CURRENCIES, Money, MoneyError, clean_currency
 from kzreg.billing.payments import record_payment
 from kzreg.billing.prices import clean_request
 from kzreg.billing.problems import BillingCode
+from kzreg.billing.rates_import import replace_rate
 from kzreg.core import clock
 from kzreg.core.actor import Actor, Channel
 from kzreg.core.errors import OperationFailed, Problem
@@ -100,6 +102,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     cli_payments.register(commands)  # import, review, payer
     cli_invoices.register(commands)  # invoice show|pdf|list|cancel|credit
     cli_books.register(commands)  # report, mirror, group; price --wholesale/--retail; reseller handles
+    cli_rates.register(commands)  # rates import|list
 
 
 def _principal() -> str:
@@ -258,11 +261,10 @@ def cmd_rate(args: argparse.Namespace) -> int:
         problems.append(Problem("rate", Code.INVALID, {"value": args.rate}))
     if problems:
         raise OperationFailed(problems)
-    day = _day(args.day, "day") or clock.now().date()
-    ExchangeRate.objects.update_or_create(
-        day=day, source=source, target=target, defaults={"rate": rate, "entered_by": _principal()}
-    )
-    print(f"{day}: 1 {source} = {rate} {target}")
+    day = _day(args.day, "day") or timezone.localdate(clock.now())
+    old = replace_rate(day, source, target, rate, _principal(), clock.now(), "kzreg billing rate")
+    was = f" (was {old}; kept in the history)" if old is not None and old != rate else ""
+    print(f"{day}: 1 {source} = {rate} {target}{was}")
     return 0
 
 

@@ -16,6 +16,14 @@ class BooksCode(ProblemCode):
     PRICE_TARGET = "billing_price_target"
     QUOTE_PAYER = "billing_quote_payer"
     DATE_ORDER = "billing_date_order"
+    # Exchange-rate import (`kzreg billing rates import`, billing/rates_import.py).
+    RATE_FORMAT = "billing_rate_format"
+    RATE_XML = "billing_rate_xml"
+    RATE_INVALID = "billing_rate_invalid"
+    RATE_ABSURD = "billing_rate_absurd"
+    RATE_FUTURE = "billing_rate_future"
+    RATE_CONFLICT = "billing_rate_conflict"
+    RATE_REPEATED = "billing_rate_repeated"
 
 
 BOOKS_MESSAGES: dict[ProblemCode, dict[str, str]] = {
@@ -49,6 +57,41 @@ BOOKS_MESSAGES: dict[ProblemCode, dict[str, str]] = {
         "ru": "дата окончания ({value}) должна быть позже даты начала ({start})",
         "en": "the end ({value}) must come after the start ({start})",
     },
+    BooksCode.RATE_FORMAT: {
+        "kk": "бағамдар файлы емес: {value} (Ұлттық банктің <rates> XML-і немесе day,source,target,rate тақырыбы бар CSV күтіледі)",
+        "ru": "это не файл курсов: {value} (ожидается XML Национального банка <rates> или CSV с заголовком day,source,target,rate)",
+        "en": "not a rates file: {value} (expected the National Bank's <rates> XML or a CSV headed day,source,target,rate)",
+    },
+    BooksCode.RATE_XML: {
+        "kk": "XML бұзылған: {value}",
+        "ru": "XML повреждён: {value}",
+        "en": "broken XML: {value}",
+    },
+    BooksCode.RATE_INVALID: {
+        "kk": "бағам дұрыс емес: {value} (нөлден үлкен сан, үтірден кейін 8 таңбаға дейін, 1 000 000 000-нан кем)",
+        "ru": "неверный курс: {value} (число больше нуля, не более 8 знаков после запятой, меньше 1 000 000 000)",
+        "en": "not a valid rate: {value} (a number above zero, at most 8 decimals, under 1 000 000 000)",
+    },
+    BooksCode.RATE_ABSURD: {
+        "kk": "{pair} бағамы {value} {previous_day} күнгі бағамнан ({previous}) екі еседен артық өзгерген: қате деп қабылданбады",
+        "ru": "курс {pair} {value} отличается от курса на {previous_day} ({previous}) более чем вдвое: отклонён как вероятная опечатка",
+        "en": "the {pair} rate {value} is more than twice or under half the rate of {previous_day} ({previous}): refused as a likely typo",
+    },
+    BooksCode.RATE_FUTURE: {
+        "kk": "{value} күні ертеңнен ({limit}) кейін: болашақ бағамдар қабылданбайды",
+        "ru": "дата {value} позже завтрашнего дня ({limit}): курсы на будущее не принимаются",
+        "en": "the day {value} is after tomorrow ({limit}): rates for the future are refused",
+    },
+    BooksCode.RATE_CONFLICT: {
+        "kk": "{day} күнгі {pair} бағамы сақталған: {stored}, ал файлда {value}; ауыстыру үшін --replace беріңіз (ескісі тарихта қалады)",
+        "ru": "курс {pair} на {day} уже сохранён: {stored}, а в файле {value}; для замены укажите --replace (старый останется в истории)",
+        "en": "the {pair} rate of {day} is stored as {stored}, the file says {value}: give --replace to replace it (the old one stays in the history)",
+    },
+    BooksCode.RATE_REPEATED: {
+        "kk": "{day} күнгі {pair} бағамы файлда қайта басқа мәнмен кездеседі: {value} (алдымен {first})",
+        "ru": "курс {pair} на {day} повторяется в файле с другим значением: {value} (сначала {first})",
+        "en": "the {pair} rate of {day} appears again in the file with another value: {value} (first {first})",
+    },
 }
 
 register_codes(
@@ -63,5 +106,6 @@ register_codes(
         BooksCode.NO_LIST_PRICE: 409,
         BooksCode.GROUP_OTHER_REGISTRAR: 409,
         BooksCode.QUOTE_PAYER: 409,
+        BooksCode.RATE_CONFLICT: 409,
     },
 )
