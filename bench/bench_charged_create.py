@@ -84,14 +84,6 @@ def main() -> int:
     from kzreg.registry.models import Contact, Domain, Host
     from kzreg.registry.operations import create_domain
 
-    @dataclasses.dataclass(frozen=True)
-    class QuotedCreate(c.CreateDomain):
-        fee_quote_id: str = ""
-
-    @dataclasses.dataclass(frozen=True)
-    class AgreedCreate(c.CreateDomain):
-        fee_agreed: Money | None = None
-
     call_command("migrate", interactive=False, verbosity=0)
     if Domain.objects.count() < 1000:
         bulkload(1000, seed=99, out=lambda line: None)
@@ -128,17 +120,14 @@ def main() -> int:
     # What the client was told by a fee:check (`fees.price`, nothing stored) for each zone and period, kept as
     # an EPP client keeps it; each create states it (`fee_agreed`) and the registry prices that create again
     # in its own transaction and refuses it if the statement is less (RFC 8748 §3.4).
-    told: dict[tuple[str, int | None], Money] = {}
+    told: dict[tuple[str, int | None], c.AgreedFee] = {}
     for command in plain_agreed:
         key = (command.name.rsplit(".", 1)[-1], command.period)
         if key not in told:
             price = fees.price(key[0], "create", cast(int, key[1]), registrar.id)
-            told[key] = Money.of(price.amount, price.currency)
+            told[key] = c.AgreedFee(price.amount, price.currency)
     agreed = [
-        AgreedCreate(
-            **{f.name: getattr(command, f.name) for f in dataclasses.fields(command)},
-            fee_agreed=told[(command.name.rsplit(".", 1)[-1], command.period)],
-        )
+        dataclasses.replace(command, fee_agreed=told[(command.name.rsplit(".", 1)[-1], command.period)])
         for command in plain_agreed
     ]
     del plain_agreed
@@ -150,8 +139,7 @@ def main() -> int:
 
     def charge_one(command: c.CreateDomain) -> None:  # a stored quote first, then the create that uses it
         quote = fees.quote(command.name.rsplit(".", 1)[-1], "create", cast(int, command.period), registrar.id)
-        fields = {f.name: getattr(command, f.name) for f in dataclasses.fields(command)}
-        create_domain(QuotedCreate(**fields, fee_quote_id=quote.id), actor)
+        create_domain(dataclasses.replace(command, fee_quote_id=quote.id), actor)
 
     from kzreg.billing import guard as fee_guard
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -21,10 +22,10 @@ from kzreg.billing.problems import BillingCode
 from kzreg.core import clock
 from kzreg.core.actor import Actor, Channel, Role
 from kzreg.core.errors import OperationFailed
+from kzreg.registry.commands import AgreedFee
 from kzreg.registry.models import Domain
 from kzreg.registry.operations import create_domain
 from tests.billing.conftest import fund
-from tests.billing.test_fee_agreed import AgreedCreate
 from tests.conftest import domain_command, org_contact, person
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -99,8 +100,7 @@ def test_parallel_registrations_register_only_what_is_paid_for(registrar, revenu
     def attempt(n: int) -> object:
         command = domain_command(f"race{n}.kz", registrant=org_contact(300 + n), admin=person(300 + n))
         if agree:
-            fields = {f.name: getattr(command, f.name) for f in dataclasses.fields(command)}
-            command = AgreedCreate(**fields, fee_agreed=Money.of("30.00", "USD"))
+            command = dataclasses.replace(command, fee_agreed=AgreedFee(Decimal("30.00"), "USD"))
         return create_domain(command, actor).object.name
 
     outcomes = race(attempt)

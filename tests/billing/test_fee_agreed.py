@@ -5,6 +5,7 @@ in its own transaction and charges its fee; an agreement for less, or in another
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 import pytest
 
@@ -21,17 +22,9 @@ from tests.conftest import T0, domain_command
 pytestmark = pytest.mark.django_db
 
 
-@dataclasses.dataclass(frozen=True)
-class AgreedCreate(c.CreateDomain):
+def agreed(name: str, amount: str, currency: str | None = "USD", period: int = 1) -> c.CreateDomain:
     """What EPP's create with <fee:fee> passes: the amount and currency the client agreed to."""
-
-    fee_agreed: Money | None = None
-
-
-def agreed(name: str, amount: str, currency: str = "USD", period: int = 1) -> AgreedCreate:
-    base = domain_command(name, period=period)
-    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
-    return AgreedCreate(**fields, fee_agreed=Money.of(amount, currency))
+    return dataclasses.replace(domain_command(name, period=period), fee_agreed=c.AgreedFee(Decimal(amount), currency))
 
 
 def test_an_agreed_create_is_charged_the_registrys_fee(prepaid, registrar_actor, frozen_clock):

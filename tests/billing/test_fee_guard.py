@@ -195,13 +195,6 @@ def test_without_a_rate_the_create_is_refused_naming_the_pair(registrar, staff):
     assert not Domain.objects.exists()
 
 
-@dataclasses.dataclass(frozen=True)
-class QuotedCreate(c.CreateDomain):
-    """What EPP's fee:agreement or an order passes: the id of the quote it agreed to."""
-
-    fee_quote_id: str = ""
-
-
 def test_the_price_charged_is_the_price_quoted(prepaid, registrar, registrar_actor, frozen_clock):
     quote = fees.quote("kz", "create", 1, registrar.id)
     Price.objects.create(
@@ -209,7 +202,7 @@ def test_the_price_charged_is_the_price_quoted(prepaid, registrar, registrar_act
     )  # the price rises after the quote
     base = domain_command("quoted.kz")
     create_domain(
-        QuotedCreate(**{f.name: getattr(base, f.name) for f in dataclasses.fields(base)}, fee_quote_id=quote.id),
+        dataclasses.replace(base, fee_quote_id=quote.id),
         registrar_actor,
     )
     assert balance_of(prepaid) == usd("70.00")
@@ -218,15 +211,14 @@ def test_the_price_charged_is_the_price_quoted(prepaid, registrar, registrar_act
 
 def test_an_expired_or_foreign_quote_is_refused(prepaid, registrar, other_registrar, registrar_actor, frozen_clock):
     base = domain_command("quoted.kz")
-    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
     foreign = fees.quote("kz", "create", 1, other_registrar.id)
     with pytest.raises(OperationFailed) as refusal:
-        create_domain(QuotedCreate(**fields, fee_quote_id=foreign.id), registrar_actor)
+        create_domain(dataclasses.replace(base, fee_quote_id=foreign.id), registrar_actor)
     assert refusal.value.codes == {BillingCode.QUOTE_MISMATCH}
     quote = fees.quote("kz", "create", 1, registrar.id)
     frozen_clock.advance(dt.timedelta(minutes=fees.quote_minutes()))
     with pytest.raises(OperationFailed) as refusal:
-        create_domain(QuotedCreate(**fields, fee_quote_id=quote.id), registrar_actor)
+        create_domain(dataclasses.replace(base, fee_quote_id=quote.id), registrar_actor)
     assert refusal.value.codes == {BillingCode.QUOTE_EXPIRED}
     assert not Domain.objects.exists() and balance_of(prepaid) == usd("100.00")
 
@@ -253,9 +245,8 @@ def test_a_quote_in_another_currency_than_the_account_is_refused(registrar, regi
     quote = fees.quote("kz", "create", 1, registrar.id)  # no account yet: in the price's USD
     fund(open_prepaid(registrar.id, registrar.handle, "KZT", clock.now()), "100000.00")
     base = domain_command("quoted.kz")
-    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
     with pytest.raises(OperationFailed) as refusal:
-        create_domain(QuotedCreate(**fields, fee_quote_id=quote.id), registrar_actor)
+        create_domain(dataclasses.replace(base, fee_quote_id=quote.id), registrar_actor)
     assert refusal.value.codes == {BillingCode.QUOTE_MISMATCH}
     assert not Domain.objects.exists()
 

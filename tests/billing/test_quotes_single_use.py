@@ -13,16 +13,15 @@ from kzreg.billing.money import Money
 from kzreg.billing.problems import BillingCode
 from kzreg.billing.problems_books import BooksCode
 from kzreg.core.errors import OperationFailed, Problem
+from kzreg.registry.commands import CreateDomain
 from kzreg.registry.models import Domain
 from kzreg.registry.operations import create_domain
 from tests.billing.conftest import balance_of
-from tests.billing.test_fee_guard import QuotedCreate
 from tests.conftest import domain_command
 
 
-def quoted(name: str, quote_id: str) -> QuotedCreate:
-    base = domain_command(name)
-    return QuotedCreate(**{f.name: getattr(base, f.name) for f in dataclasses.fields(base)}, fee_quote_id=quote_id)
+def quoted(name: str, quote_id: str) -> CreateDomain:
+    return dataclasses.replace(domain_command(name), fee_quote_id=quote_id)
 
 
 def test_a_quote_used_twice_is_refused_and_charges_nothing_the_second_time(

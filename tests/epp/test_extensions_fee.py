@@ -102,13 +102,17 @@ def test_renew_answers_its_fee(epp, funded):
 
 def test_transfer_request_and_restore_answer_their_fees(epp, other_registrar, funded):
     assert create_domain(epp, "moving.kz", funded).code == 1000
+    gaining = open_prepaid(other_registrar.id, other_registrar.handle, "USD", clock.now())
+    record_payment(gaining, Money.of("50.00", "USD"), "test", clock.now(), reference="deposit")
     other = DirectClient(other_registrar)
     request = r.domain_transfer(
         "request", "moving.kz", auth_code="2fooBAR-kz", years=1, fee=r.fee_agreement("transfer", "30.00")
     )
     reply = send(other, request)
     assert reply.code == 1001, reply.raw
-    assert fee_answer(reply, "trnData").findtext(f"{F}fee") == "30.00"
+    data = fee_answer(reply, "trnData")  # charged when the transfer is approved: the balance as it is
+    assert data.find(f"{F}fee").get("applied") == "delayed" and data.findtext(f"{F}fee") == "30.00"
+    assert data.findtext(f"{F}balance") == "50.00"
     assert send(epp, r.domain_transfer("reject", "moving.kz")).code == 1000
     assert send(epp, r.domain_delete("moving.kz")).code == 1000
     reply = send(epp, r.domain_update("moving.kz", restore="request", fee=r.fee_agreement("update", "0.00")))

@@ -4,7 +4,9 @@
 (`KZREG["QUOTE_MINUTES"]`, 15 by default), so a later order or an EPP command can say which price it
 agreed to and be charged exactly that (`guard.RegistryFees` honours a command's `fee_quote_id`), once:
 a quote is single-use.
-`balance` is the registrar's prepaid account, for fee:balance and fee:creditLimit in transform answers.
+`balance` is the registrar's prepaid account (the CLI, the registrar wing). A transform command's fee and the
+balance it left are the charge's own: the fee guard reports them in the operation's result (`FeeReport`,
+`OperationResult.reports[REPORT]`), which EPP's <fee:creData> and its siblings answer from.
 
 Amounts are in the registrar's account currency when it has an account (converted at the day's rate if
 the price list is in another), else in the price's own currency.
@@ -56,6 +58,27 @@ class Quote:
     currency: str
     expires_at: dt.datetime
     registrar_id: int | None
+
+
+REPORT = "fee"  # the key of the fee guard's report in an operation's result (`OperationResult.reports`)
+
+
+@dataclass(frozen=True)
+class FeeReport:
+    """What the fee guard tells the channel about an operation's fee, read from the charge itself (the guarded
+    UPDATE's RETURNING, or the ledger's post), never by another query.
+
+    `charged` False: nothing was charged by this operation — the payer has no prepaid account (`fee` is then
+    the price the command was checked against, `balance` None), or the fee is charged by a later operation
+    (a transfer's request, charged when it is approved: `balance` is the account's as the request found it).
+    `payer_id` is the registrar whose account this is: a channel shows the report only to that registrar."""
+
+    payer_id: int | None
+    fee: Money
+    charged: bool
+    balance: Money | None = None  # after the charge
+    credit_limit: Money | None = None  # None: no account, or an account without a floor
+    refunds_charged_back: Money | None = None  # a restore: the delete's refunds, charged again with its fee
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ since), and its refusal rolls the whole operation back (EPP 2104).
 
 The fee charged is the price in force, read in that transaction, or a stored quote's amount when the
 command names one (`fee_quote_id`, single-use); a command that states the amount it agreed to pay
-(`fee_agreed`, RFC 8748's <fee:fee>) is refused (2004) when that is less than the fee or in another
-currency (ADR 0010).
+(`fee_agreed`, an `AgreedFee`: RFC 8748's <fee:fee>) is refused (2004) when that is less than the fee or in
+another currency (ADR 0010) — also when the payer has no prepaid account and is not charged. What was
+charged, and the balance it left, go back to the channel in the operation's result (`fees.FeeReport`
+under `reports["fee"]`), read from the charge itself.
 
 Who pays: the registrar sponsoring the domain once the operation is done (the gaining one after a
 transfer). A registrar without a prepaid account is not charged: the fee regime starts when staff open
@@ -26,6 +28,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from django.conf import settings
@@ -33,12 +36,12 @@ from django.conf import settings
 from kzreg.billing import guard_reads, ledger
 from kzreg.billing.books import own_account, prepaid_account
 from kzreg.billing.exchange import convert
-from kzreg.billing.fees import fee_for, quoted_amount, redeem, use_once
+from kzreg.billing.fees import REPORT, FeeReport, fee_for, payers_fee, quoted_amount, redeem, use_once
 from kzreg.billing.guard_reads import FeeReads
 from kzreg.billing.ledger import Cause
 from kzreg.billing.lowbalance import notify_if_low
 from kzreg.billing.models import Account, AccountKind, Book, Entry, FeeCommand, OwnerKind, Transaction
-from kzreg.billing.money import Money
+from kzreg.billing.money import Money, exponent
 from kzreg.billing.posting import (
     QUOTE_USED,
     can_send_charge,
@@ -52,6 +55,7 @@ from kzreg.billing.problems import BillingCode
 from kzreg.billing.problems_books import BooksCode
 from kzreg.billing.sqlrows import fetch_one
 from kzreg.core.errors import OperationFailed, Problem
+from kzreg.registry.commands import AgreedFee
 from kzreg.registry.guards import GuardContext
 from kzreg.registry.policy import ZonePolicy, zone_of_name
 from kzreg.registry.zones import zone_policies
@@ -131,17 +135,25 @@ def _fee(
     return fee, ""
 
 
+def _shown(amount: Decimal, currency: str) -> str:
+    """The client's amount as a message quotes it: with the currency's decimals, or all of its own if more."""
+    places = Decimal(1).scaleb(-exponent(currency))
+    return f"{amount.quantize(places)}" if amount == amount.quantize(places) else f"{amount.normalize():f}"
+
+
 def agreement_problem(ctx: GuardContext, fee: Money) -> Problem | None:
-    """The command's stated fee (`fee_agreed`, a `Money`: RFC 8748's <fee:fee>, the price the client agreed
-    to) against the fee this operation charges: refused when it is less or in another currency. The fee
-    charged is the operation's own, decided in its transaction (a client that agreed to more pays the fee)."""
-    agreed = getattr(ctx.command, "fee_agreed", None)
+    """The command's stated fee (`fee_agreed`, an `AgreedFee`: RFC 8748's <fee:fee>, the most the client agreed
+    to pay) against the fee this operation charges: refused when it is less or in another currency (an
+    agreement without a currency is in the payer's own). The fee charged is the operation's own, decided in
+    its transaction (a client that agreed to more pays the fee)."""
+    agreed = cast(AgreedFee | None, getattr(ctx.command, "fee_agreed", None))
     if agreed is None:
         return None
-    if agreed.currency != fee.currency:
-        return Problem("fee", BillingCode.FEE_AGREED_CURRENCY, {"value": agreed.currency, "expected": fee.currency})
+    if (agreed.currency or fee.currency) != fee.currency:
+        values = {"value": agreed.currency, "expected": fee.currency}
+        return Problem("fee.currency", BillingCode.FEE_AGREED_CURRENCY, values)
     if agreed.amount < fee.amount:
-        values = {"value": agreed.plain, "expected": fee.plain, "currency": fee.currency}
+        values = {"value": _shown(agreed.amount, fee.currency), "expected": fee.plain, "currency": fee.currency}
         return Problem("fee", BillingCode.FEE_AGREED_LOW, values)
     return None
 
@@ -224,11 +236,8 @@ class RegistryFees:
         rule, years, zone, payer, quote_id = asked.rule, asked.years, asked.zone, asked.payer, asked.quote_id
         reads = None if payer is None else _reads(ctx, asked)
         if reads is None:
-            return []  # not charged: no deposit
+            return _unaccounted(ctx, asked)  # not charged: no deposit
         account, revenue_id = reads.account, reads.revenue_id
-        available = account.available
-        if available is None:
-            return []  # not charged
         try:
             fee = _read_fee(ctx, zone.name, rule, years, reads, quote_id)
         except OperationFailed as refusal:
@@ -238,9 +247,14 @@ class RegistryFees:
             return [disagreed]
         # What `after` needs, so that the charge reads neither the account nor the quote again.
         ctx.billing_charge = Planned(cast(int, payer), account, fee, quote_id, revenue_id)  # type: ignore[attr-defined]
+        if not rule.charged:  # charged when a later operation completes it (a transfer's approval)
+            ctx.reports[REPORT] = FeeReport(payer, fee, False, account.balance, account.credit_limit)
         if ctx.operation == "domain_restore":
-            fee += refunded(_domain(target), account)
-        if available < fee:
+            back = refunded(_domain(target), account)
+            ctx.billing_refunds_back = back  # type: ignore[attr-defined]
+            fee += back
+        available = account.available
+        if available is not None and available < fee:
             return [ledger.insufficient(account, fee.minor)]
         return []
 
@@ -291,7 +305,11 @@ class RegistryFees:
         sent = getattr(ctx, "billing_sent", None)
         if sent is not None:  # `after_soon` posted the charge with the operation's writes
             ctx.billing_sent = None  # type: ignore[attr-defined]
-            sent.row()
+            _tx_id, *balances = sent.row()
+            plan = cast(Planned, ctx.billing_charge)  # type: ignore[attr-defined]
+            # The two balances come in the order the statement updated them: the lower account id first.
+            mine = balances[0] if plan.account.pk < cast(int, plan.revenue_id) else balances[1]
+            _report(ctx, plan.payer, plan.account, plan.fee, int(mine))
             return
         rule = FEE_RULES.get(ctx.operation)
         if rule is not None and rule.charged:
@@ -303,6 +321,33 @@ class RegistryFees:
                 charge(ctx, _domain(result), rule, years, payer)
         elif ctx.operation in REFUND_OPERATIONS and (result.deleted_at is not None or result.pending_delete):
             refund_in_grace(ctx, result)  # not when the delete became a hold (T12)
+
+
+def _unaccounted(ctx: GuardContext, asked: _Asked) -> list[Problem]:
+    """A payer without a prepaid account is not charged; a command that states the fee it agreed to is still
+    held to the price (ADR 0010, session 10: an agreement is a statement about the price, whoever pays), and
+    its report says the fee it was checked against, uncharged. Without an agreement nothing is read."""
+    if getattr(ctx.command, "fee_agreed", None) is None:
+        return []
+    fee = payers_fee(asked.zone.name, str(asked.rule.command), asked.years, None, ctx.now)
+    disagreed = agreement_problem(ctx, fee)
+    if disagreed is not None:
+        return [disagreed]
+    ctx.reports[REPORT] = FeeReport(asked.payer, fee, charged=False)
+    return []
+
+
+def _report(ctx: GuardContext, payer: int, account: Account, fee: Money, balance_minor: int) -> None:
+    """The charge's report: the fee and the balance the charge's own statement answered."""
+    back = cast(Money | None, getattr(ctx, "billing_refunds_back", None))
+    ctx.reports[REPORT] = FeeReport(
+        payer_id=payer,
+        fee=fee,
+        charged=True,
+        balance=Money.from_minor(balance_minor, account.currency),
+        credit_limit=account.credit_limit,
+        refunds_charged_back=back if back is not None and back.amount else None,
+    )
 
 
 def _reads(ctx: GuardContext, asked: _Asked) -> FeeReads | None:
@@ -403,6 +448,7 @@ def charge(ctx: GuardContext, domain: Any, rule: FeeRule, years: int, payer: int
         revenue = revenue or _revenue(account, ctx.now)
         posted = ledger.post(book, cause, [(account, -fee), (revenue, fee)], ctx.now)
     notify_if_low(ctx, account, posted.balances[account.pk], fee)
+    _report(ctx, payer, account, fee, posted.balances[account.pk])
     return posted.transaction
 
 

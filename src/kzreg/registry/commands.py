@@ -8,10 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 # Authorization codes of other registrars' contacts named in a domain command, by handle (SPEC E2): a
 # registrar names another registrar's contact only with its code. Registry staff and mail need none.
 AuthCodes = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class AgreedFee:
+    """The most a client agreed to pay for a charged command (RFC 8748's <fee:fee> and <fee:currency>; an
+    order's agreed price): the fee guard compares it with the fee it charges, in the charging transaction,
+    and refuses the command when the fee is more or in another currency (ADR 0010). `currency` None: the
+    client named none, so it agreed in the currency it pays in (RFC 8748 §3.4). The registry only carries
+    it: what a fee is, is billing's business (the registry does not import billing, so not billing's Money)."""
+
+    amount: Decimal
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,8 @@ class CreateDomain:
     # The name servers named without addresses are host objects that must exist (EPP's hostObj model: set
     # by the EPP adapter and the registrar wing's connections). Mail forms leave it off (R11).
     hosts_must_exist: bool = False
+    fee_agreed: AgreedFee | None = None  # the fee the client agreed to (EPP <fee:fee>); None: not stated
+    fee_quote_id: str = ""  # a stored quote (billing's `fees.quote`) whose amount the create is charged, once
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,7 @@ class ModifyDomain:
 class RenewDomain:
     name: str
     years: int
+    fee_agreed: AgreedFee | None = None  # as in CreateDomain
 
 
 @dataclass(frozen=True)
@@ -229,6 +245,7 @@ class RequestTransfer:
     name: str
     auth_code: str
     period: int | None = None  # years added when it completes (charged); None: the zone's default of 1
+    fee_agreed: AgreedFee | None = None  # checked against the transfer's fee when it is asked (CreateDomain)
 
 
 @dataclass(frozen=True)
@@ -260,6 +277,7 @@ class RestoreDomain:
 
     name: str
     report: RestoreReport | None = None
+    fee_agreed: AgreedFee | None = None  # the request's, against the restore fee (as in CreateDomain)
 
 
 @dataclass(frozen=True)

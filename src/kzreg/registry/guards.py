@@ -15,6 +15,9 @@ A guard is any object with two methods, listed by dotted path in `settings.KZREG
   object's key, which is not known yet. A guard without it, or answering False, writes in `after` as before.
   A statement sent this way refuses by raising an error (its transaction aborts, the queued COMMIT commits
   nothing); the guard's optional `refused(ctx, error)` then names the problems (`refusal` below).
+
+A guard tells the channel what it did through `ctx.reports[key]` (billing: `reports["fee"]`, the fee charged
+and the balance after), which the operation's result carries (`OperationResult.reports`).
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ class GuardContext(Protocol):
     def actor(self) -> Actor: ...
     @property
     def now(self) -> dt.datetime: ...
+    @property
+    def reports(self) -> dict[str, object]: ...  # what the guard tells the channel, under its own key
 
 
 class OperationGuard(Protocol):

@@ -17,8 +17,6 @@ class EppCommandCode(ProblemCode):
     ROLE_LEFT_EMPTY = "eppcmd_role_left_empty"
     VALUE_SYNTAX = "eppcmd_value_syntax"
     POLL_MESSAGE_UNKNOWN = "eppcmd_poll_message_unknown"
-    FEE_CURRENCY = "eppcmd_fee_currency"
-    FEE_TOO_LOW = "eppcmd_fee_too_low"
 
 
 C = EppCommandCode
@@ -68,16 +66,6 @@ MESSAGES = {
         "ru": "в очереди нет такого сообщения: {value}",
         "en": "no such message in the queue: {value}",
     },
-    C.FEE_CURRENCY: {
-        "kk": "алым {expected} валютасында алынады, {value} емес",
-        "ru": "сбор взимается в {expected}, а не в {value}",
-        "en": "the fee is charged in {expected}, not {value}",
-    },
-    C.FEE_TOO_LOW: {
-        "kk": "келісілген алым {value} {currency} жеткіліксіз: алым {expected} {currency}",
-        "ru": "указанный сбор {value} {currency} меньше действующего: {expected} {currency}",
-        "en": "the fee agreed, {value} {currency}, is less than the fee, {expected} {currency}",
-    },
 }
 EPP_CODES = {
     C.PERIOD_UNIT: 2004,
@@ -89,8 +77,6 @@ EPP_CODES = {
     C.ROLE_LEFT_EMPTY: 2306,
     C.VALUE_SYNTAX: 2005,
     C.POLL_MESSAGE_UNKNOWN: 2303,
-    C.FEE_CURRENCY: 2004,
-    C.FEE_TOO_LOW: 2004,
 }
 HTTP = {code: 400 for code in EppCommandCode}
 

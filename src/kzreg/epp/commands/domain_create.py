@@ -41,6 +41,10 @@ def create(request: Request) -> Response:
     fields.add("location", kz_create if kz_create is not None else E(KZ, "create"))
     location = kz.parse_location(kz_create, fields)
     purpose = kz.parse_purpose(kz_create, fields)
+    try:
+        agreed = fee.agreement(request, fields)
+    except OperationFailed as failure:
+        problems += failure.problems
     if problems:
         return fields.failed(problems)
     command = CreateDomain(
@@ -56,9 +60,9 @@ def create(request: Request) -> Response:
         purpose=purpose or "",
         ds_records=tuple(ds.records),
         auth_code=code or None,  # an empty <domain:pw/>: the registry draws a random code
+        fee_agreed=agreed,
     )
     try:
-        fees = fee.agreement(request, "create", name, years, fields)
         result = create_domain(command, request.actor())
     except OperationFailed as failure:
         return fields.failed(failure)
@@ -67,4 +71,4 @@ def create(request: Request) -> Response:
     sub(data, DOMAIN, "name", domain.name)
     sub(data, DOMAIN, "crDate", epp_date(domain.created_at))
     sub(data, DOMAIN, "exDate", epp_date(domain.expires_at))
-    return Response.ok(res_data=data, extensions=fees.answer(request))
+    return Response.ok(res_data=data, extensions=fee.answer(request, "create", years, result))

@@ -54,14 +54,17 @@ def renew(request: Request) -> Response:
     sponsor = domain.registrar_id == request.session.registrar_id
     if sponsor and given != expected:  # another registrar learns nothing from the date: the registry refuses it
         problems.append(Problem("cur_exp_date", EppCommandCode.CUR_EXP_DATE, {"expected": expected, "given": given}))
+    try:
+        agreed = fee.agreement(request, fields)
+    except OperationFailed as failure:
+        problems += failure.problems
     if problems:
         return fields.failed(problems)
     try:
-        fees = fee.agreement(request, "renew", name, years, fields)
-        result = renew_domain(RenewDomain(name, years), request.actor())
+        result = renew_domain(RenewDomain(name, years, fee_agreed=agreed), request.actor())
     except OperationFailed as failure:
         return fields.failed(failure)
     data = E(DOMAIN, "renData")
     sub(data, DOMAIN, "name", result.object.name)
     sub(data, DOMAIN, "exDate", epp_date(result.object.expires_at))
-    return Response.ok(res_data=data, extensions=fees.answer(request))
+    return Response.ok(res_data=data, extensions=fee.answer(request, "renew", years, result))

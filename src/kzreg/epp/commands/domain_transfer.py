@@ -70,21 +70,24 @@ def transfer(request: Request) -> Response:
             raise OperationFailed(
                 [Problem("op", EppCommandCode.VALUE_SYNTAX, {"value": op, "expected": ", ".join(OPS)})]
             )
-        fees = fee.FeeAnswer("transfer", 1)
+        fees: list[Element] = []
         if op == "query":
             record = transfer_status(name, request.actor())
         elif op == "request":
             years, problems = parse_period(obj, name, fields, "period")
+            try:
+                agreed = fee.agreement(request, fields)
+            except OperationFailed as failure:
+                problems += failure.problems
             if problems:
                 raise OperationFailed(problems)
-            fees = fee.agreement(request, "transfer", name, years, fields)
             given = auth_code(obj, fields)
-            record = request_transfer(RequestTransfer(name, given or "", years), request.actor()).object
+            result = request_transfer(RequestTransfer(name, given or "", years, fee_agreed=agreed), request.actor())
+            record = result.object
+            fees = fee.answer(request, "transfer", record.period, result)
         else:
             record = decide_transfer(DecideTransfer(name, op), request.actor()).object
     except OperationFailed as failure:
         return fields.failed(failure)
     code = 1001 if op == "request" and record.pending else 1000
-    return Response.ok(
-        code, res_data=domain_trn_data(record), extensions=fees.answer(request) if op == "request" else []
-    )
+    return Response.ok(code, res_data=domain_trn_data(record), extensions=fees)

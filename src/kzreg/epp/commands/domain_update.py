@@ -87,17 +87,14 @@ def _restore(request: Request, name: str, restore: rgp.Restore, fields: Fields) 
             [Problem("restore", EppCommandCode.VALUE_SYNTAX, {"value": restore.op, "expected": "request, report"})]
         )
     try:
-        fees = (
-            fee.agreement(request, "restore", name, 1, fields)
-            if restore.op == "request"
-            else fee.FeeAnswer("restore", 1)
-        )
-        result = restore_domain(RestoreDomain(name, restore.report), request.actor())
+        agreed = fee.agreement(request, fields) if restore.op == "request" else None
+        result = restore_domain(RestoreDomain(name, restore.report, fee_agreed=agreed), request.actor())
     except OperationFailed as failure:
         return fields.failed(failure)
     status = result.object.rgp_status  # pendingRestore after the request; none once the report restored it
     rgp_answer = [rgp.status_element("upData", status)] if status else []
-    return Response.ok(extensions=[*rgp_answer, *fees.answer(request)])
+    fees = fee.answer(request, "restore", None, result) if restore.op == "request" else []
+    return Response.ok(extensions=[*rgp_answer, *fees])
 
 
 @handles("update", DOMAIN)

@@ -9,7 +9,7 @@ unique index into the problem the user should see.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -30,6 +30,7 @@ from kzreg.registry.policy import parse_domain_name
 from kzreg.registry.zones import zone_policies
 
 T = TypeVar("T")
+Reports = Mapping[str, object]  # a guard's key → what it reports (`Context.reports`)
 
 
 @dataclass
@@ -51,6 +52,10 @@ class Context:
     # The registrar that sponsors the contacts and hosts this operation creates (EPP clID): the actor's;
     # for registry staff, the domain's (set by the domain operations).
     sponsor_id: int | None = None
+    # What guards tell the channel about this operation, each under its own key (billing's "fee": the fee
+    # charged and the balance it left, read from the charge itself). The registry carries them to the
+    # result and never reads them: what they mean is the guard's and the channel's business.
+    reports: dict[str, object] = field(default_factory=dict)
 
     def warn(self, field_name: str, code: Code, **params: object) -> None:
         self.warnings.append(Problem(field_name, code, params))
@@ -94,6 +99,7 @@ class OperationResult(Generic[T]):
     object: T
     warnings: list[Problem]
     at: dt.datetime
+    reports: Reports = field(default_factory=dict)  # `Context.reports`, as the guards left them
 
 
 def execute(
@@ -133,7 +139,7 @@ def execute(
         if not problems:
             raise
         raise OperationFailed(problems) from exc
-    return OperationResult(object=result, warnings=ctx.warnings, at=ctx.now)
+    return OperationResult(object=result, warnings=ctx.warnings, at=ctx.now, reports=ctx.reports)
 
 
 def add_years(moment: dt.datetime, years: int) -> dt.datetime:
