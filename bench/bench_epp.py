@@ -145,6 +145,14 @@ def _client(port: int, pki_dir: str, resume: bool = True):
 RESULT_CODE = b'<result code="'
 
 
+def agreed_fee():  # type: ignore[no-untyped-def]
+    """`--fee AMOUNT`: each create carries `<fee:create>` agreeing to AMOUNT USD (RFC 8748), else None."""
+    from kzreg.epp import requests as r
+
+    amount = os.environ.get("BENCH_EPP_FEE", "")
+    return r.fee_agreement("create", amount) if amount else None
+
+
 def light_request(sock, frame: bytes) -> int:
     """The light client's round trip: a request framed beforehand, written to the raw TLS socket, and its
     answer read whole (header, then the rest) — of which only the first result code is read, from the
@@ -221,7 +229,7 @@ def _session_loop(
         else:
             command = r.domain_create(
                 f"b{tag}-{i}.kz", registrant=contacts["registrant"], contacts={"admin": contacts["admin"]},
-                location=location, host_objs=NS, years=1,
+                location=location, host_objs=NS, years=1, fee=agreed_fee(),
             )  # fmt: skip
             frames.append(command.frame(f"N{tag}-{i}"))
     go.wait()
@@ -408,7 +416,7 @@ def in_process(phase: str, count: int, pki_dir: Path, profile: bool) -> None:
         else:
             command = r.domain_create(
                 f"p{tag}-{i}.kz", registrant=f"R{tag}", contacts={"admin": f"A{tag}"}, location=location,
-                host_objs=NS, years=1,
+                host_objs=NS, years=1, fee=agreed_fee(),
             )  # fmt: skip
             frames.append(command.frame(f"N{tag}-{i}"))
     for frame in frames[:20]:  # warm: statements prepared, caches filled
@@ -469,7 +477,12 @@ def main() -> None:
     parser.add_argument(
         "--asyncio", action="store_true", help="compare: the same sessions behind an asyncio server + thread pool"
     )
+    parser.add_argument(
+        "--fee", metavar="AMOUNT", help="creates carry <fee:create> agreeing to AMOUNT USD (e.g. 30.00; RFC 8748)"
+    )
     args = parser.parse_args()
+    if args.fee:
+        os.environ["BENCH_EPP_FEE"] = args.fee  # read by the client processes and the in-process session
     args.database = os.environ.get("KZREG_DATABASE_URL", "").rsplit("/", 1)[-1].split("?")[0]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
     ensure_postgres_database(os.environ.get("KZREG_DATABASE_URL", ""))
