@@ -126,6 +126,9 @@ class BankLineAdmin(ReadOnlyAdmin):
     search_fields = ("number", "payer_bin", "payer_name", "purpose", "invoice_number")
     change_list_template = "billing/payments/bankline_changelist.html"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BankLine]:  # the registry's book only
+        return super().get_queryset(request).filter(book__owner_kind=OwnerKind.REGISTRY)
+
     def get_urls(self) -> list[URLPattern]:
         record = path(
             "record-payment/",
@@ -148,11 +151,17 @@ class BankLineAdmin(ReadOnlyAdmin):
 class BankStatementAdmin(ReadOnlyAdmin):
     list_display = ("id", "file_name", "format", "imported_at", "principal")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BankStatement]:  # a registrar's own are its own
+        return super().get_queryset(request).filter(book__owner_kind=OwnerKind.REGISTRY)
+
 
 @admin.register(Payer)
 class PayerAdmin(ReadOnlyAdmin):
     list_display = ("bin", "account", "name", "entered_by", "created_at")
     search_fields = ("bin", "name")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Payer]:
+        return super().get_queryset(request).filter(book__owner_kind=OwnerKind.REGISTRY)
 
 
 @admin.register(ProviderPayment)

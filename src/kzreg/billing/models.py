@@ -238,24 +238,33 @@ class Payer(models.Model):
     Registrars and resellers have no BIN in the registry's tables; billing keeps its own map, entered by
     staff (`kzreg billing payer BIN ACCOUNT`), so a bank statement line is matched without a person."""
 
-    bin = models.CharField(max_length=12, unique=True)
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")  # a map per book
+    bin = models.CharField(max_length=12)
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="payers")
     name = models.CharField(max_length=200, blank=True)
     entered_by = models.CharField(max_length=200)
     created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["book", "bin"], name="billing_payer_book_bin")]
 
     def __str__(self) -> str:
         return f"{self.bin} → {self.account}"
 
 
 class BankStatement(models.Model):
-    """One imported bank file. `sha256` is unique: the same file imported twice is refused whole."""
+    """One imported bank file into one book (the registry's, or a registrar's own). `sha256` is unique per
+    book: the same file imported twice into a book is refused whole; into two books it is two imports."""
 
-    sha256 = models.CharField(max_length=64, unique=True)
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
+    sha256 = models.CharField(max_length=64)
     file_name = models.CharField(max_length=255)
     format = models.CharField(max_length=8)  # "1c" or "csv"
     principal = models.CharField(max_length=200)
     imported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["book", "sha256"], name="billing_statement_book_file")]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.format}, {self.imported_at:%Y-%m-%d %H:%M})"
@@ -273,11 +282,13 @@ class BankLine(models.Model):
     """One payment document of a bank file and what became of it.
 
     `document_key` (bank document number, date, amount, payer account) is unique among the lines that
-    count; a line that repeats a known document is kept as `duplicate` with no key, and books nothing."""
+    count in one book; a line that repeats a known document is kept as `duplicate` with no key, and books
+    nothing. `book` is the statement's: a line is booked only to that book's accounts and invoices."""
 
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
     statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="lines")
     line_no = models.PositiveIntegerField()  # where the document starts in the file
-    document_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    document_key = models.CharField(max_length=200, null=True, blank=True)
     number = models.CharField(max_length=64)
     date = models.DateField()
     amount_minor = models.BigIntegerField()
@@ -295,7 +306,11 @@ class BankLine(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "id"], name="billing_bankline_status")]
+        indexes = [
+            models.Index(fields=["status", "id"], name="billing_bankline_status"),
+            models.Index(fields=["book", "status", "id"], name="billing_bankline_book_status"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["book", "document_key"], name="billing_bankline_book_doc")]
 
     def __str__(self) -> str:
         return f"line {self.pk}: {self.number} {self.date} {self.amount}"

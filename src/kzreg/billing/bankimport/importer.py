@@ -1,10 +1,14 @@
 """One bank file → one database transaction: parsed whole first (a broken line books nothing), then each
 payment document is booked to its account, queued for review, or recognised as already imported.
 
-Idempotent twice over: the file's SHA-256 is unique (the same file again is refused, naming when it was
-imported), and each document's key — bank document number, date, amount, payer account — is unique
-among the lines that count, so an overlapping statement (a day exported twice in two files) books each
-document once; the repeat is kept as a `duplicate` line that books nothing.
+Idempotent twice over, per book: the file's SHA-256 is unique in the book (the same file again is
+refused, naming when it was imported), and each document's key — bank document number, date, amount,
+payer account — is unique among the book's lines that count, so an overlapping statement (a day exported
+twice in two files) books each document once; the repeat is kept as a `duplicate` line that books nothing.
+
+The book is the registry's unless given: a registrar imports its own bank's statement into its own book
+(its resellers' payments), matched only against that book's invoices and payer map, so a line of one book
+is never booked to another book's account or invoice.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from kzreg.billing.bankimport import csv as csv_format
 from kzreg.billing.bankimport import onec
 from kzreg.billing.bankimport.documents import BankDocument
 from kzreg.billing.bankimport.matching import match
+from kzreg.billing.books import registry_book
 from kzreg.billing.invoice_payments import pay_invoice
-from kzreg.billing.models import BankLine, BankLineStatus, BankStatement
+from kzreg.billing.models import BankLine, BankLineStatus, BankStatement, Book
 from kzreg.billing.payments import record_payment
 from kzreg.billing.problems import PaymentCode
 from kzreg.core.errors import OperationFailed, Problem
@@ -55,14 +60,21 @@ def bank_reference(document: BankDocument, file_name: str) -> str:
 
 
 def import_statement(
-    data: bytes, file_name: str, fmt: str | None, currency: str, principal: str, now: dt.datetime
+    data: bytes,
+    file_name: str,
+    fmt: str | None,
+    currency: str,
+    principal: str,
+    now: dt.datetime,
+    book: Book | None = None,
 ) -> Imported:
     chosen = detect(data, fmt)
     digest = hashlib.sha256(data).hexdigest()
+    book = book or registry_book(now)
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                return _import(data, digest, file_name, chosen, currency, principal, now)
+                return _import(book, data, digest, file_name, chosen, currency, principal, now)
         except IntegrityError:
             # A parallel import of the same file or an overlapping one committed first: once more, and
             # this time its documents are known (duplicates) or its file is (refused).
@@ -72,21 +84,22 @@ def import_statement(
 
 
 def _import(
-    data: bytes, digest: str, file_name: str, fmt: str, currency: str, principal: str, now: dt.datetime
+    book: Book, data: bytes, digest: str, file_name: str, fmt: str, currency: str, principal: str, now: dt.datetime
 ) -> Imported:
-    earlier = BankStatement.objects.filter(sha256=digest).first()
+    earlier = BankStatement.objects.filter(book=book, sha256=digest).first()
     if earlier is not None:
         params = {"when": f"{earlier.imported_at:%Y-%m-%d %H:%M}", "name": earlier.file_name}
         raise OperationFailed([Problem("file", PaymentCode.FILE_IMPORTED, params)])
     documents = FORMATS[fmt].parse(data, currency)
     statement = BankStatement.objects.create(
-        sha256=digest, file_name=file_name[:255], format=fmt, principal=principal, imported_at=now
+        book=book, sha256=digest, file_name=file_name[:255], format=fmt, principal=principal, imported_at=now
     )
     return Imported(statement, [_line(statement, d, principal, now) for d in documents])
 
 
 def _line(statement: BankStatement, document: BankDocument, principal: str, now: dt.datetime) -> BankLine:
     line = BankLine(
+        book_id=statement.book_id,
         statement=statement,
         line_no=document.line_no,
         number=document.number[:64],
@@ -102,13 +115,13 @@ def _line(statement: BankStatement, document: BankDocument, principal: str, now:
         line.status = BankLineStatus.SKIPPED
         line.save()
         return line
-    earlier = BankLine.objects.filter(document_key=document.key).only("pk").first()
+    earlier = BankLine.objects.filter(book_id=statement.book_id, document_key=document.key).only("pk").first()
     if earlier is not None:
         line.status, line.reason = BankLineStatus.DUPLICATE, f"{PaymentCode.DUPLICATE}:{earlier.pk}"
         line.save()
         return line
     line.document_key = document.key
-    found = match(document)
+    found = match(document, statement.book)
     line.account = found.account
     line.invoice_number = found.invoice.number if found.invoice else ""
     if found.problem is not None:

@@ -1,5 +1,6 @@
-"""Which account a bank payment belongs to: the invoice whose number its purpose names, else the payer's
-BIN in billing's own `Payer` table (registrars and resellers have no BIN in the registry's tables).
+"""Which account of a book a bank payment belongs to: the invoice of that book whose number its purpose
+names, else the payer's BIN in that book's `Payer` map (registrars and resellers have no BIN in the
+registry's tables). Nothing of another book is ever found: both reads are filtered by the book.
 What neither finds — or finds cancelled, already paid, or in another currency — waits in the review
 queue for staff, with the reason."""
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 from kzreg.billing.bankimport.documents import BankDocument
 from kzreg.billing.invoice_payments import numbers_in, payable_problem
-from kzreg.billing.models import Account, Invoice, InvoiceKind, OwnerKind, Payer
+from kzreg.billing.models import Account, Book, Invoice, InvoiceKind, Payer
 from kzreg.billing.problems import PaymentCode
 from kzreg.core.errors import Problem
 
@@ -21,13 +22,13 @@ class Match:
     problem: Problem | None = None  # why the line waits for staff (None: booked at once)
 
 
-def match(document: BankDocument) -> Match:
+def match(document: BankDocument, book: Book) -> Match:
     numbers = numbers_in(document.purpose)
     if numbers:
         invoices = {
             i.number: i
             for i in Invoice.objects.select_related("account__book").filter(
-                number__in=numbers, kind=InvoiceKind.INVOICE, book__owner_kind=OwnerKind.REGISTRY
+                number__in=numbers, kind=InvoiceKind.INVOICE, book=book
             )
         }
         invoice = next((invoices[n] for n in numbers if n in invoices), None)
@@ -35,7 +36,7 @@ def match(document: BankDocument) -> Match:
             problem = payable_problem(invoice, document.amount)
             return Match(account=invoice.account, invoice=invoice, problem=problem)
     payer = (
-        Payer.objects.select_related("account__book").filter(bin=document.payer_bin).first()
+        Payer.objects.select_related("account__book").filter(book=book, bin=document.payer_bin).first()
         if document.payer_bin
         else None
     )
