@@ -63,6 +63,24 @@ def encode(payload: bytes) -> bytes:
     return HEADER.pack(len(payload) + HEADER_SIZE) + payload
 
 
+def take_frame(buffer: bytearray, max_frame: int) -> bytes | None:
+    """The first whole frame's payload, removed from `buffer`; None while it is incomplete (the server's
+    loop keeps the bytes and waits, under its frame deadline). `BadHeader` for a length over `max_frame`
+    or too small to hold a document, judged from the header alone."""
+    if len(buffer) < HEADER_SIZE:
+        return None
+    length = HEADER.unpack_from(buffer)[0]
+    if length > max_frame:
+        raise BadHeader(f"frame of {length} bytes is longer than the limit of {max_frame}")
+    if length <= HEADER_SIZE:
+        raise BadHeader(f"frame length {length} leaves no room for a document")
+    if len(buffer) < length:
+        return None
+    payload = bytes(buffer[HEADER_SIZE:length])
+    del buffer[:length]
+    return payload
+
+
 class FrameReader:
     """Reads whole frames from one socket, keeping what arrived after a frame for the next one.
 

@@ -45,6 +45,7 @@ MAX_LOGIN_FAILURES = 3
 # The envelope's tags, made once (every command looked for them).
 _EPP_TAG, _HELLO, _COMMAND = qname(EPP, "epp"), qname(EPP, "hello"), qname(EPP, "command")
 _CLTRID, _EXTENSION = qname(EPP, "clTRID"), qname(EPP, "extension")
+_EPP_PREFIX = f"{{{EPP}}}"
 
 
 class TransactionIds:
@@ -72,6 +73,17 @@ class ServerContext:
 class Reply:
     frame: bytes
     close: bool = False
+
+
+@dataclass(slots=True)
+class Pending:
+    """A parsed `<command>` not yet answered (`EppSession.prepare`): the server answers it at once or hands it
+    to a thread by its `verb` (the local name of the command's first element in EPP's namespace; "" when
+    there is none, which `run` then refuses)."""
+
+    command: etree._Element
+    server_trid: str
+    verb: str
 
 
 class EppSession:
@@ -113,6 +125,17 @@ class EppSession:
         return self._answer(answer, "", self.context.trids.next(), "closing")
 
     def handle(self, payload: bytes) -> Reply:
+        """The answer to one frame."""
+        step = self.prepare(payload)
+        return step if isinstance(step, Reply) else self.run(step)
+
+    def run(self, pending: Pending) -> Reply:
+        """The answer to a command `prepare` parsed (in whichever thread the server chose)."""
+        return self._command(pending.command, pending.server_trid)
+
+    def prepare(self, payload: bytes) -> Reply | Pending:
+        """Parses a frame: the answer when it needs no handler (a refused document, `<hello>`), else the
+        command with its verb, for `run`."""
         svtrid = self.context.trids.next()
         try:
             root = parse(payload)
@@ -124,9 +147,17 @@ class EppSession:
         if len(children) != 1 or children[0].tag not in (_HELLO, _COMMAND):
             element = etree.QName(children[0]).localname if children else "(none)"
             return self._refuse(EppCode.UNKNOWN_ELEMENT, svtrid, element=element)
-        if children[0].tag == _HELLO:
+        command = children[0]
+        if command.tag == _HELLO:
             return Reply(self.greeting())
-        return self._command(children[0], svtrid)
+        verb = ""
+        for child in command:
+            tag = child.tag
+            if tag != _CLTRID and tag != _EXTENSION:
+                if isinstance(tag, str) and tag.startswith(_EPP_PREFIX):
+                    verb = tag[len(_EPP_PREFIX) :]
+                break
+        return Pending(command, svtrid, verb)
 
     def _command(self, command: etree._Element, svtrid: str) -> Reply:
         cltrid_element = command.find(_CLTRID)
