@@ -10,6 +10,7 @@ from kzreg.cabinet import (
     dashboard,
     domain_page,
     domains,
+    money_bank,
     money_invoices,
     money_pages,
     money_prices,
@@ -73,4 +74,7 @@ urlpatterns = [
     path("cabinet/staff/reseller/group/", staff_reseller_forms.reseller_group, name="staff_reseller_group"),
     path("cabinet/staff/audit/", staff_pages.audit_page, name="staff_audit"),
     path("cabinet/staff/data-views/", staff_pages.data_views_page, name="staff_data_views"),
+    path("cabinet/staff/bank/", money_bank.bank_page, name="staff_bank"),
+    path("cabinet/staff/bank/review/", money_bank.bank_review_page, name="staff_bank_review"),
+    path("cabinet/staff/bank/review/decide/", money_bank.bank_review_decide, name="staff_bank_decide"),
 ]
