@@ -58,33 +58,32 @@ def records(path: str, start: int, pid: int) -> list[str]:
 
 
 def cpu_table(recs: list[str], orders: int) -> list[tuple[str, float, float, float, float]]:
-    """(statement, calls per order, ms per call, user ms per order, system ms per order) from the
-    `duration:` records and the `! system usage stats` records that precede them."""
-    user = re.compile(r"!\s+([\d.]+) s user, ([\d.]+) s system, ([\d.]+) s elapsed")
+    """(statement, calls per order, ms per call, user ms per order, system ms per order): each `duration:`
+    record counts the statement's time (parse, bind and execute; a call per execute); each `! system usage
+    stats` record (a parse, bind or execute message's getrusage) goes to the `STATEMENT:` record after it."""
+    usage = re.compile(r"!\s+([\d.]+) s user, ([\d.]+) s system")
+    duration = re.compile(r"duration: ([\d.]+) ms\s+(?:(parse|bind|execute) [^:]*|statement): (.*)", re.S)
     per: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0.0])
-    pending_user = pending_sys = 0.0
+    pending: tuple[float, float] | None = None
     for rec in recs:
-        if "STATISTICS" in rec:
-            found = user.search(rec)
-            if found:
-                pending_user += float(found.group(1))
-                pending_sys += float(found.group(2))
+        body = rec.split("  ", 1)[1] if "  " in rec else rec
+        found_u = usage.search(rec)
+        if found_u:
+            pending = float(found_u.group(1)), float(found_u.group(2))
             continue
-        found_d = re.search(r"duration: ([\d.]+) ms\s+(parse|bind|execute) [^:]*: (.*)", rec, re.S)
-        simple = re.search(r"duration: ([\d.]+) ms\s+statement: (.*)", rec, re.S)
-        if found_d:
-            ms, phase, sql = float(found_d.group(1)), found_d.group(2), found_d.group(3)
-        elif simple:
-            ms, phase, sql = float(simple.group(1)), "execute", simple.group(2)
-        else:
+        if body.startswith("STATEMENT:") or " STATEMENT:  " in rec:
+            if pending is not None:
+                row = per[short(rec.split("STATEMENT:", 1)[1])]
+                row[2] += pending[0]
+                row[3] += pending[1]
+                pending = None
             continue
-        row = per[short(sql.split("\nDETAIL:")[0])]
-        if phase == "execute":
-            row[0] += 1
-        row[1] += ms
-        row[2] += pending_user
-        row[3] += pending_sys
-        pending_user = pending_sys = 0.0
+        found_d = duration.search(rec)
+        if found_d is None:
+            continue
+        row = per[short(found_d.group(3))]
+        row[0] += 1 if found_d.group(2) in ("execute", None) else 0
+        row[1] += float(found_d.group(1))
     table = []
     for sql, (calls, ms, u, s) in per.items():
         table.append((sql, calls / orders, ms / max(calls, 1), u * 1000 / orders, s * 1000 / orders))
