@@ -7,7 +7,17 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from kzreg.billing.models import Account, Entry, ExchangeRate, OwnerKind, Price, Quote, Transaction
+from kzreg.billing.models import (
+    Account,
+    Entry,
+    ExchangeRate,
+    ExchangeRateChange,
+    LimitChange,
+    OwnerKind,
+    Price,
+    Quote,
+    Transaction,
+)
 from kzreg.core.backoffice import ReadOnlyAdmin
 
 
@@ -22,11 +32,26 @@ class EntryInline(admin.TabularInline):
         return False
 
 
+class LimitChangeInline(admin.TabularInline):
+    """The account's credit limit and threshold changes (`billing/limits.py`), oldest first."""
+
+    model = LimitChange
+    fields = ("changed_at", "field", "old", "new", "changed_by", "reason")
+    readonly_fields = fields
+    ordering = ("id",)
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
     list_display = ("id", "name", "kind", "currency", "shown_balance", "shown_limit", "version")
     list_filter = ("kind", "currency")
     search_fields = ("name", "holder_key")
+    inlines = [LimitChangeInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
         return super().get_queryset(request).filter(book__owner_kind=OwnerKind.REGISTRY)
@@ -73,6 +98,12 @@ class ExchangeRateAdmin(ReadOnlyAdmin):
     list_display = ("day", "source", "target", "rate", "entered_by")
     list_filter = ("source", "target")
     date_hierarchy = "day"
+
+
+@admin.register(ExchangeRateChange)
+class ExchangeRateChangeAdmin(ReadOnlyAdmin):
+    list_display = ("day", "source", "target", "old_rate", "new_rate", "changed_by", "changed_at", "reason")
+    list_filter = ("source", "target")
 
 
 @admin.register(Quote)

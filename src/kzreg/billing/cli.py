@@ -21,6 +21,7 @@ from kzreg.billing.access import access_account_by_id, accounts_visible_to
 from kzreg.billing.audit import check_ledger
 from kzreg.billing.books import open_prepaid
 from kzreg.billing.fees import quote
+from kzreg.billing.limits import changes_of, set_credit_limit, set_low_balance, trail_differences
 from kzreg.billing.models import Account, AccountKind, Entry, Price
 from kzreg.billing.money import CURRENCIES, Money, MoneyError, clean_currency
 from kzreg.billing.payments import record_payment
@@ -68,13 +69,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("account", help="registrar handle or @N")
     p.add_argument("amount", help="e.g. 500.00 (0: no credit)")
     p.add_argument("currency", help="the account's currency")
+    p.add_argument("--reason", default="", help="why (kept in the account's limit history)")
     p.set_defaults(func=cmd_credit_limit)
 
     p = commands.add_parser("low-balance", help="poll the registrar when a charge takes it under AMOUNT available")
     p.add_argument("account", help="registrar handle or @N")
     p.add_argument("amount", nargs="?", help="e.g. 300.00; none: no message")
     p.add_argument("currency", nargs="?", help="the account's currency")
+    p.add_argument("--reason", default="", help="why (kept in the account's limit history)")
     p.set_defaults(func=cmd_low_balance)
+
+    p = commands.add_parser("limits", help="a deposit's credit limit and threshold changes: who, when, old, new, why")
+    p.add_argument("account", help="registrar handle, reseller handle or @N")
+    p.set_defaults(func=cmd_limits)
 
     p = commands.add_parser("rate", help="enter an exchange rate: 1 SOURCE = RATE TARGET from DAY on")
     p.add_argument("source")
@@ -163,9 +170,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     for tx in findings.unbalanced:
         print(f"UNBALANCED transaction #{tx.transaction_id}: {tx.total}")
+    limits = trail_differences()
+    for limit in limits:
+        value, trail = (str(v) if v is not None else "none" for v in (limit.value, limit.trail))
+        print(
+            f"LIMIT DIFFERS @{limit.account.pk} {limit.account.name}: {limit.field} {value}, its history says {trail}"
+        )
+    ok = findings.ok and not limits
     summary = f"{findings.accounts_checked} accounts, {findings.transactions_checked} transactions"
-    print(("ok: " if findings.ok else "FAILED: ") + summary)
-    return 0 if findings.ok else 1
+    print(("ok: " if ok else "FAILED: ") + summary)
+    return 0 if ok else 1
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -220,11 +234,7 @@ def cmd_credit_limit(args: argparse.Namespace) -> int:
     _not_negative(limit, "amount")
     with transaction.atomic():
         account = _prepaid(args.account, lock=True)
-        if account.currency != limit.currency:
-            params = {"account": account.name, "expected": account.currency, "value": limit.currency}
-            raise OperationFailed([Problem("currency", BillingCode.CURRENCY_MISMATCH, params)])
-        account.credit_limit_minor = limit.minor
-        account.save(update_fields=["credit_limit_minor"])
+        set_credit_limit(account, limit, _principal(), clock.now(), args.reason)
     print(_line(account))
     return 0
 
@@ -238,12 +248,19 @@ def cmd_low_balance(args: argparse.Namespace) -> int:
         _not_negative(threshold, "amount")
     with transaction.atomic():
         account = _prepaid(args.account, lock=True)
-        if threshold is not None and account.currency != threshold.currency:
-            params = {"account": account.name, "expected": account.currency, "value": threshold.currency}
-            raise OperationFailed([Problem("currency", BillingCode.CURRENCY_MISMATCH, params)])
-        account.low_balance_minor = threshold.minor if threshold else None
-        account.save(update_fields=["low_balance_minor"])
+        set_low_balance(account, threshold, _principal(), clock.now(), args.reason)
     print(f"{account.name}: low-balance message {'under ' + str(threshold) if threshold else 'off'}")
+    return 0
+
+
+def cmd_limits(args: argparse.Namespace) -> int:
+    account = _prepaid(args.account)
+    low = account.low_balance_minor
+    print(f"{_line(account)}\tlow-balance {Money.from_minor(low, account.currency) if low is not None else '-'}")
+    for change in changes_of(account):
+        old, new = (str(v) if v is not None else "-" for v in (change.old, change.new))
+        when = f"{change.changed_at:%Y-%m-%d %H:%M}"
+        print(f"{when}\t{change.field}\t{old} → {new}\t{change.changed_by}\t{change.reason}".rstrip())
     return 0
 
 

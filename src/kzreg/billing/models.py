@@ -153,6 +153,43 @@ class ExchangeRate(models.Model):
         return f"{self.day}: 1 {self.source} = {self.rate} {self.target}"
 
 
+class LimitField(models.TextChoices):
+    CREDIT_LIMIT = "credit_limit", "credit limit"
+    LOW_BALANCE = "low_balance", "low-balance threshold"
+
+
+class LimitChange(models.Model):
+    """One change of an account's credit limit or low-balance threshold (`billing/limits.py`): who, when,
+    the old and the new value (minor units in the account's currency; NULL: none), and why. Append-only in
+    the database (migration 0011), like the ledger: money's limits are as auditable as its movements."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="limit_changes")
+    field = models.CharField(max_length=12, choices=LimitField.choices)
+    old_minor = models.BigIntegerField(null=True, blank=True)
+    new_minor = models.BigIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3)
+    changed_by = models.CharField(max_length=200)
+    changed_at = models.DateTimeField()
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "id"], name="billing_limitchange_account")]
+
+    def __str__(self) -> str:
+        return f"@{self.account_id} {self.field}: {self.old_minor} → {self.new_minor}"
+
+    def _money(self, minor: int | None) -> Money | None:
+        return None if minor is None else Money.from_minor(minor, self.currency)
+
+    @property
+    def old(self) -> Money | None:
+        return self._money(self.old_minor)
+
+    @property
+    def new(self) -> Money | None:
+        return self._money(self.new_minor)
+
+
 class ExchangeRateChange(models.Model):
     """A stored rate replaced (`kzreg billing rates import --replace`, `kzreg billing rate` on a day that
     had one): the old and the new value, who and why. Append-only in the database (migration 0009), so the
