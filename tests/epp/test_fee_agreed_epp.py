@@ -258,3 +258,33 @@ def test_a_registrar_without_an_account_is_held_to_the_price_but_not_charged(reg
     assert data.findtext(f"{F}fee") == "0.00" and data.find(f"{F}balance") is None
     assert fee_charges() == 0
     assert create_domain(client, "plain.kz", contacts).code == 1000  # no agreement: nothing asked of billing
+
+
+def test_transfer_and_restore_requests_are_held_to_a_price_that_takes_effect_after_the_parse(
+    epp, deposit, contacts, other_registrar, monkeypatch
+):
+    from kzreg.epp.commands import domain_transfer as transfer_handler
+    from kzreg.epp.commands import domain_update as update_handler
+
+    assert create_domain(epp, "raced.kz", contacts).code == 1000
+    gaining = open_prepaid(other_registrar.id, other_registrar.handle, "USD", clock.now())
+    record_payment(gaining, Money.of("50.00", "USD"), "test", clock.now(), reference="deposit")
+    price_from(T0 + dt.timedelta(seconds=1), 3100, "transfer")
+    price_from(T0 + dt.timedelta(seconds=1), 3100, "restore")
+    for module, name in ((transfer_handler, "request_transfer"), (update_handler, "restore_domain")):
+        operation = getattr(module, name)
+
+        def later(command, actor, operation=operation):  # type: ignore[no-untyped-def]
+            clock.advance(dt.timedelta(seconds=1))
+            return operation(command, actor)
+
+        monkeypatch.setattr(module, name, later)
+    request = r.domain_transfer("request", "raced.kz", auth_code="2fooBAR-kz", years=1, fee=agreement("transfer", "30"))
+    reply = send(DirectClient(other_registrar), request)
+    assert reply.code == 2004 and "31.00" in reply.results[0].reasons[0], reply.raw
+    clock.advance(dt.timedelta(days=10))
+    assert send(epp, r.domain_delete("raced.kz")).code == 1000
+    reply = send(epp, r.domain_update("raced.kz", restore="request", fee=agreement("update", "30.00")))
+    assert reply.code == 2004 and "31.00" in reply.results[0].reasons[0], reply.raw
+    assert Domain.objects.get(name="raced.kz").rgp_status == "redemptionPeriod"
+    assert balance(deposit) == Decimal("70.00") and balance(gaining) == Decimal("50.00") and fee_charges() == 1
