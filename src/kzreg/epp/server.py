@@ -38,7 +38,7 @@ from django import db
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kzreg.epp import framing
-from kzreg.epp.session import EppSession, Pending, Reply, ServerContext
+from kzreg.epp.session import EppSession, Pending, Reply, ServerContext, checks_read_together
 from kzreg.epp.session_codes import EppCode
 
 log = logging.getLogger("kzreg.epp")
@@ -175,7 +175,7 @@ class CommandThreads:
 # need no handler) is answered in the loop.
 THREADED_VERBS = frozenset({"login", "info", "create", "update", "delete", "renew", "transfer", "poll"})
 
-_HANDSHAKE, _OPEN, _BUSY, _WRITING, _CLOSED = range(5)
+_HANDSHAKE, _OPEN, _BUSY, _WRITING, _QUEUED, _CLOSED = range(6)
 _IDLE, _FRAME, _WRITE, _TLS = "idle", "frame", "write", "handshake"  # what a connection's deadline is for
 
 
@@ -215,6 +215,7 @@ class EppServer:
         self.threads = CommandThreads(config.max_sessions)
         self.selector: selectors.BaseSelector | None = None
         self.answered: deque[tuple[_Connection, Reply | None]] = deque()  # from the command threads
+        self.checks: list[tuple[_Connection, Pending]] = []  # the checks that came in one turn of the loop
         self._wake_read, self._wake_write = socket.socketpair()
         self._wake_read.setblocking(False)
         self._wake_write.setblocking(False)
@@ -282,6 +283,8 @@ class EppServer:
                             self._wake_read.recv(4096)
                     else:
                         self._ready(data, events)
+                if self.checks:
+                    self._answer_checks()
                 while self.answered:
                     connection, reply = self.answered.popleft()
                     self._answered(connection, reply)
@@ -340,9 +343,33 @@ class EppServer:
                     self._answer_frames(connection)
             elif connection.state == _OPEN:
                 self._receive(connection)
+                if connection.state == _OPEN:
+                    self._answer_frames(connection, self.checks)
         except Exception:
             log.exception("peer=%s: the connection failed", connection.peer)
             self._close(connection)
+
+    def _answer_checks(self) -> None:
+        """Answers the checks that came in this turn of the loop, their domain names read with one statement
+        (`checks_read_together`) when there are several."""
+        checks, self.checks = self.checks, []
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(checks_read_together([pending for _, pending in checks]))
+            except Exception:  # each check reads for itself (and its handler answers the error)
+                log.exception("reading %d checks together failed", len(checks))
+            for connection, pending in checks:
+                if connection.state != _QUEUED:
+                    continue
+                connection.state = _OPEN
+                try:
+                    assert connection.session is not None
+                    reply = connection.session.run(pending)
+                    if self._send(connection, reply.frame, reply.close):
+                        self._answer_frames(connection)
+                except Exception:
+                    log.exception("peer=%s: the connection failed", connection.peer)
+                    self._close(connection)
 
     def _watch(self, connection: _Connection, events: int) -> None:
         """Has the selector watch the connection's socket for `events` (0: for nothing)."""
@@ -369,7 +396,7 @@ class EppServer:
         now = time.monotonic()
         following = now + 1.0
         for connection in list(self.connections.values()):
-            if connection.state in (_BUSY, _CLOSED) or not connection.waiting_for:
+            if connection.state in (_BUSY, _QUEUED, _CLOSED) or not connection.waiting_for:
                 continue
             if connection.deadline <= now:
                 self._timed_out(connection)
@@ -458,12 +485,11 @@ class EppServer:
         except (ssl.SSLError, OSError) as error:
             log.info("peer=%s closing: connection error: %s", connection.peer, error.__class__.__name__)
             self._close(connection)
-            return
-        self._answer_frames(connection)
 
-    def _answer_frames(self, connection: _Connection) -> None:
+    def _answer_frames(self, connection: _Connection, checks: list[tuple[_Connection, Pending]] | None = None) -> None:
         """Answers the whole frames in the connection's inbox, in order, until one goes to a thread or an
-        answer waits for the client to read; then watches for what comes next."""
+        answer waits for the client to read; then watches for what comes next. With `checks`, a `<check>` is
+        put there instead, to be answered with the others that came in the same turn of the loop."""
         session = connection.session
         assert session is not None
         limits = self.config.limits
@@ -486,6 +512,10 @@ class EppServer:
                 connection.state = _BUSY
                 self._watch(connection, 0)
                 self.threads.submit(functools.partial(self._run, connection, step))
+                return
+            if checks is not None and isinstance(step, Pending) and step.verb == "check":
+                connection.state = _QUEUED
+                checks.append((connection, step))
                 return
             reply = step if isinstance(step, Reply) else session.run(step)
             if not self._send(connection, reply.frame, reply.close):

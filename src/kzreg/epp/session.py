@@ -9,12 +9,14 @@ exception is logged with the transaction ids and answered 2400 without detail.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import logging
 import os
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django import db
@@ -28,6 +30,7 @@ from kzreg.epp.login import parse_login, security_events
 from kzreg.epp.protocol import Request, Response, Result, Session
 from kzreg.epp.session_codes import EppCode
 from kzreg.epp.xml import XmlRefused, parse, qname
+from kzreg.registry.reads import objects
 
 log = logging.getLogger("kzreg.epp")
 commands_log = logging.getLogger("kzreg.epp.commands")
@@ -46,6 +49,8 @@ MAX_LOGIN_FAILURES = 3
 _EPP_TAG, _HELLO, _COMMAND = qname(EPP, "epp"), qname(EPP, "hello"), qname(EPP, "command")
 _CLTRID, _EXTENSION = qname(EPP, "clTRID"), qname(EPP, "extension")
 _EPP_PREFIX = f"{{{EPP}}}"
+_CHECK, _DOMAIN_CHECK = qname(EPP, "check"), qname(namespaces.DOMAIN, "check")
+_DOMAIN_NAME = qname(namespaces.DOMAIN, "name")
 
 
 class TransactionIds:
@@ -57,6 +62,22 @@ class TransactionIds:
 
     def next(self) -> str:
         return f"{self.prefix}{next(self.counter)}"
+
+
+def checks_read_together(pending: Sequence[Pending]) -> contextlib.AbstractContextManager[None]:
+    """For several sessions' commands answered one after another: the names of their `<domain:check>`s read
+    with one statement when the block is entered, which each check's handler then answers from
+    (`registry.reads.objects.domains_read_together`); nothing to read ahead for fewer than two."""
+    names: list[str] = []
+    checks = 0
+    for command in pending:
+        verb = command.command.find(_CHECK)
+        if verb is not None and len(verb) and verb[0].tag == _DOMAIN_CHECK:
+            names += [element.text or "" for element in verb[0].iterchildren(_DOMAIN_NAME)]
+            checks += 1
+    if checks < 2:
+        return contextlib.nullcontext()
+    return objects.domains_read_together(names)
 
 
 @dataclass
