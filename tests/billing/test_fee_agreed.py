@@ -185,3 +185,31 @@ def test_without_an_account_the_agreement_is_checked_against_the_price_and_nothi
     assert report_of(result) == FeeReport(registrar.id, Money.of("30.00", "USD"), charged=False)
     assert not Transaction.objects.exists()
     assert REPORT not in create_domain(domain_command("plain.kz"), registrar_actor).reports  # nothing asked
+
+
+def test_the_transfer_fee_agreed_at_the_request_is_the_fee_its_approval_charges(
+    prepaid, registrar, other_registrar, registrar_actor, frozen_clock
+):
+    """Charged days after the request, a transfer that agreed to a fee is charged the fee it was checked
+    against, not a price raised meanwhile (RFC 8748 §3.4); one that agreed to nothing pays the price then."""
+    for name in ("held.kz", "unheld.kz"):
+        create_domain(agreed(name, "30.00"), registrar_actor)
+    Domain.objects.update(auth_code="2fooBAR-kz")
+    gaining = open_prepaid(other_registrar.id, other_registrar.handle, "USD", clock.now())
+    fund(gaining, "100.00")
+    actor = Actor("hoster", Role.REGISTRAR, Channel.EPP, registrar_id=other_registrar.id)
+    held = c.RequestTransfer("held.kz", "2fooBAR-kz", 1, fee_agreed=c.AgreedFee(Decimal("30.00"), "USD"))
+    transfer = request_transfer(held, actor).object
+    request_transfer(c.RequestTransfer("unheld.kz", "2fooBAR-kz", 1), actor)
+    frozen_clock.advance(dt.timedelta(days=1))
+    Price.objects.create(
+        zone="kz", command="transfer", years=1, amount_minor=4500, currency="USD", valid_from=clock.now(),
+        entered_by="t",
+    )  # fmt: skip
+    frozen_clock.advance(dt.timedelta(hours=1))
+    result = decide_transfer(c.DecideTransfer("held.kz", "approve"), registrar_actor)
+    assert report_of(result).fee == Money.of("30.00", "USD") and balance_of(gaining) == Money.of("70.00", "USD")
+    charged = Transaction.objects.get(kind="fee", object_key="held.kz", fee_command="transfer")
+    assert charged.quote_id == f"transfer-{transfer.pk}"
+    decide_transfer(c.DecideTransfer("unheld.kz", "approve"), registrar_actor)
+    assert balance_of(gaining) == Money.of("25.00", "USD")  # the price in force when it was approved

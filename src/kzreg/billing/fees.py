@@ -161,6 +161,25 @@ def quote(zone: str, command: str, years: int, registrar_id: int | None) -> Quot
     return Quote(quote_id, zone_name, command, years, stored.amount, stored.currency, expires_at, registrar_id)
 
 
+HELD_DAYS = 30  # how long after a transfer's pending period its held price lasts (a late approval)
+
+
+def transfer_hold_id(transfer_id: int) -> str:
+    """The id of the quote that holds a transfer's price from its request to its approval."""
+    return f"transfer-{transfer_id}"
+
+
+def hold(quote_id: str, registrar_id: int, zone: str, command: str, years: int, fee: Money, now: dt.datetime,
+         expires_at: dt.datetime) -> None:  # fmt: skip
+    """Stores `fee` as a quote the caller decided (the fee guard's held transfer price), in the caller's
+    transaction."""
+    row = {
+        "id": quote_id, "registrar_id": registrar_id, "zone": zone, "command": command, "years": years,
+        "amount_minor": fee.minor, "currency": fee.currency, "created_at": now, "expires_at": expires_at,
+    }  # fmt: skip
+    _store(row)
+
+
 def _in_own_transaction(connection: BaseDatabaseWrapper) -> bool:
     """Whether a statement on `connection` is a transaction of its own (PostgreSQL in autocommit mode)."""
     return connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit()

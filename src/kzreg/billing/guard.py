@@ -36,7 +36,18 @@ from django.conf import settings
 from kzreg.billing import guard_reads, ledger
 from kzreg.billing.books import own_account, prepaid_account
 from kzreg.billing.exchange import convert
-from kzreg.billing.fees import REPORT, FeeReport, fee_for, payers_fee, quoted_amount, redeem, use_once
+from kzreg.billing.fees import (
+    HELD_DAYS,
+    REPORT,
+    FeeReport,
+    fee_for,
+    hold,
+    payers_fee,
+    quoted_amount,
+    redeem,
+    transfer_hold_id,
+    use_once,
+)
 from kzreg.billing.guard_reads import FeeReads
 from kzreg.billing.ledger import Cause
 from kzreg.billing.lowbalance import notify_if_low
@@ -200,6 +211,8 @@ def _asked(ctx: GuardContext, target: Any) -> _Asked | None:
     if years is None or zone is None:
         return None  # nothing charged (a Modify without years), or the operation reports the bad value
     quote_id = str(getattr(ctx.command, "fee_quote_id", "") or "")
+    if ctx.operation == "domain_transfer_approve":  # the price its request held, if it did (`_hold_transfer`)
+        quote_id = transfer_hold_id(target.pk)
     return _Asked(rule, years, zone, rule.payer(ctx, target), quote_id)
 
 
@@ -241,7 +254,10 @@ class RegistryFees:
         try:
             fee = _read_fee(ctx, zone.name, rule, years, reads, quote_id)
         except OperationFailed as refusal:
-            return refusal.problems
+            if ctx.operation != "domain_transfer_approve":
+                return refusal.problems
+            quote_id = ""  # no price held by the request (none agreed, or past its time): the price in force
+            fee = _read_fee(ctx, zone.name, rule, years, reads, quote_id)
         disagreed = agreement_problem(ctx, fee)
         if disagreed is not None:
             return [disagreed]
@@ -267,8 +283,8 @@ class RegistryFees:
         rule = FEE_RULES.get(ctx.operation)
         if rule is None:
             return ctx.operation not in REFUND_OPERATIONS
-        if not rule.charged:
-            return True
+        if not rule.charged:  # `after` writes only the held price of a transfer request that agreed to one
+            return not _holds(ctx)
         years, payer = _years(rule, ctx.command, result), rule.payer(ctx, result)
         if years is None or payer is None:
             return True
@@ -319,8 +335,27 @@ class RegistryFees:
                 if ctx.operation == "domain_restore":
                     charge_refunds_back(ctx, _domain(result))
                 charge(ctx, _domain(result), rule, years, payer)
+        elif rule is not None and _holds(ctx):
+            _hold_transfer(ctx, result)
         elif ctx.operation in REFUND_OPERATIONS and (result.deleted_at is not None or result.pending_delete):
             refund_in_grace(ctx, result)  # not when the delete became a hold (T12)
+
+
+def _holds(ctx: GuardContext) -> bool:
+    """Whether this transfer request agreed to a fee that its approval must honour (`_hold_transfer`)."""
+    plan = getattr(ctx, "billing_charge", None)
+    return getattr(ctx.command, "fee_agreed", None) is not None and isinstance(plan, Planned)
+
+
+def _hold_transfer(ctx: GuardContext, transfer: Any) -> None:
+    """A transfer request that agreed to a fee (RFC 8748) is charged on approval, days later: the fee it was
+    checked against is kept as a quote the approval redeems (`_asked`), so a price raised meanwhile does not
+    charge the gaining registrar more than it agreed to. It lasts `HELD_DAYS` past the pending period."""
+    plan = cast(Planned, ctx.billing_charge)  # type: ignore[attr-defined]
+    zone = cast(ZonePolicy, _zone(ctx, transfer))
+    expires_at = transfer.act_by + dt.timedelta(days=HELD_DAYS)
+    command, years = str(FeeCommand.TRANSFER), transfer.period
+    hold(transfer_hold_id(transfer.pk), plan.payer, zone.name, command, years, plan.fee, ctx.now, expires_at)
 
 
 def _unaccounted(ctx: GuardContext, asked: _Asked) -> list[Problem]:
