@@ -86,6 +86,9 @@ def test_the_list_indexes_are_there_on_postgresql():
         names = {row[0] for row in cursor.fetchall()}
     assert {"registrar_service_by_id", "registrar_service_by_name", "registrar_service_by_expiry",
             "registrar_service_name_trgm", "registrar_service_statuses"} <= names  # fmt: skip
+    # Nothing asks a service's name by prefix: its varchar_pattern_ops index only cost every create (0008).
+    assert "registrar_service_name_5b1ef4c6_like" not in names
+    assert "registrar_service_name_key" in names  # the unique one, ON CONFLICT (name)'s arbiter
 
 
 # --- a created domain's order done in one statement (PostgreSQL; SQLite takes the locked way: the same rows)
