@@ -179,8 +179,9 @@ def test_workers_share_the_port_and_each_answers(pki, tmp_path):
     assert server.returncode == 0, output
 
 
-def test_a_session_thread_serves_the_next_session_with_its_database_connection(connect, epp_server, epp_registrar):
-    """A new session costs no new thread and no new database connection (`SessionThreads`)."""
+def test_a_command_thread_serves_the_next_session_with_its_database_connection(connect, epp_server, epp_registrar):
+    """A new session costs no new thread and no new database connection: the loop serves it, and the thread
+    that answered the last session's login (`CommandThreads`) answers this one's with the same connection."""
     for _ in range(3):
         client = connect()
         assert client.login("PS-KZ", "correct-horse-7").code == 1000
