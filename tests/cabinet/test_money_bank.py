@@ -12,6 +12,7 @@ from kzreg.accounts.roles import RegistrarRole
 from kzreg.billing.bankimport.importer import import_statement
 from kzreg.billing.bankimport.payers import set_payer
 from kzreg.billing.books import registrar_book, reseller_deposit
+from kzreg.billing.limits import set_credit_limit
 from kzreg.billing.models import BankLine, OwnerKind
 from kzreg.billing.money import Money
 from kzreg.core import clock
@@ -143,3 +144,33 @@ def test_another_registrars_staff_and_the_registrys_lines(client, two_tenants):
     for line in (ps_line, registry_line, own):
         line.refresh_from_db()
         assert line.status == "review"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_a_resellers_limits_and_their_trail_for_the_registrars_staff(client, two_tenants, lang):
+    a = two_tenants.a
+    set_credit_limit(reseller_deposit(a.reseller), Money.of("250", "USD"), "ps-admin (cli)", clock.now(), "good payer")
+    client.force_login(two_tenants.registrar_staff)
+    url = f"/cabinet/staff/limits/?reseller={a.reseller.pk}"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    titles = {"kk": "Депозит шектері", "ru": "Лимиты депозита", "en": "Deposit limits"}
+    assert titles[lang] in page and "good payer" in page and "ps-admin (cli)" in page
+    assert ("$250.00" if lang == "en" else "250,00\u00a0$") in page
+    assert (
+        url.split("/cabinet")[1].split("?")[0]
+        in client.get(f"/cabinet/staff/reseller/?reseller={a.reseller.pk}").content.decode()
+    )
+
+
+def test_the_limits_page_refuses_resellers_and_other_registrars(client, two_tenants):
+    a = two_tenants.a
+    url = f"/cabinet/staff/limits/?reseller={a.reseller.pk}"
+    client.force_login(a.admin)
+    assert client.get(url).status_code == 403
+    other = Registrar.objects.create(handle="OTHER-KZ", name="Other", email="o@other.kz", created_at=clock.now())
+    client.force_login(make_user("other-billing", "registrar", registrar=other, roles=[RegistrarRole.BILLING.value]))
+    assert client.get(url).status_code == 404
+    compliance = make_user("ps-compliance", "registrar", registrar=a.reseller.registrar,
+                           roles=[RegistrarRole.COMPLIANCE.value])  # fmt: skip
+    client.force_login(compliance)
+    assert client.get(url).status_code == 403

@@ -236,4 +236,28 @@ MONEY: dict[str, tuple[str, str, str]] = {
         "Line #{line} booked to the invoice.",
     ),
     "bank.done_reject": ("#{line} жолы қабылданбады.", "Строка #{line} отклонена.", "Line #{line} rejected."),
+    # A reseller's deposit: its credit limit and threshold and their trail (cabinet/staff_limits.py).
+    "limits.title": ("Депозит шектері", "Лимиты депозита", "Deposit limits"),
+    "limits.balance": ("Баланс", "Баланс", "Balance"),
+    "limits.credit_limit": ("Несие лимиті", "Кредитный лимит", "Credit limit"),
+    "limits.low_balance": ("Төмен баланс шегі", "Порог низкого баланса", "Low-balance threshold"),
+    "limits.trail": ("Өзгерістер тарихы", "История изменений", "History of changes"),
+    "limits.when": ("Қашан", "Когда", "When"),
+    "limits.what": ("Не", "Что", "What"),
+    "limits.old": ("Бұрын", "Было", "Old"),
+    "limits.new": ("Жаңа", "Стало", "New"),
+    "limits.who": ("Кім", "Кто", "Who"),
+    "limits.why": ("Себебі", "Причина", "Why"),
+    "limits.field_credit_limit": ("несие лимиті", "кредитный лимит", "credit limit"),
+    "limits.field_low_balance": ("төмен баланс шегі", "порог низкого баланса", "low-balance threshold"),
+    "limits.no_changes": (
+        "Шектер ашылғаннан бері өзгермеген.",
+        "Лимиты не менялись с открытия счёта.",
+        "The limits have not changed since the account was opened.",
+    ),
+    "limits.no_account": (
+        "Бұл реселлердің депозиттік шоты ашылмаған.",
+        "У этого реселлера нет депозитного счёта.",
+        "This reseller has no deposit account.",
+    ),
 }

@@ -24,6 +24,7 @@ from kzreg.cabinet import (
     registrants,
     settings_keys,
     settings_page,
+    staff_limits,
     staff_pages,
     staff_reseller_forms,
 )
@@ -77,4 +78,5 @@ urlpatterns = [
     path("cabinet/staff/bank/", money_bank.bank_page, name="staff_bank"),
     path("cabinet/staff/bank/review/", money_bank.bank_review_page, name="staff_bank_review"),
     path("cabinet/staff/bank/review/decide/", money_bank.bank_review_decide, name="staff_bank_decide"),
+    path("cabinet/staff/limits/", staff_limits.limits_page, name="staff_limits"),
 ]
