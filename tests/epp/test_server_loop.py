@@ -1,4 +1,4 @@
-"""The server's loop (ADR 0012): checks answered in the loop while a slow command waits in a thread, frames
+"""The server's loop (ADR 0014): checks answered in the loop while a slow command waits in a thread, frames
 sent together answered in order across the loop and the threads, and the checks of several sessions
 answered from one read of their names (`checks_read_together`, `domains_read_together`)."""
 

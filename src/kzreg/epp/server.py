@@ -11,7 +11,7 @@ Django database connection from one command to the next.
 Why: with a thread per session, every frame, every answer and every database reply woke a thread that then
 waited for the interpreter lock another session's thread held, and a check cost over TLS about twice its
 work in process; the loop wakes once for whatever is ready on all its connections and hands no lock over
-for a check (ADR 0012, docs/benchmarks/eppcheck.md). Several processes may share the port
+for a check (ADR 0014, docs/benchmarks/eppcheck.md). Several processes may share the port
 (`SO_REUSEPORT`, `KZREG_EPP_WORKERS`).
 """
 
