@@ -43,11 +43,13 @@ def payment_problems(account: Account, amount: Money) -> list[Problem]:
 
 
 def record_payment(
-    account: Account, amount: Money, principal: str, now: dt.datetime, reference: str = ""
+    account: Account, amount: Money, principal: str, now: dt.datetime, reference: str = "", bank: Account | None = None
 ) -> Transaction:
+    """`bank`: the book's bank account in the currency, when the caller already has it (an import of many
+    lines looks it up once); `ledger.post` refuses one of another book."""
     problems = payment_problems(account, amount)
     if problems:
         raise OperationFailed(problems)
-    bank = own_account(account.book, AccountKind.BANK, account.currency, now)
+    bank = bank or own_account(account.book, AccountKind.BANK, account.currency, now)
     cause = Cause(kind="payment", principal=principal, reference=" ".join(reference.split()))
     return ledger.post(account.book, cause, [(bank, -amount), (account, amount)], now).transaction

@@ -22,15 +22,28 @@ from django.db import IntegrityError, transaction
 from kzreg.billing.bankimport import csv as csv_format
 from kzreg.billing.bankimport import onec
 from kzreg.billing.bankimport.documents import BankDocument
-from kzreg.billing.bankimport.matching import match
-from kzreg.billing.books import registry_book
+from kzreg.billing.bankimport.matching import match, payers_of
+from kzreg.billing.books import own_account, registry_book
 from kzreg.billing.invoice_payments import pay_invoice
-from kzreg.billing.models import BankLine, BankLineStatus, BankStatement, Book
+from kzreg.billing.models import Account, AccountKind, BankLine, BankLineStatus, BankStatement, Book, Payer
 from kzreg.billing.payments import record_payment
 from kzreg.billing.problems import PaymentCode
 from kzreg.core.errors import OperationFailed, Problem
 
 FORMATS = {"1c": onec, "csv": csv_format}
+
+
+KEYS_PER_QUERY = 500
+
+
+@dataclass
+class _Known:
+    """What one import reads once instead of per line: the book's documents already imported (by key,
+    kept up to date as lines are saved), its payer map for the file's BINs, its bank account per currency."""
+
+    documents: dict[str, int]
+    payers: dict[str, Payer]
+    banks: dict[str, Account]
 
 
 @dataclass(frozen=True)
@@ -91,13 +104,20 @@ def _import(
         params = {"when": f"{earlier.imported_at:%Y-%m-%d %H:%M}", "name": earlier.file_name}
         raise OperationFailed([Problem("file", PaymentCode.FILE_IMPORTED, params)])
     documents = FORMATS[fmt].parse(data, currency)
+    keys = sorted({d.key for d in documents if d.incoming})
+    known = _Known({}, payers_of(book, {d.payer_bin for d in documents if d.payer_bin}), {})
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        rows = BankLine.objects.filter(book=book, document_key__in=keys[start : start + KEYS_PER_QUERY])
+        known.documents.update((key, pk) for key, pk in rows.values_list("document_key", "pk") if key)
     statement = BankStatement.objects.create(
         book=book, sha256=digest, file_name=file_name[:255], format=fmt, principal=principal, imported_at=now
     )
-    return Imported(statement, [_line(statement, d, principal, now) for d in documents])
+    return Imported(statement, [_line(statement, d, principal, now, known) for d in documents])
 
 
-def _line(statement: BankStatement, document: BankDocument, principal: str, now: dt.datetime) -> BankLine:
+def _line(
+    statement: BankStatement, document: BankDocument, principal: str, now: dt.datetime, known: _Known
+) -> BankLine:
     line = BankLine(
         book_id=statement.book_id,
         statement=statement,
@@ -115,25 +135,31 @@ def _line(statement: BankStatement, document: BankDocument, principal: str, now:
         line.status = BankLineStatus.SKIPPED
         line.save()
         return line
-    earlier = BankLine.objects.filter(book_id=statement.book_id, document_key=document.key).only("pk").first()
+    earlier = known.documents.get(document.key)
     if earlier is not None:
-        line.status, line.reason = BankLineStatus.DUPLICATE, f"{PaymentCode.DUPLICATE}:{earlier.pk}"
+        line.status, line.reason = BankLineStatus.DUPLICATE, f"{PaymentCode.DUPLICATE}:{earlier}"
         line.save()
         return line
     line.document_key = document.key
-    found = match(document, statement.book)
+    found = match(document, statement.book, known.payers)
     line.account = found.account
     line.invoice_number = found.invoice.number if found.invoice else ""
     if found.problem is not None:
         line.status, line.reason = BankLineStatus.REVIEW, str(found.problem.code)
         line.save()
+        known.documents[document.key] = line.pk
         return line
     reference = bank_reference(document, statement.file_name)
     if found.invoice is not None:
         line.transaction = pay_invoice(found.invoice, document.amount, principal, now, reference)
     else:
         assert found.account is not None
-        line.transaction = record_payment(found.account, document.amount, principal, now, reference)
+        currency = found.account.currency
+        if currency not in known.banks:
+            known.banks[currency] = own_account(statement.book, AccountKind.BANK, currency, now)
+        bank = known.banks[currency]
+        line.transaction = record_payment(found.account, document.amount, principal, now, reference, bank)
     line.status = BankLineStatus.BOOKED
     line.save()
+    known.documents[document.key] = line.pk
     return line

@@ -6,6 +6,7 @@ queue for staff, with the reason."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kzreg.billing.bankimport.documents import BankDocument
@@ -22,7 +23,14 @@ class Match:
     problem: Problem | None = None  # why the line waits for staff (None: booked at once)
 
 
-def match(document: BankDocument, book: Book) -> Match:
+def payers_of(book: Book, bins: set[str]) -> dict[str, Payer]:
+    """The book's payer map for these BINs, read once for a whole file."""
+    rows = Payer.objects.select_related("account__book").filter(book=book, bin__in=sorted(bins)) if bins else []
+    return {payer.bin: payer for payer in rows}
+
+
+def match(document: BankDocument, book: Book, payers: Mapping[str, Payer] | None = None) -> Match:
+    """`payers`: the book's map read beforehand (`payers_of`); without it, the BIN is looked up here."""
     numbers = numbers_in(document.purpose)
     if numbers:
         invoices = {
@@ -35,11 +43,10 @@ def match(document: BankDocument, book: Book) -> Match:
         if invoice is not None:
             problem = payable_problem(invoice, document.amount)
             return Match(account=invoice.account, invoice=invoice, problem=problem)
-    payer = (
-        Payer.objects.select_related("account__book").filter(book=book, bin=document.payer_bin).first()
-        if document.payer_bin
-        else None
-    )
+    if payers is not None:
+        payer = payers.get(document.payer_bin) if document.payer_bin else None
+    else:
+        payer = payers_of(book, {document.payer_bin}).get(document.payer_bin) if document.payer_bin else None
     if payer is None:
         return Match(problem=Problem("", PaymentCode.UNMATCHED, {"value": document.payer_bin or "-"}))
     account = payer.account
