@@ -111,6 +111,31 @@ def tree_cpu(pid: int) -> float:
     return total + sum(tree_cpu(int(child)) for child in children)
 
 
+def tree_kernel_and_switches(pid: int) -> tuple[float, int]:
+    """System CPU seconds, and context switches of every thread (voluntary: it waited; involuntary: it was
+    preempted), of a process and its live children: what a command costs the kernel, which callgrind
+    does not count and a shared machine's load moves less than the rates."""
+    kernel, switches = 0.0, 0
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            kernel = int(stat.read().rsplit(")", 1)[1].split()[12]) / os.sysconf("SC_CLK_TCK")
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return kernel, switches
+    for task in tasks:
+        try:
+            for line in (task / "status").read_text().splitlines():
+                if "ctxt_switches:" in line:
+                    switches += int(line.split()[1])
+        except OSError:
+            continue
+    for child in children:
+        more = tree_kernel_and_switches(int(child))
+        kernel, switches = kernel + more[0], switches + more[1]
+    return kernel, switches
+
+
 def postgres_cpu(database: str) -> float:
     """CPU seconds of the PostgreSQL backends connected to `database` (their process title names it):
     the server is shared, and other databases' work is not this bench's. The background processes
@@ -303,11 +328,14 @@ def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, ser
         p.start()
     time.sleep(1.0 if phase != "login" else 0.2)  # sessions log in and build their requests (not measured)
     server_before, pg_before = tree_cpu(server_pid), postgres_cpu(args.database)
+    kernel_before, switches_before = tree_kernel_and_switches(server_pid)
     started = time.perf_counter()
     go.set()
     results = [queue.get() for _ in procs]
     elapsed = time.perf_counter() - started
     server_cpu, pg_cpu = tree_cpu(server_pid) - server_before, postgres_cpu(args.database) - pg_before
+    kernel_after, switches_after = tree_kernel_and_switches(server_pid)
+    server_kernel, server_switches = kernel_after - kernel_before, switches_after - switches_before
     done.set()
     for p in procs:
         p.join()
@@ -331,7 +359,8 @@ def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, ser
     print(
         f"{label}: {n} in {elapsed:.2f} s = {n / elapsed:,.0f}/s; p50 {p50:.1f} ms, p99 {p99:.1f} ms; "
         f"codes {dict(sorted(codes.items()))}; CPU per command: client {client_cpu / n * 1e6:,.0f} µs "
-        f"({client}, incl. request building), EPP server {server_cpu / n * 1e6:,.0f} µs, "
+        f"({client}, incl. request building), EPP server {server_cpu / n * 1e6:,.0f} µs "
+        f"(kernel {server_kernel / n * 1e6:,.0f} µs, {server_switches / n:.2f} context switches), "
         f"PostgreSQL {pg_cpu / n * 1e6:,.0f} µs (this database's backends)"
     )  # fmt: skip
 
