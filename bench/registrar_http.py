@@ -79,8 +79,9 @@ def start_web(
     env = dict(os.environ, KZREG_API_RATE_PER_MINUTE=rate, KZREG_DEBUG="0", KZREG_REGISTRY_CONNECTION="local",
                PYTHONPATH=f"{ROOT / 'src'}:{ROOT / 'bench'}")  # fmt: skip
     env.update(extra_env or {})
+    keep_alive = os.environ.get("KZREG_BENCH_API_KEEP_ALIVE", "30")  # 0: a connection per request
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--threads", str(threads), "--keep-alive", "30", "registrar_wsgi:application"]  # fmt: skip
+               "--threads", str(threads), "--keep-alive", keep_alive, "registrar_wsgi:application"]  # fmt: skip
     if os.environ.get("KZREG_BENCH_API_WORKER_CLASS"):  # sync, gthread (gunicorn's default: sync for 1 thread)
         command[-1:-1] = ["--worker-class", os.environ["KZREG_BENCH_API_WORKER_CLASS"]]
     if os.environ.get("KZREG_BENCH_API_WORKER_CONNECTIONS"):  # gthread: kept connections one worker may hold
@@ -384,9 +385,12 @@ def run(what: str, workers: int, threads: int, repeat: int, clients: int, count:
             epp.wait(timeout=15)
 
 
-def run_calls(count: int, only: str = "") -> None:
-    """`count` domain infos and `count // 4` creates through the test client; CPU, wall and statements.
-    `only` (info or create) runs one of them (for callgrind: the difference of two counts is per call)."""
+def run_calls(count: int, only: str = "", wsgi: bool = False) -> None:
+    """`count` domain infos and `count // 4` creates through the test client, and `count // 4` orders placed
+    directly as a create places them (the API layer's cost is a create's minus an order's); CPU, wall and
+    statements. `only` (info, create or order) runs one of them (for callgrind: the difference of two
+    counts is per call). `wsgi`: the calls go to kzreg's WSGI application as a web server would call it
+    (`WsgiClient`) instead of through Django's test client, whose own bookkeeping is not the server's."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -396,7 +400,9 @@ def run_calls(count: int, only: str = "") -> None:
     token = api_token()
     _big, customers, hosts = workload()
     name = Service.objects.filter(reseller_id=_big).order_by("-id").values_list("name", flat=True).first()
-    client = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en")
+    client: Any = (WsgiClient if wsgi else Client)(
+        SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en"
+    )
     run = "rc" + uuid.uuid4().hex[:6]
 
     def info(i: int) -> Any:
@@ -408,13 +414,28 @@ def run_calls(count: int, only: str = "") -> None:
         return client.post("/api/v1/domains", json.dumps(body), content_type="application/json",
                            HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)  # fmt: skip
 
+    seller, connection_of = order_seller(token)
+
+    def order(i: int) -> Any:
+        """The order alone, as `POST /api/v1/domains` places it (the same seller, the kept local registry
+        connection, the same arguments): a create's cost minus this one's is the API layer's."""
+        from kzreg.registrar.actions import order_create
+
+        with connection_of() as conn:
+            placed = order_create(conn, seller, name=f"{run}-o{i}.kz", years=1, customer_id=customers[i % len(customers)],
+                                  nameservers=hosts, location=dict(LOCATION), key=uuid.uuid4().hex,
+                                  admin_customer_id=None, auto_renew=False)  # fmt: skip
+        return Answered(201 if placed.state == "done" else 500, placed)
+
     sent_to_postgresql = count_postgresql_statements()
-    print(f"api calls in process ({connection.vendor}); {steal_and_pace()}")
-    for label, call_one, n, ok in (
-        ("GET /domains/{name}", info, count, 200),
-        ("POST /domains", create, count // 4, 201),
+    via = "WSGI application" if wsgi else "test client"
+    print(f"api calls in process ({connection.vendor}, {via}); {steal_and_pace()}")
+    for kind, label, call_one, n, ok in (
+        ("info", "GET /domains/{name}", info, count, 200),
+        ("create", "POST /domains", create, count // 4, 201),
+        ("order", "order_create alone", order, count // 4, 201),
     ):
-        if only and only != ("info" if label.startswith("GET") else "create"):
+        if only and only != kind:
             continue
         assert call_one(-1).status_code == ok  # warm
         cpu, wall, statements, sent = [], [], [], []
@@ -425,12 +446,66 @@ def run_calls(count: int, only: str = "") -> None:
                 response = call_one(i)
                 cpu.append((time.thread_time() - thread) * 1000)
                 wall.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == ok, response.content[:300]
+            assert response.status_code == ok, getattr(response, "content", response)[:300]
             statements.append(len(captured.captured_queries))
             sent.append(sent_to_postgresql[0] - before)
         every = f", all statements {percentile(sent, 0.5):.0f}" if connection.vendor == "postgresql" else ""
         print(f"  {label:22s} {n:4d} calls: CPU per call p50 {percentile(cpu, 0.5):6.2f} mean {sum(cpu) / n:6.2f} ms, "
               f"wall p50 {percentile(wall, 0.5):6.1f} ms, statements {percentile(statements, 0.5):.0f}{every}")  # fmt: skip
+
+
+class WsgiClient:
+    """The calls as a web server makes them: an environ to `kzreg.config.wsgi.application`, the body read
+    to its end and the response closed (which sends `request_finished`)."""
+
+    def __init__(self, **defaults: str):
+        from kzreg.config.wsgi import application
+
+        self.application, self.defaults = application, defaults
+
+    def request(self, method: str, path: str, body: bytes = b"", **headers: str) -> Any:
+        import io
+
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "", "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.version": (1, 0), "wsgi.multithread": True,
+            "wsgi.multiprocess": True, "wsgi.run_once": False, "CONTENT_LENGTH": str(len(body)),
+            **self.defaults, **headers,
+        }  # fmt: skip
+        environ.setdefault("HTTP_HOST", environ["SERVER_NAME"])
+        status: list[str] = []
+        chunks = self.application(environ, lambda line, _headers, _exc=None: status.append(line))
+        try:
+            content = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+        return Answered(int(status[0].split()[0]), None, content)
+
+    def get(self, path: str, **headers: str) -> Any:
+        return self.request("GET", path, **headers)
+
+    def post(self, path: str, data: str, content_type: str, **headers: str) -> Any:
+        return self.request("POST", path, data.encode(), CONTENT_TYPE=content_type, **headers)
+
+
+class Answered:
+    """What `order` gives back in place of a response: the status an API create would answer."""
+
+    def __init__(self, status_code: int, order: Any, content: bytes = b""):
+        self.status_code, self.content = status_code, content or str(getattr(order, "answer", "")).encode()
+
+
+def order_seller(token: str) -> tuple[Any, Any]:
+    """The seller the token's user acts as, and the API's own registry connection for it (kept per
+    registrar and caller, `api.endpoints.common.registry`)."""
+    from kzreg.api.auth import Caller
+    from kzreg.api.endpoints.common import Acting, registry
+    from kzreg.api.tokens import verify
+
+    found = verify(token)
+    acting = Acting(Caller(found, found.user, frozenset()))
+    return acting.seller, lambda: registry(acting)
 
 
 def count_postgresql_statements() -> list[int]:
@@ -491,7 +566,13 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="the reseller API's own cost per call, in process")
     parser.add_argument("what", choices=("calls", "plans"))
     parser.add_argument("--count", type=int, default=200, help="calls (calls)")
-    parser.add_argument("--only", choices=("info", "create"), default="", help="one kind of call (calls)")
+    parser.add_argument(
+        "--only",
+        choices=("info", "create", "order"),
+        default="",
+        help="one kind of call (calls); order: the order alone, as a create places it",
+    )
+    parser.add_argument("--wsgi", action="store_true", help="calls to the WSGI application, not the test client")
     parser.add_argument("--repeat", type=int, default=5, help="EXPLAIN ANALYZE runs per statement (plans)")
     arguments = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzreg.config.settings")
@@ -501,6 +582,6 @@ if __name__ == "__main__":
 
     django.setup()
     if arguments.what == "calls":
-        run_calls(arguments.count, arguments.only)
+        run_calls(arguments.count, arguments.only, arguments.wsgi)
     else:
         run_plans(arguments.repeat)
