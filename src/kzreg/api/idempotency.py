@@ -54,13 +54,13 @@ def replay(row: IdempotentAnswer) -> HttpResponse:
     return response
 
 
-def _claim(tenant: str, key: str, request: HttpRequest, digest: str) -> IdempotentAnswer | HttpResponse:
-    """This call's row for the key, or the stored answer to give instead."""
+def _claim(tenant: str, key: str, request: HttpRequest, digest: str) -> int | HttpResponse:
+    """The id of this call's row for the key, or the stored answer to give instead."""
     now = clock.now()
     for _ in range(2):
         made = _insert(tenant, key, request.method or "", request.path[:300], digest, now)
         if made is not None:
-            return IdempotentAnswer(pk=made, tenant=tenant, key=key, request_hash=digest, created_at=now)
+            return made
         row = IdempotentAnswer.objects.filter(tenant=tenant, key=key).first()
         if row is None:  # removed by a failed first call just now: try again
             continue
@@ -78,7 +78,7 @@ def _insert(tenant: str, key: str, method: str, path: str, digest: str, now: dt.
     """The new row's id, or None when the tenant's key is taken: one statement (no savepoint around an
     INSERT that may fail), PostgreSQL and SQLite ≥ 3.35 alike, prepared on PostgreSQL."""
     created = statements.prep(IdempotentAnswer, "created_at", now)
-    sql = _insert_sql(statements.vendor(IdempotentAnswer), statements.commits_alone(IdempotentAnswer))
+    sql = _insert_sql(*statements.where(IdempotentAnswer))
     made = statements.run(IdempotentAnswer, sql, [tenant, key, method, path, digest, b"", "", created])
     return int(made[0][0]) if made else None
 
@@ -99,7 +99,7 @@ def _insert_sql(vendor: str, no_wait: bool = False) -> str:
 
 def _answer(pk: int, status: int, content: bytes, content_type: str) -> None:
     """The first call's answer kept on its row (one prepared UPDATE instead of a compiled queryset)."""
-    sql = _answer_sql(statements.vendor(IdempotentAnswer), statements.commits_alone(IdempotentAnswer))
+    sql = _answer_sql(*statements.where(IdempotentAnswer))
     statements.run(IdempotentAnswer, sql, [status, statements.prep(IdempotentAnswer, "body", content), content_type, pk],
                    rows=False)  # fmt: skip
 
@@ -127,8 +127,8 @@ def once(request: HttpRequest, tenant: str, key: str, run: Callable[[], tuple[in
     try:
         status, payload = run()
     except BaseException:
-        IdempotentAnswer.objects.filter(pk=claimed.pk).delete()
+        IdempotentAnswer.objects.filter(pk=claimed).delete()
         raise
     content = json.dumps(payload, ensure_ascii=False, default=str).encode()
-    _answer(claimed.pk, status, content, "application/json")
+    _answer(claimed, status, content, "application/json")
     return HttpResponse(content, status=status, content_type="application/json")

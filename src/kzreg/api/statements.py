@@ -45,6 +45,14 @@ def commits_alone(model: type[Model]) -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
+def where(model: type[Model]) -> tuple[str, bool]:
+    """`vendor(model)` and `commits_alone(model)` from one look-up of the connection (each is a router
+    and connection-handler look-up; a call's statements ask for both)."""
+    connection = _connection(model)
+    postgresql = connection.vendor == "postgresql"
+    return str(connection.vendor), postgresql and not connection.in_atomic_block
+
+
 def quote(model: type[Model], name: str) -> str:
     return str(_connection(model).ops.quote_name(name))
 

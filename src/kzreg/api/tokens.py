@@ -86,7 +86,8 @@ def _counted_by_prefix(prefix: str, digest: str, now: dt.datetime) -> ApiToken |
     a data-modifying WITH) — only when the token is live: the secret's hash matches, not revoked, not
     expired, its user active (the checks `verify` makes on the row again). The count it made is left on
     the token for `ratelimit.count_call`; a refused token counts nothing."""
-    read = statements.joined(ApiToken, CALLER, statements.vendor(ApiToken))
+    vendor, alone = statements.where(ApiToken)
+    read = statements.joined(ApiToken, CALLER, vendor)
     window = now.replace(second=0, microsecond=0)
     params = [
         prefix,
@@ -94,9 +95,7 @@ def _counted_by_prefix(prefix: str, digest: str, now: dt.datetime) -> ApiToken |
         digest,
         statements.prep(ApiToken, "expires_at", now),
     ]
-    found = statements.run(
-        ApiToken, _counted_sql(statements.vendor(ApiToken), statements.commits_alone(ApiToken)), params
-    )
+    found = statements.run(ApiToken, _counted_sql(vendor, alone), params)
     if not found:
         return None
     token: ApiToken = read.load(found[0][:-1])
