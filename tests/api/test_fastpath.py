@@ -58,3 +58,21 @@ def test_the_stack_below_is_skipped_only_under_api_v1(rf):
         assert fast(rf.get(path)).content == b"site"
     assert fast(rf.get("/api/v1/orders")).status_code == 401  # the API itself: no token
     assert seen == ["/api/docs", "/api/openapi.json", "/cabinet/", "/api/v1x"]
+
+
+def test_refusals_are_not_logged_as_server_warnings_but_errors_are(api_a, caplog, monkeypatch):
+    """A 4xx under /api/v1/ is an answer, not a django.request warning (a client past its rate limit would
+    write a line per call); the site's own 404s and the API's 500s are still logged."""
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert api_a.get("/domains/nope.kz").status_code == 404
+        assert api_a.client.get("/api/v1/orders").status_code == 401
+        assert [r for r in caplog.records if r.name == "django.request"] == []
+        assert Client().get("/no-such-page/").status_code == 404
+        assert [r.status_code for r in caplog.records if r.name == "django.request"] == [404]
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr("kzreg.api.endpoints.orders.orders_visible_to", broken)
+        assert api_a.get("/orders").status_code == 500
+        assert [r.status_code for r in caplog.records if r.name == "django.request"] == [404, 500]

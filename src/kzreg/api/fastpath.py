@@ -69,4 +69,9 @@ class ApiFastPath:
         response.setdefault("X-Frame-Options", "DENY")
         response.setdefault("Content-Security-Policy", API_POLICY)
         patch_vary_headers(response, ("Accept-Language",))
+        if 400 <= response.status_code < 500:
+            # A refusal is an answer (its code and field say why; the access log has its status), not a
+            # warning of the server's: Django's handler would log a django.request line for each — one
+            # per call of a client hammering past its rate limit. Errors (5xx) are logged as before.
+            response._has_been_logged = True  # type: ignore[attr-defined]
         return response
