@@ -16,12 +16,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     up.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty database")
     up.set_defaults(func=cmd_up)
 
-    web = sub.add_parser("web", help="serve the web site, admin, RDAP and cabinet (gunicorn)")
+    web = sub.add_parser("web", help="serve the web site, admin, RDAP, cabinet and API (gunicorn)")
     web.add_argument("--port", type=int, default=settings.WEB_PORT)
     web.add_argument("--bind", default=os.environ.get("KZREG_BIND", "127.0.0.1"))
-    web.add_argument("--workers", type=int, default=int(os.environ.get("KZREG_WEB_WORKERS", "2")))
-    web.add_argument("--worker-class", default=os.environ.get("KZREG_WEB_WORKER_CLASS", "gthread"))
-    web.add_argument("--threads", type=int, default=int(os.environ.get("KZREG_WEB_THREADS", "4")))
+    web.add_argument("--workers", type=int, default=int(os.environ.get("KZREG_WEB_WORKERS") or default_workers()),
+                     help="worker processes (default: CPUs + 1)")  # fmt: skip
+    web.add_argument("--worker-class", default=os.environ.get("KZREG_WEB_WORKER_CLASS") or "sync",
+                     help="gunicorn worker class (default: sync, one request per process at a time; ADR 0013)")  # fmt: skip
+    web.add_argument("--threads", type=int, default=int(os.environ.get("KZREG_WEB_THREADS") or 0) or None,
+                     help="threads per worker (gthread; default 4 for gthread, 1 otherwise)")  # fmt: skip
+    web.add_argument("--timeout", type=int, default=int(os.environ.get("KZREG_WEB_TIMEOUT") or 120),
+                     help="seconds a request may run before its worker is restarted (default 120)")  # fmt: skip
     web.set_defaults(func=cmd_web)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -66,6 +71,32 @@ def cmd_up(args: argparse.Namespace) -> int:
     return Supervisor(services).run()
 
 
+def default_workers() -> int:
+    """CPUs + 1 worker processes: a sync worker serves one request at a time, so each busy one holds a core
+    and the extra one runs while the others wait for the database (ADR 0013)."""
+    return (os.cpu_count() or 1) + 1
+
+
+def gunicorn_argv(args: argparse.Namespace) -> list[str]:
+    """gunicorn's command line for `kzreg web` (ADR 0013: sync workers by default; with `gthread`, 4 threads
+    per worker unless told otherwise)."""
+    threads = args.threads or (4 if args.worker_class == "gthread" else 1)
+    argv = [
+        "gunicorn",
+        "--bind", f"{args.bind}:{args.port}",
+        "--workers", str(args.workers),
+        "--worker-class", args.worker_class,
+        "--threads", str(threads),
+        "--timeout", str(args.timeout),
+        "--graceful-timeout", "5",
+        "--keep-alive", "5",
+    ]  # fmt: skip
+    if os.environ.get("KZREG_WEB_ACCESS_LOG", "1") != "0":
+        argv += ["--access-logfile", "-"]
+    argv.append("kzreg.config.wsgi:application")
+    return argv
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     from gunicorn.app.wsgiapp import WSGIApplication
 
@@ -76,18 +107,6 @@ def cmd_web(args: argparse.Namespace) -> int:
     except secret_key.MissingSecretKey as refusal:
         print(f"kzreg: {refusal}", file=sys.stderr)
         return secret_key.EXIT_REFUSED
-    argv = [
-        "gunicorn",
-        "--bind", f"{args.bind}:{args.port}",
-        "--workers", str(args.workers),
-        "--worker-class", args.worker_class,
-        "--threads", str(args.threads),
-        "--graceful-timeout", "5",
-        "--keep-alive", "5",
-    ]  # fmt: skip
-    if os.environ.get("KZREG_WEB_ACCESS_LOG", "1") != "0":
-        argv += ["--access-logfile", "-"]
-    argv.append("kzreg.config.wsgi:application")
-    sys.argv = argv
+    sys.argv = gunicorn_argv(args)
     WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
     return 0

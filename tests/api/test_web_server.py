@@ -1,0 +1,60 @@
+"""`kzreg web`'s gunicorn command line (ADR 0013): sync workers, CPUs + 1 of them, a 120 s request timeout,
+unless the environment or the options say otherwise; with gthread, 4 threads per worker by default."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import pytest
+
+from kzreg.server import cli
+
+ENV = ("KZREG_WEB_WORKERS", "KZREG_WEB_WORKER_CLASS", "KZREG_WEB_THREADS", "KZREG_WEB_TIMEOUT", "KZREG_WEB_ACCESS_LOG")
+
+
+def argv_of(*options: str) -> list[str]:
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers())  # the defaults are read from the environment here
+    return cli.gunicorn_argv(parser.parse_args(["web", *options]))
+
+
+def option(argv: list[str], name: str) -> str:
+    return argv[argv.index(name) + 1]
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_default_is_sync_workers_one_more_than_the_cpus():
+    argv = argv_of()
+    assert option(argv, "--worker-class") == "sync"
+    assert option(argv, "--workers") == str((os.cpu_count() or 1) + 1)
+    assert option(argv, "--threads") == "1"  # more would make gunicorn switch to gthread
+    assert option(argv, "--timeout") == "120"
+    assert option(argv, "--access-logfile") == "-"
+    assert argv[-1] == "kzreg.config.wsgi:application"
+
+
+def test_gthread_keeps_four_threads_per_worker(monkeypatch):
+    monkeypatch.setenv("KZREG_WEB_WORKER_CLASS", "gthread")
+    monkeypatch.setenv("KZREG_WEB_WORKERS", "2")
+    argv = argv_of()
+    assert (option(argv, "--worker-class"), option(argv, "--workers"), option(argv, "--threads")) == (
+        "gthread",
+        "2",
+        "4",
+    )
+    assert option(argv_of("--threads", "8"), "--threads") == "8"
+
+
+def test_the_environment_and_the_options_set_every_part(monkeypatch):
+    monkeypatch.setenv("KZREG_WEB_THREADS", "3")
+    monkeypatch.setenv("KZREG_WEB_TIMEOUT", "45")
+    monkeypatch.setenv("KZREG_WEB_ACCESS_LOG", "0")
+    argv = argv_of("--workers", "7", "--worker-class", "gthread")
+    assert (option(argv, "--workers"), option(argv, "--threads"), option(argv, "--timeout")) == ("7", "3", "45")
+    assert "--access-logfile" not in argv
