@@ -133,3 +133,38 @@ def test_an_invoice_number_matches_only_the_books_own_invoice(books):
     assert waiting.status == "review"
     with pytest.raises(OperationFailed):
         assign_invoice(waiting.pk, own.number, "t", clock.now(), books.other)
+
+
+def test_a_resellers_own_bin_matches_in_its_registrars_book_only(books):
+    books.alpha.bin = "111111111111"
+    books.alpha.save(update_fields=["bin"])
+    books.beta.bin = "222222222222"
+    books.beta.save(update_fields=["bin"])
+    data = statement_rows(("1", "111111111111"), ("2", "222222222222"))
+    lines = import_statement(data, "bins.csv", None, "KZT", "t", clock.now(), books.ps).lines
+    assert [(line.status, line.account_id) for line in lines] == [
+        ("booked", reseller_deposit(books.alpha).pk),
+        ("review", None),  # BETA is another registrar's reseller
+    ]
+    # Into the registry's book a reseller's BIN means nothing.
+    (registry_line, _) = import_statement(data, "bins.csv", None, "KZT", "t", clock.now()).lines
+    assert registry_line.status == "review"
+    # The payer map wins over the reseller's record; two resellers with one BIN match neither.
+    gamma = Reseller.objects.create(registrar=books.alpha.registrar, handle="GAMMA", name="Gamma", legal_name="G",
+                                    email="g@g.kz", created_at=T0, bin="333333333333")  # fmt: skip
+    open_reseller_deposit(gamma, "KZT", T0)
+    set_payer("111111111111", reseller_deposit(gamma), "", "t", clock.now(), books.ps)
+    delta = Reseller.objects.create(registrar=books.alpha.registrar, handle="DELTA", name="Delta", legal_name="D",
+                                    email="d@d.kz", created_at=T0, bin="333333333333")  # fmt: skip
+    open_reseller_deposit(delta, "KZT", T0)
+    data = statement_rows(("3", "111111111111"), ("4", "333333333333"))
+    lines = import_statement(data, "more.csv", None, "KZT", "t", clock.now(), books.ps).lines
+    assert [(line.status, line.account_id) for line in lines] == [
+        ("booked", reseller_deposit(gamma).pk),
+        ("review", None),
+    ]
+
+
+def statement_rows(*rows: tuple[str, str]) -> bytes:
+    body = "".join(f"{n},2026-03-01,100.00,KZT,{payer_bin},deposit\n" for n, payer_bin in rows)
+    return ("number,date,amount,currency,payer_bin,purpose\n" + body).encode()

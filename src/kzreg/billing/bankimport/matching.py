@@ -1,6 +1,10 @@
 """Which account of a book a bank payment belongs to: the invoice of that book whose number its purpose
 names, else the payer's BIN in that book's `Payer` map (registrars and resellers have no BIN in the
 registry's tables). Nothing of another book is ever found: both reads are filtered by the book.
+
+In a registrar's book a BIN not in its map may still be one of its own resellers' (the BIN in the
+reseller's record, `resellers.Reseller.bin`): the payment goes to that reseller's deposit. The map wins
+when both name the BIN; two resellers with one BIN match neither (the line waits for review).
 What neither finds — or finds cancelled, already paid, or in another currency — waits in the review
 queue for staff, with the reason."""
 
@@ -10,10 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kzreg.billing.bankimport.documents import BankDocument
+from kzreg.billing.books import reseller_deposit
 from kzreg.billing.invoice_payments import numbers_in, payable_problem
-from kzreg.billing.models import Account, Book, Invoice, InvoiceKind, Payer
+from kzreg.billing.models import Account, Book, Invoice, InvoiceKind, OwnerKind, Payer
 from kzreg.billing.problems import PaymentCode
 from kzreg.core.errors import Problem
+from kzreg.resellers.models import Reseller
 
 
 @dataclass(frozen=True)
@@ -24,9 +30,18 @@ class Match:
 
 
 def payers_of(book: Book, bins: set[str]) -> dict[str, Payer]:
-    """The book's payer map for these BINs, read once for a whole file."""
+    """The book's payer map for these BINs, read once for a whole file; in a registrar's book completed by
+    its resellers' own BINs (unsaved `Payer`s naming their deposits)."""
     rows = Payer.objects.select_related("account__book").filter(book=book, bin__in=sorted(bins)) if bins else []
-    return {payer.bin: payer for payer in rows}
+    found = {payer.bin: payer for payer in rows}
+    rest = sorted(bins - found.keys())
+    if rest and book.owner_kind == OwnerKind.REGISTRAR:
+        resellers = list(Reseller.objects.filter(registrar_id=int(book.owner_key), bin__in=rest))
+        for reseller in resellers:
+            deposit = reseller_deposit(reseller)
+            if deposit is not None and sum(r.bin == reseller.bin for r in resellers) == 1:
+                found[reseller.bin] = Payer(book=book, bin=reseller.bin, account=deposit, name=reseller.name)
+    return found
 
 
 def match(document: BankDocument, book: Book, payers: Mapping[str, Payer] | None = None) -> Match:
