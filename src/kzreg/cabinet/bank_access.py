@@ -20,8 +20,6 @@ from kzreg.billing.books import registrar_book
 from kzreg.billing.models import Account, AccountKind, BankLine, Book
 from kzreg.core import clock
 
-PAYABLE_KINDS = (AccountKind.PREPAID, AccountKind.RECEIVABLE)
-
 
 def bank_book_of(user: Any) -> Book:
     profile = profile_of(user)
@@ -50,8 +48,9 @@ def access_bank_line_by_id(user: Any, line_id: object) -> BankLine:
 
 
 def bank_accounts_of(user: Any) -> QuerySet[Account]:
-    """The accounts a line of the book may be booked to: its resellers' deposits and customers' receivables."""
-    return Account.objects.filter(book=bank_book_of(user), kind__in=PAYABLE_KINDS).order_by("name", "id")
+    """The accounts a line may be booked to from the cabinet: the book's resellers' deposits (a customer's
+    receivable — there may be thousands — is named with `kzreg billing review assign LINE @N --book`)."""
+    return Account.objects.filter(book=bank_book_of(user), kind=AccountKind.PREPAID).order_by("name", "id")
 
 
 def access_bank_account_by_id(user: Any, account_id: object) -> Account:

@@ -1,7 +1,7 @@
 """The registrar's own bank statements in its staff cabinet (issue 11): upload a statement of the
 registrar's bank account into the registrar's own book (its resellers' payments), and the review queue of
-that book — assign a waiting line to one of the book's accounts (a reseller's deposit, a customer's
-receivable) or to one of its invoices, or reject it.
+that book — assign a waiting line to a reseller's deposit in the book or to one of its invoices, or
+reject it.
 
 Everything is billing's: `bankimport.importer.import_statement` and `billing.review` with the registrar's
 book, the same calls as `kzreg billing import|review --book HANDLE`. Who may: registrar staff with the
