@@ -155,3 +155,31 @@ def test_a_create_the_worker_took_is_not_done_and_nothing_of_it_is_written(alpha
     assert events(claimed) == ["quoted", "charged", "submitted", "unknown"]
     assert not Service.objects.filter(name="alpha-shop.kz").exists()
     assert not ServiceEvent.objects.filter(domain="alpha-shop.kz").exists()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_resellers_charge_finds_its_deposit_in_the_charges_own_read(
+    alpha_seller, contact_customer, alpha_account, monkeypatch
+):
+    """The deposit is read with the quote and the accounts (one statement fewer per order, session 10):
+    `reseller_deposit_id` is not asked, and the deposit is charged the order's price."""
+    from kzreg.billing.models import Entry
+    from kzreg.registrar import charging
+
+    place(alpha_seller, contact_customer)  # the book's first charge opens its accounts the ledger way
+    asked: list[object] = []
+    quick: list[object] = []
+    one_read = charging.charge_reseller_order
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        quick.append(one_read(*args))
+        return quick[-1]
+
+    monkeypatch.setattr(charging, "reseller_deposit_id", lambda *args: asked.append(args))
+    monkeypatch.setattr(charging, "charge_reseller_order", counted)
+    order = place(alpha_seller, contact_customer, name="beta-shop.kz", key="k2")
+    assert order.state == OrderState.DONE and asked == [] and len(quick) == 1 and quick[0] is not None
+    stored = Order.objects.get(pk=order.pk)
+    assert (stored.charge_tx, stored.reseller_charge_tx) == (quick[0].seller.pk, quick[0].reseller.pk)  # type: ignore[attr-defined]
+    charged = dict(Entry.objects.filter(transaction_id=stored.charge_tx).values_list("account_id", "amount_minor"))
+    assert charged[alpha_account.pk] == -stored.price_minor == -4000

@@ -21,7 +21,7 @@ from kzreg.billing.books import customer_account, registrar_book, reseller_depos
 from kzreg.billing.ledger import Cause, post
 from kzreg.billing.models import Account, OrderQuote, Transaction
 from kzreg.billing.money import Money
-from kzreg.billing.orders import charge_order, quote_order, reseller_deposit_id
+from kzreg.billing.orders import OrderCharge, charge_order, charge_reseller_order, quote_order, reseller_deposit_id
 from kzreg.billing.problems import BillingCode
 from kzreg.billing.problems_books import BooksCode
 from kzreg.core.errors import OperationFailed, Problem
@@ -96,13 +96,19 @@ def charge(order: Order, now: dt.datetime) -> tuple[int, int | None] | None:
     registrar's and the reseller's transaction ids, or None when it costs nothing. Refused: OperationFailed."""
     if not order.quote_id:
         return None
-    payer = payer_account(order, now)
-    if payer is None:
-        raise OperationFailed([Problem("payer", BillingCode.NO_ACCOUNT, {"holder": order.payer})])
     cause = Cause(
         kind="order", principal=order.principal, operation=f"order_{order.kind}", request_id=f"order-{order.pk}",
         object_type="domain", object_key=order.domain,
     )  # fmt: skip
+    reseller_id = order.request.get("reseller_id") if order.reseller_paid else None
+    quick: OrderCharge | None = None
+    if isinstance(reseller_id, int):  # the deposit found by the charge's own read (PostgreSQL)
+        quick = charge_reseller_order(reseller_id, order.quote_id, cause, now)
+    if quick is not None:
+        return quick.seller.pk, quick.reseller.pk if quick.reseller is not None else None
+    payer = payer_account(order, now)
+    if payer is None:
+        raise OperationFailed([Problem("payer", BillingCode.NO_ACCOUNT, {"holder": order.payer})])
     try:
         charged = charge_order(payer, order.quote_id, cause, now)
     except OperationFailed as failure:
