@@ -175,8 +175,8 @@ class CommandThreads:
 # need no handler) is answered in the loop.
 THREADED_VERBS = frozenset({"login", "info", "create", "update", "delete", "renew", "transfer", "poll"})
 
-_HANDSHAKE, _OPEN, _BUSY, _WRITING, _QUEUED, _CLOSED = range(6)
-_IDLE, _FRAME, _WRITE, _TLS = "idle", "frame", "write", "handshake"  # what a connection's deadline is for
+_OPEN, _BUSY, _WRITING, _QUEUED, _CLOSED = range(5)
+_IDLE, _FRAME, _WRITE = "idle", "frame", "write"  # what a connection's deadline is for
 
 
 class _Connection:
@@ -191,13 +191,13 @@ class _Connection:
         self.fd = sock.fileno()
         self.peer = peer
         self.over_limit = over_limit
-        self.state = _HANDSHAKE
+        self.state = _BUSY  # its TLS handshake and login, in a command thread
         self.session: EppSession | None = None
         self.inbox = bytearray()
         self.outbox = b""
         self.close_after = False
         self.deadline = 0.0
-        self.waiting_for = _TLS
+        self.waiting_for = ""
         self.events = 0  # what the selector watches for (0: not registered)
 
 
@@ -215,6 +215,7 @@ class EppServer:
         self.threads = CommandThreads(config.max_sessions)
         self.selector: selectors.BaseSelector | None = None
         self.answered: deque[tuple[_Connection, Reply | None]] = deque()  # from the command threads
+        self.handshaken: deque[tuple[_Connection, EppSession | None]] = deque()  # likewise
         self.checks: list[tuple[_Connection, Pending]] = []  # the checks that came in one turn of the loop
         self._wake_read, self._wake_write = socket.socketpair()
         self._wake_read.setblocking(False)
@@ -285,6 +286,8 @@ class EppServer:
                         self._ready(data, events)
                 if self.checks:
                     self._answer_checks()
+                while self.handshaken:
+                    self._opened(*self.handshaken.popleft())
                 while self.answered:
                     connection, reply = self.answered.popleft()
                     self._answered(connection, reply)
@@ -331,14 +334,12 @@ class EppServer:
                 over_limit = len(self.connections) >= self.config.max_sessions
                 connection = _Connection(sock, peer, over_limit)
                 self.connections[connection.fd] = connection
-            self._set_deadline(connection, _TLS, self.config.limits.handshake_timeout)
-            self._handshake(connection)
+            connection.state = _BUSY
+            self.threads.submit(functools.partial(self._handshake, connection))
 
     def _ready(self, connection: _Connection, events: int) -> None:
         try:
-            if connection.state == _HANDSHAKE:
-                self._handshake(connection)
-            elif connection.state == _WRITING:
+            if connection.state == _WRITING:
                 if self._flush(connection):
                     self._answer_frames(connection)
             elif connection.state == _OPEN:
@@ -407,10 +408,6 @@ class EppServer:
     def _timed_out(self, connection: _Connection) -> None:
         limits = self.config.limits
         waiting_for = connection.waiting_for
-        if waiting_for == _TLS:
-            log.info("peer=%s TLS handshake failed: timed out", connection.peer)
-            self._close(connection)
-            return
         if waiting_for == _WRITE:
             reason = f"the client did not read a response for {limits.write_timeout:g} seconds"
             log.info("peer=%s dropped: %s", connection.peer, reason)
@@ -443,29 +440,74 @@ class EppServer:
         self._send(connection, reply.frame, close=True)
 
     def _handshake(self, connection: _Connection) -> None:
+        """In a command thread, a new connection until its login: the TLS handshake (blocking, under the
+        handshake timeout; OpenSSL lets go of the interpreter lock, so handshakes run side by side and none
+        holds the loop), the greeting, and the frames up to a successful login, answered here as a thread
+        per session did (no hand-over to the loop and back per command: a login is a few database round
+        trips and a commit). Then the connection goes to the loop, with what the client sent after."""
         sock = connection.sock
+        limits = self.config.limits
+        session: EppSession | None = None
         try:
-            sock.do_handshake()
-        except ssl.SSLWantReadError:
-            self._watch(connection, selectors.EVENT_READ)
+            sock.settimeout(limits.handshake_timeout)
+            try:
+                sock.do_handshake()
+            except (ssl.SSLError, OSError, ValueError) as error:
+                log.info("peer=%s TLS handshake failed: %s", connection.peer, error)
+                return
+            certificate = sock.getpeercert(binary_form=True)
+            session = EppSession(self.context, connection.peer, certificate, resumed_certificate_expiry(sock))
+            if connection.over_limit:
+                reply = session.closing(2502, EppCode.FRAME, reason="too many sessions")
+                framing.write(sock, reply.frame, limits.write_timeout)
+                session = None
+                return
+            reader = framing.FrameReader(sock, limits)
+            framing.write(sock, session.greeting(), limits.write_timeout)
+            while session.session is None:
+                try:
+                    payload = reader.read()
+                except framing.FrameError as error:
+                    log.info("peer=%s closing: %s", session.peer, error.reason)
+                    if error.answerable:
+                        timeout = isinstance(error, framing.IdleTimeout | framing.PartialFrame)
+                        code = EppCode.TIMEOUT if timeout else EppCode.FRAME
+                        framing.write(
+                            sock, session.closing(2500, code, reason=error.reason).frame, limits.write_timeout
+                        )
+                    session = None
+                    return
+                reply = session.handle(payload)
+                framing.write(sock, reply.frame, limits.write_timeout)
+                if reply.close or self.stopping.is_set():
+                    session = None
+                    return
+            connection.inbox = reader.buffer
+            sock.setblocking(False)
+        except framing.FrameError as error:
+            log.info("peer=%s dropped: %s", connection.peer, error.reason)
+            session = None
+        except Exception:
+            log.exception("peer=%s: the connection failed before its login", connection.peer)
+            session = None
+        finally:
+            self.handshaken.append((connection, session))
+            self._wake()
+
+    def _opened(self, connection: _Connection, session: EppSession | None) -> None:
+        """In the loop, after the login: the session's commands from now on (None: the thread ended it)."""
+        if connection.state != _BUSY:  # closed meanwhile (the server stopping)
             return
-        except ssl.SSLWantWriteError:
-            self._watch(connection, selectors.EVENT_WRITE)
-            return
-        except (ssl.SSLError, OSError) as error:
-            log.info("peer=%s TLS handshake failed: %s", connection.peer, error)
+        if session is None:
             self._close(connection)
             return
-        certificate = sock.getpeercert(binary_form=True)
-        session = EppSession(self.context, connection.peer, certificate, resumed_certificate_expiry(sock))
         connection.session = session
         connection.state = _OPEN
-        if connection.over_limit:
-            reply = session.closing(2502, EppCode.FRAME, reason="too many sessions")
-            self._send(connection, reply.frame, close=True)
-            return
-        if self._send(connection, session.greeting()):
+        try:
             self._answer_frames(connection)
+        except Exception:
+            log.exception("peer=%s: the connection failed", connection.peer)
+            self._close(connection)
 
     def _receive(self, connection: _Connection) -> None:
         """Reads what the socket has (and what TLS holds decrypted), then answers the frames it completes."""
