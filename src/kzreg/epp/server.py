@@ -1,12 +1,13 @@
 """The EPP server: TLS 1.2+ over TCP (RFC 5734), one event loop per process and threads for slow commands.
 
-Each process runs one loop (`selectors`: epoll on Linux) over its listening socket and every connection's
-non-blocking TLS socket: it does the TLS handshakes, writes the greetings, reads and frames what arrives,
-and answers a `<check>`, `<hello>`, `<logout>` and every refusal that needs no handler right there, in the
-loop's thread. A command that may take long (a login's password hash, an operation's writes and commit, an
-`<info>`, a `<poll>`) goes to a thread of `CommandThreads`; its session reads nothing more until that
-answer is written, so a session's commands are answered in order. Each thread (and the loop) keeps its
-Django database connection from one command to the next.
+A new connection is served by a thread of `CommandThreads` until it has logged in: the TLS handshake, the
+greeting and the frames up to a successful login, blocking, as a thread per session did. Then it joins the
+process's loop (`selectors`: epoll on Linux) over the listening socket and every logged-in connection's
+non-blocking TLS socket, which reads and frames what arrives and answers a `<check>`, `<hello>`,
+`<logout>` and every refusal that needs no handler right there, in the loop's thread. A command that may
+take long (an operation's writes and commit, an `<info>`, a `<poll>`) goes to a command thread; its
+session reads nothing more until that answer is written, so a session's commands are answered in order.
+Each thread (and the loop) keeps its Django database connection from one command to the next.
 
 Why: with a thread per session, every frame, every answer and every database reply woke a thread that then
 waited for the interpreter lock another session's thread held, and a check cost over TLS about twice its
