@@ -59,7 +59,9 @@ def make_book(resellers: int):
 
     now = clock.now()
     tag = uuid.uuid4().hex[:6].upper()
-    registrar = Registrar.objects.create(handle=f"BANK{tag}", name=f"Bank bench {tag}", email="b@bench.kz", created_at=now)
+    registrar = Registrar.objects.create(
+        handle=f"BANK{tag}", name=f"Bank bench {tag}", email="b@bench.kz", created_at=now
+    )
     bins = []
     for n in range(resellers):
         reseller = Reseller.objects.create(
@@ -94,7 +96,9 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=10000)
     parser.add_argument("--resellers", type=int, default=200)
     parser.add_argument("--unknown-every", type=int, default=10, help="every Nth payer is unknown (review)")
-    parser.add_argument("--count-lines", type=int, default=500, help="documents in the file whose statements are counted")
+    parser.add_argument(
+        "--count-lines", type=int, default=500, help="documents in the file whose statements are counted"
+    )
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -117,7 +121,9 @@ def main() -> None:
     small = statement(args.count_lines, bins, args.unknown_every, "B")
     with CaptureQueriesContext(connection) as queries:
         import_statement(small, "count.txt", None, "KZT", "bench", clock.now(), book)
-    print(f"statements: {len(queries)} for {args.count_lines} documents = {len(queries) / args.count_lines:.2f} per document")
+    print(
+        f"statements: {len(queries)} for {args.count_lines} documents = {len(queries) / args.count_lines:.2f} per document"
+    )
     findings = check_ledger()
     assert findings.ok, "the ledger does not balance"
     print("ledger check: ok")

@@ -17,7 +17,9 @@ def to_registry_book(apps, schema_editor):
     if book is None:
         from django.utils import timezone
 
-        book = Book.objects.create(owner_kind="registry", owner_key="", name=REGISTRY_BOOK_NAME, created_at=timezone.now())
+        book = Book.objects.create(
+            owner_kind="registry", owner_key="", name=REGISTRY_BOOK_NAME, created_at=timezone.now()
+        )
     for model in models_:
         model.objects.update(book=book)
 

@@ -6,7 +6,6 @@ those to know whether 0002's ledger triggers are in place)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 TABLE = "billing_limitchange"
 POSTGRES_UP = [
     f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
