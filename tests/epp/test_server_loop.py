@@ -91,6 +91,17 @@ def reads(monkeypatch) -> list[set[str]]:
     return seen
 
 
+def test_what_the_client_sent_after_its_login_goes_with_it_to_the_loop(connect, epp_registrar):
+    """Until its login a connection is served by a thread; a check sent in the same write as the login is
+    answered after it, by the loop, in order."""
+    client = connect()
+    login = login_command("PS-KZ", PASSWORD, cltrid="PIPE-1")
+    client.send_raw(_frame(login) + _frame(r.domain_check("free-name.kz").frame("PIPE-2")))
+    first, second = client.read(), client.read()
+    assert (first.code, first.client_trid) == (1000, "PIPE-1")
+    assert (second.code, second.client_trid) == (1000, "PIPE-2") and _avail(second) == {"free-name.kz": "1"}
+
+
 def test_several_sessions_checks_are_answered_from_one_read(epp, registered, reads):
     """`checks_read_together` reads the names of every domain check given with one statement; each check's
     handler then answers from it without a statement of its own, as it would have alone."""
