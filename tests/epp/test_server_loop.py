@@ -136,3 +136,16 @@ def test_one_check_alone_reads_nothing_ahead(epp, reads):
     with checks_read_together([pending]):  # type: ignore[list-item]
         pass
     assert reads == []
+
+
+def test_stopping_the_server_ends_a_session_that_has_not_logged_in(connect, epp_server):
+    """A connection before its login is read by a command thread: `stop()` closes its socket (which wakes
+    the thread's read) and the client sees the close at once, not after the read's step (2 s here)."""
+    from kzreg.epp import client as epp_client
+
+    client = connect()  # greeting read; no login
+    started = time.monotonic()
+    epp_server.stop()  # waits for the command threads to end
+    with pytest.raises((epp_client.EppClientError, OSError)):
+        client.read_frame()
+    assert time.monotonic() - started < 1.5
