@@ -139,8 +139,9 @@ def test_one_check_alone_reads_nothing_ahead(epp, reads):
 
 
 def test_stopping_the_server_ends_a_session_that_has_not_logged_in(connect, epp_server):
-    """A connection before its login is read by a command thread: `stop()` closes its socket (which wakes
-    the thread's read) and the client sees the close at once, not after the read's step (2 s here)."""
+    """A connection before its login is read by a command thread: `stop()` shuts its socket down, which wakes
+    that read, so the server stops (and the client sees the close) at once, not after the read's step (2 s
+    here: closing the socket alone does not wake a read blocked on it)."""
     from kzreg.epp import client as epp_client
 
     client = connect()  # greeting read; no login

@@ -299,6 +299,9 @@ class EppServer:
 
     def _close_all(self) -> None:
         for connection in list(self.connections.values()):
+            if connection.state == _BUSY:  # a thread may be blocked reading it (before its login): wake it
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(connection.sock, socket.SHUT_RDWR)
             self._close(connection)
         if self.selector is not None:
             self.selector.close()
