@@ -1,5 +1,6 @@
-"""`kzreg web`'s gunicorn command line (ADR 0013): sync workers, CPUs + 1 of them, a 120 s request timeout,
-unless the environment or the options say otherwise; with gthread, 4 threads per worker by default."""
+"""`kzreg web`'s gunicorn command line (ADR 0013): gthread, 2 workers of 4 threads, a 120 s request timeout,
+unless the environment or the options say otherwise; sync workers get one thread (more would make
+gunicorn switch to gthread)."""
 
 from __future__ import annotations
 
@@ -29,26 +30,26 @@ def _clean_environment(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-def test_the_default_is_sync_workers_one_more_than_the_cpus():
-    argv = argv_of()
-    assert option(argv, "--worker-class") == "sync"
-    assert option(argv, "--workers") == str((os.cpu_count() or 1) + 1)
-    assert option(argv, "--threads") == "1"  # more would make gunicorn switch to gthread
-    assert option(argv, "--timeout") == "120"
-    assert option(argv, "--access-logfile") == "-"
-    assert argv[-1] == "kzreg.config.wsgi:application"
-
-
-def test_gthread_keeps_four_threads_per_worker(monkeypatch):
-    monkeypatch.setenv("KZREG_WEB_WORKER_CLASS", "gthread")
-    monkeypatch.setenv("KZREG_WEB_WORKERS", "2")
+def test_the_default_is_two_gthread_workers_of_four_threads():
     argv = argv_of()
     assert (option(argv, "--worker-class"), option(argv, "--workers"), option(argv, "--threads")) == (
         "gthread",
         "2",
         "4",
     )
+    assert option(argv, "--timeout") == "120"
+    assert option(argv, "--access-logfile") == "-"
+    assert argv[-1] == "kzreg.config.wsgi:application"
     assert option(argv_of("--threads", "8"), "--threads") == "8"
+
+
+def test_sync_workers_get_one_thread(monkeypatch):
+    monkeypatch.setenv("KZREG_WEB_WORKER_CLASS", "sync")
+    monkeypatch.setenv("KZREG_WEB_WORKERS", str((os.cpu_count() or 1) + 1))
+    argv = argv_of()
+    assert option(argv, "--worker-class") == "sync"
+    assert option(argv, "--workers") == str((os.cpu_count() or 1) + 1)
+    assert option(argv, "--threads") == "1"  # more would make gunicorn switch to gthread
 
 
 def test_the_environment_and_the_options_set_every_part(monkeypatch):

@@ -19,10 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     web = sub.add_parser("web", help="serve the web site, admin, RDAP, cabinet and API (gunicorn)")
     web.add_argument("--port", type=int, default=settings.WEB_PORT)
     web.add_argument("--bind", default=os.environ.get("KZREG_BIND", "127.0.0.1"))
-    web.add_argument("--workers", type=int, default=int(os.environ.get("KZREG_WEB_WORKERS") or default_workers()),
-                     help="worker processes (default: CPUs + 1)")  # fmt: skip
-    web.add_argument("--worker-class", default=os.environ.get("KZREG_WEB_WORKER_CLASS") or "sync",
-                     help="gunicorn worker class (default: sync, one request per process at a time; ADR 0013)")  # fmt: skip
+    web.add_argument("--workers", type=int, default=int(os.environ.get("KZREG_WEB_WORKERS") or 2),
+                     help="worker processes (default 2; with sync workers: CPUs + 1, ADR 0013)")  # fmt: skip
+    web.add_argument("--worker-class", default=os.environ.get("KZREG_WEB_WORKER_CLASS") or "gthread",
+                     help="gunicorn worker class (default gthread; sync: one request per process, ADR 0013)")  # fmt: skip
     web.add_argument("--threads", type=int, default=int(os.environ.get("KZREG_WEB_THREADS") or 0) or None,
                      help="threads per worker (gthread; default 4 for gthread, 1 otherwise)")  # fmt: skip
     web.add_argument("--timeout", type=int, default=int(os.environ.get("KZREG_WEB_TIMEOUT") or 120),
@@ -71,15 +71,10 @@ def cmd_up(args: argparse.Namespace) -> int:
     return Supervisor(services).run()
 
 
-def default_workers() -> int:
-    """CPUs + 1 worker processes: a sync worker serves one request at a time, so each busy one holds a core
-    and the extra one runs while the others wait for the database (ADR 0013)."""
-    return (os.cpu_count() or 1) + 1
-
-
 def gunicorn_argv(args: argparse.Namespace) -> list[str]:
-    """gunicorn's command line for `kzreg web` (ADR 0013: sync workers by default; with `gthread`, 4 threads
-    per worker unless told otherwise)."""
+    """gunicorn's command line for `kzreg web`: gthread, 4 threads per worker unless told otherwise; any
+    other worker class one thread (more would make gunicorn switch to gthread). ADR 0013 says when sync
+    workers serve the API better."""
     threads = args.threads or (4 if args.worker_class == "gthread" else 1)
     argv = [
         "gunicorn",
