@@ -116,6 +116,7 @@ def _place(
     claimed = orders.open_and_claim(
         kind, domain, registrar_handle=seller.registrar_handle, reseller=seller.reseller, principal=seller.principal,
         key=key, years=years, request=request, service=service, period_key=period_key,
+        flushed_later=bool(getattr(conn, "commits_in_this_database", False)),
     )  # fmt: skip
     if claimed is not None:
         return orders.submit(claimed, conn, secret)

@@ -49,6 +49,19 @@ def one_statement(model: type[Model]) -> bool:
     return bool(_connection(model).vendor == "postgresql")
 
 
+# Makes the statement's transaction commit without waiting for its WAL flush (ADR 0016): only where a
+# statement commits alone (`commits_alone`) or opens the caller's outermost transaction (`open_and_claim`).
+NO_WAIT = "set_config('synchronous_commit', 'off', true)"
+
+
+def commits_alone(model: type[Model]) -> bool:
+    """True when a statement on `model`'s connection is not inside a caller's transaction on PostgreSQL
+    (no `atomic` around it): only then may its transaction skip the wait for the flush (`NO_WAIT`);
+    inside a caller's transaction the setting would reach that transaction's commit too."""
+    connection = _connection(model)
+    return bool(connection.vendor == "postgresql" and not connection.in_atomic_block)
+
+
 @functools.cache
 def _reader(model: type[Model], vendor: str) -> tuple[str, tuple[str, ...], tuple[Any, ...]]:
     """The model's column list, attnames, and each column's converters (the compiler's: the backend's,
@@ -170,8 +183,9 @@ def insert(model: type[Model], rows: Sequence[Mapping[str, Any]], returning: boo
         return int(cursor.fetchone()[0])
 
 
-def create_order(values: Mapping[str, Any], event: Mapping[str, Any]) -> int:
-    """Inserts the order and its first event (PostgreSQL: one statement); the order's id."""
+def create_order(values: Mapping[str, Any], event: Mapping[str, Any], no_wait: bool = False) -> int:
+    """Inserts the order and its first event (PostgreSQL: one statement); the order's id. `no_wait`
+    (PostgreSQL): the transaction it is in commits without waiting for the WAL flush (ADR 0016)."""
     connection = _connection(Order)
     if connection.vendor != "postgresql":
         order_id = insert(Order, [values], returning=True)
@@ -180,19 +194,19 @@ def create_order(values: Mapping[str, Any], event: Mapping[str, Any]) -> int:
         return order_id
     names = tuple(values)
     event_names = tuple(n for n in EVENT_FIELDS if n != "order_id")
-    sql = _create_sql(names, event_names)
+    sql = _create_sql(names, event_names, no_wait)
     params = _values(Order, names, [values]) + _values(OrderEvent, event_names, [event])
     return int(run(Order, sql, params)[0][0])
 
 
 @functools.cache
-def _create_sql(names: tuple[str, ...], event_names: tuple[str, ...]) -> str:
+def _create_sql(names: tuple[str, ...], event_names: tuple[str, ...], no_wait: bool = False) -> str:
     event_cols = ", ".join(column(OrderEvent, n) for n in event_names)
     marks = ", ".join(["%s"] * len(event_names))
     return (
         f"WITH o AS ({_insert_sql(Order, names, 1, True)}), "
         f"e AS (INSERT INTO registrar_orderevent (order_id, {event_cols}) SELECT o.id, {marks} FROM o) "
-        "SELECT id FROM o"
+        f"SELECT id{f', {NO_WAIT}' if no_wait else ''} FROM o"
     )
 
 
@@ -331,7 +345,9 @@ def _typed(model: type[Model], names: Sequence[str]) -> str:
 
 
 @functools.cache
-def _finish_created_sql(service_names: tuple[str, ...], restarted: tuple[str, ...], with_reseller: bool) -> str:
+def _finish_created_sql(
+    service_names: tuple[str, ...], restarted: tuple[str, ...], with_reseller: bool, no_wait: bool = False
+) -> str:
     event_names = tuple(n for n in EVENT_FIELDS if n != "order_id")
     restart = ", ".join(f"{column(Service, n)} = EXCLUDED.{column(Service, n)}" for n in restarted)
     return (
@@ -349,7 +365,7 @@ def _finish_created_sql(service_names: tuple[str, ...], restarted: tuple[str, ..
         "(webhook_id, event_id, state, attempts, next_at, last_error, created_at) "
         "SELECT w.id, ev.id, %s, 0, %s, '', %s FROM ev, registrar_webhook w "
         f"WHERE w.registrar_handle = %s AND {_audience(1 if with_reseller else None)} ORDER BY w.id) "
-        "SELECT * FROM s"
+        f"SELECT s.*{f', {NO_WAIT}' if no_wait else ''} FROM s"
     )
 
 
@@ -362,7 +378,11 @@ def finish_created(
     and `expires_at`) — the order moved from `submitted` with its event (`event`; `changed`: its new state,
     `updated_at` and `answer`), and the `settled` service event (`EVENT_COLUMNS` but the service) with a
     delivery to each hook that hears it. All of it only if the order is still `submitted` under its row lock
-    (the worker may have taken a stuck one): the service, or None and nothing written."""
+    (the worker may have taken a stuck one): the service, or None and nothing written.
+
+    Standing alone (`commits_alone`), its commit does not wait for the WAL flush (ADR 0016): the charge and
+    the registry's create are on disk before it, and losing it in a crash leaves the order `submitted`, which
+    the worker settles by asking the registry (`settle.py`) — as a crash just before it would."""
     names = tuple(service)
     restarted = RESTARTED + (("expires_at",) if "expires_at" in service else ())
     reseller_id, handle = settled["reseller_id"], settled["registrar_handle"]
@@ -375,5 +395,6 @@ def finish_created(
         *_values(ServiceEvent, EVENT_COLUMNS[1:], [settled]),
         DeliveryState.PENDING.value, at, at, handle, *([reseller_id] if reseller_id is not None else []),
     ]  # fmt: skip
-    found = run(Service, _finish_created_sql(names, restarted, reseller_id is not None), params)
-    return load(Service, found[0]) if found else None
+    no_wait = commits_alone(Service)
+    found = run(Service, _finish_created_sql(names, restarted, reseller_id is not None, no_wait), params)
+    return load(Service, found[0][:-1] if no_wait else found[0]) if found else None

@@ -134,8 +134,10 @@ def _request_and_payer(
 def _new_order(
     kind: str, domain: str, registrar_handle: str, reseller: Reseller | None, principal: str, key: str,
     years: int | None, body: dict[str, Any], service: Service | None, period_key: str, payer: str,
+    no_wait: bool = False,
 ) -> Order:  # fmt: skip
-    """Quotes and inserts a new `quoted` order with its first event, in the caller's transaction."""
+    """Quotes and inserts a new `quoted` order with its first event, in the caller's transaction (`no_wait`:
+    whose commit need not wait for the WAL flush, ADR 0016)."""
     now = clock.now()
     quote = charging.quote(kind, domain, years, registrar_handle, reseller, body["customer_id"], now)
     price = charging.quoted_amount(quote)
@@ -149,7 +151,7 @@ def _new_order(
     }  # fmt: skip
     event = {"from_state": "", "to_state": OrderState.QUOTED.value, "at": now, "principal": principal,
              "note": f"{price or 'free'}"}  # fmt: skip
-    order_id = order_rows.create_order(values, event)
+    order_id = order_rows.create_order(values, event, no_wait)
     order = Order(id=order_id, **values)
     order._state.adding, order._state.db = False, router.db_for_write(Order)
     if service is not None:
@@ -169,6 +171,7 @@ def open_and_claim(
     request: dict[str, Any] | None = None,
     service: Service | None = None,
     period_key: str = "",
+    flushed_later: bool = False,
 ) -> Order | None:
     """A new order quoted, charged and claimed (`submitted`) in ONE transaction (issue 12, Speed: one
     BEGIN/COMMIT and one WAL flush instead of three — the quote's, the new order's, the charge's), for a
@@ -176,12 +179,17 @@ def open_and_claim(
     refused, no price, the same key placed at the same moment — and then nothing of it was written (not
     even the quote): the caller takes the step-by-step way (`open_order`, `run`), which leaves a refused
     order `quoted` and raises the exact problem. What stays true: a `submitted` order was charged, and the
-    unique index keeps one order per key (the second insert waits for the first's commit, then fails)."""
+    unique index keeps one order per key (the second insert waits for the first's commit, then fails).
+
+    `flushed_later`: every way on from here ends in a commit in this database that waits for the WAL flush
+    (the local registry's own writes, else the order's refund or `unknown`), so this transaction's commit —
+    when it is the outermost one — need not wait for its own (ADR 0016): one flush fewer per order."""
     _given, payer, body = _request_and_payer(request, service, reseller)
+    no_wait = flushed_later and order_rows.commits_alone(Order)
     try:
         with transaction.atomic(using=router.db_for_write(Order)):
             order = _new_order(kind, domain, registrar_handle, reseller, principal, key, years, body, service,
-                               period_key, payer)  # fmt: skip
+                               period_key, payer, no_wait)  # fmt: skip
             note, fields = _charged(order, order.created_at)
             steps = [(OrderState.CHARGED, note), (OrderState.SUBMITTED, "")]
             move_through(order, steps, principal, order.created_at, **fields)

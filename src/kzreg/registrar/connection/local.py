@@ -59,6 +59,11 @@ def created_state(domain: Domain, registrar: str, nameservers: Sequence[str]) ->
 
 
 class LocalConnection:
+    # The registry's writes commit in this very database, each synchronously (`synchronous_commit` on),
+    # after the order's own commits: the order path may commit its claim without waiting for the WAL flush,
+    # since whatever the registry then writes flushes it too (ADR 0016, `orders.open_and_claim`).
+    commits_in_this_database = True
+
     def __init__(self, registrar: str, principal: str = "registrar-wing", channel: Channel = Channel.API):
         found = lookup.registrar_by_handle(registrar)
         if found is None:
