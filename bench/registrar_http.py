@@ -82,6 +82,8 @@ def start_web(
     keep_alive = os.environ.get("KZREG_BENCH_API_KEEP_ALIVE", "30")  # 0: a connection per request
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--threads", str(threads), "--keep-alive", keep_alive, "registrar_wsgi:application"]  # fmt: skip
+    if os.environ.get("KZREG_BENCH_API_REUSE_PORT") == "1":  # each worker its own listening socket (ADR 0013)
+        command[-1:-1] = ["--reuse-port"]
     if os.environ.get("KZREG_BENCH_API_WORKER_CLASS"):  # sync, gthread (gunicorn's default: sync for 1 thread)
         command[-1:-1] = ["--worker-class", os.environ["KZREG_BENCH_API_WORKER_CLASS"]]
     if os.environ.get("KZREG_BENCH_API_WORKER_CONNECTIONS"):  # gthread: kept connections one worker may hold
@@ -128,6 +130,87 @@ def call(conn: http.client.HTTPConnection, method: str, path: str, token: str, b
     server_ms = float(response.getheader("X-Bench-Server-Ms") or 0)
     cpu_ms = float(response.getheader("X-Bench-Cpu-Ms") or 0)
     return response.status, server_ms, cpu_ms, data
+
+
+def light_request(method: str, path: str, token: str, body: Any = None, key: str = "") -> bytes:
+    """One HTTP/1.1 request as bytes, built before the run (`LightConnection`)."""
+    data = json.dumps(body).encode() if body is not None else b""
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Authorization: Bearer {token}", "Accept-Language: en",
+            f"Content-Length: {len(data)}"]  # fmt: skip
+    if body is not None:
+        head.append("Content-Type: application/json")
+    if key:
+        head.append(f"Idempotency-Key: {key}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data
+
+
+class LightConnection:
+    """A kept HTTP/1.1 connection on a plain socket, for `api-create`: the request is sent as prepared bytes
+    and the answer read whole (Content-Length or chunked) and its JSON parsed, with less of the client's
+    own CPU than `http.client` (`KZREG_BENCH_API_CLIENT=http` for that one)."""
+
+    def __init__(self, port: int):
+        self.port, self.buffer = port, b""
+        self.sock: socket.socket | None = None
+
+    def _connect(self) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=120)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buffer = b""
+        return sock
+
+    def _more(self) -> None:
+        assert self.sock is not None
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        self.buffer += chunk
+
+    def _take(self, size: int) -> bytes:
+        while len(self.buffer) < size:
+            self._more()
+        taken, self.buffer = self.buffer[:size], self.buffer[size:]
+        return taken
+
+    def _line(self) -> bytes:
+        while (end := self.buffer.find(b"\r\n")) < 0:
+            self._more()
+        line, self.buffer = self.buffer[:end], self.buffer[end + 2 :]
+        return line
+
+    def exchange(self, request: bytes) -> tuple[int, float, Any]:
+        """Status, the server's `X-Bench-Server-Ms` and the answer's JSON. A connection the server closes
+        after its answer (sync workers, `Connection: close`) is made again for the next request."""
+        if self.sock is None:
+            self.sock = self._connect()
+        self.sock.sendall(request)
+        while (end := self.buffer.find(b"\r\n\r\n")) < 0:
+            self._more()
+        lines = self.buffer[:end].decode("latin-1").split("\r\n")
+        self.buffer = self.buffer[end + 4 :]
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "content-length" in headers:
+            content = self._take(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while size := int(self._line().split(b";")[0], 16):
+                parts.append(self._take(size))
+                self._take(2)
+            self._line()  # the empty trailer
+            content = b"".join(parts)
+        else:
+            raise ConnectionError(f"an answer without its length: {lines[0]}")
+        if headers.get("connection", "").lower() == "close":
+            self.sock.close()
+            self.sock = None
+        return (
+            int(lines[0].split(" ", 2)[1]),
+            float(headers.get("x-bench-server-ms") or 0),
+            json.loads(content or b"null"),
+        )
 
 
 def deep_cursors() -> dict[str, str]:
@@ -284,6 +367,24 @@ class WaitSampler(threading.Thread):
                 + ", ".join(f"{k} {v / total:.0%}" for k, v in top))  # fmt: skip
 
 
+def context_switches(pid: int) -> tuple[int, int]:
+    """Voluntary (waits: sockets, the database, the GIL, locks) and involuntary (preempted) context switches
+    of every thread of gunicorn's arbiter and workers so far."""
+    voluntary = involuntary = 0
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    for process in (pid, *map(int, children)):
+        for task in Path(f"/proc/{process}/task").iterdir():
+            try:
+                for line in (task / "status").read_text().splitlines():
+                    if line.startswith("voluntary_ctxt_switches"):
+                        voluntary += int(line.split()[1])
+                    elif line.startswith("nonvoluntary_ctxt_switches"):
+                        involuntary += int(line.split()[1])
+            except OSError:  # a thread that ended meanwhile
+                continue
+    return voluntary, involuntary
+
+
 def workers_cpu(pid: int) -> dict[int, float]:
     """CPU seconds of gunicorn's arbiter and of each worker: how evenly the workers share the calls."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -296,16 +397,32 @@ def run_creates(port: int, token: str, server_pid: int, clients: int, count: int
     results: list[tuple[list[float], dict[int, int]]] = []
     ready, go = threading.Barrier(clients + 1), threading.Event()
 
+    light = os.environ.get("KZREG_BENCH_API_CLIENT", "light") == "light"
+
+    def body_of(n: int, i: int) -> dict[str, Any]:
+        return {"name": f"{run}-{n}-{i}.kz", "years": 1, "customer_id": customers[(n * count + i) % len(customers)],
+                "nameservers": hosts, "location": LOCATION}  # fmt: skip
+
     def client(n: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        call(conn, "GET", "/api/v1/domains?limit=1", token)  # the connection and a worker thread are warm
         spent, codes = [], {}
+        if light:  # the requests built before the start; each answer still read whole and checked
+            conn_light = LightConnection(port)
+            conn_light.exchange(light_request("GET", "/api/v1/domains?limit=1", token))  # warm
+            requests = [light_request("POST", "/api/v1/domains", token, body_of(n, i), uuid.uuid4().hex)
+                        for i in range(count)]  # fmt: skip
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            call(conn, "GET", "/api/v1/domains?limit=1", token)  # the connection and a worker thread are warm
         ready.wait()
         go.wait()
         for i in range(count):
-            body = {"name": f"{run}-{n}-{i}.kz", "years": 1, "customer_id": customers[(n * count + i) % len(customers)],
-                    "nameservers": hosts, "location": LOCATION}  # fmt: skip
-            status, server_ms, _, data = call(conn, "POST", "/api/v1/domains", token, body, key=uuid.uuid4().hex)
+            if light:
+                status, server_ms, data = conn_light.exchange(requests[i])
+                if status == 201 and data.get("domain") != f"{run}-{n}-{i}.kz":
+                    status = 599  # an answer for another request: counted as a failure
+            else:
+                status, server_ms, _, data = call(conn, "POST", "/api/v1/domains", token, body_of(n, i),
+                                                  key=uuid.uuid4().hex)  # fmt: skip
             spent.append(server_ms)
             codes[status] = codes.get(status, 0) + 1
             if status >= 400 and codes[status] == 1:
@@ -322,7 +439,7 @@ def run_creates(port: int, token: str, server_pid: int, clients: int, count: int
     counters, sampler = (pg_counters(), WaitSampler()) if stats else (None, None)
     pids = backend_pids()
     pg_before, web_before = cpu_of(pids), tree_cpu(server_pid)
-    workers_before = workers_cpu(server_pid)
+    workers_before, switches_before = workers_cpu(server_pid), context_switches(server_pid)
     own_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     if sampler:
@@ -344,11 +461,13 @@ def run_creates(port: int, token: str, server_pid: int, clients: int, count: int
     n = len(spent)
     own = own_after.ru_utime + own_after.ru_stime - own_before.ru_utime - own_before.ru_stime
     print(f"api create: {n} POST /api/v1/domains from {clients} clients in {elapsed:.2f} s = {n / elapsed:,.1f}/s; "
-          f"HTTP {codes}; server time p50 {percentile(spent, 0.5):.1f}, p95 {percentile(spent, 0.95):.1f} ms")  # fmt: skip
+          f"HTTP {codes} ({'light' if light else 'http.client'} client); server time p50 {percentile(spent, 0.5):.1f}, p95 {percentile(spent, 0.95):.1f} ms")  # fmt: skip
     print(f"api create: CPU per create: client {own / n * 1000:.2f} ms, web server {(web_after - web_before) / n * 1000:.2f} "
           f"ms, PostgreSQL {pg / n * 1000:.2f} ms ({backends} backends); {steal_and_pace()}")  # fmt: skip
     split = {pid: cpu - workers_before.get(pid, 0.0) for pid, cpu in workers_cpu(server_pid).items()}
-    print(f"  web server CPU by process: {', '.join(f'{cpu:.2f} s' for cpu in split.values())}")
+    switches = [after - before for after, before in zip(context_switches(server_pid), switches_before, strict=True)]
+    print(f"  web server CPU by process: {', '.join(f'{cpu:.2f} s' for cpu in split.values())}; context switches "
+          f"per create: {switches[0] / n:.1f} voluntary, {switches[1] / n:.1f} involuntary")  # fmt: skip
     if sampler and counters:
         print(f"  wait events of active backends: {sampler.report()}")
         time.sleep(12)  # the backends report their counts when idle
@@ -366,7 +485,8 @@ def run(what: str, workers: int, threads: int, repeat: int, clients: int, count:
     db.connections.close_all()
     server, port = start_web(workers, threads, extra)
     try:
-        print(f"gunicorn: {workers} worker(s) × {threads} thread(s) on 127.0.0.1:{port}; registry connection "
+        reuse = ", a listening socket per worker" if os.environ.get("KZREG_BENCH_API_REUSE_PORT") == "1" else ""
+        print(f"gunicorn: {workers} worker(s) × {threads} thread(s){reuse} on 127.0.0.1:{port}; registry connection "
               f"{extra.get('KZREG_REGISTRY_CONNECTION', 'local')}")  # fmt: skip
         if what == "api-lists":
             run_lists(port, token, repeat)
