@@ -21,6 +21,7 @@ def test_api_calls_carry_the_security_headers_and_no_cookie(api_a):
         assert "Accept-Language" in answer["Vary"]
         assert not answer.cookies  # no session, CSRF or language cookie
         assert "Strict-Transport-Security" not in answer  # plain HTTP in tests
+        assert answer["Content-Length"] == str(len(answer.content))  # as CommonMiddleware: not sent chunked
 
 
 def test_the_docs_page_keeps_the_site_stack(api_a):

@@ -9,10 +9,10 @@ too: the docs page needs the site's Content-Security-Policy).
 What the skipped middleware would do that matters for the API is kept: `ALLOWED_HOSTS` (a bad Host
 header is a 400, raised here as CommonMiddleware would), the HTTPS redirect, and the headers the
 security, frame and CSP middleware add (HSTS on HTTPS, nosniff, referrer and opener policies,
-`X-Frame-Options: DENY`, and the API's own policy, which loads nothing). The message language comes
-from `Accept-Language` (`api.errors.language`), so responses say `Vary: Accept-Language` as
-LocaleMiddleware would. Token, permissions, tenant checks, rate limits and idempotency are the API's own
-and run as before: they are in the views. `KZREG_API_FAST_PATH=0` sends the API through the whole stack.
+`X-Frame-Options: DENY`, and the API's own policy, which loads nothing), and the `Content-Length`
+CommonMiddleware would set. The message language comes from `Accept-Language` (`api.errors.language`),
+so responses say `Vary: Accept-Language` as LocaleMiddleware would. Token, permissions, tenant checks,
+rate limits and idempotency are the API's own and run as before: they are in the views. `KZREG_API_FAST_PATH=0` sends the API through the whole stack.
 """
 
 from __future__ import annotations
@@ -69,6 +69,10 @@ class ApiFastPath:
         response.setdefault("X-Frame-Options", "DENY")
         response.setdefault("Content-Security-Policy", API_POLICY)
         patch_vary_headers(response, ("Accept-Language",))
+        if not response.streaming and not response.has_header("Content-Length"):
+            # As CommonMiddleware: with its length known, gunicorn sends the answer in two writes (head,
+            # body) instead of chunked in three (head, chunk, last chunk), and the client reads no framing.
+            response["Content-Length"] = str(len(response.content))
         if 400 <= response.status_code < 500:
             # A refusal is an answer (its code and field say why; the access log has its status), not a
             # warning of the server's: Django's handler would log a django.request line for each — one
