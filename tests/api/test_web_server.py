@@ -11,7 +11,14 @@ import pytest
 
 from kzreg.server import cli
 
-ENV = ("KZREG_WEB_WORKERS", "KZREG_WEB_WORKER_CLASS", "KZREG_WEB_THREADS", "KZREG_WEB_TIMEOUT", "KZREG_WEB_ACCESS_LOG")
+ENV = (
+    "KZREG_WEB_WORKERS",
+    "KZREG_WEB_WORKER_CLASS",
+    "KZREG_WEB_THREADS",
+    "KZREG_WEB_TIMEOUT",
+    "KZREG_WEB_ACCESS_LOG",
+    "KZREG_WEB_REUSE_PORT",
+)
 
 
 def argv_of(*options: str) -> list[str]:
@@ -39,6 +46,7 @@ def test_the_default_is_two_gthread_workers_of_four_threads():
     )
     assert option(argv, "--timeout") == "120"
     assert option(argv, "--access-logfile") == "-"
+    assert "--reuse-port" not in argv  # one listening socket, opened by the arbiter
     assert argv[-1] == "kzreg.config.wsgi:application"
     assert option(argv_of("--threads", "8"), "--threads") == "8"
 
@@ -59,3 +67,11 @@ def test_the_environment_and_the_options_set_every_part(monkeypatch):
     argv = argv_of("--workers", "7", "--worker-class", "gthread")
     assert (option(argv, "--workers"), option(argv, "--threads"), option(argv, "--timeout")) == ("7", "3", "45")
     assert "--access-logfile" not in argv
+
+
+def test_a_listening_socket_per_worker_is_one_setting_away(monkeypatch):
+    """`--reuse-port` (gunicorn then opens an SO_REUSEPORT socket in each worker, ADR 0013)."""
+    assert "--reuse-port" in argv_of("--reuse-port")
+    monkeypatch.setenv("KZREG_WEB_REUSE_PORT", "1")
+    assert "--reuse-port" in argv_of()
+    assert "--reuse-port" not in argv_of("--no-reuse-port")

@@ -27,6 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="threads per worker (gthread; default 4 for gthread, 1 otherwise)")  # fmt: skip
     web.add_argument("--timeout", type=int, default=int(os.environ.get("KZREG_WEB_TIMEOUT") or 120),
                      help="seconds a request may run before its worker is restarted (default 120)")  # fmt: skip
+    web.add_argument("--reuse-port", action=argparse.BooleanOptionalAction,
+                     default=os.environ.get("KZREG_WEB_REUSE_PORT", "0") == "1",
+                     help="each worker its own listening socket (SO_REUSEPORT): the kernel spreads new "
+                          "connections over the workers (ADR 0013)")  # fmt: skip
     web.set_defaults(func=cmd_web)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -86,6 +90,8 @@ def gunicorn_argv(args: argparse.Namespace) -> list[str]:
         "--graceful-timeout", "5",
         "--keep-alive", "5",
     ]  # fmt: skip
+    if args.reuse_port:  # gunicorn then opens the listening sockets in each worker, not in the arbiter
+        argv.append("--reuse-port")
     if os.environ.get("KZREG_WEB_ACCESS_LOG", "1") != "0":
         argv += ["--access-logfile", "-"]
     argv.append("kzreg.config.wsgi:application")
