@@ -53,12 +53,14 @@ FROM holders h JOIN registry_contact c ON c.id = h.registrant_id
 ORDER BY h.registrant_id
 """
 
-# One service per live domain, its statuses in the EPP words the registry's `info` answers (and
-# `registrar.sync` stores: `registry.reads.objects.domain_info`), auto-renew on every third (as the demo).
+# One service per live domain: its Unicode name the registry's U-label (empty for an ASCII name, as
+# `registrar.models.unicode_of` gives it; the spot check compares), its statuses in the EPP words the
+# registry's `info` answers (and `registrar.sync` stores: `registry.reads.objects.domain_info`), auto-renew
+# on every third (as the demo).
 SERVICES_SQL = """
-INSERT INTO registrar_service (name, registrar_handle, reseller_id, customer_id, retail_price, auto_renew,
-    expires_at, statuses, sponsored, last_synced_at, renewal_warned_for, created_at)
-SELECT d.name, %(handle)s, cu.reseller_id, cu.id, %(price)s, d.id %% 3 = 0, d.expires_at,
+INSERT INTO registrar_service (name, name_unicode, registrar_handle, reseller_id, customer_id, retail_price,
+    auto_renew, expires_at, statuses, sponsored, last_synced_at, renewal_warned_for, created_at)
+SELECT d.name, CASE WHEN d.unicode_name <> d.name THEN d.unicode_name ELSE '' END, %(handle)s, cu.reseller_id, cu.id, %(price)s, d.id %% 3 = 0, d.expires_at,
        coalesce(nullif(to_jsonb(array_remove(ARRAY[
            CASE WHEN d.hold OR d.suspended THEN 'serverHold' END, CASE WHEN d.pending_delete THEN 'pendingDelete' END,
            CASE WHEN d.client_hold THEN 'clientHold' END], NULL)) || d.client_statuses, '[]'::jsonb), '["ok"]'::jsonb),
@@ -174,7 +176,7 @@ def spot_check(sample: int, seed: int = 7) -> int:
     """A sample of services compared with the registry's own answer (`info` through the local connection,
     `registrar.reconcile`'s comparison); the number of differences (printed)."""
     from kzreg.registrar.connection.local import LocalConnection
-    from kzreg.registrar.models import Customer, Service
+    from kzreg.registrar.models import Customer, Service, unicode_of
     from kzreg.registrar.reconcile import _registry_view, moment
 
     conn = LocalConnection(HANDLE, "regbench")
@@ -189,6 +191,8 @@ def spot_check(sample: int, seed: int = 7) -> int:
         customer = service.customer
         assert isinstance(customer, Customer) and state is not None
         wrong = [f for f in ours if ours[f] != theirs[f]]
+        if service.name_unicode != unicode_of(service.name):
+            wrong.append("name_unicode")
         if state.registrant != customer.contact_handle:
             wrong.append("registrant")
         if wrong:

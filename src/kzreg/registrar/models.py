@@ -7,7 +7,61 @@ registry elsewhere (over EPP) as against the one in this process.
 
 from __future__ import annotations
 
+from typing import Any
+
+import idna
 from django.db import models
+from django.db.models import Q
+
+
+def unicode_of(name: str) -> str:
+    """The U-label form of an A-label name (each `xn--` label decoded: `xn--...xn--80ao21a` → `сәлем.қаз`),
+    or "" for a name without one — an ASCII name is its own Unicode form, and leaving it out keeps the
+    Unicode name's trigram index to the IDNs (issue 12). Stored names are A-labels `idna` made (lower-case,
+    valid), so Python's Punycode codec decodes them as `idna.decode` would at a quarter of its cost
+    (tested against it); a label it cannot decode leaves the name without a Unicode form."""
+    if "xn--" not in name:
+        return ""
+    try:
+        return ".".join(
+            label[4:].encode("ascii").decode("punycode") if label.startswith("xn--") else label
+            for label in name.split(".")
+        )
+    except (UnicodeError, ValueError):
+        return ""
+
+
+def folded(term: str) -> str:
+    """Search text folded as IDNA folds a name (UTS 46: case, width, the ideographic full stop), so what
+    is typed compares with the stored forms; text IDNA refuses is only lower-cased (it then finds nothing)."""
+    term = term.strip()
+    try:
+        return idna.uts46_remap(term, std3_rules=False).strip()
+    except (idna.IDNAError, ValueError):
+        return term.lower()
+
+
+def name_search(term: str) -> Q:
+    """A service name containing `term`, anywhere (the cabinet's and the API's name search; docs/cabinet.md
+    "Name search"). ASCII text is looked for in the A-label (`name`: PostgreSQL's trigram index 0005) — an
+    IDN's ASCII letters stand there in the same runs, and `xn--` text can be searched; text with any other
+    letter (Cyrillic, or mixed with Latin) in the U-label form (`name_unicode`: only IDNs have one; the
+    `> ''` implies the condition of its partial trigram index, 0009, so PostgreSQL uses that index)."""
+    text = folded(term)
+    if text.isascii():
+        return Q(name__contains=text)
+    return Q(name_unicode__contains=text) & Q(name_unicode__gt="")
+
+
+class UnicodeNameField(models.CharField):
+    """A service's `name_unicode`, derived from its `name` whenever the ORM writes the row (`save`,
+    `create`, `bulk_create` all call `pre_save`), so no path can store one without the other. Plain
+    statements that insert services (`order_rows`, the bench loader) set it themselves."""
+
+    def pre_save(self, model_instance: Any, add: bool) -> str:
+        value = unicode_of(model_instance.name)
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class Customer(models.Model):
@@ -44,6 +98,15 @@ class Service(models.Model):
     """One domain the registrar sponsors (or sponsored), as the registrar sees it."""
 
     name = models.CharField(max_length=255, unique=True, help_text="The domain's A-label")
+    # The name search's Cyrillic side (issue 12; docs/cabinet.md "Name search"): PostgreSQL has a trigram
+    # index of the non-empty ones (migration 0009).
+    name_unicode = UnicodeNameField(
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The name's U-label form; empty for an ASCII name",
+    )
     registrar_handle = models.CharField(max_length=32)
     reseller = models.ForeignKey("resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="services")  # fmt: skip
@@ -77,6 +140,11 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def u_label(self) -> str:
+        """The name as people write it (Cyrillic for `.қаз`)."""
+        return self.name_unicode or self.name
 
 
 class OrderKind(models.TextChoices):

@@ -21,7 +21,7 @@ from kzreg.registrar.connection import (
     RegistryConnection,
     UpdateRequest,
 )
-from kzreg.registrar.models import Order, OrderKind, Service
+from kzreg.registrar.models import Order, OrderKind, Service, unicode_of
 
 Answer = dict[str, Any]
 
@@ -162,6 +162,7 @@ def fresh_values(order: Order, answer: Answer) -> dict[str, Any]:
     """What a create or a transfer in sets on its service (it starts the service anew)."""
     sponsored = order.kind == OrderKind.CREATE or answer.get("transfer") in ("clientApproved", "serverApproved")
     return {
+        "name_unicode": unicode_of(order.domain),  # plain INSERTs do not run the field's pre_save
         "reseller_id": order.request.get("reseller_id"), "customer_id": order.request.get("customer_id"),
         "auto_renew": bool(order.request.get("auto_renew", False)),
         "retail_price": str(Money.from_minor(order.price_minor, order.currency)) if order.currency else "",
