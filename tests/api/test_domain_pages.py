@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,12 +40,12 @@ def add_services(tenant, count: int, prefix: str = "walk") -> list[str]:
     return names
 
 
-def walk(api, **query) -> list[str]:
-    """Every page of the list, following `next` (bounded)."""
-    seen: list[str] = []
+def walk(api, raw: bool = False, **query) -> list[Any]:
+    """Every page of the list, following `next` (bounded): the names, or the items when `raw`."""
+    seen: list[Any] = []
     answer = api.get("/domains", **query).json()
     for _ in range(100):
-        seen += [item["name"] for item in answer["items"]]
+        seen += [item if raw else item["name"] for item in answer["items"]]
         assert answer["has_more"] is (answer["next"] is not None)
         if answer["next"] is None:
             return seen
@@ -181,3 +182,29 @@ def test_every_row_names_its_sponsor(api_a, tenants):
     sponsors = {i["name"]: i["sponsor"]["reseller"] for i in staff.get("/domains", limit=500).json()["items"]}
     assert sponsors[tenants.a.service.name] == tenants.a.reseller.name
     assert sponsors[tenants.b.service.name] == tenants.b.reseller.name
+
+
+def test_a_cyrillic_part_finds_the_own_tenants_names_in_both_zones(api_a, tenants):
+    """`name_contains` in Cyrillic (or mixed with Latin) matches the U-label form anywhere (issue 12);
+    Latin text matches the A-label as before; the other tenant's names are never found."""
+    import idna
+
+    def add(tenant, names):
+        Service.objects.bulk_create(
+            Service(name=idna.encode(n, uts46=True).decode(), registrar_handle="PS-KZ", reseller=tenant.reseller,
+                    customer=tenant.customer, statuses=["ok"], created_at=clock.now())
+            for n in names
+        )  # fmt: skip
+
+    add(tenants.a, ["сәлем.kz", "сәлем.қаз", "жаңасәлемдер.қаз", "salem.kz"])
+    add(tenants.b, ["сәлемет.қаз", "басқасәлем.kz"])
+
+    def found(term: str) -> list[str]:
+        return sorted(item["unicode_name"] for item in walk(api_a, name_contains=term, limit=2, raw=True))
+
+    assert found("сәлем") == ["жаңасәлемдер.қаз", "сәлем.kz", "сәлем.қаз"]
+    assert found("ӘЛЕ") == ["жаңасәлемдер.қаз", "сәлем.kz", "сәлем.қаз"]  # folded as IDNA folds names
+    assert found("лем.kz") == ["сәлем.kz"]  # mixed: Cyrillic and Latin
+    assert found("сәлем.қаз") == ["сәлем.қаз"]
+    assert found("salem") == ["salem.kz"]  # Latin: the A-label, as before
+    assert found("сәлемет") == [] and found("басқа") == []  # the other tenant's

@@ -4,13 +4,10 @@ staff), sortable columns and keyset pages (`listing`), over `registrar.access.se
 What the user typed comes back in the form; a value that cannot be read is named beside its field and
 the filter is left out rather than guessed.
 
-The name search (`name_filter`): Latin text matches anywhere in the name; a name typed in Cyrillic (or
-any non-ASCII script) is turned into its A-label with the registrar wing's IDNA helper (`a_label`, UTS 46)
-and matched whole — a label alone (`сәлем`) in each of the registrar's zones (`сәлем.kz`, `сәлем.қаз`),
-a name with its zone (`сәлем.қаз`, `example.қаз`) as it is. Part of a Cyrillic label cannot be found:
-services keep only the A-label, whose Punycode has no substrings in common with the letters typed, and
-decoding every IDN of a big reseller per search is too slow; that needs a stored Unicode name with its
-own trigram index (a column the registrar wing does not have yet).
+The name search (`name_filter`, the registrar wing's `models.name_search`): a part of the name matches
+anywhere — Latin text in the A-label, text with Cyrillic (or any non-ASCII) letters in the stored U-label
+form (`Service.name_unicode`, its own trigram index on PostgreSQL), folded as IDNA folds names (case,
+width): `сәл` finds `сәлем.kz`, `сәлем.қаз` and `сәлемдер.қаз`.
 """
 
 from __future__ import annotations
@@ -29,9 +26,7 @@ from kzreg.cabinet.guard import cabinet_page
 from kzreg.cabinet.listing import SortOption, as_id, keyset_page
 from kzreg.cabinet.texts import text
 from kzreg.registrar.access import access_customer_by_id, access_reseller_by_id, services_visible_to
-from kzreg.registrar.actions import a_label
-from kzreg.registrar.bulk import ZONES
-from kzreg.registrar.models import Service
+from kzreg.registrar.models import Service, name_search
 
 STATUSES = ("active", "ok", "inactive", "hold", "suspended", "client_hold", "pending_delete", "expired", "deleted")
 SORTS = (
@@ -74,15 +69,8 @@ def read_filters(request: HttpRequest) -> Filters:
 
 
 def name_filter(term: str) -> Q:
-    """What the name search matches (see the module's docstring): a Latin part anywhere, a Cyrillic name
-    whole, by its A-label (the unique name index answers it)."""
-    term = term.strip().lower()
-    if term.isascii():
-        return Q(name__contains=term)
-    if "." in term.strip("."):
-        return Q(name=a_label(term))
-    label = a_label(term)
-    return Q(name__in=[f"{label}.{zone}" for zone in ZONES])
+    """What the name search matches (see the module's docstring)."""
+    return name_search(term)
 
 
 def apply_filters(rows: QuerySet[Service], filters: Filters) -> QuerySet[Service]:

@@ -75,9 +75,9 @@ CABINET: dict[str, tuple[str, str, str]] = {
     "domains.filters": ("Сүзгілер", "Фильтры", "Filters"),
     "domains.q": ("Атау", "Имя", "Name"),
     "domains.q_hint": (
-        "Латын атауының бөлігі, немесе кириллше толық атау (сәлем, сәлем.қаз)",
-        "Часть латинского имени или кириллическое имя целиком (сәлем, сәлем.қаз)",
-        "Part of a Latin name, or a whole Cyrillic name (сәлем, сәлем.қаз)",
+        "Атаудың кез келген бөлігі, латынша немесе кириллше (shop, сәл, сәлем.қаз)",
+        "Любая часть имени, латиницей или кириллицей (shop, сәл, сәлем.қаз)",
+        "Any part of the name, in Latin or Cyrillic letters (shop, сәл, сәлем.қаз)",
     ),
     "domains.status": ("Күйі", "Статус", "Status"),
     "domains.any": ("Кез келген", "Любой", "Any"),

@@ -34,7 +34,7 @@ from kzreg.api.problems import ApiCode
 from kzreg.core.messages import Code
 from kzreg.registrar import actions
 from kzreg.registrar.access import access_service_by_name, services_visible_to
-from kzreg.registrar.models import Service
+from kzreg.registrar.models import Service, name_search
 
 router = Router(tags=["domains"])
 DATE = r"^(\d{4}-\d{2}-\d{2})?$"
@@ -143,7 +143,7 @@ def _filtered(rows: QuerySet[Service], *, name_contains: str, status: str, expir
     if search:
         if len(search) < MIN_SEARCH:
             raise problem(ApiCode.SEARCH_TOO_SHORT, "name_contains", min=MIN_SEARCH, value=search)
-        rows = rows.filter(name__contains=search.lower() if search.isascii() else actions.a_label(search))
+        rows = rows.filter(name_search(search))  # a part anywhere, Cyrillic too (docs/api.md, Lists)
     if status.strip():
         rows = rows.filter(statuses__contains=[status.strip()]) if _json_contains() else rows.filter(
             statuses__icontains=f'"{status.strip()}"')  # fmt: skip
