@@ -13,6 +13,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -105,7 +106,36 @@ def shapes(base: Callable[[], QuerySet[Any]]) -> dict[str, Callable[[], Any]]:
         "contains 'a' + ok + 30 days, by expiry": lambda: page(
             base().filter(soon, name__contains="a", statuses__contains=["ok"]).order_by("expires_at", "id")
         ),
+        **cyrillic_shapes(base, api_page),
     }
+
+
+# Parts of Cyrillic names as the API's `name_contains` takes them (URL-encoded by the caller): a common
+# word part, a rarer one, one with a digit, one mixed with the zone, and one that matches nothing.
+CYRILLIC = ("нұр", "мектеп", "ұлп", "нұр8", "ар.қаз", "щюэ")
+# `bench_registrar.py api-lists` shapes (`registrar_http.list_shapes` takes them in): query strings.
+API_CYRILLIC = {f"name contains '{part}' (Cyrillic) + total": f"name_contains={quote(part)}&include_total=true"
+                for part in ("нұр", "мектеп", "щюэ")}  # fmt: skip
+API_CYRILLIC |= {
+    f"name contains '{part}' (Cyrillic)": f"name_contains={quote(part)}" for part in ("нұр", "ұлп", "ар.қаз")
+}
+API_CYRILLIC["name contains 'нұр' (Cyrillic), by name"] = f"name_contains={quote('нұр')}&sort=name"
+
+
+def cyrillic_shapes(base: Callable[[], QuerySet[Any]], api_page: Callable[..., Any]) -> dict[str, Callable[[], Any]]:
+    """Part of a Cyrillic name (issue 12): the search's own filter (`registrar.models.name_search`, the
+    Unicode name's trigram index); none before it existed (a tree without it is measured without them)."""
+    try:
+        from kzreg.registrar.models import name_search  # type: ignore[attr-defined]
+    except ImportError:
+        return {}
+    shapes: dict[str, Callable[[], Any]] = {}
+    for part in CYRILLIC:
+        shapes[f"API: contains '{part}' + total, page 1"] = lambda p=part: api_page(base().filter(name_search(p)), 0)
+    for part in CYRILLIC[:3]:
+        shapes[f"name contains '{part}', by name"] = lambda p=part: page(base().filter(name_search(p)).order_by("name"))
+    shapes["name contains 'нұр', count"] = lambda: base().filter(name_search("нұр")).count()
+    return shapes
 
 
 def run(repeat: int) -> None:
