@@ -59,15 +59,19 @@ def _ledger_triggers_off_for_the_flush(request):
         yield
         return
     triggers = importlib.import_module("kzreg.billing.migrations.0002_append_only")
+    # The limit trail's (0011): opening an account writes its first row, so most transactional tests have some.
+    trail = importlib.import_module("kzreg.billing.migrations.0011_limit_changes")
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'billing_%'")
         if cursor.fetchone()[0] < len(triggers.SQLITE_UP):
             for sql in triggers.SQLITE_UP:
                 cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+        for sql in trail.SQLITE_UP:
+            cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
     yield
     if transactional:
         with connection.cursor() as cursor:
-            for sql in triggers.SQLITE_DOWN:
+            for sql in [*triggers.SQLITE_DOWN, *trail.SQLITE_DOWN]:
                 cursor.execute(sql)
 
 

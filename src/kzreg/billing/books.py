@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, connections, router, transaction
 
+from kzreg.billing import limits
 from kzreg.billing.models import Account, AccountKind, Book, OwnerKind
 from kzreg.billing.money import Money
 from kzreg.billing.problems import BillingCode
@@ -85,8 +86,10 @@ def open_prepaid(
     currency: str,
     now: dt.datetime,
     credit_limit: Money | None = None,
+    principal: str = "system",
 ) -> Account:
-    """Opens the registrar's prepaid account (credit limit 0 unless given); a second one is refused."""
+    """Opens the registrar's prepaid account (credit limit 0 unless given), its limit's trail started in
+    the same transaction (`limits.record_opening`); a second one is refused."""
     existing = prepaid_account(registrar_id)
     if existing is not None:
         raise OperationFailed(
@@ -99,15 +102,18 @@ def open_prepaid(
     if credit_limit is not None and credit_limit.currency != currency:
         params = {"account": registrar_handle, "expected": currency, "value": credit_limit.currency}
         raise OperationFailed([Problem("credit_limit", BillingCode.CURRENCY_MISMATCH, params)])
-    return Account.objects.create(
-        book=registry_book(now),
-        kind=AccountKind.PREPAID,
-        holder_key=str(registrar_id),
-        name=f"prepaid {registrar_handle}",
-        currency=currency,
-        credit_limit_minor=credit_limit.minor if credit_limit else 0,
-        created_at=now,
-    )
+    with transaction.atomic():
+        account = Account.objects.create(
+            book=registry_book(now),
+            kind=AccountKind.PREPAID,
+            holder_key=str(registrar_id),
+            name=f"prepaid {registrar_handle}",
+            currency=currency,
+            credit_limit_minor=credit_limit.minor if credit_limit else 0,
+            created_at=now,
+        )
+        limits.record_opening(account, principal, now)
+    return account
 
 
 # The registrar's book (PS) and each reseller's: keyed by the owner's id (kind + key, no foreign key).
@@ -165,9 +171,11 @@ def reseller_deposit(reseller: Any) -> Account | None:
     )
 
 
-def open_reseller_deposit(reseller: Any, currency: str, now: dt.datetime, credit_limit: Money | None = None) -> Account:
+def open_reseller_deposit(
+    reseller: Any, currency: str, now: dt.datetime, credit_limit: Money | None = None, principal: str = "system"
+) -> Account:
     """Opens the reseller's prepaid account in its registrar's book (its wholesale orders are charged to
-    it); a second one is refused, as for a registrar's deposit at the registry."""
+    it), its limit's trail started with it; a second one is refused, as for a registrar's deposit."""
     existing = reseller_deposit(reseller)
     if existing is not None:
         params = {"holder": reseller.handle, "currency": existing.currency}
@@ -175,15 +183,18 @@ def open_reseller_deposit(reseller: Any, currency: str, now: dt.datetime, credit
     if credit_limit is not None and credit_limit.currency != currency:
         params = {"account": reseller.handle, "expected": currency, "value": credit_limit.currency}
         raise OperationFailed([Problem("credit_limit", BillingCode.CURRENCY_MISMATCH, params)])
-    return Account.objects.create(
-        book=registrar_book(reseller.registrar, now),
-        kind=AccountKind.PREPAID,
-        holder_key=str(reseller.id),
-        name=f"prepaid {reseller.handle}",
-        currency=currency,
-        credit_limit_minor=credit_limit.minor if credit_limit else 0,
-        created_at=now,
-    )
+    with transaction.atomic():
+        account = Account.objects.create(
+            book=registrar_book(reseller.registrar, now),
+            kind=AccountKind.PREPAID,
+            holder_key=str(reseller.id),
+            name=f"prepaid {reseller.handle}",
+            currency=currency,
+            credit_limit_minor=credit_limit.minor if credit_limit else 0,
+            created_at=now,
+        )
+        limits.record_opening(account, principal, now)
+    return account
 
 
 def customer_account(book: Book, customer_key: str, currency: str, now: dt.datetime) -> Account:

@@ -187,7 +187,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     limit = _money(args.credit_limit, args.currency, "credit_limit")
     _not_negative(limit, "credit_limit")
     registrar = find_registrar(args.handle)
-    account = open_prepaid(registrar.id, registrar.handle, limit.currency, clock.now(), credit_limit=limit)
+    account = open_prepaid(registrar.id, registrar.handle, limit.currency, clock.now(), credit_limit=limit,
+                           principal=_principal())  # fmt: skip
     print(f"opened {_line(account)}")
     return 0
 

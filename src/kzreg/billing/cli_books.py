@@ -117,7 +117,8 @@ def _open(original: Any) -> Any:
         reseller = _reseller(args.handle, "handle")
         limit = base._money(args.credit_limit, args.currency, "credit_limit")
         base._not_negative(limit, "credit_limit")
-        account = open_reseller_deposit(reseller, limit.currency, clock.now(), credit_limit=limit)
+        account = open_reseller_deposit(reseller, limit.currency, clock.now(), credit_limit=limit,
+                                        principal=base._principal())  # fmt: skip
         print(f"opened {base._line(account)} in {account.book.name}")
         return 0
 

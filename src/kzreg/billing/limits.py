@@ -4,8 +4,11 @@ auditable). The one way to change either: `set_credit_limit` / `set_low_balance`
 append-only in the database (migration 0011), and `trail_differences` finds an account whose value is not
 what its trail says last (a value changed by hand in SQL): `kzreg billing check` reports it.
 
-The value an account was opened with is the first change's `old` (opening writes no row: the account's
-own `created_at` dates it).
+Opening an account with a credit limit or threshold writes the trail's first row in the opening's
+transaction (`record_opening`: old none, new the value it opens with; `books.open_prepaid`,
+`books.open_reseller_deposit`), so every such account's trail starts where the account does and
+`trail_differences` checks every account that has a value, not only those changed since (issue 11).
+Accounts opened before that got their first row from migration 0012 (the value in force then).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from kzreg.billing.models import Account, LimitChange, LimitField
 from kzreg.billing.money import Money
@@ -22,6 +25,20 @@ from kzreg.billing.problems import BillingCode
 from kzreg.core.errors import OperationFailed, Problem
 
 COLUMNS = {LimitField.CREDIT_LIMIT: "credit_limit_minor", LimitField.LOW_BALANCE: "low_balance_minor"}
+OPENED = "opened"  # the reason of an account's first rows
+
+
+def record_opening(account: Account, principal: str, now: dt.datetime) -> list[LimitChange]:
+    """The trail's first rows for an account just opened (call it in the opening's transaction): one per
+    value it opens with (a credit limit; a threshold, if one is ever opened with), old none. An account
+    opened without a floor (NULL: the book owner's own accounts, receivables) gets none."""
+    rows = [
+        LimitChange(account=account, field=field, old_minor=None, new_minor=getattr(account, column),
+                    currency=account.currency, changed_by=principal[:200], changed_at=now, reason=OPENED)
+        for field, column in COLUMNS.items()
+        if getattr(account, column) is not None
+    ]  # fmt: skip
+    return LimitChange.objects.bulk_create(rows) if rows else []
 
 
 def _set(
@@ -78,12 +95,14 @@ class TrailDifference:
 
 
 def trail_differences() -> list[TrailDifference]:
-    """Accounts whose credit limit or threshold is not the last value their trail records."""
+    """Accounts whose credit limit or threshold is not the last value their trail records: every account
+    with a value or a trail (no row of a field: its trail says none, as every account's threshold starts)."""
     found: list[TrailDifference] = []
     for field, column in COLUMNS.items():
         last = LimitChange.objects.filter(account=OuterRef("pk"), field=field).order_by("-id").values("new_minor")[:1]
         changed = LimitChange.objects.filter(field=field).values("account_id")
-        rows = Account.objects.filter(pk__in=changed).annotate(trail=Subquery(last)).order_by("id")
+        has_value = Q(**{f"{column}__isnull": False})
+        rows = Account.objects.filter(has_value | Q(pk__in=changed)).annotate(trail=Subquery(last)).order_by("id")
         for account in rows:
             value = getattr(account, column)
             if value != account.trail:
