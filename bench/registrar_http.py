@@ -272,7 +272,9 @@ def list_shapes() -> dict[str, str]:
             "page 1000 (after cursor), by name": f"sort=name&after={quote(cursors['name'])}",
             "page 1000 (after cursor), by expiry": f"sort=expires_at&after={quote(cursors['expires_at'])}",
         })  # fmt: skip
-    return shapes
+    from registrar_lists import API_CYRILLIC  # parts of Cyrillic names (issue 12)
+
+    return shapes | API_CYRILLIC
 
 
 def run_lists(port: int, token: str, repeat: int) -> None:
