@@ -183,3 +183,51 @@ def test_a_resellers_charge_finds_its_deposit_in_the_charges_own_read(
     assert (stored.charge_tx, stored.reseller_charge_tx) == (quick[0].seller.pk, quick[0].reseller.pk)  # type: ignore[attr-defined]
     charged = dict(Entry.objects.filter(transaction_id=stored.charge_tx).values_list("account_id", "amount_minor"))
     assert charged[alpha_account.pk] == -stored.price_minor == -4000
+
+
+def claimed_rows(order: Order) -> tuple[dict, list[tuple]]:
+    """The order's row and its events, less what differs between two orders (ids, names, keys, times)."""
+    row = Order.objects.filter(pk=order.pk).values().get()
+    varying = ("id", "domain", "idempotency_key", "quote_id", "charge_tx", "reseller_charge_tx", "created_at",
+               "updated_at", "service_id", "answer", "state")  # fmt: skip
+    assert row["created_at"] == row["updated_at"]
+    shown = {k: v for k, v in row.items() if k not in varying}
+    txs = [row[k] is not None for k in ("charge_tx", "reseller_charge_tx")]
+    charged = f"ledger transactions {(row['charge_tx'], row['reseller_charge_tx'])}"
+    events_ = [(e.from_state, e.to_state, e.principal, "TX" if e.note == charged else e.note, e.at == row["created_at"])
+               for e in OrderEvent.objects.filter(order=order).order_by("id")]  # fmt: skip
+    return {**shown, "txs": txs}, events_
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_claim_inserted_at_once_writes_the_rows_the_insert_and_update_wrote(
+    alpha_seller, contact_customer, alpha_account
+):
+    """`open_and_claim` with a reserved id (charged first, the order inserted `submitted` with its three
+    events in one statement) against the same without one (inserted `quoted`, then moved): the same rows."""
+    from kzreg.billing.models import Entry
+    from kzreg.registrar import charging
+
+    place(alpha_seller, contact_customer, name="warm.kz", key="k0")  # the book's accounts opened
+    fund(alpha_seller.reseller, "100.00")
+    handle = contact_customer.contact_handle
+    request = {"registrant": handle, "admin": handle, "nameservers": list(NS), "customer_id": contact_customer.pk,
+               "location": dict(LOCATION), "reseller_id": alpha_seller.reseller.pk, "auto_renew": False}  # fmt: skip
+    claimed = []
+    for name, reserve in (("one.kz", True), ("two.kz", False)):
+        order_id = charging.before_create("x", "x", None, "PS-KZ")[3] if reserve else None
+        order = orders.open_and_claim(
+            "create", name, registrar_handle="PS-KZ", reseller=alpha_seller.reseller, principal="tester",
+            key=f"key-{name}", years=1, request=request, order_id=order_id,
+        )  # fmt: skip
+        assert order is not None and order.state == OrderState.SUBMITTED and (not reserve or order.pk == order_id)
+        stored = Order.objects.get(pk=order.pk)
+        assert {f.attname: getattr(stored, f.attname) for f in Order._meta.concrete_fields} == {
+            f.attname: getattr(order, f.attname) for f in Order._meta.concrete_fields
+        }  # the caller's instance is the row
+        claimed.append(order)
+    one, two = (claimed_rows(order) for order in claimed)
+    assert one == two and [e[1] for e in one[1]] == ["quoted", "charged", "submitted"]
+    entries = [sorted(Entry.objects.filter(transaction_id__in=[o.charge_tx, o.reseller_charge_tx])
+                      .values_list("account_id", "amount_minor", "currency")) for o in claimed]  # fmt: skip
+    assert entries[0] == entries[1] and entries[0]

@@ -30,7 +30,7 @@ from kzreg.registrar.connection import (
     RegistryRefused,
     RegistryUnreachable,
 )
-from kzreg.registrar.customers import contact_for, customer_of
+from kzreg.registrar.customers import checked, contact_for, customer_of
 from kzreg.registrar.models import Order, OrderKind, Service
 from kzreg.registrar.problems import RegistrarCode
 from kzreg.registrar.registry_objects import contact_info, create_host, host_info  # noqa: F401  (re-exported)
@@ -93,7 +93,11 @@ def service_of(seller: Seller, name: str) -> Service:
 
 
 def _existing(seller: Seller, key: str, kind: str, domain: str, customer_id: int | None) -> Order | None:
-    order = order_rows.order_by_key(seller.payer(customer_id), key)
+    return _same_order(order_rows.order_by_key(seller.payer(customer_id), key), kind, domain)
+
+
+def _same_order(order: Order | None, kind: str, domain: str) -> Order | None:
+    """The order found under the key, if it asks for this; another request under the key is refused."""
     if order is not None and (order.kind, order.domain) != (kind, domain):
         raise OperationFailed([Problem("idempotency_key", RegistrarCode.IDEMPOTENCY_REUSED, {"order": order.pk})])
     return order
@@ -110,13 +114,15 @@ def _basics(seller: Seller, key: str) -> list[Problem]:
 def _place(
     conn: RegistryConnection, seller: Seller, kind: str, domain: str, key: str, years: int | None,
     request: dict[str, Any], service: Service | None = None, secret: str | None = None, period_key: str = "",
+    registrar: Any = None, order_id: int | None = None,
 ) -> Order:  # fmt: skip
     """Opens the order (the caller found none under the key: `_existing`) and takes it as far as it goes:
     quoted, charged and claimed in one transaction (`orders.open_and_claim`), else step by step."""
     claimed = orders.open_and_claim(
         kind, domain, registrar_handle=seller.registrar_handle, reseller=seller.reseller, principal=seller.principal,
         key=key, years=years, request=request, service=service, period_key=period_key,
-        flushed_later=bool(getattr(conn, "commits_in_this_database", False)),
+        flushed_later=bool(getattr(conn, "commits_in_this_database", False)), registrar=registrar,
+        order_id=order_id,
     )  # fmt: skip
     if claimed is not None:
         return orders.submit(claimed, conn, secret)
@@ -149,7 +155,10 @@ def order_create(
     """Registers `name` for the customer (the registrant; the administrative contact too unless another
     customer is named), charged to the seller's book."""
     domain = a_label(name)
-    existing = _existing(seller, key, OrderKind.CREATE, domain, customer_id)
+    # The order under the key, the customer and the registrar in one read (issue 12, Speed).
+    found, customer, registrar, order_id = charging.before_create(seller.payer(customer_id), key, customer_id,
+                                                        seller.registrar_handle)  # fmt: skip
+    existing = _same_order(found, OrderKind.CREATE, domain)
     if existing is not None:
         return orders.run(existing, conn)
     problems = _basics(seller, key) + _years(years)
@@ -166,7 +175,10 @@ def order_create(
             customers[field] = customers["customer"]  # the registrant is the administrative contact too
             continue
         try:
-            customers[field] = customer_of(customer_id_, seller.registrar_handle, seller.reseller)
+            if field == "customer" and customer is not None:  # read with the order: the same check
+                customers[field] = checked(customer, customer_id_, seller.reseller)
+            else:
+                customers[field] = customer_of(customer_id_, seller.registrar_handle, seller.reseller)
         except OperationFailed as failure:
             problems.extend(Problem(field, p.code, p.params) for p in failure.problems)
     if problems:
@@ -183,7 +195,8 @@ def order_create(
         "customer_id": customers["customer"].pk, "reseller_id": seller.reseller.pk if seller.reseller else None,
         "auto_renew": auto_renew,
     }  # fmt: skip
-    return _place(conn, seller, OrderKind.CREATE, domain, key, years, request)
+    return _place(conn, seller, OrderKind.CREATE, domain, key, years, request, registrar=registrar,
+                  order_id=order_id)  # fmt: skip
 
 
 def _contact(conn: RegistryConnection, customer: Any) -> str:

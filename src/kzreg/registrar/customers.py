@@ -84,7 +84,11 @@ def create_customer(data: CustomerData, registrar_handle: str, reseller: Reselle
 
 def customer_of(customer_id: int, registrar_handle: str, reseller: Reseller | None) -> Customer:
     """The customer, if it is this reseller's (or, for the registrar, any of its own registrar's)."""
-    customer = order_rows.customer_in(customer_id, registrar_handle)  # one plain prepared read (issue 12)
+    return checked(order_rows.customer_in(customer_id, registrar_handle), customer_id, reseller)
+
+
+def checked(customer: Customer | None, customer_id: object, reseller: Reseller | None) -> Customer:
+    """`customer_of`'s tenant check of a customer read as `order_rows.customer_in` reads it."""
     if customer is None or (reseller is not None and customer.reseller_id != reseller.pk):
         raise OperationFailed([Problem("customer", RegistrarCode.CUSTOMER_UNKNOWN, {"key": customer_id})])
     return customer

@@ -44,6 +44,10 @@ def run(model: type[Model], sql: str, params: Sequence[Any], rows: bool = True) 
     return plain_sql.run(model, sql, params, rows=rows, keep="registrar")
 
 
+def vendor(model: type[Model]) -> str:
+    return str(_connection(model).vendor)
+
+
 def one_statement(model: type[Model]) -> bool:
     """Whether `model`'s writes go to PostgreSQL, where the order path's writes are joined in one statement."""
     return bool(_connection(model).vendor == "postgresql")
@@ -210,6 +214,21 @@ def _create_sql(names: tuple[str, ...], event_names: tuple[str, ...], no_wait: b
     )
 
 
+def insert_claimed(values: Mapping[str, Any], events: Sequence[Mapping[str, Any]], no_wait: bool = False) -> None:
+    """Inserts an order whose id was reserved (`values["id"]`), in the state it has reached, with its events —
+    one statement (PostgreSQL only; `orders.open_and_claim`). `no_wait`: as `create_order`'s (ADR 0016)."""
+    names = tuple(values)
+    rows = [{"order_id": values["id"], **event} for event in events]
+    params = _values(OrderEvent, EVENT_FIELDS, rows) + _values(Order, names, [values])
+    run(Order, _claimed_sql(names, len(rows), no_wait), params, rows=no_wait)
+
+
+@functools.cache
+def _claimed_sql(names: tuple[str, ...], events: int, no_wait: bool) -> str:
+    sql = f"WITH e AS ({_insert_sql(OrderEvent, EVENT_FIELDS, events, False)}) {_insert_sql(Order, names, 1, False)}"
+    return sql + (f" RETURNING {NO_WAIT}" if no_wait else "")
+
+
 @functools.cache
 def _advance_sql(vendor: str, names: tuple[str, ...], events: int) -> str:
     sets = ", ".join(f"{column(Order, n)} = %s" for n in names)
@@ -242,15 +261,39 @@ def _customer_sql() -> str:
     return f"SELECT {columns(Customer)} FROM registrar_customer WHERE id = %s AND registrar_handle = %s"
 
 
-def customer_in(customer_id: Any, registrar_handle: str) -> Customer | None:
-    """The customer with this id if it is the registrar's (the tenant check's read, `customers.customer_of`).
-    The id is prepared as the ORM prepares it, so a value that is no id fails as `filter(pk=…)` would."""
+def customer_pk(customer_id: Any) -> int | None:
+    """The id as the ORM prepares it (a value that is no id fails as `filter(pk=…)` would), or None when the
+    ORM would find nothing for it (out of the column's range)."""
     pk = prep(Customer, "id", customer_id)
     low, high = _connection(Customer).ops.integer_field_range(Customer._meta.pk.get_internal_type())
-    if pk is None or not low <= pk <= high:  # the ORM finds nothing for an id out of the column's range
+    return None if pk is None or not low <= pk <= high else int(pk)
+
+
+def customer_in(customer_id: Any, registrar_handle: str) -> Customer | None:
+    """The customer with this id if it is the registrar's (the tenant check's read, `customers.customer_of`)."""
+    pk = customer_pk(customer_id)
+    if pk is None:
         return None
     found = run(Customer, _customer_sql(), [pk, registrar_handle])
     return load(Customer, found[0]) if found else None
+
+
+def joined(parts: Sequence[tuple[type[Model], str]]) -> str:
+    """The columns of each `(model, alias)` in turn, qualified by the alias, as `split_row` takes them."""
+    return ", ".join(f"{alias}.{name}" for model, alias in parts for name in columns(model).split(", "))
+
+
+def split_row(models: Sequence[type[Model]], row: Sequence[Any]) -> list[Any]:
+    """A row of `joined` columns as one instance per model, None for a part whose primary key is NULL (an
+    outer join that found nothing)."""
+    out, start = [], 0
+    for model in models:
+        fields = model._meta.concrete_fields
+        part = row[start : start + len(fields)]
+        start += len(fields)
+        pk_at = next(i for i, f in enumerate(fields) if f.primary_key)
+        out.append(None if part[pk_at] is None else load(model, part))
+    return out
 
 
 # --- services ---------------------------------------------------------------------------------------

@@ -52,6 +52,15 @@ def move_through(
 ) -> None:
     """Moves a locked order along edges of the machine (`(state, note)` each), one event per edge, and
     writes only what changed (the state, `updated_at`, `fields`): one statement on PostgreSQL."""
+    events_, names = _moved(order, steps, principal, now, **fields)
+    order_rows.advance(order, events_, names)
+    events.order_settled(order, now)  # at an end only: the seller's webhooks hear it
+
+
+def _moved(
+    order: Order, steps: Sequence[tuple[str, str]], principal: str, now: dt.datetime, **fields: Any
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """`move_through`'s changes made on the instance only: the events to write and the columns changed."""
     events_ = []
     state = order.state
     for new, note in steps:
@@ -59,12 +68,13 @@ def move_through(
         events_.append({"from_state": state, "to_state": new, "at": now, "principal": principal, "note": note[:2000]})
         state = new
     order.state, order.updated_at = state, now
-    names = ["state", "updated_at"]
     for name, value in fields.items():
         setattr(order, name, value)
-        names.append(Order._meta.get_field(name).attname)  # type: ignore[union-attr]
-    order_rows.advance(order, events_, names)
-    events.order_settled(order, now)  # at an end only: the seller's webhooks hear it
+    return events_, ["state", "updated_at", *_attnames(fields)]
+
+
+def _attnames(fields: dict[str, Any]) -> list[str]:
+    return [Order._meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]
 
 
 def locked(order_id: int) -> Order:
@@ -131,15 +141,15 @@ def _request_and_payer(
     return given, payer_key(reseller, customer_id), stored
 
 
-def _new_order(
+def _quoted_values(
     kind: str, domain: str, registrar_handle: str, reseller: Reseller | None, principal: str, key: str,
     years: int | None, body: dict[str, Any], service: Service | None, period_key: str, payer: str,
-    no_wait: bool = False,
-) -> Order:  # fmt: skip
-    """Quotes and inserts a new `quoted` order with its first event, in the caller's transaction (`no_wait`:
-    whose commit need not wait for the WAL flush, ADR 0016)."""
+    registrar: Any = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
+    """A new `quoted` order's columns and its first event, the quote stored (`registrar`: the registry's
+    registrar, if the caller has read it)."""
     now = clock.now()
-    quote = charging.quote(kind, domain, years, registrar_handle, reseller, body["customer_id"], now)
+    quote = charging.quote(kind, domain, years, registrar_handle, reseller, body["customer_id"], now, registrar)
     price = charging.quoted_amount(quote)
     values = {
         "kind": kind, "state": OrderState.QUOTED.value, "domain": domain, "registrar_handle": registrar_handle,
@@ -151,12 +161,27 @@ def _new_order(
     }  # fmt: skip
     event = {"from_state": "", "to_state": OrderState.QUOTED.value, "at": now, "principal": principal,
              "note": f"{price or 'free'}"}  # fmt: skip
-    order_id = order_rows.create_order(values, event, no_wait)
+    return values, event
+
+
+def _instance(order_id: int, values: dict[str, Any], service: Service | None) -> Order:
     order = Order(id=order_id, **values)
     order._state.adding, order._state.db = False, router.db_for_write(Order)
     if service is not None:
         order.service = service
     return order
+
+
+def _new_order(
+    kind: str, domain: str, registrar_handle: str, reseller: Reseller | None, principal: str, key: str,
+    years: int | None, body: dict[str, Any], service: Service | None, period_key: str, payer: str,
+    no_wait: bool = False, registrar: Any = None,
+) -> Order:  # fmt: skip
+    """Quotes and inserts a new `quoted` order with its first event, in the caller's transaction (`no_wait`:
+    whose commit need not wait for the WAL flush, ADR 0016; `registrar`: the registry's registrar, if read)."""
+    values, event = _quoted_values(kind, domain, registrar_handle, reseller, principal, key, years, body, service,
+                                   period_key, payer, registrar)  # fmt: skip
+    return _instance(order_rows.create_order(values, event, no_wait), values, service)
 
 
 def open_and_claim(
@@ -172,6 +197,8 @@ def open_and_claim(
     service: Service | None = None,
     period_key: str = "",
     flushed_later: bool = False,
+    registrar: Any = None,
+    order_id: int | None = None,
 ) -> Order | None:
     """A new order quoted, charged and claimed (`submitted`) in ONE transaction (issue 12, Speed: one
     BEGIN/COMMIT and one WAL flush instead of three — the quote's, the new order's, the charge's), for a
@@ -181,6 +208,10 @@ def open_and_claim(
     order `quoted` and raises the exact problem. What stays true: a `submitted` order was charged, and the
     unique index keeps one order per key (the second insert waits for the first's commit, then fails).
 
+    `registrar`: the registry's registrar for the quote, if the caller has just read it. `order_id`: an id
+    the caller reserved for the new order (`charging.before_create`): on PostgreSQL the order is then charged
+    first and inserted `submitted` with its three events in one statement (`order_rows.insert_claimed`) — no
+    INSERT of a `quoted` row and UPDATE of it, the same rows in the end (tests/registrar/test_order_rows.py).
     `flushed_later`: every way on from here ends in a commit in this database that waits for the WAL flush
     (the local registry's own writes, else the order's refund or `unknown`), so this transaction's commit —
     when it is the outermost one — need not wait for its own (ADR 0016): one flush fewer per order."""
@@ -188,8 +219,18 @@ def open_and_claim(
     no_wait = flushed_later and order_rows.commits_alone(Order)
     try:
         with transaction.atomic(using=router.db_for_write(Order)):
+            if order_id is not None and order_rows.one_statement(Order):
+                values, first = _quoted_values(kind, domain, registrar_handle, reseller, principal, key, years,
+                                               body, service, period_key, payer, registrar)  # fmt: skip
+                order = _instance(order_id, values, service)  # not written yet: the charge names its id
+                note, fields = _charged(order, order.created_at)
+                steps = [(OrderState.CHARGED, note), (OrderState.SUBMITTED, "")]
+                moves, _names = _moved(order, steps, principal, order.created_at, **fields)
+                columns = {name: getattr(order, name) for name in ("id", *values, *_attnames(fields))}
+                order_rows.insert_claimed(columns, [first, *moves], no_wait)
+                return order
             order = _new_order(kind, domain, registrar_handle, reseller, principal, key, years, body, service,
-                               period_key, payer, no_wait)  # fmt: skip
+                               period_key, payer, no_wait, registrar)  # fmt: skip
             note, fields = _charged(order, order.created_at)
             steps = [(OrderState.CHARGED, note), (OrderState.SUBMITTED, "")]
             move_through(order, steps, principal, order.created_at, **fields)
