@@ -66,6 +66,39 @@ def _pg_cursor(db: BaseDatabaseWrapper) -> psycopg.Cursor:
     return cursor
 
 
+def _pending_pg_cursor(db: BaseDatabaseWrapper) -> psycopg.Cursor:
+    """`_pg_cursor` for a statement whose answer is read later (inside `pipeline()`): one of the connection's
+    cursors whose last answer was read (`_release`), else a new one. Making one cost ~25 µs (the loader
+    registration copies the adapters' table), three or more a registration; each statement still has a
+    cursor of its own while its answer is pending."""
+    free: list[psycopg.Cursor] | None = getattr(db.connection, "_kzreg_free_cursors", None)
+    while free:
+        cursor = free.pop()
+        if not cursor.closed:
+            return cursor
+    return _pg_cursor(db)
+
+
+def _release(db: BaseDatabaseWrapper, cursor: psycopg.Cursor) -> None:
+    """A `_pending_pg_cursor` whose answer has been read goes back to its connection for the next one (a few
+    are kept); one whose answer failed is closed instead, by the caller."""
+    raw = db.connection
+    if raw is None or cursor.connection is not raw:
+        cursor.close()
+        return
+    free: list[psycopg.Cursor] | None = getattr(raw, "_kzreg_free_cursors", None)
+    if free is None:
+        free = []
+        setattr(raw, "_kzreg_free_cursors", free)  # noqa: B010 (psycopg's Connection declares no such slot)
+    if len(free) < _FREE_CURSORS:
+        free.append(cursor)
+    else:
+        cursor.close()
+
+
+_FREE_CURSORS = 8
+
+
 def _reused_pg_cursor(db: BaseDatabaseWrapper) -> psycopg.Cursor:
     """`_pg_cursor`, made once per connection and kept with it: making one (and its adapters) cost a
     check about a tenth of its CPU. Only `_execute` uses it, which reads its answer before it returns,
@@ -322,13 +355,16 @@ class InsertedKey:
         return f"currval(pg_get_serial_sequence('{meta.db_table}', '{_column(meta.pk)}'))"
 
     def value(self) -> int:
-        if self._cursor is not None:
+        cursor = self._cursor
+        if cursor is not None:
+            self._cursor = None
             try:
                 with self._db.wrap_database_errors:
-                    _assign_key(self._obj, self._cursor.fetchone()[0], self._db)
-            finally:
-                self._cursor.close()
-                self._cursor = None
+                    _assign_key(self._obj, cursor.fetchone()[0], self._db)
+            except BaseException:
+                cursor.close()
+                raise
+            _release(self._db, cursor)
         return self._obj.pk
 
 
@@ -362,7 +398,7 @@ def insert_with_children(obj: Model, children: Sequence[tuple[type[Model], Seque
     if _pipeline_of(db) is None:
         _assign_key(obj, _execute(sql, params, "one", db)[0], db)
         return InsertedKey(obj, db)
-    cursor = _pg_cursor(db)
+    cursor = _pending_pg_cursor(db)
     with db.wrap_database_errors:
         cursor.execute(sql, params)
     return InsertedKey(obj, db, cursor)
@@ -446,17 +482,20 @@ class Pending(Generic[M]):
         if _pipeline_of(db) is None:  # nothing to gain by waiting: read now
             self._rows = self._convert(_execute(self._sql, list(params), "all", db))
         else:
-            self._cursor = _pg_cursor(db)
+            self._cursor = _pending_pg_cursor(db)
             with db.wrap_database_errors:
                 self._cursor.execute(self._sql, list(params))
 
     def rows(self) -> list[M]:
         if self._rows is None:
+            cursor, self._cursor = self._cursor, None
             try:
                 with self._db.wrap_database_errors:
-                    fetched = self._cursor.fetchall()
-            finally:
-                self._cursor.close()
+                    fetched = cursor.fetchall()
+            except BaseException:
+                cursor.close()
+                raise
+            _release(self._db, cursor)
             self._rows = self._convert(fetched)
         return self._rows
 
