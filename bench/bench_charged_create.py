@@ -45,7 +45,7 @@ import time
 from typing import cast
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench_create import backend_cpu_seconds, machine_pace
+from bench_create import backend_cpu_seconds, hot_rows_note, machine_pace
 
 FEE_GUARD = "kzreg.billing.guard.RegistryFees"
 
@@ -212,6 +212,7 @@ def main() -> int:
     trips = dict.fromkeys(kinds, 0)
     counter = _RoundTrips() if connection.vendor == "postgresql" else None
     pace = machine_pace()
+    hot_before = hot_rows_note(connection)
     entries_before = _count(connection, "billing_entry")
     for start in range(0, args.count, args.block):
         for kind, (requests, one, guard_list) in kinds.items():
@@ -241,6 +242,7 @@ def main() -> int:
         f"bench_charged_create: {connection.vendor}, {Domain.objects.count():,} domains, threads {args.threads}, "
         f"blocks of {args.block}: {figures}; {ratios}; {charges:,} charges posted; "
         f"load average {os.getloadavg()[0]:.2f}; machine pace {pace:.0f} → {machine_pace():.0f} ms"
+        + (f"; before: {hot_before}; after: {hot_rows_note(connection)}" if hot_before else "")
     )
     charged_kinds = sum(1 for kind in kinds if kind != "uncharged")
     return 0 if charges == args.count * charged_kinds else 1

@@ -45,6 +45,23 @@ def backend_cpu_seconds(connection) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def hot_rows_note(connection) -> str:
+    """The state that makes a charge's PostgreSQL CPU drift between runs: the heap pages of billing_account
+    (every charge updates two of its rows; a page of dead versions that cannot be pruned yet grows the table
+    and every lookup of those rows walks them) and the oldest open transaction on the whole cluster (its
+    snapshot, in any database, keeps those versions from being pruned). Empty off PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size('billing_account') / current_setting('block_size')::int, "
+            "COALESCE(EXTRACT(EPOCH FROM max(clock_timestamp() - xact_start)), 0) FROM pg_stat_activity "
+            "WHERE pid <> pg_backend_pid() AND (backend_xid IS NOT NULL OR backend_xmin IS NOT NULL)"
+        )
+        pages, oldest = cursor.fetchone()
+    return f"billing_account {int(pages)} pages, oldest open transaction {float(oldest):.0f} s"
+
+
 def cpu_times() -> list[int]:
     """The machine's CPU counters (user, nice, system, idle, iowait, irq, softirq, steal) from /proc/stat."""
     try:

@@ -374,6 +374,7 @@ def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, ser
     for p in procs:
         p.start()
     time.sleep(1.0 if phase != "login" else 0.2)  # sessions log in and build their requests (not measured)
+    hot_before = _hot_rows() if phase == "create" else ""
     server_before, pg_before = tree_cpu(server_pid), postgres_cpu(args.database)
     kernel_before, switches_before = tree_kernel_and_switches(server_pid)
     started = time.perf_counter()
@@ -412,8 +413,24 @@ def run_phase(phase: str, args: argparse.Namespace, port: int, pki_dir: str, ser
         f"codes {dict(sorted(codes.items()))}; CPU per command: client {client_cpu / n * 1e6:,.0f} µs "
         f"({client}), EPP server {server_cpu / n * 1e6:,.0f} µs "
         f"(kernel {server_kernel / n * 1e6:,.0f} µs, {server_switches / n:.2f} context switches), "
-        f"PostgreSQL {pg_cpu / n * 1e6:,.0f} µs (this database's backends)"
+        f"PostgreSQL {pg_cpu / n * 1e6:,.0f} µs (this database's backends); "
+        f"load average {os.getloadavg()[0]:.2f}"
+        + (f"; before: {hot_before}; after: {_hot_rows()}" if hot_before else "")
     )  # fmt: skip
+
+
+def _hot_rows() -> str:
+    """bench_create.hot_rows_note on this process's connection (the charges' hot rows and what keeps them
+    from being pruned: a create's PostgreSQL CPU drifts with both)."""
+    from django.db import connection
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_create import hot_rows_note
+
+    try:
+        return hot_rows_note(connection)
+    finally:
+        connection.close()  # the next phase forks its clients: none inherits an open connection
 
 
 def serve_asyncio(port: int, pki_dir: Path) -> None:
