@@ -75,3 +75,17 @@ def test_a_listening_socket_per_worker_is_one_setting_away(monkeypatch):
     monkeypatch.setenv("KZREG_WEB_REUSE_PORT", "1")
     assert "--reuse-port" in argv_of()
     assert "--reuse-port" not in argv_of("--no-reuse-port")
+
+
+def test_gunicorn_takes_the_command_line_and_opens_no_control_socket():
+    """gunicorn ≥ 25.1 opens a control socket at one path per user; two kzreg web servers of one user (two
+    data dirs, a test beside `kzreg up`) would take it from each other, so `kzreg web` opens none."""
+    from gunicorn.config import Config
+
+    config = Config()
+    parsed = config.parser().parse_args(argv_of()[1:])
+    for name, value in vars(parsed).items():
+        if value is not None and name in config.settings:
+            config.set(name, value)
+    assert config.control_socket_disable is True
+    assert (config.worker_class_str, config.workers, config.threads) == ("gthread", 2, 4)

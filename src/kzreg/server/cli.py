@@ -89,6 +89,9 @@ def gunicorn_argv(args: argparse.Namespace) -> list[str]:
         "--timeout", str(args.timeout),
         "--graceful-timeout", "5",
         "--keep-alive", "5",
+        # gunicorn ≥ 25.1 opens a control socket at one path per user ($XDG_RUNTIME_DIR or ~/.gunicorn):
+        # a second kzreg (another data dir, the tests) would take it over; the supervisor manages workers.
+        "--no-control-socket",
     ]  # fmt: skip
     if args.reuse_port:  # gunicorn then opens the listening sockets in each worker, not in the arbiter
         argv.append("--reuse-port")
