@@ -26,7 +26,7 @@ from kzreg.api.endpoints.common import (
     registry,
     responses,
 )
-from kzreg.api.endpoints.offer import in_zone, unicode_name
+from kzreg.api.endpoints.offer import in_zone
 from kzreg.api.errors import problem
 from kzreg.api.idempotency import once
 from kzreg.api.pages import Sort, keyset_page
@@ -54,7 +54,7 @@ class DomainOut(Schema):
 
 def domain_out(service: Service, registrar: str, reseller_name: str) -> dict[str, Any]:
     return {
-        "name": service.name, "unicode_name": unicode_name(service.name), "customer_id": service.customer_id,
+        "name": service.name, "unicode_name": service.u_label, "customer_id": service.customer_id,
         "auto_renew": service.auto_renew, "expires_at": service.expires_at, "statuses": list(service.statuses or []),
         "sponsored": service.sponsored, "retail_price": service.retail_price,
         "sponsor": {"registrar": registrar, "reseller": reseller_name},
