@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
 
 from kzreg.registrar import order_rows, orders
@@ -41,6 +41,14 @@ def test_an_order_is_created_with_its_event_and_read_back_as_the_orm_reads_it():
     assert everything(locked) == everything(order) and not locked._state.adding
     assert everything(order_rows.order_by_key("reseller:1", "k1")) == everything(order)
     assert order_rows.order_by_key("reseller:1", "k2") is None
+    found, reserved = order_rows.order_by_key_reserving("reseller:1", "k1")  # with an id for a new order
+    assert found is not None and everything(found) == everything(order)
+    missing, again = order_rows.order_by_key_reserving("reseller:1", "k2")
+    assert missing is None
+    if connection.vendor == "postgresql":
+        assert isinstance(reserved, int) and isinstance(again, int) and order.pk < reserved < again
+    else:
+        assert reserved is None and again is None
     with pytest.raises(IntegrityError), transaction.atomic():
         new_order()  # the same (payer, key): the unique index refuses it, no second event
     assert OrderEvent.objects.count() == 1

@@ -123,6 +123,15 @@ def test_renew_modify_delete(conn, alpha_seller, alpha_customer, alpha_account):
 
     gone = actions.order_delete(conn, alpha_seller, "alpha-shop.kz", "d1")
     assert gone.state == "done"
+    for order in (renewal, change, gone):  # each placed in one transaction (PostgreSQL: inserted claimed)
+        assert [e.to_state for e in OrderEvent.objects.filter(order=order).order_by("id")] == [
+            "quoted", "charged", "submitted", "done",
+        ]  # fmt: skip
+        stored = Order.objects.get(pk=order.pk)
+        assert (stored.state, stored.charge_tx, stored.reseller_charge_tx) == (
+            "done", order.charge_tx, order.reseller_charge_tx,
+        )  # fmt: skip
+    assert renewal.reseller_charge_tx is not None and change.reseller_charge_tx is None
     assert "pendingDelete" in conn.info("alpha-shop.kz").statuses
     service = Service.objects.get()
     assert service.statuses == ["pendingDelete"] and not service.auto_renew

@@ -92,8 +92,12 @@ def service_of(seller: Seller, name: str) -> Service:
     return service
 
 
-def _existing(seller: Seller, key: str, kind: str, domain: str, customer_id: int | None) -> Order | None:
-    return _same_order(order_rows.order_by_key(seller.payer(customer_id), key), kind, domain)
+def _existing(
+    seller: Seller, key: str, kind: str, domain: str, customer_id: int | None
+) -> tuple[Order | None, int | None]:
+    """The order under the key (`_same_order`), and on PostgreSQL an id reserved for a new one (`_place`)."""
+    found, order_id = order_rows.order_by_key_reserving(seller.payer(customer_id), key)
+    return _same_order(found, kind, domain), order_id
 
 
 def _same_order(order: Order | None, kind: str, domain: str) -> Order | None:
@@ -217,7 +221,7 @@ def order_renew(conn: RegistryConnection, seller: Seller, name: str, years: int,
     """Renews from the expiry the registry has now; the registry refuses a second renewal of that period."""
     domain = a_label(name)
     service = service_of(seller, domain)
-    existing = _existing(seller, key, OrderKind.RENEW, domain, service.customer_id)
+    existing, order_id = _existing(seller, key, OrderKind.RENEW, domain, service.customer_id)
     if existing is not None:
         return orders.run(existing, conn)
     problems = _basics(seller, key) + _years(years)
@@ -230,7 +234,7 @@ def order_renew(conn: RegistryConnection, seller: Seller, name: str, years: int,
     if state is None or state.registrar != conn.registrar:
         raise OperationFailed([Problem("name", RegistrarCode.SERVICE_UNKNOWN, {"key": name})])
     request = {"current_expiry": state.expires_at.date().isoformat()}
-    return _place(conn, seller, OrderKind.RENEW, domain, key, years, request, service)
+    return _place(conn, seller, OrderKind.RENEW, domain, key, years, request, service, order_id=order_id)
 
 
 def order_modify(
@@ -240,7 +244,7 @@ def order_modify(
 ) -> Order:  # fmt: skip
     domain = a_label(name)
     service = service_of(seller, domain)
-    existing = _existing(seller, key, OrderKind.MODIFY, domain, service.customer_id)
+    existing, order_id = _existing(seller, key, OrderKind.MODIFY, domain, service.customer_id)
     if existing is not None:
         return orders.run(existing, conn)
     problems = _basics(seller, key)
@@ -257,19 +261,19 @@ def order_modify(
         request["location"] = dict(location)
     if ds_records is not None:
         request["ds_records"] = list(ds_records)
-    return _place(conn, seller, OrderKind.MODIFY, domain, key, None, request, service)
+    return _place(conn, seller, OrderKind.MODIFY, domain, key, None, request, service, order_id=order_id)
 
 
 def order_delete(conn: RegistryConnection, seller: Seller, name: str, key: str) -> Order:
     domain = a_label(name)
     service = service_of(seller, domain)
-    existing = _existing(seller, key, OrderKind.DELETE, domain, service.customer_id)
+    existing, order_id = _existing(seller, key, OrderKind.DELETE, domain, service.customer_id)
     if existing is not None:
         return orders.run(existing, conn)
     problems = _basics(seller, key)
     if problems:
         raise OperationFailed(problems)
-    return _place(conn, seller, OrderKind.DELETE, domain, key, None, {}, service)
+    return _place(conn, seller, OrderKind.DELETE, domain, key, None, {}, service, order_id=order_id)
 
 
 def order_transfer_in(
@@ -277,7 +281,7 @@ def order_transfer_in(
 ) -> Order:
     """Asks the registry for a domain another registrar sponsors; the code is sent, never stored."""
     domain = a_label(name)
-    existing = _existing(seller, key, OrderKind.TRANSFER_IN, domain, customer_id)
+    existing, order_id = _existing(seller, key, OrderKind.TRANSFER_IN, domain, customer_id)
     if existing is not None:
         return orders.run(existing, conn, auth_code)
     problems = _basics(seller, key) + _years(years)
@@ -292,7 +296,7 @@ def order_transfer_in(
     request = {
         "customer_id": customer.pk, "reseller_id": seller.reseller.pk if seller.reseller else None,
     }  # fmt: skip
-    return _place(conn, seller, OrderKind.TRANSFER_IN, domain, key, years, request, secret=auth_code)
+    return _place(conn, seller, OrderKind.TRANSFER_IN, domain, key, years, request, secret=auth_code, order_id=order_id)
 
 
 def order_registrant_change(conn: RegistryConnection, seller: Seller, name: str, customer_id: int, key: str) -> Order:
@@ -300,7 +304,7 @@ def order_registrant_change(conn: RegistryConnection, seller: Seller, name: str,
     modify; the seller's registrar, as sponsor, is the authority. Free unless billing prices it."""
     domain = a_label(name)
     service = service_of(seller, domain)
-    existing = _existing(seller, key, OrderKind.REGISTRANT_CHANGE, domain, customer_id)
+    existing, order_id = _existing(seller, key, OrderKind.REGISTRANT_CHANGE, domain, customer_id)
     if existing is not None:
         return orders.run(existing, conn)
     problems = _basics(seller, key)
@@ -315,7 +319,7 @@ def order_registrant_change(conn: RegistryConnection, seller: Seller, name: str,
         raise OperationFailed(problems)
     request = {"registrant": _contact(conn, customer), "customer_id": customer.pk,
                "previous_customer_id": service.customer_id}  # fmt: skip
-    return _place(conn, seller, OrderKind.REGISTRANT_CHANGE, domain, key, None, request, service)
+    return _place(conn, seller, OrderKind.REGISTRANT_CHANGE, domain, key, None, request, service, order_id=order_id)
 
 
 def show_auth_code(conn: RegistryConnection, seller: Seller, name: str) -> str:

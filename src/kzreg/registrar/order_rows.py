@@ -132,6 +132,24 @@ def order_by_key(payer: str, key: str) -> Order | None:
 
 
 @functools.cache
+def _reserving_sql() -> str:
+    table = Order._meta.db_table
+    return (
+        f"SELECT {joined([(Order, 'o')])}, nextval(pg_get_serial_sequence('{table}', 'id')) FROM (SELECT 1 AS one) AS x "
+        f"LEFT JOIN {table} o ON o.payer = %s AND o.idempotency_key = %s"
+    )
+
+
+def order_by_key_reserving(payer: str, key: str) -> tuple[Order | None, int | None]:
+    """`order_by_key`, and on PostgreSQL in the same statement an id reserved for a new order (None
+    elsewhere; one not used is a gap in the sequence, as a rolled-back insert leaves)."""
+    if _connection(Order).vendor != "postgresql":
+        return order_by_key(payer, key), None
+    row = run(Order, _reserving_sql(), [payer, key])[0]
+    return split_row([Order], row[:-1])[0], int(row[-1])
+
+
+@functools.cache
 def _insert_sql(model: type[Model], names: tuple[str, ...], count: int, returning: bool) -> str:
     cols = ", ".join(column(model, n) for n in names)
     one = "(" + ", ".join(["%s"] * len(names)) + ")"
