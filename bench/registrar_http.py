@@ -82,7 +82,8 @@ def start_web(
     keep_alive = os.environ.get("KZREG_BENCH_API_KEEP_ALIVE", "30")  # 0: a connection per request
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--threads", str(threads), "--keep-alive", keep_alive, "registrar_wsgi:application"]  # fmt: skip
-    if os.environ.get("KZREG_BENCH_API_REUSE_PORT") == "1":  # each worker its own listening socket (ADR 0013)
+    command[-1:-1] = ["--no-control-socket"]  # as `kzreg web`: one per user, concurrent servers would share it
+    if os.environ.get("KZREG_BENCH_API_REUSE_PORT", "1") == "1":  # as `kzreg web`: a socket per worker (ADR 0013)
         command[-1:-1] = ["--reuse-port"]
     if os.environ.get("KZREG_BENCH_API_WORKER_CLASS"):  # sync, gthread (gunicorn's default: sync for 1 thread)
         command[-1:-1] = ["--worker-class", os.environ["KZREG_BENCH_API_WORKER_CLASS"]]
@@ -489,7 +490,7 @@ def run(what: str, workers: int, threads: int, repeat: int, clients: int, count:
     db.connections.close_all()
     server, port = start_web(workers, threads, extra)
     try:
-        reuse = ", a listening socket per worker" if os.environ.get("KZREG_BENCH_API_REUSE_PORT") == "1" else ""
+        reuse = ", a listening socket per worker" if os.environ.get("KZREG_BENCH_API_REUSE_PORT", "1") == "1" else ""
         print(f"gunicorn: {workers} worker(s) × {threads} thread(s){reuse} on 127.0.0.1:{port}; registry connection "
               f"{extra.get('KZREG_REGISTRY_CONNECTION', 'local')}")  # fmt: skip
         if what == "api-lists":

@@ -46,7 +46,7 @@ def test_the_default_is_two_gthread_workers_of_four_threads():
     )
     assert option(argv, "--timeout") == "120"
     assert option(argv, "--access-logfile") == "-"
-    assert "--reuse-port" not in argv  # one listening socket, opened by the arbiter
+    assert "--reuse-port" in argv  # a listening socket per worker: the kernel spreads the connections
     assert argv[-1] == "kzreg.config.wsgi:application"
     assert option(argv_of("--threads", "8"), "--threads") == "8"
 
@@ -69,12 +69,30 @@ def test_the_environment_and_the_options_set_every_part(monkeypatch):
     assert "--access-logfile" not in argv
 
 
-def test_a_listening_socket_per_worker_is_one_setting_away(monkeypatch):
-    """`--reuse-port` (gunicorn then opens an SO_REUSEPORT socket in each worker, ADR 0013)."""
-    assert "--reuse-port" in argv_of("--reuse-port")
-    monkeypatch.setenv("KZREG_WEB_REUSE_PORT", "1")
-    assert "--reuse-port" in argv_of()
+def test_one_listening_socket_is_one_setting_away(monkeypatch):
+    """`--reuse-port` is the default (gunicorn opens an SO_REUSEPORT socket in each worker, ADR 0013);
+    `--no-reuse-port` or KZREG_WEB_REUSE_PORT=0 gives the arbiter's one socket."""
     assert "--reuse-port" not in argv_of("--no-reuse-port")
+    monkeypatch.setenv("KZREG_WEB_REUSE_PORT", "0")
+    assert "--reuse-port" not in argv_of()
+    assert "--reuse-port" in argv_of("--reuse-port")
+
+
+def test_a_port_another_server_listens_on_is_refused():
+    """With SO_REUSEPORT a second server would share the port silently; `kzreg web` asks first."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # as a gunicorn worker's socket
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        assert cli.port_in_use("127.0.0.1", port)
+        argv = ["web", "--port", str(port), "--bind", "127.0.0.1"]
+        parser = argparse.ArgumentParser()
+        cli.register(parser.add_subparsers())
+        assert cli.cmd_web(parser.parse_args(argv)) == 1  # refused before gunicorn starts
+    assert not cli.port_in_use("127.0.0.1", port)
 
 
 def test_gunicorn_takes_the_command_line_and_opens_no_control_socket():

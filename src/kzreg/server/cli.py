@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import socket
 import sys
 
 from django.conf import settings
@@ -28,9 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     web.add_argument("--timeout", type=int, default=int(os.environ.get("KZREG_WEB_TIMEOUT") or 120),
                      help="seconds a request may run before its worker is restarted (default 120)")  # fmt: skip
     web.add_argument("--reuse-port", action=argparse.BooleanOptionalAction,
-                     default=os.environ.get("KZREG_WEB_REUSE_PORT", "0") == "1",
-                     help="each worker its own listening socket (SO_REUSEPORT): the kernel spreads new "
-                          "connections over the workers (ADR 0013)")  # fmt: skip
+                     default=os.environ.get("KZREG_WEB_REUSE_PORT", "1") == "1",
+                     help="each worker its own listening socket (SO_REUSEPORT; default on): the kernel spreads "
+                          "new connections over the workers (ADR 0013)")  # fmt: skip
     web.set_defaults(func=cmd_web)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -101,6 +103,24 @@ def gunicorn_argv(args: argparse.Namespace) -> list[str]:
     return argv
 
 
+def port_in_use(bind: str, port: int) -> bool:
+    """Whether a server already listens on `bind:port`. With `--reuse-port` the workers' sockets set
+    SO_REUSEPORT, so a second kzreg of the same user on the same port would not fail to bind: it would
+    silently take a share of the first one's connections. A plain socket (no SO_REUSEPORT) cannot bind
+    beside any listener, so trying one first refuses the port as gunicorn's own bind would."""
+    for family, kind, proto, _name, address in socket.getaddrinfo(bind, port, type=socket.SOCK_STREAM):
+        with socket.socket(family, kind, proto) as probe:
+            # a stopped server's TIME_WAIT connections are no listener
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    return True
+                raise
+    return False
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     from gunicorn.app.wsgiapp import WSGIApplication
 
@@ -111,6 +131,9 @@ def cmd_web(args: argparse.Namespace) -> int:
     except secret_key.MissingSecretKey as refusal:
         print(f"kzreg: {refusal}", file=sys.stderr)
         return secret_key.EXIT_REFUSED
+    if port_in_use(args.bind, args.port):
+        print(f"kzreg: {args.bind}:{args.port} is in use: another server listens there", file=sys.stderr)
+        return 1
     sys.argv = gunicorn_argv(args)
     WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
     return 0
