@@ -92,6 +92,22 @@ def test_with_a_registry_elsewhere_the_claim_waits_for_its_flush(alpha_seller, c
     assert session_waits()
 
 
+def test_a_local_registry_routed_to_another_database_does_not_flush_the_claim(registrar, monkeypatch):
+    """`commits_in_this_database` follows Django's routers: with the registry's domains written elsewhere,
+    the registry's commit would not flush the orders' WAL, so the claim must wait for its own."""
+    from django.db import router
+
+    from kzreg.registry.models import Domain
+
+    conn = LocalConnection("PS-KZ", "tester")
+    assert conn.commits_in_this_database
+    written = router.db_for_write
+    monkeypatch.setattr(
+        router, "db_for_write", lambda model, **hints: "registry" if model is Domain else written(model, **hints)
+    )
+    assert not conn.commits_in_this_database
+
+
 def test_inside_a_callers_transaction_every_commit_waits(alpha_seller, contact_customer, alpha_account, sent):
     with transaction.atomic():
         order = place(LocalConnection("PS-KZ", "tester"), alpha_seller, contact_customer)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.db import router
+
 from kzreg.core.actor import Actor, Channel, Role
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.core.messages import Code
@@ -28,6 +30,7 @@ from kzreg.registrar.connection.base import (
     TransferAnswer,
     UpdateRequest,
 )
+from kzreg.registrar.models import Order
 from kzreg.registrar.problems import RegistrarCode
 from kzreg.registry import commands as c
 from kzreg.registry import operations as ops
@@ -59,10 +62,13 @@ def created_state(domain: Domain, registrar: str, nameservers: Sequence[str]) ->
 
 
 class LocalConnection:
-    # The registry's writes commit in this very database, each synchronously (`synchronous_commit` on),
-    # after the order's own commits: the order path may commit its claim without waiting for the WAL flush,
-    # since whatever the registry then writes flushes it too (ADR 0016, `orders.open_and_claim`).
-    commits_in_this_database = True
+    @property
+    def commits_in_this_database(self) -> bool:
+        """Whether the registry's writes commit in the database of the orders, each synchronously
+        (`synchronous_commit` on), after the order's own commits: then the order path may commit its claim
+        without waiting for the WAL flush, since whatever the registry writes next flushes it too (ADR 0016,
+        `orders.open_and_claim`). Not when Django's routers put the registry's domains elsewhere."""
+        return router.db_for_write(Domain) == router.db_for_write(Order)
 
     def __init__(self, registrar: str, principal: str = "registrar-wing", channel: Channel = Channel.API):
         found = lookup.registrar_by_handle(registrar)
