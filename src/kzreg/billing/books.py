@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, connections, router, transaction
@@ -99,15 +100,26 @@ def open_prepaid(
                 )
             ]
         )
+    return _open_prepaid(
+        lambda: registry_book(now), str(registrar_id), registrar_handle, currency, now, credit_limit, principal
+    )
+
+
+def _open_prepaid(
+    book: Callable[[], Book], holder_key: str, handle: str, currency: str, now: dt.datetime, credit_limit: Money | None,
+    principal: str,
+) -> Account:  # fmt: skip
+    """A prepaid account in the book `book()` gives (made only once the limit's currency is checked) for its
+    holder, with its limit's trail started in the same transaction; a limit in another currency is refused."""
     if credit_limit is not None and credit_limit.currency != currency:
-        params = {"account": registrar_handle, "expected": currency, "value": credit_limit.currency}
+        params = {"account": handle, "expected": currency, "value": credit_limit.currency}
         raise OperationFailed([Problem("credit_limit", BillingCode.CURRENCY_MISMATCH, params)])
     with transaction.atomic():
         account = Account.objects.create(
-            book=registry_book(now),
+            book=book(),
             kind=AccountKind.PREPAID,
-            holder_key=str(registrar_id),
-            name=f"prepaid {registrar_handle}",
+            holder_key=holder_key,
+            name=f"prepaid {handle}",
             currency=currency,
             credit_limit_minor=credit_limit.minor if credit_limit else 0,
             created_at=now,
@@ -180,21 +192,8 @@ def open_reseller_deposit(
     if existing is not None:
         params = {"holder": reseller.handle, "currency": existing.currency}
         raise OperationFailed([Problem("account", BillingCode.ACCOUNT_EXISTS, params)])
-    if credit_limit is not None and credit_limit.currency != currency:
-        params = {"account": reseller.handle, "expected": currency, "value": credit_limit.currency}
-        raise OperationFailed([Problem("credit_limit", BillingCode.CURRENCY_MISMATCH, params)])
-    with transaction.atomic():
-        account = Account.objects.create(
-            book=registrar_book(reseller.registrar, now),
-            kind=AccountKind.PREPAID,
-            holder_key=str(reseller.id),
-            name=f"prepaid {reseller.handle}",
-            currency=currency,
-            credit_limit_minor=credit_limit.minor if credit_limit else 0,
-            created_at=now,
-        )
-        limits.record_opening(account, principal, now)
-    return account
+    book = functools.partial(registrar_book, reseller.registrar, now)
+    return _open_prepaid(book, str(reseller.id), reseller.handle, currency, now, credit_limit, principal)
 
 
 def customer_account(book: Book, customer_key: str, currency: str, now: dt.datetime) -> Account:
