@@ -107,3 +107,8 @@ def test_gunicorn_takes_the_command_line_and_opens_no_control_socket():
             config.set(name, value)
     assert config.control_socket_disable is True
     assert (config.worker_class_str, config.workers, config.threads) == ("gthread", 2, 4)
+
+
+def test_an_address_the_probe_cannot_bind_is_left_to_gunicorn():
+    """Only a listener refuses the port: an address not on this host (or no IPv6) is gunicorn's to report."""
+    assert not cli.port_in_use("192.0.2.1", 8000)  # TEST-NET-1, on no interface here: EADDRNOTAVAIL

@@ -108,16 +108,20 @@ def port_in_use(bind: str, port: int) -> bool:
     SO_REUSEPORT, so a second kzreg of the same user on the same port would not fail to bind: it would
     silently take a share of the first one's connections. A plain socket (no SO_REUSEPORT) cannot bind
     beside any listener, so trying one first refuses the port as gunicorn's own bind would."""
-    for family, kind, proto, _name, address in socket.getaddrinfo(bind, port, type=socket.SOCK_STREAM):
-        with socket.socket(family, kind, proto) as probe:
-            # a stopped server's TIME_WAIT connections are no listener
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
+    try:
+        addresses = socket.getaddrinfo(bind, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return False  # gunicorn names a bad address itself
+    for family, kind, proto, _name, address in addresses:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                # a stopped server's TIME_WAIT connections are no listener
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 probe.bind(address)
-            except OSError as error:
-                if error.errno == errno.EADDRINUSE:
-                    return True
-                raise
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return True
+            # no IPv6 here, an address not on this host: gunicorn's own bind reports it
     return False
 
 
