@@ -10,11 +10,12 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection, transaction
 
+from kzreg.billing.money import Money
 from kzreg.registrar import actions
 from kzreg.registrar.connection.local import LocalConnection
 from kzreg.registrar.models import Order, OrderState
 from kzreg.registrar.order_rows import NO_WAIT
-from tests.registrar.conftest import LOCATION, NS
+from tests.registrar.conftest import LOCATION, NS, balance
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -82,6 +83,7 @@ def test_a_local_create_leaves_the_wait_to_the_registrys_commit(alpha_seller, co
     assert not any("synchronous_commit" in s for s in sent[claim + 1 : done])  # … waits for its flush
     assert session_waits()
     assert Order.objects.get(pk=order.pk).state == OrderState.DONE
+    assert balance(alpha_account) == Money.of("60.00", "USD")  # charged once, committed
 
 
 def test_with_a_registry_elsewhere_the_claim_waits_for_its_flush(alpha_seller, contact_customer, alpha_account, sent):
@@ -90,6 +92,7 @@ def test_with_a_registry_elsewhere_the_claim_waits_for_its_flush(alpha_seller, c
     skipped = no_wait(sent)
     assert len(skipped) == 1 and "INSERT INTO registrar_service" in skipped[0]  # the done only
     assert session_waits()
+    assert balance(alpha_account) == Money.of("60.00", "USD")
 
 
 def test_a_local_registry_routed_to_another_database_does_not_flush_the_claim(registrar, monkeypatch):
@@ -114,6 +117,7 @@ def test_inside_a_callers_transaction_every_commit_waits(alpha_seller, contact_c
         assert order.state == OrderState.DONE
     assert no_wait(sent) == [] and session_waits()
     assert Order.objects.get(pk=order.pk).state == OrderState.DONE
+    assert balance(alpha_account) == Money.of("60.00", "USD")
 
 
 def test_a_refusal_after_a_claim_that_did_not_wait_is_refunded_in_a_commit_that_waits(
@@ -127,3 +131,4 @@ def test_a_refusal_after_a_claim_that_did_not_wait_is_refunded_in_a_commit_that_
     assert session_waits()
     stored = Order.objects.get(pk=order.pk)
     assert stored.state == OrderState.FAILED and stored.reseller_refund_tx is not None
+    assert balance(alpha_account) == Money.of("100.00", "USD")  # the charge that did not wait, refunded
