@@ -9,6 +9,9 @@ import datetime as dt
 
 import pytest
 
+from kzreg.billing.models import Book
+from kzreg.billing.money import Money
+from kzreg.billing.price_lists import set_own_retail_price, set_retail_price
 from kzreg.core import clock
 from kzreg.notify.models import OutboxMessage
 from kzreg.registrar.customers import create_customer
@@ -116,3 +119,35 @@ def test_funds_short_mail_names_the_reseller_and_the_registrar(frozen_clock, cus
     assert mail.to == ["support@alpha.kz"]
     assert "Alpha Hosting" in mail.body and "PS-KZ" in mail.body and "short.kz" in mail.body
     assert "Пополните счёт" in mail.body and "Top it up" in mail.body and "толтырыңыз" in mail.body
+
+
+def test_the_reminder_names_the_sellers_price_for_a_years_renewal(frozen_clock, customer, alpha, beta, registrar):
+    """The registrant's price is its seller's retail one (its reseller's; the registrar's for its own
+    customers), in the registrant's language; a seller with no such price gets no line and no book opened."""
+    yesterday = T0 - dt.timedelta(days=1)
+    set_retail_price(alpha, "kz", "renew", 1, Money.of("9500.00", "KZT"), "alpha-admin", yesterday)
+    set_retail_price(alpha, "kz", "renew", 2, Money.of("18000.00", "KZT"), "alpha-admin", yesterday)  # not this one
+    set_own_retail_price(registrar, "kz", "renew", 1, Money.of("35.00", "USD"), "tester", yesterday)
+    service("priced.kz", customer, alpha)
+    own = create_customer(customer_data(3, language="en"), "PS-KZ", None)
+    service("own.kz", own, None)
+    service("unpriced.kz", create_customer(customer_data(2, language="kk"), "PS-KZ", beta), beta)
+    books_before = Book.objects.count()
+    assert send_reminders(at_days_before(5))["reminded"] == 3
+    by_domain = {m.reference.split(":")[1]: m.body for m in mails("expiry-reminder:")}
+    assert "Продление на один год стоит 9\u00a0500.00\u00a0₸." in by_domain["priced.kz"]
+    assert "18\u00a0000" not in by_domain["priced.kz"]
+    assert "Renewing it for one year costs 35.00\u00a0USD." in by_domain["own.kz"]
+    assert "ұзарту бағасы" not in by_domain["unpriced.kz"] and "Beta Host" in by_domain["unpriced.kz"]
+    assert Book.objects.count() == books_before  # beta keeps no book: reading its price opened none
+
+
+def test_a_price_out_of_force_is_not_named(frozen_clock, customer, alpha):
+    ended = T0 - dt.timedelta(hours=1)
+    set_retail_price(
+        alpha, "kz", "renew", 1, Money.of("9500.00", "KZT"), "alpha-admin", T0 - dt.timedelta(days=9), ended
+    )
+    service("old-price.kz", customer, alpha)
+    send_reminders(at_days_before(5))
+    (mail,) = mails("expiry-reminder:")
+    assert "Продление на один год" not in mail.body

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q
 
 from kzreg.billing.books import registrar_book, reseller_book
-from kzreg.billing.models import Book, ListPrice, PriceAudience, ResellerGroup, ResellerGroupMember
+from kzreg.billing.models import Book, ListPrice, OwnerKind, PriceAudience, ResellerGroup, ResellerGroupMember
 from kzreg.billing.money import Money
 from kzreg.billing.prices import clean_request
 from kzreg.billing.problems import BillingCode
@@ -165,6 +165,19 @@ def retail_price(book: Book, zone: str, command: str, years: int, at: dt.datetim
     if row is None:
         raise _no_price(book.name, zone, command, years)
     return row.amount
+
+
+def offered_retail_price(
+    owner_kind: OwnerKind, owner_id: int, zone: str, command: str, years: int, at: dt.datetime
+) -> Money | None:
+    """A seller's retail price in force, or None where the seller keeps no book or no such row: for a text
+    that mentions the price (an expiry reminder), read without opening a book as `retail_price`'s callers do."""
+    book = Book.objects.filter(owner_kind=owner_kind, owner_key=str(owner_id)).first()
+    if book is None:
+        return None
+    rows = ListPrice.objects.filter(book=book, audience=PriceAudience.RETAIL, zone=zone, command=command, years=years)
+    row = _in_force(rows, at)
+    return row.amount if row is not None else None
 
 
 def _no_price(seller: str, zone: str, command: str, years: int) -> OperationFailed:

@@ -14,16 +14,21 @@ REMINDER_SUBJECT = {
 REMINDER_BODY = {
     "kk": (
         "Құрметті {name}!\n\n{domain} доменінің тіркелу мерзімі {date} аяқталады ({days} күннен кейін).\n"
-        "Домен жоғалмауы үшін оны мерзімінен бұрын ұзартыңыз.\n\n{served}Доменге демеуші тіркеуші: {registrar}.\n"
+        "Домен жоғалмауы үшін оны мерзімінен бұрын ұзартыңыз.\n{price}\n{served}Доменге демеуші тіркеуші: {registrar}.\n"
     ),
     "ru": (
         "Уважаемый(ая) {name}!\n\nСрок регистрации домена {domain} истекает {date} (через {days} дн.).\n"
-        "Чтобы не потерять домен, продлите его заранее.\n\n{served}Регистратор, обслуживающий домен: {registrar}.\n"
+        "Чтобы не потерять домен, продлите его заранее.\n{price}\n{served}Регистратор, обслуживающий домен: {registrar}.\n"
     ),
     "en": (
         "Dear {name},\n\nthe registration of {domain} expires on {date} (in {days} days).\n"
-        "Renew it in time so as not to lose it.\n\n{served}The domain's sponsoring registrar: {registrar}.\n"
+        "Renew it in time so as not to lose it.\n{price}\n{served}The domain's sponsoring registrar: {registrar}.\n"
     ),
+}
+PRICE_LINE = {
+    "kk": "Бір жылға ұзарту бағасы: {amount}.\n",
+    "ru": "Продление на один год стоит {amount}.\n",
+    "en": "Renewing it for one year costs {amount}.\n",
 }
 SERVED_BY = {
     "kk": "Сізге {registrar} тіркеушісінің реселлері {reseller} қызмет көрсетеді; ұзарту үшін соған жүгініңіз.\n",

@@ -1,6 +1,6 @@
 """Expiry reminders (the worker's `registrar-expiry-reminders` job): registrants are mailed
 `REMINDER_DAYS` (default 30, 7 and 1) days before their domain expires, in their language, under the
-name of the reseller that serves them with the sponsoring registrar named (PS-3.6–3.8); each reseller
+name of the reseller that serves them with the sponsoring registrar named (PS-3.6–3.8), with the price of a year's renewal from that seller's retail list where it set one; each reseller
 gets a digest of its reminded domains. Mails go through the outbox (`kzreg.notify`).
 
 Once per service, period (the expiry it is about) and threshold: an `ExpiryReminder` row, unique on the
@@ -18,8 +18,14 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from kzreg.billing.invoices_texts import money_text
+from kzreg.billing.models import OwnerKind
+from kzreg.billing.money import Money
+from kzreg.billing.price_lists import offered_retail_price
+from kzreg.core.errors import OperationFailed
 from kzreg.notify import queue_email
 from kzreg.registrar import reminder_texts as t
+from kzreg.registrar.charging import registrar_of
 from kzreg.registrar.connection import registrar_settings
 from kzreg.registrar.models import ExpiryReminder, Order, OrderKind, Service
 from kzreg.resellers.models import Reseller
@@ -41,6 +47,19 @@ def _renewal_waiting(service: Service) -> bool:
     assert service.expires_at is not None
     period = f"{service.name}:{service.expires_at.date().isoformat()}"
     return Order.objects.filter(kind=OrderKind.RENEW, period_key=period).exclude(state="done").exists()
+
+
+def renewal_price(service: Service, now: dt.datetime) -> Money | None:
+    """What the registrant pays its seller to renew for a year: its reseller's retail price, or the
+    registrar's own for its direct customers; None where the seller has set none (the line is left out)."""
+    zone = service.name.partition(".")[2]
+    if service.reseller_id is not None:
+        return offered_retail_price(OwnerKind.RESELLER, service.reseller_id, zone, "renew", 1, now)
+    try:
+        registrar = registrar_of(service.registrar_handle)
+    except OperationFailed:  # a registrar the registry no longer knows: no price to name
+        return None
+    return offered_retail_price(OwnerKind.REGISTRAR, registrar.id, zone, "renew", 1, now)
 
 
 def due(now: dt.datetime) -> list[tuple[Service, int]]:
@@ -77,6 +96,8 @@ def _remind(service: Service, threshold: int, now: dt.datetime) -> None:
     served = ""
     if service.reseller is not None:
         served = t.SERVED_BY[lang].format(reseller=service.reseller.name, registrar=service.registrar_handle)
+    price = renewal_price(service, now)
+    values["price"] = t.PRICE_LINE[lang].format(amount=money_text(price)) if price is not None else ""
     ExpiryReminder.objects.create(service=service, expires_at=service.expires_at, days_before=threshold, sent_at=now)
     queue_email(
         to=[customer.email], subject=t.REMINDER_SUBJECT[lang].format(**values),
