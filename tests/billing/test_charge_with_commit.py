@@ -16,7 +16,6 @@ from psycopg._pipeline_base import BasePipeline
 from kzreg.billing import fees, guard, posting
 from kzreg.billing.audit import check_ledger
 from kzreg.billing.books import open_prepaid, own_account
-from kzreg.billing.ledger import Cause
 from kzreg.billing.models import Account, AccountKind, Entry, QuoteUse, Transaction
 from kzreg.billing.money import Money
 from kzreg.billing.problems import BillingCode
@@ -202,13 +201,14 @@ def test_a_charge_refused_by_the_statement_is_2104_and_changes_nothing(
 def test_a_quote_used_since_the_check_is_refused_by_the_statement(deposit, registrar):
     quote = fees.quote("kz", "create", 1, registrar.id)
     revenue = Account.objects.get(book_id=deposit.book_id, kind=AccountKind.REVENUE, currency="USD")
-    cause = Cause(kind="fee", principal="tester", operation="domain_create", object_type="domain",
-                  object_key="late.kz", fee_command="create", years=1, quote_id=quote.id)  # fmt: skip
     now = clock.now()
+    row = {"book_id": deposit.book_id, "kind": "fee", "principal": "tester", "operation": "domain_create",
+           "object_type": "domain", "object_key": "late.kz", "fee_command": "create", "years": 1,
+           "quote_id": quote.id, "created_at": now}  # fmt: skip
     assert fees.use_once(quote.id, now)
     with pytest.raises(Exception) as raised, transaction.atomic(), rows.pipeline(model=Account):
         assert posting.can_send_charge(deposit)
-        posting.send_charge(deposit.book, cause, deposit, revenue, Money.of("30.00", "USD"), now, quote.id, "7")
+        posting.send_charge(deposit.book, deposit, revenue, Money.of("30.00", "USD"), row, quote.id, "7")
     assert posting.refusal(raised.value) == posting.QUOTE_USED
     assert posting.refusal(ValueError("not ours")) is None
     assert Transaction.objects.filter(object_key="late.kz").count() == 0

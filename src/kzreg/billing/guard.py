@@ -300,10 +300,22 @@ class RegistryFees:
             return False
         account = plan.account
         revenue = _revenue_by_id(plan.revenue_id, account.book_id, account.currency)
-        cause = _cause(ctx, _domain(result), "fee", fee_command=str(rule.command), years=years, quote_id=plan.quote_id)
-        pending = send_charge(
-            _registry_book(account), cause, account, revenue, plan.fee, ctx.now, plan.quote_id, key_sql
-        )
+        domain, actor = _domain(result), ctx.actor
+        row = {  # the transaction `_cause(ctx, domain, "fee", …).transaction(book, now)` would make
+            "book_id": account.book_id,
+            "kind": "fee",
+            "principal": actor.principal,
+            "operation": ctx.operation,
+            "request_id": actor.request_id,
+            "object_type": "domain",
+            "object_id": domain.pk,
+            "object_key": domain.name,
+            "fee_command": str(rule.command),
+            "years": years,
+            "quote_id": plan.quote_id,
+            "created_at": ctx.now,
+        }
+        pending = send_charge(_registry_book(account), account, revenue, plan.fee, row, plan.quote_id, key_sql)
         ctx.billing_sent = pending  # type: ignore[attr-defined]
         return True
 

@@ -163,21 +163,44 @@ def can_send_charge(account: Account) -> bool:
     return getattr(connection.connection, "_pipeline", None) is not None
 
 
+@functools.cache
+def _row_layout(skip: str) -> tuple[tuple[str, object], ...]:
+    """`_cause_columns` without `skip` (a field the statement fills itself)."""
+    return tuple(column for column in _cause_columns() if column[0] != skip)
+
+
 def send_charge(
     book: Book,
-    cause: Cause,
     payer: Account,
     revenue: Account,
     fee: Money,
-    now: dt.datetime,
+    row: dict[str, object],
     quote_id: str,
     object_id_sql: str,
 ) -> PendingRow:
     """`post_charge`, sent into the open pipeline (`can_send_charge`) behind the operation's last writes and
     answered with them: the transaction's object id is `object_id_sql` (the key of the row those writes
     inserted), and a refusal is an error raised by the statement (SQLSTATE KZ104, `refusal` reads it), so
-    that a COMMIT queued behind it commits nothing. The answer: the transaction's id and both balances."""
-    _, params = _params(cause, book, [(payer, -fee), (revenue, fee)], now, quote_id, skip="object_id")
+    that a COMMIT queued behind it commits nothing. The answer: the transaction's id and both balances.
+
+    `row` is the transaction row by field name, as `Cause.transaction` would make it (a field it leaves out
+    takes the model's default, like `_transaction_values`); its parameters are laid out directly rather than
+    through a `Cause` and the general `_params`: a registration's charge is always this pair, and the pair's
+    rules (`ledger.check_entries`) are decided on the minor units, the general check run only when one fails."""
+    minor = fee.minor
+    currency = fee.currency
+    if not (payer.book_id == revenue.book_id == book.pk and currency == payer.currency == revenue.currency):
+        problems = ledger.check_entries(book, [(payer, -fee), (revenue, fee)])
+        if problems:
+            raise OperationFailed(problems)
+    params: list[object] = [quote_id, row["created_at"]] if quote_id else []
+    payer_pk, revenue_pk = payer.pk, revenue.pk
+    if payer_pk < revenue_pk:  # the lower account id is updated first (no deadlock: ADR 0006)
+        params += [-minor, payer_pk, -minor, -minor, minor, revenue_pk, minor, minor]
+    else:
+        params += [minor, revenue_pk, minor, minor, -minor, payer_pk, -minor, -minor]
+    params += [row.get(name, default) for name, default in _row_layout("object_id")]
+    params += [payer_pk, -minor, currency, revenue_pk, minor, currency]
     return PendingRow(Account, charge_sql(bool(quote_id), object_id_sql), params, write=True)
 
 
