@@ -13,7 +13,7 @@ from typing import TypeVar
 from kzreg.core import clock
 from kzreg.plugins import Job
 from kzreg.registrar.connection import RegistryConnection, open_connection, registrar_settings
-from kzreg.registrar.models import DeliveryState, Order, OrderState, Service, WebhookDelivery
+from kzreg.registrar.models import DeliveryState, Order, Service, WebhookDelivery, in_flight
 from kzreg.registrar.reminders import send_reminders
 from kzreg.registrar.renewals import due_services, renew_due
 from kzreg.registrar.settle import settle_orders
@@ -32,8 +32,7 @@ def _with_connection(principal: str, work: Callable[[RegistryConnection], T]) ->
 
 
 def settle() -> object:
-    pending = (OrderState.CHARGED, OrderState.SUBMITTED, OrderState.UNKNOWN)
-    if not Order.objects.filter(state__in=pending).exists():
+    if not Order.objects.filter(in_flight()).exists():  # the in-flight index (migration 0010)
         return None
     return _with_connection("worker:settle-orders", settle_orders)
 

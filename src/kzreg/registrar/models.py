@@ -12,6 +12,7 @@ from typing import Any
 import idna
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 
 def unicode_of(name: str) -> str:
@@ -108,8 +109,9 @@ class Service(models.Model):
         help_text="The name's U-label form; empty for an ASCII name",
     )
     registrar_handle = models.CharField(max_length=32)
+    # No index of its own: the indexes below that begin with the reseller serve its look-ups (migration 0010).
     reseller = models.ForeignKey("resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="services")  # fmt: skip
+                                 related_name="services", db_index=False)  # fmt: skip
     customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="services")
     retail_price = models.CharField(max_length=64, blank=True, help_text="The retail price list entry it is sold by")
     auto_renew = models.BooleanField(default=False)
@@ -166,6 +168,18 @@ class OrderState(models.TextChoices):
     RECONCILED = "reconciled"
 
 
+# The states the worker looks orders up by (`settle.settle_orders`, `jobs.settle`): the in-flight index's rows.
+IN_FLIGHT = (OrderState.CHARGED, OrderState.SUBMITTED, OrderState.UNKNOWN)
+
+
+def in_flight() -> RawSQL:
+    """`state IN IN_FLIGHT` for a filter, its values written in the SQL as the index's condition has them:
+    SQLite uses a partial index only for a query with its condition's terms, and not for bound values;
+    PostgreSQL infers the condition from `state = …` alone (migration 0010)."""
+    values = ", ".join(f"'{state.value}'" for state in IN_FLIGHT)
+    return RawSQL(f'"registrar_order"."state" IN ({values})', [], output_field=models.BooleanField())
+
+
 class Order(models.Model):
     """A request to the registry that may cost the payer money. Its `state` moves only along
     `orders.states.TRANSITIONS`; each move is an `OrderEvent`. One `(payer, idempotency_key)` is one order:
@@ -178,7 +192,9 @@ class Order(models.Model):
     payer = models.CharField(max_length=64, help_text="Who pays: reseller:<id> (its deposit) or customer:<id>")
     idempotency_key = models.CharField(max_length=100)
     principal = models.CharField(max_length=200, help_text="Who placed it")
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    # Indexed where set only (`registrar_order_by_service`, migration 0010): a create's order has none until done.
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="orders",
+                                db_index=False)  # fmt: skip
     years = models.PositiveSmallIntegerField(null=True, blank=True)
     price_minor = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3, blank=True)
@@ -200,7 +216,16 @@ class Order(models.Model):
             models.UniqueConstraint(fields=["payer", "idempotency_key"], name="registrar_order_idempotency"),
         ]
         indexes = [
-            models.Index(fields=["state", "updated_at"], name="registrar_order_state"),
+            # The worker's look-ups of orders in flight (`settle.py`, `jobs.settle`): only their rows are in it,
+            # so an order's move to an end (`done`, `failed`, `reconciled`) adds no entry (migration 0010).
+            models.Index(
+                fields=["state", "updated_at"],
+                condition=models.Q(state__in=IN_FLIGHT),
+                name="registrar_order_in_flight",
+            ),
+            models.Index(
+                fields=["service"], condition=models.Q(service__isnull=False), name="registrar_order_by_service"
+            ),
             # A payer's orders by time (the dashboard's today and renewals per month, the audit report); kind
             # and state in the key so the dashboard's counts read the index only (migration 0007).
             models.Index(fields=["payer", "created_at", "kind", "state"], name="registrar_order_by_payer"),

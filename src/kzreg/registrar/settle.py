@@ -21,7 +21,7 @@ from django.db import connections, router, transaction
 
 from kzreg.core import clock
 from kzreg.registrar.connection import RegistryConnection, RegistryError, registrar_settings
-from kzreg.registrar.models import Order, OrderState
+from kzreg.registrar.models import Order, OrderState, in_flight
 from kzreg.registrar.order_kinds import KINDS, record
 from kzreg.registrar.orders import move, refund_fields
 
@@ -30,7 +30,7 @@ PRINCIPAL = "worker:settle-orders"
 
 
 def _take(state: str, before: dt.datetime | None = None, limit: int = 100) -> list[int]:
-    query = Order.objects.filter(state=state)
+    query = Order.objects.filter(in_flight(), state=state)  # `state` is one of them: the in-flight index
     if before is not None:
         query = query.filter(updated_at__lt=before)
     return list(query.order_by("id").values_list("pk", flat=True)[:limit])
