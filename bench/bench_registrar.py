@@ -4,6 +4,8 @@
     .venv/bin/python bench/registrar_data.py                 # once: 1M domains, 100 resellers (~5 min)
     .venv/bin/python bench/bench_registrar.py statements     # statements per order_create (local connection)
     .venv/bin/python bench/bench_registrar.py loop --count 20 [--profile]   # one thread; run under callgrind
+    BENCH_CALLGRIND=1 valgrind --tool=callgrind --instr-atstart=no .venv/bin/python bench/bench_registrar.py loop
+        # counts only the --count orders after the --warm ones (instructions per order = total / count)
     .venv/bin/python bench/bench_registrar.py create --conn local --procs 2 --threads 2 --count 250
     .venv/bin/python bench/bench_registrar.py create --conn epp --procs 2 --threads 4 --count 100 --epp-workers 2
     .venv/bin/python bench/bench_registrar.py create --conn epp … --no-create-read-back   # one command per order
@@ -367,6 +369,9 @@ def run_loop(args: argparse.Namespace) -> None:
     connection.ensure_connection()
     backend = connection.connection.info.backend_pid if connection.vendor == "postgresql" else 0
     backend_before = proc_cpu(backend) if backend else 0.0
+    callgrind = os.environ.get("BENCH_CALLGRIND") == "1"  # under valgrind --tool=callgrind --instr-atstart=no
+    if callgrind:
+        subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)
     started, wall = time.process_time(), time.perf_counter()
     if profile is not None:
         profile.enable()
@@ -375,6 +380,8 @@ def run_loop(args: argparse.Namespace) -> None:
         assert state == "done", state
     if profile is not None:
         profile.disable()
+    if callgrind:
+        subprocess.run(["callgrind_control", "--instr=off", str(os.getpid())], check=True, capture_output=True)
     cpu, wall = time.process_time() - started, time.perf_counter() - wall
     backend_cpu = proc_cpu(backend) - backend_before if backend else 0.0
     per = 1000 / max(args.count, 1)
