@@ -513,9 +513,10 @@ def run(what: str, workers: int, threads: int, repeat: int, clients: int, count:
 def run_calls(count: int, only: str = "", wsgi: bool = False) -> None:
     """`count` domain infos and `count // 4` creates through the test client, and `count // 4` orders placed
     directly as a create places them (the API layer's cost is a create's minus an order's); CPU, wall and
-    statements. `only` (info, create or order) runs one of them (for callgrind: the difference of two
-    counts is per call). `wsgi`: the calls go to kzreg's WSGI application as a web server would call it
-    (`WsgiClient`) instead of through Django's test client, whose own bookkeeping is not the server's."""
+    statements, and (PostgreSQL) the database's CPU per call. `only` (info, create or order) runs one of
+    them; `BENCH_CALLGRIND=1` under `valgrind --tool=callgrind --instr-atstart=no` counts only the timed
+    calls (instructions / calls = per call). `wsgi`: the calls go to kzreg's WSGI application as a web
+    server would call it (`WsgiClient`) instead of through Django's test client, whose own bookkeeping is not the server's."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -553,6 +554,7 @@ def run_calls(count: int, only: str = "", wsgi: bool = False) -> None:
         return Answered(201 if placed.state == "done" else 500, placed)
 
     sent_to_postgresql = count_postgresql_statements()
+    callgrind = os.environ.get("BENCH_CALLGRIND") == "1"  # under valgrind --tool=callgrind --instr-atstart=no
     via = "WSGI application" if wsgi else "test client"
     print(f"api calls in process ({connection.vendor}, {via}); {steal_and_pace()}")
     for kind, label, call_one, n, ok in (
@@ -564,6 +566,9 @@ def run_calls(count: int, only: str = "", wsgi: bool = False) -> None:
             continue
         assert call_one(-1).status_code == ok  # warm
         cpu, wall, statements, sent = [], [], [], []
+        pg_before = own_backends_cpu()
+        if callgrind:
+            subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)
         for i in range(n):
             before = sent_to_postgresql[0]
             with CaptureQueriesContext(connection) as captured:
@@ -574,9 +579,28 @@ def run_calls(count: int, only: str = "", wsgi: bool = False) -> None:
             assert response.status_code == ok, getattr(response, "content", response)[:300]
             statements.append(len(captured.captured_queries))
             sent.append(sent_to_postgresql[0] - before)
-        every = f", all statements {percentile(sent, 0.5):.0f}" if connection.vendor == "postgresql" else ""
+        if callgrind:
+            subprocess.run(["callgrind_control", "--instr=off", str(os.getpid())], check=True, capture_output=True)
+        every = ""
+        if connection.vendor == "postgresql":
+            pg = sum(cpu - pg_before.get(pid, 0.0) for pid, cpu in own_backends_cpu().items())
+            every = f", all statements {percentile(sent, 0.5):.0f}, PostgreSQL CPU per call {pg / n * 1000:.2f} ms"
         print(f"  {label:22s} {n:4d} calls: CPU per call p50 {percentile(cpu, 0.5):6.2f} mean {sum(cpu) / n:6.2f} ms, "
               f"wall p50 {percentile(wall, 0.5):6.1f} ms, statements {percentile(statements, 0.5):.0f}{every}")  # fmt: skip
+
+
+def own_backends_cpu() -> dict[int, float]:
+    """CPU seconds of this process's own PostgreSQL backends (every connection it holds to the database,
+    by client port), so `calls` prints what the database spent per call too ({} on SQLite)."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return {}
+    pids = set()
+    for alias in connections:
+        if connections[alias].connection is not None and connections[alias].vendor == "postgresql":
+            pids.add(int(connections[alias].connection.info.backend_pid))
+    return {pid: proc_cpu(pid) for pid in pids}
 
 
 class WsgiClient:
