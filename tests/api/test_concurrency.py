@@ -53,9 +53,10 @@ def test_one_key_at_the_same_moment_charges_once(tenants):
 
 
 def test_bookkeeping_commits_without_waiting_only_on_its_own(tenants, settings):
-    """ADR 0011: outside a transaction the token's count, the key's claim and the answer each commit
-    without waiting for their WAL flush, and the session's `synchronous_commit` is untouched afterwards;
-    inside a caller's transaction the plain statements run, so that transaction's commit still waits."""
+    """ADR 0011: outside a transaction the token's count (with the key's claim, section 2026-12-04), the claim
+    on its own (no count) and the answer each commit without waiting for their WAL flush, and the session's
+    `synchronous_commit` is untouched afterwards; inside a caller's transaction the plain statements run,
+    so that transaction's commit still waits."""
     import psycopg
     from django.db import transaction
     from django.test.utils import CaptureQueriesContext
@@ -74,6 +75,10 @@ def test_bookkeeping_commits_without_waiting_only_on_its_own(tenants, settings):
     try:
         assert api.post("/domains", body, {"Idempotency-Key": "nw-1"}).status_code == 201
         again = api.post("/domains", body, {"Idempotency-Key": "nw-1"})
+        settings.KZREG_API = {**settings.KZREG_API, "RATE_PER_MINUTE": 0}  # no count: the claim on its own
+        alone = {**body, "name": "no-wait-2.kz"}
+        assert api.post("/domains", alone, {"Idempotency-Key": "nw-2"}).status_code == 201
+        settings.KZREG_API = {**settings.KZREG_API, "RATE_PER_MINUTE": 1000}
         with transaction.atomic(), CaptureQueriesContext(connection):
             inside = len(sent)
             assert api.get("/domains/no-wait.kz").status_code == 200
@@ -82,6 +87,8 @@ def test_bookkeeping_commits_without_waiting_only_on_its_own(tenants, settings):
         psycopg.Cursor.execute = execute  # type: ignore[method-assign]
     no_wait = [q for q in sent[:inside] if "set_config('synchronous_commit', 'off', true)" in q]
     assert any("api_ratewindow" in q for q in no_wait)
+    # the key claimed with the token's read and count (ADR 0011, 2026-12-04), on its own when nothing is counted
+    assert any("api_ratewindow" in q and 'INSERT INTO "api_idempotentanswer"' in q for q in no_wait)
     assert any(q.lstrip().startswith("WITH no_wait") and "INSERT INTO" in q for q in no_wait)
     assert any("UPDATE" in q and "api_idempotentanswer" in q for q in no_wait)
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from kzreg.accounts.roles import Permission, permissions_of
+from kzreg.api import idempotency
 from kzreg.api.errors import language, problem
 from kzreg.api.models import ApiToken
 from kzreg.api.problems import ApiCode
@@ -41,7 +42,10 @@ class BearerToken(HttpBearer):
         return self.authenticate(request, raw.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> Caller:
-        found = verify(token, count=True)  # on PostgreSQL the read counts the call too
+        claim = idempotency.wanted(request)  # an operation that takes an Idempotency-Key: claimed with the read
+        if claim is not None:
+            setattr(request, idempotency.CLAIMED, claim)  # released when the call ends unless `once` takes it
+        found = verify(token, count=True, claim=claim)  # on PostgreSQL the read counts the call too
         count_call(found)
         return Caller(found, found.user, permissions_of(found.user))
 

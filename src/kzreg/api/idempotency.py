@@ -13,7 +13,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -54,11 +55,95 @@ def replay(row: IdempotentAnswer) -> HttpResponse:
     return response
 
 
-def _claim(tenant: str, key: str, request: HttpRequest, digest: str) -> int | HttpResponse:
-    """The id of this call's row for the key, or the stored answer to give instead."""
+# The request attribute that carries a claim made with the token's read (`Claim`).
+CLAIMED = "_kzreg_claimed"
+# The request attribute `api.urls` sets to the methods of the called path whose operation takes the key.
+KEYED = "_kzreg_keyed"
+
+
+@dataclass
+class Claim:
+    """The key of a call that takes one, claimed in the same statement as the token's read and the rate
+    count (`tokens.verify`, PostgreSQL: one round trip and one transaction fewer per order call; ADR 0011,
+    section 2026-12-04).
+    `tenant` is the tenant it was tried for (None: not tried — no live token, over the rate limit, or a
+    caller that sells as nobody); `pk` the row it made (None with a tenant: the key was taken). `once`
+    takes the row if the tenant and key are its own (`used`); otherwise `release` deletes it when the call
+    ends, so a call refused after its token was read (403, 422, 404, …) leaves its key free as before."""
+
+    key: str
+    method: str
+    path: str
+    digest: str
+    tenant: str | None = None
+    pk: int | None = None
+    used: bool = False
+
+
+def wanted(request: HttpRequest) -> Claim | None:
+    """The claim to try with the token's read: only for a method whose operation takes the key
+    (`KEYED`), with a header ninja and `check_key` would both accept and a body that can be read."""
+    methods: Collection[str] = getattr(request, KEYED, ())
+    if request.method not in methods:
+        return None
+    raw = request.headers.get(HEADER)
+    if raw is None or not 1 <= len(raw) <= MAX_LENGTH or not raw.strip():
+        return None
+    try:
+        digest = request_hash(request)
+    except Exception:  # a body too large, …: left to the call's own refusal, as before
+        return None
+    return Claim(raw.strip(), request.method or "", request.path[:300], digest)
+
+
+def claim_ctes(table_t: str, organisation: str, reseller: str, handle: str, counted: str) -> str:
+    """The two CTEs `tokens._counted_sql` adds for a `Claim`: `who` works out the caller's tenant from its
+    profile as `endpoints.common.Acting.tenant` does (a reseller's user: `reseller:<id>`, registrar staff:
+    `registrar:<handle>`, anyone else none), only when the call was counted within the limit (`counted`:
+    the rate count's column); `claim` inserts the key's row for it as `_insert` does. Parameters, in
+    order: the limit, then key, method, path, request hash, body, created_at."""
+    q = functools.partial(statements.quote, IdempotentAnswer)
+    columns = ("tenant", "key", "method", "path", "request_hash", "body", "content_type", "created_at")
+    return (
+        f"who AS (SELECT CASE WHEN {table_t}.{organisation} = 'reseller' AND {table_t}.{reseller} IS NOT NULL "
+        f"THEN 'reseller:' || {table_t}.{reseller}::text WHEN {table_t}.{organisation} = 'registrar' AND "
+        f"{table_t}.{handle} IS NOT NULL THEN 'registrar:' || {table_t}.{handle} END AS tenant "
+        f"FROM {table_t}, bump WHERE bump.{counted} <= %s), "
+        f"claim AS (INSERT INTO {statements.table(IdempotentAnswer)} ({', '.join(q(c) for c in columns)}) "
+        f"SELECT who.tenant, %s, %s, %s, %s, %s, '', %s FROM who WHERE who.tenant IS NOT NULL "
+        f"ON CONFLICT ({q('tenant')}, {q('key')}) DO NOTHING RETURNING {q('id')})"
+    )
+
+
+def claim_params(claim: Claim, limit: int, now: dt.datetime) -> list[Any]:
+    created = statements.prep(IdempotentAnswer, "created_at", now)
+    body = statements.prep(IdempotentAnswer, "body", b"")
+    return [limit, claim.key, claim.method, claim.path, claim.digest, body, created]
+
+
+def release(request: HttpRequest) -> None:
+    """At the end of a call: a claim made with its token's read that `once` did not take is deleted."""
+    claim = request.__dict__.pop(CLAIMED, None)
+    if isinstance(claim, Claim) and claim.pk is not None and not claim.used:
+        IdempotentAnswer.objects.filter(pk=claim.pk).delete()
+
+
+def _made_with_token(request: HttpRequest, tenant: str, key: str) -> Claim | None:
+    """The claim the token's read tried for this tenant and key, if any (taken by this call now)."""
+    claim = getattr(request, CLAIMED, None)
+    if not isinstance(claim, Claim) or claim.tenant != tenant or claim.key != key:
+        return None  # a claim for another tenant or key (never expected) is released when the call ends
+    claim.used = True
+    return claim
+
+
+def _claim(tenant: str, key: str, request: HttpRequest, digest: str, insert: bool = True) -> int | HttpResponse:
+    """The id of this call's row for the key, or the stored answer to give instead. `insert` False: the
+    key is known to be taken (the token's read tried it), so the row is read first."""
     now = clock.now()
     for _ in range(2):
-        made = _insert(tenant, key, request.method or "", request.path[:300], digest, now)
+        made = _insert(tenant, key, request.method or "", request.path[:300], digest, now) if insert else None
+        insert = True
         if made is not None:
             return made
         row = IdempotentAnswer.objects.filter(tenant=tenant, key=key).first()
@@ -121,7 +206,11 @@ def _answer_sql(vendor: str, no_wait: bool = False) -> str:
 def once(request: HttpRequest, tenant: str, key: str, run: Callable[[], tuple[int, Any]]) -> HttpResponse:
     """Runs `run` (→ status and a JSON-ready body) once per tenant and key."""
     key = check_key(key)
-    claimed = _claim(tenant, key, request, request_hash(request))
+    early = _made_with_token(request, tenant, key)
+    if early is not None and early.pk is not None:
+        claimed: int | HttpResponse = early.pk
+    else:
+        claimed = _claim(tenant, key, request, early.digest if early else request_hash(request), insert=early is None)
     if isinstance(claimed, HttpResponse):
         return claimed
     try:

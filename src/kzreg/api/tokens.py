@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from kzreg.api import statements
+from kzreg.api import idempotency, statements
 from kzreg.api.errors import ApiError, problem
 from kzreg.api.models import ApiToken, RateWindow
 from kzreg.api.problems import ApiCode
@@ -81,11 +81,15 @@ def _by_prefix(prefix: str) -> ApiToken | None:
     return read.load(found[0]) if found else None
 
 
-def _counted_by_prefix(prefix: str, digest: str, now: dt.datetime) -> ApiToken | None:
+def _counted_by_prefix(
+    prefix: str, digest: str, now: dt.datetime, claim: idempotency.Claim | None = None
+) -> ApiToken | None:
     """`_by_prefix` and, in the same statement, this call counted in the token's rate window (PostgreSQL:
     a data-modifying WITH) — only when the token is live: the secret's hash matches, not revoked, not
     expired, its user active (the checks `verify` makes on the row again). The count it made is left on
-    the token for `ratelimit.count_call`; a refused token counts nothing."""
+    the token for `ratelimit.count_call`; a refused token counts nothing. `claim`: the call's
+    `Idempotency-Key` claimed in the same statement too, when the call was counted within the limit and
+    its caller sells as someone (`idempotency.claim_ctes`); the outcome is left on `claim`."""
     vendor, alone = statements.where(ApiToken)
     read = statements.joined(ApiToken, CALLER, vendor)
     window = now.replace(second=0, microsecond=0)
@@ -95,19 +99,27 @@ def _counted_by_prefix(prefix: str, digest: str, now: dt.datetime) -> ApiToken |
         digest,
         statements.prep(ApiToken, "expires_at", now),
     ]
-    found = statements.run(ApiToken, _counted_sql(vendor, alone), params)
+    if claim is not None:
+        params += idempotency.claim_params(claim, per_minute(), now)
+    found = statements.run(ApiToken, _counted_sql(vendor, alone, claim is not None), params)
     if not found:
         return None
-    token: ApiToken = read.load(found[0][:-1])
-    if found[0][-1] is not None:
-        token._kzreg_counted = (window, int(found[0][-1]))  # type: ignore[attr-defined]
+    row = found[0]
+    if claim is not None:
+        claim.tenant, claim.pk = row[-2], None if row[-1] is None else int(row[-1])
+        row = row[:-2]
+    token: ApiToken = read.load(row[:-1])
+    if row[-1] is not None:
+        token._kzreg_counted = (window, int(row[-1]))  # type: ignore[attr-defined]
     return token
 
 
 @functools.cache
-def _counted_sql(vendor: str, no_wait: bool = False) -> str:
+def _counted_sql(vendor: str, no_wait: bool = False, claim: bool = False) -> str:
     """`no_wait`: the count commits without waiting for its WAL flush (ADR 0011: a crash may forget the
-    last fraction of a second's counts, which only lets a few calls more through that minute)."""
+    last fraction of a second's counts, which only lets a few calls more through that minute); the claim
+    too, as its own statement did. `claim`: with the key's claim (`idempotency.claim_ctes`), answering the
+    tenant it was tried for and the row it made after the count."""
     read = statements.joined(ApiToken, CALLER, vendor)
     q = functools.partial(statements.quote, RateWindow)
     rate, token_id, window, count = statements.table(RateWindow), q("token_id"), q("window"), q("count")
@@ -116,28 +128,36 @@ def _counted_sql(vendor: str, no_wait: bool = False) -> str:
         return f"c{read.column(path, attname)}"
 
     columns = ", ".join(f"{column} AS c{at}" for at, column in enumerate(read.columns))
+    profile = "user__staff_profile"
+    claims = (
+        ", " + idempotency.claim_ctes("t", c(profile, "organisation"), c(profile, "reseller_id"),
+                                      c(f"{profile}__registrar", "handle"), count)
+        if claim else ""
+    )  # fmt: skip
     return (
         f"WITH t AS (SELECT {columns} {read.tables} WHERE t0.{statements.quote(ApiToken, 'prefix')} = %s), "
         f"bump AS (INSERT INTO {rate} ({token_id}, {window}, {count}) SELECT {c('', 'id')}, %s, 1 FROM t "
         f"WHERE {c('', 'secret_hash')} = %s AND {c('', 'revoked_at')} IS NULL "
         f"AND ({c('', 'expires_at')} IS NULL OR {c('', 'expires_at')} > %s) AND {c('user', 'is_active')} "
-        f"ON CONFLICT ({token_id}, {window}) DO UPDATE SET {count} = {rate}.{count} + 1 RETURNING {count}) "
-        f"{', ' + statements.NO_WAIT if no_wait else ''} "
-        f"SELECT t.*, (SELECT {count} FROM bump) FROM t{', no_wait' if no_wait else ''}"
+        f"ON CONFLICT ({token_id}, {window}) DO UPDATE SET {count} = {rate}.{count} + 1 RETURNING {count})"
+        f"{claims}{', ' + statements.NO_WAIT if no_wait else ''} "
+        f"SELECT t.*, (SELECT {count} FROM bump){', (SELECT tenant FROM who), (SELECT id FROM claim)' if claim else ''} "
+        f"FROM t{', no_wait' if no_wait else ''}"
     )
 
 
-def verify(raw: str, count: bool = False) -> ApiToken:
+def verify(raw: str, count: bool = False, claim: idempotency.Claim | None = None) -> ApiToken:
     """The live token this secret belongs to; otherwise an error that says why (never which part was
     wrong: a wrong secret and an unknown prefix are the same answer). `count`: this call is counted
-    against the token's rate limit in the same statement where the database allows (PostgreSQL)."""
+    against the token's rate limit in the same statement where the database allows (PostgreSQL);
+    `claim`: there, the call's `Idempotency-Key` is claimed in it too (`_counted_by_prefix`)."""
     scheme, _, rest = raw.strip().partition("_")
     prefix, _, secret = rest.partition("_")
     digest, now = _digest(secret), clock.now()
     token = None
     if scheme == SCHEME:
         merged = count and per_minute() > 0 and statements.vendor(ApiToken) == "postgresql"
-        token = _counted_by_prefix(prefix, digest, now) if merged else _by_prefix(prefix)
+        token = _counted_by_prefix(prefix, digest, now, claim) if merged else _by_prefix(prefix)
     if token is None or not hmac.compare_digest(token.secret_hash, digest):
         raise problem(ApiCode.TOKEN_INVALID)
     if token.revoked_at is not None:
