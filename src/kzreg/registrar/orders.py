@@ -327,7 +327,7 @@ def _finish_created(order: Order, answer: dict[str, Any], note: str) -> Order | 
     if done is None:
         order.state, order.updated_at, order.answer = before
         return None
-    order.service = done
+    order.service_id = done  # `order.service` reads the row when asked (no cached one: a create had none)
     return order
 
 
