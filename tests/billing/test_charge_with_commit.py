@@ -7,10 +7,14 @@ PostgreSQL only (SQLite charges in `after` through `ledger.post`, tests/billing/
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
+
 import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.test import override_settings
 from psycopg._pipeline_base import BasePipeline
 
 from kzreg.billing import fees, guard, posting
@@ -22,6 +26,7 @@ from kzreg.billing.problems import BillingCode
 from kzreg.core import clock
 from kzreg.core.errors import OperationFailed
 from kzreg.registry import rows
+from kzreg.registry.commands import AgreedFee
 from kzreg.registry.models import Domain
 from kzreg.registry.operations import create_domain
 from tests.billing.conftest import fund
@@ -29,6 +34,7 @@ from tests.billing.test_fee_agreed import agreed
 from tests.billing.test_quotes_single_use import quoted
 from tests.conftest import domain_command, org_contact, person
 
+DIRECT_INVOICES = "kzreg.billing.direct.DirectRegistrantInvoices"  # the other guard, left in for the uncharged
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 # serialized_rollback: the zones from the data migration come back after the flush, for the tests after these.
 pytestmark = [
@@ -50,15 +56,17 @@ def deposit(registrar) -> Account:
 
 @pytest.fixture
 def sent(monkeypatch) -> list[str]:
-    """The object-id expressions of the charges `send_charge` sent."""
+    """The object-id expressions of the charges sent with the writes: riding in the domain's INSERT
+    (`rider_parts`) or as a statement of their own behind it (`send_charge`)."""
     made: list[str] = []
-    original = guard.send_charge
+    for name in ("send_charge", "rider_parts"):
+        original = getattr(guard, name)
 
-    def counted(*args):  # type: ignore[no-untyped-def]
-        made.append(args[-1])
-        return original(*args)
+        def counted(*args, original=original):  # type: ignore[no-untyped-def]
+            made.append(args[-1])
+            return original(*args)
 
-    monkeypatch.setattr(guard, "send_charge", counted)
+        monkeypatch.setattr(guard, name, counted)
     return made
 
 
@@ -108,7 +116,7 @@ def test_a_registration_of_its_own_sends_its_charge_with_the_writes_and_the_comm
     syncs[0] = 0
     domain = create_domain(quoted("paid.kz", quote.id), registrar_actor).object
     assert syncs[0] == 2  # the reads (with BEGIN and the guard's read); the writes, the charge and COMMIT
-    assert len(sent) == 2 and "currval" in sent[-1]
+    assert len(sent) == 2 and "FROM parent" in sent[-1]  # the charge rode in the domain's own INSERT
     assert connection.connection.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
     tx = Transaction.objects.get(object_key="paid.kz")
     assert (tx.kind, tx.object_type, tx.object_id, tx.quote_id, tx.fee_command, tx.years) == (
@@ -138,6 +146,34 @@ def test_a_registration_with_an_agreed_fee_is_two_round_trips_as_an_uncharged_on
     assert (tx.object_id, tx.quote_id, tx.fee_command, tx.years) == (domain.pk, "", "create", 1)
     deposit.refresh_from_db()
     assert deposit.balance == Money.of("40.00", "USD") and check_ledger().ok
+
+
+def test_the_charge_rides_in_the_domains_insert_statement(deposit, registrar_actor, monkeypatch):
+    """A charged registration sends one statement more than an uncharged one, the guard's read: the charge
+    is part of the domain's own INSERT (`guards.ride`), answered with its key; the rows are the charge's."""
+    statements: list[str] = []
+    execute = psycopg.Cursor.execute
+
+    def counted(cursor, query, *args, **kwargs):  # type: ignore[no-untyped-def]
+        statements.append(str(query))
+        return execute(cursor, query, *args, **kwargs)
+
+    def agreed_command(name: str, n: int):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(command(name, n), fee_agreed=AgreedFee(Decimal("30.00"), "USD"))
+
+    create_domain(command("warm.kz", 1), registrar_actor)
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    with override_settings(KZREG={**settings.KZREG, "OPERATION_GUARDS": [DIRECT_INVOICES]}):
+        create_domain(agreed_command("plain.kz", 2), registrar_actor)  # new contacts, as the next one
+    uncharged, statements[:] = list(statements), []
+    domain = create_domain(agreed_command("rides.kz", 3), registrar_actor).object
+    assert len(statements) == len(uncharged) + 1
+    (insert,) = [s for s in statements if "INSERT INTO" in s and "registry_domain" in s]
+    assert "billing_entry" in insert and "billing_refuse_charge" in insert
+    tx = Transaction.objects.get(object_key="rides.kz")
+    assert tx.object_id == domain.pk and tx.entries.count() == 2
+    deposit.refresh_from_db()
+    assert deposit.balance == Money.of("40.00", "USD") and check_ledger().ok  # warm.kz and rides.kz
 
 
 def test_an_agreed_fee_refused_by_the_statement_is_2104_and_changes_nothing(

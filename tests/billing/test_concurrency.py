@@ -111,3 +111,28 @@ def test_parallel_registrations_register_only_what_is_paid_for(registrar, revenu
     assert sorted(Transaction.objects.filter(kind="fee").values_list("object_key", flat=True)) == registered
     account.refresh_from_db()
     assert account.balance_minor == 0 and check_ledger().ok
+
+
+def test_parallel_charged_registrations_of_one_name_charge_only_the_winner(registrar):
+    """The charge rides in the domain's own INSERT statement (`guards.ride`): the domain's row is inserted
+    before the charge's expressions run, so the losers of the race for the name wait on its unique index
+    before they lock the deposit, and fail with "already registered" (never a deadlock, never 2104), charged
+    nothing."""
+    from kzreg.core.messages import Code
+
+    account = open_prepaid(registrar.id, registrar.handle, "USD", clock.now())
+    fund(account, "300.00")
+    own_account(account.book, AccountKind.REVENUE, "USD", clock.now())
+    actor = Actor("ps-operator", Role.REGISTRAR, Channel.EPP, registrar_id=registrar.id)
+
+    def attempt(n: int) -> object:
+        command = domain_command("one-name.kz", registrant=org_contact(500 + n), admin=person(500 + n))
+        command = dataclasses.replace(command, fee_agreed=AgreedFee(Decimal("30.00"), "USD"))
+        return create_domain(command, actor).object.name
+
+    outcomes = race(attempt)
+    assert outcomes.count("one-name.kz") == 1, outcomes
+    assert all(o == {Code.ALREADY_REGISTERED} for o in outcomes if o != "one-name.kz"), outcomes
+    assert list(Transaction.objects.filter(kind="fee").values_list("object_key", flat=True)) == ["one-name.kz"]
+    account.refresh_from_db()
+    assert account.balance == Money.of("270.00", "USD") and check_ledger().ok

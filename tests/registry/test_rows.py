@@ -60,6 +60,39 @@ def test_a_row_and_the_rows_referring_to_it_are_written_together(make_domain, in
     assert entry.snapshot == HistoryEntry.objects.get(object_type="domain", object_id=original.pk).snapshot
 
 
+def test_a_guards_rider_joins_the_statement_and_gets_its_answer(make_domain):
+    """`insert_with_children(riders=…)` (a guard's `ride`): the rider's CTEs and columns join the family's
+    one statement, see the new key, and its answer comes back with the key; psycopg's placeholder
+    conversion of that long statement (over 50 parameters) is kept per text, not redone (`_converted`)."""
+    from django.db import connection
+
+    from kzreg.registry.guards import Rider
+
+    if connection.vendor != "postgresql":
+        pytest.skip("riders join a statement sent in PostgreSQL's pipeline")
+    original = make_domain("first.kz")
+    answers: list[tuple] = []
+    padding = ", ".join(["%s::int"] * 40)  # past psycopg's own cache (50 parameters) with the family's
+
+    def riders(key_sql: str) -> list[Rider]:
+        ctes = f"probe AS (SELECT %s::bigint AS n, {key_sql} AS k, ARRAY[{padding}] AS pad)"
+        columns = "(SELECT n FROM probe), (SELECT k FROM probe)"
+        return [Rider(ctes, columns, 2, [41, *range(40)], answers.append)]
+
+    keys = []
+    for name in ("second.kz", "third.kz"):
+        copy = _copy(original, name)
+        with transaction.atomic():
+            with rows.pipeline():
+                key = rows.insert_with_children(copy, _children(original), riders=riders)
+            keys.append(key.value())
+        if name == "second.kz":
+            hits = rows._converted.cache_info().hits
+    assert answers == [(41, keys[0]), (41, keys[1])]
+    assert rows._converted.cache_info().hits > hits
+    assert Domain.objects.get(pk=keys[1]).name == "third.kz"
+
+
 def test_a_lost_race_for_the_parent_writes_no_child(make_domain):
     original = make_domain("first.kz")
     duplicate = _copy(original, "first.kz")

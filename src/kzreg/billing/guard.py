@@ -59,6 +59,7 @@ from kzreg.billing.posting import (
     one_statement_posting,
     post_charge,
     refusal,
+    rider_parts,
     send_charge,
 )
 from kzreg.billing.prices import fee_of
@@ -67,7 +68,7 @@ from kzreg.billing.problems_books import BooksCode
 from kzreg.billing.sqlrows import fetch_one
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.registry.commands import AgreedFee
-from kzreg.registry.guards import GuardContext
+from kzreg.registry.guards import GuardContext, Rider
 from kzreg.registry.policy import ZonePolicy, zone_of_name
 from kzreg.registry.zones import zone_policies
 
@@ -274,49 +275,38 @@ class RegistryFees:
             return [ledger.insufficient(account, fee.minor)]
         return []
 
+    def ride(self, ctx: GuardContext, result: Any, key_sql: str) -> Rider | None:
+        """The charge `after_soon` would send, as parts of the new domain's own INSERT statement
+        (`registry.guards.ride`): the same statement's CTEs and answer (posting.rider_parts), no statement of
+        its own. None where `after_soon` would not send it (then it decides as before)."""
+        found = _sendable(ctx, result)
+        if isinstance(found, bool):
+            return None
+        plan, revenue, row = found
+        ctes, columns, params = rider_parts(
+            _registry_book(plan.account), plan.account, revenue, plan.fee, row, plan.quote_id, key_sql
+        )
+
+        def answer(values: tuple[Any, ...]) -> None:
+            ctx.billing_sent = _Answered(values)  # type: ignore[attr-defined]
+
+        ctx.billing_rode = True  # type: ignore[attr-defined]
+        return Rider(ctes, columns, 3, params, answer)
+
     def after_soon(self, ctx: GuardContext, result: Any, key_sql: str) -> bool:
         """Sends the charge `after` would post into the operation's last write pipeline, behind its writes
         (`registry.guards.after_soon`); True when `after` then writes nothing (sent, or nothing to charge),
         so the COMMIT may go with them. It sends only the one-statement charge that `check` planned, with no
         low-balance message to follow (that one is decided on the balance after); else False and `after`
-        charges as before."""
-        rule = FEE_RULES.get(ctx.operation)
-        if rule is None:
-            return ctx.operation not in REFUND_OPERATIONS
-        if not rule.charged:  # `after` writes only the held price of a transfer request that agreed to one
-            return not _holds(ctx)
-        years, payer = _years(rule, ctx.command, result), rule.payer(ctx, result)
-        if years is None or payer is None:
+        charges as before. A charge that rode with the domain's INSERT (`ride`) is not sent again."""
+        if getattr(ctx, "billing_rode", False):
             return True
-        plan = getattr(ctx, "billing_charge", None)
-        if (
-            not isinstance(plan, Planned)
-            or plan.payer != payer
-            or plan.revenue_id is None
-            or plan.account.low_balance_minor is not None
-            or ctx.operation == "domain_restore"
-            or not can_send_charge(plan.account)
-        ):
-            return False
-        account = plan.account
-        revenue = _revenue_by_id(plan.revenue_id, account.book_id, account.currency)
-        domain, actor = _domain(result), ctx.actor
-        row = {  # the transaction `_cause(ctx, domain, "fee", …).transaction(book, now)` would make
-            "book_id": account.book_id,
-            "kind": "fee",
-            "principal": actor.principal,
-            "operation": ctx.operation,
-            "request_id": actor.request_id,
-            "object_type": "domain",
-            "object_id": domain.pk,
-            "object_key": domain.name,
-            "fee_command": str(rule.command),
-            "years": years,
-            "quote_id": plan.quote_id,
-            "created_at": ctx.now,
-        }
-        pending = send_charge(_registry_book(account), account, revenue, plan.fee, row, plan.quote_id, key_sql)
-        ctx.billing_sent = pending  # type: ignore[attr-defined]
+        found = _sendable(ctx, result)
+        if isinstance(found, bool):
+            return found
+        plan, revenue, row = found
+        book = _registry_book(plan.account)
+        ctx.billing_sent = send_charge(book, plan.account, revenue, plan.fee, row, plan.quote_id, key_sql)  # type: ignore[attr-defined]
         return True
 
     def refused(self, ctx: GuardContext, error: BaseException) -> list[Problem]:
@@ -351,6 +341,60 @@ class RegistryFees:
             _hold_transfer(ctx, result)
         elif ctx.operation in REFUND_OPERATIONS and (result.deleted_at is not None or result.pending_delete):
             refund_in_grace(ctx, result)  # not when the delete became a hold (T12)
+
+
+def _sendable(ctx: GuardContext, result: Any) -> bool | tuple[Planned, Account, dict[str, object]]:
+    """Whether the charge `check` planned can be sent with the operation's writes: the plan, the revenue
+    account and the transaction row when it can; else True when `after` writes nothing (nothing charged
+    here) and False when `after` must write (it charges as before)."""
+    rule = FEE_RULES.get(ctx.operation)
+    if rule is None:
+        return ctx.operation not in REFUND_OPERATIONS
+    if not rule.charged:  # `after` writes only the held price of a transfer request that agreed to one
+        return not _holds(ctx)
+    years, payer = _years(rule, ctx.command, result), rule.payer(ctx, result)
+    if years is None or payer is None:
+        return True
+    plan = getattr(ctx, "billing_charge", None)
+    if (
+        not isinstance(plan, Planned)
+        or plan.payer != payer
+        or plan.revenue_id is None
+        or plan.account.low_balance_minor is not None
+        or ctx.operation == "domain_restore"
+        or not can_send_charge(plan.account)
+    ):
+        return False
+    account = plan.account
+    revenue = _revenue_by_id(plan.revenue_id, account.book_id, account.currency)
+    domain, actor = _domain(result), ctx.actor
+    row: dict[str, object] = {  # the transaction `_cause(ctx, domain, "fee", …).transaction(book, now)` makes
+        "book_id": account.book_id,
+        "kind": "fee",
+        "principal": actor.principal,
+        "operation": ctx.operation,
+        "request_id": actor.request_id,
+        "object_type": "domain",
+        "object_id": domain.pk,
+        "object_key": domain.name,
+        "fee_command": str(rule.command),
+        "years": years,
+        "quote_id": plan.quote_id,
+        "created_at": ctx.now,
+    }
+    return plan, revenue, row
+
+
+class _Answered:
+    """A rider's answer (`RegistryFees.ride`), read as a sent charge's (`sqlrows.PendingRow.row`)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: tuple[Any, ...]):
+        self._values = values
+
+    def row(self) -> tuple[Any, ...]:
+        return self._values
 
 
 def _holds(ctx: GuardContext) -> bool:

@@ -52,39 +52,50 @@ def _transaction_fields() -> list[str]:
 
 
 @functools.cache
+def charge_parts(quoted: bool, object_id_sql: str = "", prefix: str = "") -> tuple[str, str]:
+    """The charge's common table expressions and its answer's expressions (`charge_sql`), their names
+    starting with `prefix` (a charge that joins another statement: `rider`)."""
+    fields = _transaction_fields()
+    columns = ", ".join(Transaction._meta.get_field(name).column for name in fields)  # type: ignore[union-attr,misc]
+    marks = ", ".join(object_id_sql if object_id_sql and name == "object_id" else "%s" for name in fields)
+    used, first, second, tx, entries = (f"{prefix}{name}" for name in ("used", "first", "second", "tx", "entries"))
+    parts = []
+    if quoted:
+        parts.append(
+            f"{used} AS (INSERT INTO billing_quoteuse (quote_id, used_at) VALUES (%s, %s) "
+            "ON CONFLICT DO NOTHING RETURNING quote_id)"
+        )
+    parts += [
+        f"{first} AS ({_UPDATE}{f' AND EXISTS (SELECT FROM {used})' if quoted else ''} RETURNING balance_minor)",
+        f"{second} AS ({_UPDATE} AND EXISTS (SELECT FROM {first}) RETURNING balance_minor)",
+        f"{tx} AS (INSERT INTO billing_transaction ({columns}) VALUES ({marks}) RETURNING id)",
+        f"{entries} AS (INSERT INTO billing_entry (transaction_id, account_id, amount_minor, currency) "
+        f"SELECT {tx}.id, e.account_id, e.amount_minor, e.currency FROM {tx}, "
+        "(VALUES (%s, %s, %s), (%s, %s, %s)) AS e (account_id, amount_minor, currency))",
+    ]
+    was_used = f"EXISTS (SELECT FROM {used})" if quoted else "true"
+    if object_id_sql:
+        # `second` is updated only after `first` (its EXISTS): no row in it means either update refused.
+        answer = (
+            f"CASE WHEN NOT {was_used} THEN billing_refuse_charge('{QUOTE_USED}') "
+            f"WHEN NOT EXISTS (SELECT FROM {second}) THEN billing_refuse_charge('{INSUFFICIENT}') "
+            f"ELSE (SELECT id FROM {tx}) END, (SELECT balance_minor FROM {first}), (SELECT balance_minor FROM {second})"
+        )
+    else:
+        answer = (
+            f"(SELECT id FROM {tx}), {was_used}, (SELECT balance_minor FROM {first}), "
+            f"(SELECT balance_minor FROM {second})"
+        )
+    return ", ".join(parts), answer
+
+
+@functools.cache
 def charge_sql(quoted: bool, object_id_sql: str = "") -> str:
     """The charge's statement. With `object_id_sql` (the ending form, `send_charge`) the transaction's
     object id is that SQL expression (the key of a row inserted earlier in the same pipeline) and a refusal
     is raised by the statement itself (`billing_refuse_charge`, SQLSTATE KZ104) instead of answered."""
-    fields = _transaction_fields()
-    columns = ", ".join(Transaction._meta.get_field(name).column for name in fields)  # type: ignore[union-attr,misc]
-    marks = ", ".join(object_id_sql if object_id_sql and name == "object_id" else "%s" for name in fields)
-    parts = []
-    if quoted:
-        parts.append(
-            "used AS (INSERT INTO billing_quoteuse (quote_id, used_at) VALUES (%s, %s) "
-            "ON CONFLICT DO NOTHING RETURNING quote_id)"
-        )
-    parts += [
-        f"first AS ({_UPDATE}{' AND EXISTS (SELECT FROM used)' if quoted else ''} RETURNING balance_minor)",
-        f"second AS ({_UPDATE} AND EXISTS (SELECT FROM first) RETURNING balance_minor)",
-        f"tx AS (INSERT INTO billing_transaction ({columns}) VALUES ({marks}) RETURNING id)",
-        "entries AS (INSERT INTO billing_entry (transaction_id, account_id, amount_minor, currency) "
-        "SELECT tx.id, e.account_id, e.amount_minor, e.currency FROM tx, "
-        "(VALUES (%s, %s, %s), (%s, %s, %s)) AS e (account_id, amount_minor, currency))",
-    ]
-    used = "EXISTS (SELECT FROM used)" if quoted else "true"
-    if object_id_sql:
-        # `second` is updated only after `first` (its EXISTS): no row in it means either update refused.
-        return (
-            f"WITH {', '.join(parts)} SELECT CASE WHEN NOT {used} THEN billing_refuse_charge('{QUOTE_USED}') "
-            f"WHEN NOT EXISTS (SELECT FROM second) THEN billing_refuse_charge('{INSUFFICIENT}') "
-            "ELSE (SELECT id FROM tx) END, (SELECT balance_minor FROM first), (SELECT balance_minor FROM second)"
-        )
-    return (
-        f"WITH {', '.join(parts)} SELECT (SELECT id FROM tx), {used}, "
-        "(SELECT balance_minor FROM first), (SELECT balance_minor FROM second)"
-    )
+    ctes, answer = charge_parts(quoted, object_id_sql)
+    return f"WITH {ctes} SELECT {answer}"
 
 
 def one_statement_posting(account: Account) -> bool:
@@ -169,19 +180,10 @@ def _row_layout(skip: str) -> tuple[tuple[str, object], ...]:
     return tuple(column for column in _cause_columns() if column[0] != skip)
 
 
-def send_charge(
-    book: Book,
-    payer: Account,
-    revenue: Account,
-    fee: Money,
-    row: dict[str, object],
-    quote_id: str,
-    object_id_sql: str,
-) -> PendingRow:
-    """`post_charge`, sent into the open pipeline (`can_send_charge`) behind the operation's last writes and
-    answered with them: the transaction's object id is `object_id_sql` (the key of the row those writes
-    inserted), and a refusal is an error raised by the statement (SQLSTATE KZ104, `refusal` reads it), so
-    that a COMMIT queued behind it commits nothing. The answer: the transaction's id and both balances.
+def pair_params(
+    book: Book, payer: Account, revenue: Account, fee: Money, row: dict[str, object], quote_id: str
+) -> list[object]:
+    """The ending charge's parameters (`charge_parts` with an object id expression), in order.
 
     `row` is the transaction row by field name, as `Cause.transaction` would make it (a field it leaves out
     takes the model's default, like `_transaction_values`); its parameters are laid out directly rather than
@@ -201,7 +203,37 @@ def send_charge(
         params += [minor, revenue_pk, minor, minor, -minor, payer_pk, -minor, -minor]
     params += [row.get(name, default) for name, default in _row_layout("object_id")]
     params += [payer_pk, -minor, currency, revenue_pk, minor, currency]
+    return params
+
+
+def send_charge(
+    book: Book,
+    payer: Account,
+    revenue: Account,
+    fee: Money,
+    row: dict[str, object],
+    quote_id: str,
+    object_id_sql: str,
+) -> PendingRow:
+    """`post_charge`, sent into the open pipeline (`can_send_charge`) behind the operation's last writes and
+    answered with them: the transaction's object id is `object_id_sql` (the key of the row those writes
+    inserted), and a refusal is an error raised by the statement (SQLSTATE KZ104, `refusal` reads it), so
+    that a COMMIT queued behind it commits nothing. The answer: the transaction's id and both balances."""
+    params = pair_params(book, payer, revenue, fee, row, quote_id)
     return PendingRow(Account, charge_sql(bool(quote_id), object_id_sql), params, write=True)
+
+
+RIDER_PREFIX = "fee_"
+
+
+def rider_parts(
+    book: Book, payer: Account, revenue: Account, fee: Money, row: dict[str, object], quote_id: str, key_sql: str
+) -> tuple[str, str, list[object]]:
+    """`send_charge` as parts of the new row's own INSERT statement (`registry.guards.Rider`): the charge's
+    CTEs (named `fee_…`), its answer's three expressions (the transaction's id, or the refusal raised as
+    by `send_charge`; both balances) and their parameters. `key_sql` is the new row's key in that statement."""
+    ctes, answer = charge_parts(bool(quote_id), key_sql, RIDER_PREFIX)
+    return ctes, answer, pair_params(book, payer, revenue, fee, row, quote_id)
 
 
 def refusal(error: BaseException) -> str | None:

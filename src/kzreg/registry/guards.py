@@ -16,6 +16,12 @@ A guard is any object with two methods, listed by dotted path in `settings.KZREG
   A statement sent this way refuses by raising an error (its transaction aborts, the queued COMMIT commits
   nothing); the guard's optional `refused(ctx, error)` then names the problems (`refusal` below).
 
+- optionally `ride(ctx, result, key_sql)` → a `Rider`: what `after` would write, as parts of the new row's own
+  INSERT statement (the domain's `WITH`, `rows.insert_with_children`), so that it costs no statement of its
+  own; its answer comes back with the new row's key. Asked inside the operation's last write pipeline,
+  before that INSERT is sent; a guard that rode then answers `after_soon` True and writes nothing in `after`.
+  A rider refuses as `after_soon`'s statements do: by raising an error, which fails the whole INSERT.
+
 A guard tells the channel what it did through `ctx.reports[key]` (billing: `reports["fee"]`, the fee charged
 and the balance after), which the operation's result carries (`OperationResult.reports`).
 """
@@ -24,7 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from django.conf import settings
@@ -64,6 +71,31 @@ def _load(paths: tuple[str, ...]) -> tuple[OperationGuard, ...]:
 def active_guards() -> tuple[OperationGuard, ...]:
     config = cast(dict[str, list[str]], settings.KZREG)
     return _load(tuple(config.get("OPERATION_GUARDS", [])))
+
+
+@dataclass(frozen=True)
+class Rider:
+    """Statements a guard adds to a new row's INSERT statement (`ride`): `ctes` are common table expressions
+    (`name AS (…)`, comma-separated; their names start with the guard's own prefix) placed after the
+    statement's own, `columns` SQL expressions added to its answer, `params` the parameters of both in the
+    order they appear, and `answer` is given the values of `columns` once the statement is answered."""
+
+    ctes: str
+    columns: str
+    width: int  # how many expressions `columns` holds
+    params: list[Any]
+    answer: Callable[[tuple[Any, ...]], None]
+
+
+def ride(ctx: GuardContext, result: Any, key_sql: str) -> list[Rider]:
+    """What each guard with a `ride` adds to the new row's INSERT (`key_sql`: the new row's key inside it)."""
+    riders = []
+    for guard in active_guards():
+        join = getattr(guard, "ride", None)
+        rider = join(ctx, result, key_sql) if join is not None else None
+        if rider is not None:
+            riders.append(rider)
+    return riders
 
 
 def prefetch(ctx: GuardContext, target: Any) -> None:

@@ -22,13 +22,14 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import psycopg
 from django.conf import settings
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from psycopg._queries import PostgresQuery, _query2pg_nocache
 from psycopg.types.datetime import TimestamptzLoader
 
 M = TypeVar("M", bound=Model)
@@ -56,11 +57,42 @@ def _history() -> type[Model]:
     return HistoryEntry
 
 
+@functools.lru_cache(maxsize=512)
+def _converted(query: str, encoding: str) -> tuple[bytes, Any, Any, Any]:
+    """psycopg's conversion of a statement's `%s` placeholders (`_queries._query2pg_nocache`), kept per text."""
+    return cast(tuple[bytes, Any, Any, Any], _query2pg_nocache(query.encode(encoding), encoding))
+
+
+class _ConvertedOnce(PostgresQuery):
+    """psycopg's query, its placeholders converted once per statement text (`_converted`). psycopg keeps the
+    conversion only of statements up to 4,096 bytes and 50 parameters; a registration's one INSERT of the
+    domain, its links and its history has ~75 (and a charge riding in it ~100), so psycopg split it with its
+    regular expression on every run: ~100 µs of a create's ~0.9 ms client CPU, ~175 µs with the charge. This
+    module's statements are few shapes (bounded by the cache), so every one is kept; the rest is psycopg's
+    own `convert` (a statement without parameters, or not text)."""
+
+    __slots__ = ()
+
+    def convert(self, query: Any, vars: Any) -> None:
+        if vars is None or not isinstance(query, str):
+            super().convert(query, vars)
+            return
+        self.query, self._want_formats, self._order, self._parts = _converted(query, self._tx.encoding)
+        self.dump(vars)
+
+
+class _Cursor(psycopg.Cursor):
+    """psycopg's cursor with `_ConvertedOnce` queries (the exact psycopg kzreg pins: ADR 0003)."""
+
+    _query_cls = _ConvertedOnce
+
+
 def _pg_cursor(db: BaseDatabaseWrapper) -> psycopg.Cursor:
     """A cursor of its own on the connection. With the session in UTC, as Django keeps it when USE_TZ is
     on, it loads timestamptz with psycopg's own loader (C), which then gives what Django's pure-Python
-    loader gives (aware, `datetime.timezone.utc`) for about a tenth of the cost."""
-    cursor = psycopg.Cursor(db.connection)
+    loader gives (aware, `datetime.timezone.utc`) for about a tenth of the cost. Its statements' placeholders
+    are converted once per text (`_ConvertedOnce`)."""
+    cursor = _Cursor(db.connection)
     if settings.USE_TZ and db.timezone_name == "UTC":
         cursor.adapters.register_loader(_TIMESTAMPTZ_OID, TimestamptzLoader)
     return cursor
@@ -320,11 +352,10 @@ PARENT_KEY: Any = _ParentKey()
 """Stands, in a child row given to `insert_with_children`, where the new parent row's key goes."""
 
 
-@functools.cache
-def _family_sql(model: type[Model], vendor: str, children: tuple[tuple[type[Model], int, tuple[int, ...]], ...]) -> str:
-    """`WITH parent AS (INSERT … RETURNING key), child1 AS (INSERT … VALUES (…, (SELECT key FROM parent), …))
-    SELECT key FROM parent`: one statement for a row and the rows that refer to it. `children` holds each
-    child model, its row count and the positions of its columns that take the parent's key."""
+def _family_parts(
+    model: type[Model], vendor: str, children: tuple[tuple[type[Model], int, tuple[int, ...]], ...]
+) -> tuple[list[str], str]:
+    """The common table expressions of `_family_sql` and the new row's key column."""
     pk = model._meta.pk
     assert pk is not None
     key = _quote(_column(pk))
@@ -333,7 +364,39 @@ def _family_sql(model: type[Model], vendor: str, children: tuple[tuple[type[Mode
         fields = _insert_fields(child)
         marks = ", ".join(f"(SELECT {key} FROM parent)" if i in parent_columns else "%s" for i in range(len(fields)))
         parts.append(f"child{n} AS ({_insert_head(child, vendor)} VALUES {', '.join([f'({marks})'] * count)})")
+    return parts, key
+
+
+@functools.cache
+def _family_sql(model: type[Model], vendor: str, children: tuple[tuple[type[Model], int, tuple[int, ...]], ...]) -> str:
+    """`WITH parent AS (INSERT … RETURNING key), child1 AS (INSERT … VALUES (…, (SELECT key FROM parent), …))
+    SELECT key FROM parent`: one statement for a row and the rows that refer to it. `children` holds each
+    child model, its row count and the positions of its columns that take the parent's key."""
+    parts, key = _family_parts(model, vendor, children)
     return f"WITH {', '.join(parts)} SELECT {key} FROM parent"
+
+
+@functools.cache
+def _family_sql_riding(
+    model: type[Model],
+    vendor: str,
+    children: tuple[tuple[type[Model], int, tuple[int, ...]], ...],
+    riders: tuple[tuple[str, str], ...],
+) -> str:
+    """`_family_sql` with the guards' riders (`guards.Rider`: their CTEs after the family's, their columns
+    after the key). The answer's row is read from `parent`, so the new row is inserted before any rider's
+    expression runs (a lost race for the name waits there, before a guard locks anything)."""
+    parts, key = _family_parts(model, vendor, children)
+    ctes = "".join(f", {rider_ctes}" for rider_ctes, _ in riders)
+    columns = "".join(f", {rider_columns}" for _, rider_columns in riders)
+    return f"WITH {', '.join(parts)}{ctes} SELECT parent.{key}{columns} FROM parent"
+
+
+def family_key_sql(model: type[Model]) -> str:
+    """The new row's key inside its own `insert_with_children` statement (for a guard's rider)."""
+    pk = model._meta.pk
+    assert pk is not None
+    return f"(SELECT {_quote(_column(pk))} FROM parent)"
 
 
 class InsertedKey:
@@ -341,8 +404,8 @@ class InsertedKey:
     is only sent, and `value()` after the block reads the key (and gives it to the object); elsewhere the
     key is known at once."""
 
-    def __init__(self, obj: Model, db: BaseDatabaseWrapper, cursor: Any = None):
-        self._obj, self._db, self._cursor = obj, db, cursor
+    def __init__(self, obj: Model, db: BaseDatabaseWrapper, cursor: Any = None, riders: Sequence[Any] = ()):
+        self._obj, self._db, self._cursor, self._riders = obj, db, cursor, riders
 
     def sql(self) -> str:
         """An SQL expression for the key, for a statement sent after this one in the same pipeline (the key is
@@ -360,7 +423,9 @@ class InsertedKey:
             self._cursor = None
             try:
                 with self._db.wrap_database_errors:
-                    _assign_key(self._obj, cursor.fetchone()[0], self._db)
+                    row = cursor.fetchone()
+                _assign_key(self._obj, row[0], self._db)
+                _answer(self._riders, row)
             except BaseException:
                 cursor.close()
                 raise
@@ -368,13 +433,26 @@ class InsertedKey:
         return self._obj.pk
 
 
-def insert_with_children(obj: Model, children: Sequence[tuple[type[Model], Sequence[dict[str, Any]]]]) -> InsertedKey:
+def _answer(riders: Sequence[Any], row: Sequence[Any]) -> None:
+    """Each rider's columns of the statement's answer, after the key."""
+    at = 1
+    for rider in riders:
+        rider.answer(tuple(row[at : at + rider.width]))
+        at += rider.width
+
+
+def insert_with_children(
+    obj: Model,
+    children: Sequence[tuple[type[Model], Sequence[dict[str, Any]]]],
+    riders: Callable[[str], Sequence[Any]] | None = None,
+) -> InsertedKey:
     """INSERT a new row and the rows that refer to it (a domain, its name-server links and its history),
     the children given as attribute values with `PARENT_KEY` where the new key goes.
 
     On PostgreSQL it is one statement (data-modifying WITH), so the server parses, plans and answers one
     message instead of one per table and nothing waits for a key in between; elsewhere the parent first,
-    then each child's rows."""
+    then each child's rows. Inside `pipeline()` on PostgreSQL, `riders` (given the new key's SQL expression)
+    names the guards' riders (`guards.ride`) that join the statement; elsewhere it is not asked."""
     db = _db(type(obj))
     children = [(model, child_rows) for model, child_rows in children if child_rows]
     if db.vendor != "postgresql":
@@ -394,14 +472,22 @@ def insert_with_children(obj: Model, children: Sequence[tuple[type[Model], Seque
             for i, (attname, prepare) in enumerate(preparers)
             if i not in parent_columns
         )
-    sql = _family_sql(type(obj), db.vendor, tuple(shape))
     if _pipeline_of(db) is None:
-        _assign_key(obj, _execute(sql, params, "one", db)[0], db)
+        _assign_key(obj, _execute(_family_sql(type(obj), db.vendor, tuple(shape)), params, "one", db)[0], db)
         return InsertedKey(obj, db)
+    joining = riders(family_key_sql(type(obj))) if riders is not None else ()
+    if joining:
+        for rider in joining:
+            params.extend(rider.params)
+        sql = _family_sql_riding(
+            type(obj), db.vendor, tuple(shape), tuple((rider.ctes, rider.columns) for rider in joining)
+        )
+    else:
+        sql = _family_sql(type(obj), db.vendor, tuple(shape))
     cursor = _pending_pg_cursor(db)
     with db.wrap_database_errors:
         cursor.execute(sql, params)
-    return InsertedKey(obj, db, cursor)
+    return InsertedKey(obj, db, cursor, joining)
 
 
 @functools.cache
