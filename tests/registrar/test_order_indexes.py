@@ -17,7 +17,8 @@ from tests.registrar.conftest import LOCATION, NS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-GONE = {"registrar_order_state", "registrar_order_service_id_de5f95aa", "registrar_service_reseller_id_9f222700"}
+GONE = {"registrar_order_state", "registrar_order_service_id_de5f95aa", "registrar_service_reseller_id_9f222700",
+        "registrar_service_renewal"}  # fmt: skip
 
 
 def index_names(table: str) -> set[str]:
@@ -36,11 +37,12 @@ def plan(queryset) -> str:
         return queryset.explain()
 
 
-def place(seller, customer, name: str) -> Order:
+def place(seller, customer, name: str, auto_renew: bool = False) -> Order:
     from kzreg.registrar import actions
 
     return actions.order_create(LocalConnection("PS-KZ", "tester"), seller, name=name, years=1,
-                                customer_id=customer.pk, nameservers=list(NS), location=LOCATION, key=name)  # fmt: skip
+                                customer_id=customer.pk, nameservers=list(NS), location=LOCATION, key=name,
+                                auto_renew=auto_renew)  # fmt: skip
 
 
 def test_the_dropped_indexes_are_gone_and_the_partial_ones_there():
@@ -49,6 +51,7 @@ def test_the_dropped_indexes_are_gone_and_the_partial_ones_there():
     assert {"registrar_order_in_flight", "registrar_order_by_service", "registrar_order_by_payer"} <= order_indexes
     # The reseller's look-ups (and PROTECT's check) are served by the indexes that begin with it.
     assert {"registrar_service_by_id", "registrar_service_by_name", "registrar_service_by_expiry"} <= service_indexes
+    assert "registrar_service_renewing" in service_indexes  # 0011
 
 
 @pytest.mark.parametrize("state", IN_FLIGHT)
@@ -64,6 +67,12 @@ def test_the_service_look_ups_keep_an_index(wing, alpha_seller):
     assert any(name in reseller for name in ("registrar_service_by_id", "registrar_service_by_name",
                                              "registrar_service_by_expiry", "registrar_service_expiring",
                                              "registrar_service_by_created"))  # fmt: skip
+
+
+def test_the_renewals_read_the_renewing_index(wing):
+    horizon = clock.now() + dt.timedelta(days=30)
+    due = Service.objects.filter(auto_renew=True, sponsored=True, expires_at__lte=horizon)  # renewals.due_services
+    assert "registrar_service_renewing" in plan(due.select_related("reseller").order_by("expires_at", "id"))
 
 
 def entries(index: str) -> int | None:
@@ -110,3 +119,18 @@ def test_a_stuck_submitted_order_is_still_found_and_settled(
     frozen_clock.advance(dt.timedelta(hours=2))
     settle.settle_orders(LocalConnection("PS-KZ", "tester"))
     assert Order.objects.get(pk=stuck.pk).state in (OrderState.RECONCILED, OrderState.DONE)
+
+
+def test_only_a_service_that_renews_itself_is_in_the_renewing_index(
+    wing, alpha_seller, alpha_customer, alpha_account, frozen_clock
+):
+    before = entries("registrar_service_renewing")
+    place(alpha_seller, alpha_customer, "alpha-plain.kz")
+    plain = entries("registrar_service_renewing")
+    place(alpha_seller, alpha_customer, "alpha-renews.kz", auto_renew=True)
+    if before is not None:
+        assert (plain, entries("registrar_service_renewing")) == (before, before + 1)
+    frozen_clock.advance(dt.timedelta(days=340))  # both expire within the worker's window
+    from kzreg.registrar.renewals import due_services
+
+    assert [s.name for s in due_services(clock.now())] == ["alpha-renews.kz"]

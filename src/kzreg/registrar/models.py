@@ -126,7 +126,11 @@ class Service(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["auto_renew", "sponsored", "expires_at"], name="registrar_service_renewal"),
+            # The worker's renewals (`renewals.due_services`): only the services it renews are in it, so a
+            # service without auto-renewal adds no entry (migration 0011).
+            models.Index(
+                fields=["expires_at"], condition=Q(auto_renew=True, sponsored=True), name="registrar_service_renewing"
+            ),
             # A reseller's domain list in each order it is shown in, a page read from the index (issue 12,
             # Speed; docs/benchmarks.md). PostgreSQL also has trigram and status indexes (migration 0005).
             models.Index(fields=["reseller", "id"], name="registrar_service_by_id"),
