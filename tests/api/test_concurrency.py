@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from kzreg.api.models import IdempotentAnswer
 from kzreg.billing.books import reseller_deposit
 from kzreg.billing.money import Money
 from kzreg.registrar.models import Order
@@ -54,7 +55,7 @@ def test_one_key_at_the_same_moment_charges_once(tenants):
 
 def test_bookkeeping_commits_without_waiting_only_on_its_own(tenants, settings):
     """ADR 0011: outside a transaction the token's count (with the key's claim, section 2026-12-04), the claim
-    on its own (no count) and the answer each commit without waiting for their WAL flush, and the session's
+    on its own (no count), the answer and a claim freed after a refusal each commit without waiting for their WAL flush, and the session's
     `synchronous_commit` is untouched afterwards; inside a caller's transaction the plain statements run,
     so that transaction's commit still waits."""
     import psycopg
@@ -79,6 +80,7 @@ def test_bookkeeping_commits_without_waiting_only_on_its_own(tenants, settings):
         alone = {**body, "name": "no-wait-2.kz"}
         assert api.post("/domains", alone, {"Idempotency-Key": "nw-2"}).status_code == 201
         settings.KZREG_API = {**settings.KZREG_API, "RATE_PER_MINUTE": 1000}
+        refused = api.post("/domains", {**body, "years": 0}, {"Idempotency-Key": "nw-3"})  # its claim freed
         with transaction.atomic(), CaptureQueriesContext(connection):
             inside = len(sent)
             assert api.get("/domains/no-wait.kz").status_code == 200
@@ -91,6 +93,8 @@ def test_bookkeeping_commits_without_waiting_only_on_its_own(tenants, settings):
     assert any("api_ratewindow" in q and 'INSERT INTO "api_idempotentanswer"' in q for q in no_wait)
     assert any(q.lstrip().startswith("WITH no_wait") and "INSERT INTO" in q for q in no_wait)
     assert any("UPDATE" in q and "api_idempotentanswer" in q for q in no_wait)
+    assert any("DELETE FROM" in q and "api_idempotentanswer" in q for q in no_wait)
+    assert refused.status_code == 400 and not IdempotentAnswer.objects.filter(key="nw-3").exists()
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert not any("synchronous_commit" in q for q in plain) and any("api_ratewindow" in q for q in plain)
     with connection.cursor() as cursor:

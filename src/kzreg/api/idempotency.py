@@ -122,10 +122,19 @@ def claim_params(claim: Claim, limit: int, now: dt.datetime) -> list[Any]:
 
 
 def release(request: HttpRequest) -> None:
-    """At the end of a call: a claim made with its token's read that `once` did not take is deleted."""
+    """At the end of a call: a claim made with its token's read that `once` did not take is deleted (one
+    prepared statement; as the claim, it commits without waiting when it is its own transaction)."""
     claim = request.__dict__.pop(CLAIMED, None)
     if isinstance(claim, Claim) and claim.pk is not None and not claim.used:
-        IdempotentAnswer.objects.filter(pk=claim.pk).delete()
+        statements.run(IdempotentAnswer, _release_sql(*statements.where(IdempotentAnswer)), [claim.pk], rows=False)
+
+
+@functools.cache
+def _release_sql(vendor: str, no_wait: bool = False) -> str:
+    delete = f"DELETE FROM {statements.table(IdempotentAnswer)} WHERE {statements.quote(IdempotentAnswer, 'id')} = %s"
+    return (
+        f"WITH {statements.NO_WAIT}, gone AS ({delete} RETURNING 1) SELECT 1 FROM gone, no_wait" if no_wait else delete
+    )
 
 
 def _made_with_token(request: HttpRequest, tenant: str, key: str) -> Claim | None:
