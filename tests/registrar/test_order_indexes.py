@@ -18,7 +18,8 @@ from tests.registrar.conftest import LOCATION, NS
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 GONE = {"registrar_order_state", "registrar_order_service_id_de5f95aa", "registrar_service_reseller_id_9f222700",
-        "registrar_service_renewal"}  # fmt: skip
+        "registrar_service_renewal", "registrar_serviceevent_reseller_id_c666903d",
+        "registrar_serviceevent_service_id_03354e86"}  # fmt: skip
 
 
 def index_names(table: str) -> set[str]:
@@ -47,7 +48,9 @@ def place(seller, customer, name: str, auto_renew: bool = False) -> Order:
 
 def test_the_dropped_indexes_are_gone_and_the_partial_ones_there():
     order_indexes, service_indexes = index_names("registrar_order"), index_names("registrar_service")
-    assert not GONE & (order_indexes | service_indexes)
+    event_indexes = index_names("registrar_serviceevent")
+    assert not GONE & (order_indexes | service_indexes | event_indexes)
+    assert "registrar_event_domain" in event_indexes  # a domain's events (0012 keeps it)
     assert {"registrar_order_in_flight", "registrar_order_by_service", "registrar_order_by_payer"} <= order_indexes
     # The reseller's look-ups (and PROTECT's check) are served by the indexes that begin with it.
     assert {"registrar_service_by_id", "registrar_service_by_name", "registrar_service_by_expiry"} <= service_indexes
@@ -134,3 +137,21 @@ def test_only_a_service_that_renews_itself_is_in_the_renewing_index(
     from kzreg.registrar.renewals import due_services
 
     assert [s.name for s in due_services(clock.now())] == ["alpha-renews.kz"]
+
+
+def test_the_service_events_foreign_keys_stay_without_their_indexes(wing, alpha_seller, alpha_customer, alpha_account):
+    """0012 dropped the indexes, not the constraints: a service or reseller with events is not deleted."""
+    from django.db.models import ProtectedError
+
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "registrar_serviceevent")
+    keys = {tuple(info["columns"]): info["foreign_key"] for info in found.values() if info["foreign_key"]}
+    assert keys[("service_id",)] == ("registrar_service", "id")
+    assert keys[("reseller_id",)] == ("resellers_reseller", "id")
+    order = place(alpha_seller, alpha_customer, "alpha-kept.kz")
+    service = Service.objects.get(pk=order.service_id)
+    assert service.events.count() == 1
+    Order.objects.filter(pk=order.pk).update(service=None)  # only the event holds it now
+    with pytest.raises(ProtectedError):
+        service.delete()
+    assert Service.objects.filter(pk=service.pk).exists()
