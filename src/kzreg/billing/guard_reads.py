@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kzreg.billing.books import deposit_columns
 from kzreg.billing.models import Account, AccountKind, OwnerKind
@@ -45,8 +45,7 @@ def _sql(quoted: bool = True) -> str:
     )
 
 
-@dataclass(frozen=True)
-class FeeReads:
+class FeeReads(NamedTuple):
     account: Account
     revenue_id: int | None  # None: the first charge opens the revenue account
     price: tuple[int | None, str | None]  # the price row in force (amount_minor, currency), or (None, None)

@@ -175,4 +175,9 @@ def pg_fetch_one(model: type[Model], sql: str, params: Sequence[Any]) -> tuple[A
 
 def prep(model: type[Model], attname: str, value: Any) -> Any:
     """A value as the model's field sends it to the database (datetimes on SQLite, for instance)."""
-    return model._meta.get_field(attname).get_db_prep_value(value, connections[router.db_for_read(model)])  # type: ignore[union-attr]
+    return _field(model, attname).get_db_prep_value(value, connections[router.db_for_read(model)])
+
+
+@functools.cache
+def _field(model: type[Model], attname: str) -> Any:
+    return model._meta.get_field(attname)

@@ -31,8 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -73,8 +72,7 @@ def active_guards() -> tuple[OperationGuard, ...]:
     return _load(tuple(config.get("OPERATION_GUARDS", [])))
 
 
-@dataclass(frozen=True)
-class Rider:
+class Rider(NamedTuple):
     """Statements a guard adds to a new row's INSERT statement (`ride`): `ctes` are common table expressions
     (`name AS (…)`, comma-separated; their names start with the guard's own prefix) placed after the
     statement's own, `columns` SQL expressions added to its answer, `params` the parameters of both in the
