@@ -50,6 +50,33 @@ def test_the_token_and_its_caller_are_what_select_related_reads(tenants):
         assert plain._state.adding is False and plain._state.db == orm._state.db
 
 
+def test_instances_made_without_init_only_while_nothing_listens(tenants):
+    """`_Part.make` stores the columns without `Model.__init__` only while no `pre_init`/`post_init`
+    receiver is connected; with one, every instance is made by `from_db` and the signal is sent."""
+    from django.db.models.signals import post_init
+
+    token, _secret = create_token(tenants.a.admin, "init")
+    orm = ApiToken.objects.select_related(*CALLER).get(pk=token.pk)
+    made: list[type] = []
+
+    def seen(sender: type, **kwargs: Any) -> None:
+        made.append(sender)
+
+    quiet = _by_prefix(token.prefix)
+    post_init.connect(seen)
+    try:
+        heard = _by_prefix(token.prefix)
+    finally:
+        post_init.disconnect(seen)
+    assert quiet is not None and heard is not None
+    assert caller(quiet) == caller(heard) == caller(orm)
+    assert {m.__name__ for m in made} >= {"ApiToken", "User", "StaffProfile", "Reseller", "Registrar"}
+    assert quiet.user.staff_profile.reseller.registrar.handle == orm.user.staff_profile.reseller.registrar.handle
+    quiet.last_used_at = clock.now()
+    quiet.save(update_fields=["last_used_at"])  # an instance made either way saves as the ORM's does
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == quiet.last_used_at
+
+
 def test_an_unknown_prefix_reads_nothing(tenants):
     assert _by_prefix("0123456789ab") is None
 
