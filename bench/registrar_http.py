@@ -513,8 +513,8 @@ def run(what: str, workers: int, threads: int, repeat: int, clients: int, count:
 def run_calls(count: int, only: str = "", wsgi: bool = False) -> None:
     """`count` domain infos and `count // 4` creates through the test client, and `count // 4` orders placed
     directly as a create places them (the API layer's cost is a create's minus an order's); CPU, wall and
-    statements, and (PostgreSQL) the database's CPU per call. `only` (info, create or order) runs one of
-    them; `BENCH_CALLGRIND=1` under `valgrind --tool=callgrind --instr-atstart=no` counts only the timed
+    statements, and (PostgreSQL) the database's CPU per call. `only` (info, create, order or layer: a
+    create whose order is stubbed by one already done, the API layer alone) runs one of them; `BENCH_CALLGRIND=1` under `valgrind --tool=callgrind --instr-atstart=no` counts only the timed
     calls (instructions / calls = per call). `wsgi`: the calls go to kzreg's WSGI application as a web
     server would call it (`WsgiClient`) instead of through Django's test client, whose own bookkeeping is not the server's."""
     from django.db import connection
@@ -553,6 +553,22 @@ def run_calls(count: int, only: str = "", wsgi: bool = False) -> None:
                                   admin_customer_id=None, auto_renew=False)  # fmt: skip
         return Answered(201 if placed.state == "done" else 500, placed)
 
+    done: list[Any] = []
+
+    def layer(i: int) -> Any:
+        """A create with the order replaced by one already done (the API layer alone: token, count and
+        claim, body, access, the key's answer, the response — no order, no charge, no registry)."""
+        from kzreg.registrar import actions
+        from kzreg.registrar.models import Order
+
+        if not done:  # read once, in the warm-up call
+            done.append(Order.objects.filter(kind="create", state="done").order_by("-id").first())
+        place, actions.order_create = actions.order_create, lambda *args, **kwargs: done[0]  # type: ignore[assignment]
+        try:
+            return create(i)
+        finally:
+            actions.order_create = place  # type: ignore[method-assign]
+
     sent_to_postgresql = count_postgresql_statements()
     callgrind = os.environ.get("BENCH_CALLGRIND") == "1"  # under valgrind --tool=callgrind --instr-atstart=no
     via = "WSGI application" if wsgi else "test client"
@@ -561,6 +577,7 @@ def run_calls(count: int, only: str = "", wsgi: bool = False) -> None:
         ("info", "GET /domains/{name}", info, count, 200),
         ("create", "POST /domains", create, count // 4, 201),
         ("order", "order_create alone", order, count // 4, 201),
+        ("layer", "POST /domains, no order", layer, count // 4, 201),
     ):
         if only and only != kind:
             continue
@@ -717,9 +734,10 @@ if __name__ == "__main__":
     parser.add_argument("--count", type=int, default=200, help="calls (calls)")
     parser.add_argument(
         "--only",
-        choices=("info", "create", "order"),
+        choices=("info", "create", "order", "layer"),
         default="",
-        help="one kind of call (calls); order: the order alone, as a create places it",
+        help="one kind of call (calls); order: the order alone, as a create places it; layer: a create "
+        "whose order is one already done (the API layer alone; run after creates)",
     )
     parser.add_argument("--wsgi", action="store_true", help="calls to the WSGI application, not the test client")
     parser.add_argument("--repeat", type=int, default=5, help="EXPLAIN ANALYZE runs per statement (plans)")
