@@ -148,9 +148,10 @@ def test_a_registration_with_an_agreed_fee_is_two_round_trips_as_an_uncharged_on
     assert deposit.balance == Money.of("40.00", "USD") and check_ledger().ok
 
 
-def test_the_charge_rides_in_the_domains_insert_statement(deposit, registrar_actor, monkeypatch):
-    """A charged registration sends one statement more than an uncharged one, the guard's read: the charge
-    is part of the domain's own INSERT (`guards.ride`), answered with its key; the rows are the charge's."""
+def test_the_read_and_the_charge_ride_in_the_registrations_own_statements(deposit, registrar_actor, monkeypatch):
+    """A charged registration sends as many statements as an uncharged one: the guard's read joins the name's
+    look-up (`guards.ride_reads`) and the charge is part of the domain's own INSERT (`guards.ride`), answered
+    with its key; the rows are the charge's."""
     statements: list[str] = []
     execute = psycopg.Cursor.execute
 
@@ -167,7 +168,7 @@ def test_the_charge_rides_in_the_domains_insert_statement(deposit, registrar_act
         create_domain(agreed_command("plain.kz", 2), registrar_actor)  # new contacts, as the next one
     uncharged, statements[:] = list(statements), []
     domain = create_domain(agreed_command("rides.kz", 3), registrar_actor).object
-    assert len(statements) == len(uncharged) + 1
+    assert len(statements) == len(uncharged)
     (insert,) = [s for s in statements if "INSERT INTO" in s and "registry_domain" in s]
     assert "billing_entry" in insert and "billing_refuse_charge" in insert
     tx = Transaction.objects.get(object_key="rides.kz")

@@ -68,7 +68,7 @@ from kzreg.billing.problems_books import BooksCode
 from kzreg.billing.sqlrows import fetch_one
 from kzreg.core.errors import OperationFailed, Problem
 from kzreg.registry.commands import AgreedFee
-from kzreg.registry.guards import GuardContext, Rider
+from kzreg.registry.guards import GuardContext, ReadRider, Rider
 from kzreg.registry.policy import ZonePolicy, zone_of_name
 from kzreg.registry.zones import zone_policies
 
@@ -232,9 +232,28 @@ def _asked_again(ctx: GuardContext, target: Any) -> _Asked | None:
 
 
 class RegistryFees:
+    def ride_read(self, ctx: GuardContext, target: Any, alias: str) -> ReadRider | None:
+        """`check`'s one read as part of the operation's own read on the connection `alias`
+        (`registry.guards.ride_reads`: a registration's look-up of its name), when that is where it runs (the
+        ledger's connection, `guard_reads.alias`): no statement of its own; `check` uses it as `prefetch`'s."""
+        asked = _asked(ctx, target)
+        ctx.billing_asked = (target, asked)  # type: ignore[attr-defined]
+        if asked is None or asked.payer is None or guard_reads.alias() != alias:
+            return None
+        command = str(asked.rule.command)
+        sql, params, width = guard_reads.rider(
+            asked.payer, asked.zone.name, command, asked.years, asked.quote_id, ctx.now
+        )
+        ridden = guard_reads.RiddenReads(alias, asked.quote_id)
+        ctx.billing_reads = (asked.key(), ridden)  # type: ignore[attr-defined]
+        return ReadRider(sql, width, params, ridden.bind)
+
     def prefetch(self, ctx: GuardContext, target: Any) -> None:
         """Sends `check`'s one read now, inside the operation's read pipeline (`registry.guards.prefetch`), so
-        that it comes back with the operation's own reads; `check` uses it if it asks the same."""
+        that it comes back with the operation's own reads; `check` uses it if it asks the same. Nothing when
+        the read rode with the operation's own (`ride_read`)."""
+        if getattr(ctx, "billing_reads", None) is not None:
+            return
         asked = _asked(ctx, target)
         ctx.billing_asked = (target, asked)  # type: ignore[attr-defined]
         if asked is not None and asked.payer is not None:

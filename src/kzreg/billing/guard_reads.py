@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from django.db import connections, router
 
 from kzreg.billing.books import deposit_columns
 from kzreg.billing.models import Account, AccountKind, OwnerKind
@@ -57,6 +60,22 @@ def read(payer: int, zone: str, command: str, years: int, quote_id: str, now: dt
     return read_soon(payer, zone, command, years, quote_id, now).result()
 
 
+def _decode(alias: str, row: tuple[Any, ...] | None, quote_id: str) -> FeeReads | None:
+    """`read`'s answer from its row (None, or NULLs where it joined another read: no deposit)."""
+    if row is None or row[0] is None:
+        return None
+    width = len(deposit_columns())
+    account = Account.from_db(alias, list(deposit_columns()), row[:width])
+    revenue_id, price_minor, price_currency = row[width : width + 3]
+    quote = tuple(row[width + 3 :]) if quote_id else None
+    return FeeReads(
+        account=account,
+        revenue_id=None if revenue_id is None else int(revenue_id),
+        price=(price_minor, price_currency),
+        quote=quote if quote and quote[1] is not None else None,
+    )
+
+
 class PendingReads:
     """`read`'s answer, the statement sent at once and decoded on first use (see `sqlrows.PendingRow`)."""
 
@@ -64,28 +83,50 @@ class PendingReads:
         self._pending, self._quote_id = pending, quote_id
 
     def result(self) -> FeeReads | None:
-        row = self._pending.row()
-        if row is None:
-            return None
-        width = len(deposit_columns())
-        account = Account.from_db(self._pending.alias, list(deposit_columns()), row[:width])
-        revenue_id, price_minor, price_currency = row[width : width + 3]
-        quote = tuple(row[width + 3 :]) if self._quote_id else None
-        return FeeReads(
-            account=account,
-            revenue_id=None if revenue_id is None else int(revenue_id),
-            price=(price_minor, price_currency),
-            quote=quote if quote and quote[1] is not None else None,
-        )
+        return _decode(self._pending.alias, self._pending.row(), self._quote_id)
+
+
+class RiddenReads:
+    """`read`'s answer where its statement joined one of the operation's own reads (`rider`, the registry's
+    `guards.ReadRider`): `bind` is given the function that returns its columns."""
+
+    def __init__(self, alias: str, quote_id: str):
+        self._alias, self._quote_id = alias, quote_id
+        self._fetch: Callable[[], tuple[Any, ...]] | None = None
+
+    def bind(self, fetch: Callable[[], tuple[Any, ...]]) -> None:
+        self._fetch = fetch
+
+    def result(self) -> FeeReads | None:
+        assert self._fetch is not None, "a rider's answer is bound when its read is sent"
+        return _decode(self._alias, self._fetch(), self._quote_id)
+
+
+def _params(payer: int, zone: str, command: str, years: int, quote_id: str, now: dt.datetime) -> list[object]:
+    price = price_params(zone, command, years, now)
+    # `now` as the price's timestamp column takes it serves the quote's expires_at too
+    quote = [price[-1], quote_id] if quote_id else []
+    return [REVENUE, *price, *quote, PREPAID, str(payer), REGISTRY]
 
 
 def read_soon(payer: int, zone: str, command: str, years: int, quote_id: str, now: dt.datetime) -> PendingReads:
     """`read`, sent now: inside the registry's read pipeline it travels with the operation's own reads."""
-    price = price_params(zone, command, years, now)
-    # `now` as the price's timestamp column takes it serves the quote's expires_at too
-    quote = [price[-1], quote_id] if quote_id else []
-    params = [REVENUE, *price, *quote, PREPAID, str(payer), REGISTRY]
+    params = _params(payer, zone, command, years, quote_id, now)
     return PendingReads(PendingRow(Account, _sql(bool(quote_id)), params, write=True), quote_id)
+
+
+def alias() -> str:
+    """The connection `read` runs on (where the ledger's writes go)."""
+    return str(connections[router.db_for_write(Account)].alias)
+
+
+def rider(
+    payer: int, zone: str, command: str, years: int, quote_id: str, now: dt.datetime
+) -> tuple[str, list[object], int]:
+    """`read` as a statement that joins another read on the same connection: its SQL, its parameters and
+    how many columns it answers (`RiddenReads` decodes them)."""
+    width = len(deposit_columns()) + 3 + (len(QUOTE_COLUMNS.split(", ")) if quote_id else 0)
+    return _sql(bool(quote_id)), _params(payer, zone, command, years, quote_id, now), width
 
 
 REVENUE, PREPAID, REGISTRY = AccountKind.REVENUE.value, AccountKind.PREPAID.value, OwnerKind.REGISTRY.value

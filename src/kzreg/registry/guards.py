@@ -16,6 +16,9 @@ A guard is any object with two methods, listed by dotted path in `settings.KZREG
   A statement sent this way refuses by raising an error (its transaction aborts, the queued COMMIT commits
   nothing); the guard's optional `refused(ctx, error)` then names the problems (`refusal` below).
 
+- optionally `ride_read(ctx, target, alias)` → a `ReadRider`: `prefetch`'s read, as part of one of the
+  operation's own reads on the connection `alias` (a LEFT JOIN, `rows.select_soon(riders=…)`), so that it
+  costs no statement of its own; `prefetch` then sends nothing.
 - optionally `ride(ctx, result, key_sql)` → a `Rider`: what `after` would write, as parts of the new row's own
   INSERT statement (the domain's `WITH`, `rows.insert_with_children`), so that it costs no statement of its
   own; its answer comes back with the new row's key. Asked inside the operation's last write pipeline,
@@ -83,6 +86,29 @@ class Rider(NamedTuple):
     width: int  # how many expressions `columns` holds
     params: list[Any]
     answer: Callable[[tuple[Any, ...]], None]
+
+
+class ReadRider(NamedTuple):
+    """A guard's read of at most one row that joins one of the operation's own reads (`ride_reads`): `sql` a
+    SELECT of `width` columns with `params`; `answer` is given, when the read is sent, a function that returns
+    those columns (all NULL when it found no row), reading the answer if it has not come yet."""
+
+    sql: str
+    width: int
+    params: list[Any]
+    answer: Callable[[Callable[[], tuple[Any, ...]]], None]
+
+
+def ride_reads(ctx: GuardContext, target: Any, alias: str) -> list[ReadRider]:
+    """What each guard with a `ride_read` adds to the operation's read on the connection `alias` (inside its
+    read pipeline, before `prefetch`): a guard whose read rode sends nothing more from `prefetch`."""
+    riders = []
+    for guard in active_guards():
+        join = getattr(guard, "ride_read", None)
+        rider = join(ctx, target, alias) if join is not None else None
+        if rider is not None:
+            riders.append(rider)
+    return riders
 
 
 def ride(ctx: GuardContext, result: Any, key_sql: str) -> list[Rider]:

@@ -557,20 +557,49 @@ def _select(model: type[Model], vendor: str, columns: tuple[str, ...], where: st
 
 class Pending(Generic[M]):
     """The rows of a SELECT already sent; inside `pipeline()` they are read on first use, so several
-    reads issued one after another reach the server together and come back in one round trip."""
+    reads issued one after another reach the server together and come back in one round trip.
 
-    def __init__(self, model: type[M], columns: Sequence[str], where: str, params: Sequence[Any]):
+    `riders` (inside `pipeline()` on PostgreSQL, given the connection's alias): guards' reads of at most one
+    row each (`guards.ReadRider`) that join this statement as LEFT JOINs, so they cost no statement of their
+    own; each is given a function that returns its columns (NULLs when it found no row)."""
+
+    def __init__(
+        self,
+        model: type[M],
+        columns: Sequence[str],
+        where: str,
+        params: Sequence[Any],
+        riders: Callable[[str], Sequence[Any]] | None = None,
+    ):
         db = _db(model, read="FOR UPDATE" not in where)  # a locking read belongs to the writes, as in the ORM
         self._db, self._model = db, model
         self._sql, self._attnames, self._converters = _select(model, db.vendor, tuple(columns), where)
         self._rows: list[M] | None = None
         self._cursor: Any = None
+        self._extra: list[tuple] = []  # the riders' columns of each row read (`_rider_columns`)
         if _pipeline_of(db) is None:  # nothing to gain by waiting: read now
             self._rows = self._convert(_execute(self._sql, list(params), "all", db))
-        else:
-            self._cursor = _pending_pg_cursor(db)
-            with db.wrap_database_errors:
-                self._cursor.execute(self._sql, list(params))
+            return
+        sql, joining = self._sql, riders(db.alias) if riders is not None and self._keyed() else ()
+        if joining:
+            sql = _select_riding(self._sql, tuple(rider.sql for rider in joining))
+            params = [*params, *(value for rider in joining for value in rider.params)]
+        self._cursor = _pending_pg_cursor(db)
+        with db.wrap_database_errors:
+            self._cursor.execute(sql, list(params))
+        at = len(self._attnames)
+        for rider in joining:
+            rider.answer(functools.partial(self._rider_columns, at, rider.width))
+            at += rider.width
+
+    def _keyed(self) -> bool:
+        """Whether this SELECT reads the primary key (a row LEFT JOINed to nothing is then told by it)."""
+        pk = self._model._meta.pk
+        return pk is not None and pk.attname in self._attnames
+
+    def _rider_columns(self, at: int, width: int) -> tuple[Any, ...]:
+        self.rows()
+        return tuple(self._extra[at : at + width]) if self._extra else (None,) * width
 
     def rows(self) -> list[M]:
         if self._rows is None:
@@ -582,6 +611,10 @@ class Pending(Generic[M]):
                 cursor.close()
                 raise
             _release(self._db, cursor)
+            if fetched and len(fetched[0]) > len(self._attnames):  # riders joined: their columns, own rows only
+                self._extra = list(fetched[0])
+                key = self._attnames.index(cast(Field, self._model._meta.pk).attname)
+                fetched = [row[: len(self._attnames)] for row in fetched if row[key] is not None]
             self._rows = self._convert(fetched)
         return self._rows
 
@@ -596,9 +629,24 @@ class Pending(Generic[M]):
         return out
 
 
-def select_soon(model: type[M], columns: Sequence[str], where: str, params: Sequence[Any]) -> Pending[M]:
-    """Sends a SELECT now and reads its rows later (`.rows()`): see `Pending`."""
-    return Pending(model, columns, where, params)
+@functools.cache
+def _select_riding(own: str, riders: tuple[str, ...]) -> str:
+    """`own`'s rows with each rider's one row (or NULLs) beside them, and one row of NULLs for `own` when it
+    finds none, so the riders' answers always come back."""
+    joins = "".join(f" LEFT JOIN ({sql}) AS rider{n} ON true" for n, sql in enumerate(riders, 1))
+    columns = "".join(f", rider{n}.*" for n in range(1, len(riders) + 1))
+    return f"SELECT own.*{columns} FROM (SELECT 1) AS one LEFT JOIN ({own}) AS own ON true{joins}"
+
+
+def select_soon(
+    model: type[M],
+    columns: Sequence[str],
+    where: str,
+    params: Sequence[Any],
+    riders: Callable[[str], Sequence[Any]] | None = None,
+) -> Pending[M]:
+    """Sends a SELECT now and reads its rows later (`.rows()`): see `Pending` (and its `riders`)."""
+    return Pending(model, columns, where, params, riders)
 
 
 def select(model: type[M], columns: Sequence[str], where: str, params: Sequence[Any]) -> list[M]:

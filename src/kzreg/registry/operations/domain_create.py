@@ -55,13 +55,19 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
         resolver = ContactResolver(ctx, command.auth_codes)
         with rows.pipeline():  # the reads travel together: one round trip on PostgreSQL
             where_live = "name = %s AND deleted_at IS NULL"
-            taken = rows.select_soon(Domain, ("id",), where_live, [parsed.name]) if parsed is not None else None
+            taken = (  # the fee guard's read joins this one (`guards.ride_reads`)
+                rows.select_soon(
+                    Domain, ("id",), where_live, [parsed.name], riders=lambda alias: guards.ride_reads(ctx, None, alias)
+                )
+                if parsed is not None
+                else None
+            )
             resolver.prefetch(command.registrant, command.admin, command.tech, command.billing)
             own = parsed.name if parsed else None
             nameservers = (
                 NameServerLookup(ctx, command.nameservers, zone, own, command.hosts_must_exist) if zone else None
             )
-            guards.prefetch(ctx, None)  # the fee guard's read travels with these
+            guards.prefetch(ctx, None)  # a guard's read that did not ride travels with these
 
         problems.extend(name_problems)
         if parsed is not None:
