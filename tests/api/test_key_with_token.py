@@ -6,6 +6,7 @@ claim is still its own statement."""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from typing import Any
 
@@ -17,10 +18,11 @@ from kzreg.api.auth import Caller
 from kzreg.api.endpoints.common import IDEMPOTENCY, Acting
 from kzreg.api.idempotency import Claim
 from kzreg.api.models import IdempotentAnswer
-from kzreg.api.tokens import verify
+from kzreg.api.tokens import create_token, revoke, verify
 from kzreg.api.urls import NINJA
 from kzreg.billing.books import reseller_deposit
 from kzreg.billing.money import Money
+from kzreg.core import clock
 from kzreg.registrar.models import Order
 from tests.api.conftest import LOCATION, NS, Api, token_for
 
@@ -119,6 +121,28 @@ def test_a_call_over_the_rate_limit_claims_nothing(counted, settings):
     limited = api.post("/domains", body(tenants.a), {"Idempotency-Key": "k-429"})
     assert limited.status_code == 429 and limited["Retry-After"]
     assert rows("k-429") == [] and balance(tenants.a) == before
+
+
+def test_a_revoked_expired_or_deactivated_token_is_refused_at_once_and_claims_nothing(counted):
+    """The token's statement claims only for a live token: revoked, expired or its user deactivated
+    between two calls, the next call is a 401 and leaves no row for its key."""
+    tenants = counted
+    api, before = Api(token_for(tenants.a.admin)), balance(tenants.a)
+    token, secret = create_token(tenants.a.admin, "to-revoke", expires_days=1)
+    doomed = Api(secret)
+    assert doomed.post("/domains", body(tenants.a, "live.kz"), {"Idempotency-Key": "k-live"}).status_code == 201
+    revoke(token)
+    refused = doomed.post("/domains", body(tenants.a, "revoked.kz"), {"Idempotency-Key": "k-revoked"})
+    assert refused.status_code == 401 and rows("k-revoked") == []
+    expiring = Api(token_for(tenants.a.admin, expires_days=1))
+    clock.advance(dt.timedelta(days=1, seconds=1))
+    expired = expiring.post("/domains", body(tenants.a, "expired.kz"), {"Idempotency-Key": "k-expired"})
+    assert expired.status_code == 401 and rows("k-expired") == []
+    tenants.a.admin.is_active = False
+    tenants.a.admin.save()
+    inactive = api.post("/domains", body(tenants.a, "inactive.kz"), {"Idempotency-Key": "k-inactive"})
+    assert inactive.status_code == 401 and rows("k-inactive") == []
+    assert balance(tenants.a) == before - Money.of("40.00", "USD")  # the one live call
 
 
 def test_registrar_staff_claim_for_the_registrar_and_registrants_claim_nothing(counted):
