@@ -441,7 +441,7 @@ def finish_created(
     delivery to each hook that hears it. All of it only if the order is still `submitted` under its row lock
     (the worker may have taken a stuck one): the service's id, or None and nothing written. (Only the id
     comes back: no front reads the service from a create's order, and reading its row back and making a
-    model of it was ~2% of an order's client instructions; `order.service` loads it when asked.)
+    model of it was ~3% of an order's client instructions; `order.service` loads it when asked.)
 
     Standing alone (`commits_alone`), its commit does not wait for the WAL flush (ADR 0016): the charge and
     the registry's create are on disk before it, and losing it in a crash leaves the order `submitted`, which
