@@ -113,6 +113,25 @@ def test_a_call_refused_after_the_token_leaves_its_key_free(counted):
     assert balance(tenants.a) == before - Money.of("40.00", "USD")
 
 
+@POSTGRESQL
+def test_a_claim_that_cannot_be_freed_leaves_the_refusal_as_it_was(counted, monkeypatch, caplog):
+    """The refused call keeps its own answer (400), the failure is logged, and the row left behind is a
+    claim like one of a process killed mid-call: its key is "in progress" until it goes stale."""
+    from kzreg.api import idempotency
+
+    run = idempotency.statements.run
+
+    def failing(model: Any, sql: str, *args: Any, **kwargs: Any) -> Any:
+        if "DELETE FROM" in sql:
+            raise RuntimeError("the database went away")
+        return run(model, sql, *args, **kwargs)
+
+    monkeypatch.setattr(idempotency.statements, "run", failing)
+    refused = Api(token_for(counted.a.admin)).post("/domains", body(counted.a, years=0), {"Idempotency-Key": "k-stuck"})
+    assert refused.status_code == 400
+    assert "was not freed" in caplog.text and rows("k-stuck") == [(f"reseller:{counted.a.reseller.pk}", None)]
+
+
 def test_a_call_over_the_rate_limit_claims_nothing(counted, settings):
     tenants = counted
     settings.KZREG_API = {**settings.KZREG_API, "RATE_PER_MINUTE": 1}

@@ -20,7 +20,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from kzreg.api import statements
-from kzreg.api.errors import problem
+from kzreg.api.errors import log, problem
 from kzreg.api.models import IdempotentAnswer
 from kzreg.api.problems import ApiCode
 from kzreg.core import clock
@@ -126,7 +126,12 @@ def release(request: HttpRequest) -> None:
     prepared statement; as the claim, it commits without waiting when it is its own transaction)."""
     claim = request.__dict__.pop(CLAIMED, None)
     if isinstance(claim, Claim) and claim.pk is not None and not claim.used:
-        statements.run(IdempotentAnswer, _release_sql(*statements.where(IdempotentAnswer)), [claim.pk], rows=False)
+        try:
+            statements.run(IdempotentAnswer, _release_sql(*statements.where(IdempotentAnswer)), [claim.pk], rows=False)
+        except Exception:  # the call's own answer stands; the row is a stale claim, free after STALE_AFTER
+            log.exception(
+                "API %s %s: its Idempotency-Key claim %s was not freed", request.method, request.path, claim.pk
+            )
 
 
 @functools.cache
