@@ -23,7 +23,11 @@ pytestmark = [
 CLIENTS = 6
 
 
-def test_one_key_at_the_same_moment_charges_once(tenants):
+@pytest.mark.parametrize("rate", [0, 1000], ids=["claim-alone", "claim-with-token"])
+def test_one_key_at_the_same_moment_charges_once(tenants, settings, rate):
+    """With the rate limit on, the key is claimed in the token's own statement (ADR 0011, 2026-12-04):
+    the racing claims meet on the same unique index either way."""
+    settings.KZREG_API = {**settings.KZREG_API, "RATE_PER_MINUTE": rate}
     token = token_for(tenants.a.admin)
     before = reseller_deposit(tenants.a.reseller).balance
     body = {"name": "race.kz", "customer_id": tenants.a.customer.pk, "nameservers": NS, "location": LOCATION}
@@ -51,6 +55,7 @@ def test_one_key_at_the_same_moment_charges_once(tenants):
     assert done and all(a["id"] == orders.get().pk for a in done)
     assert all(status in (201, 409) for status, _ in answers), answers
     assert reseller_deposit(tenants.a.reseller).balance == before - Money.of("40.00", "USD")
+    assert list(IdempotentAnswer.objects.filter(key="race-1").values_list("status", flat=True)) == [201]
 
 
 def test_bookkeeping_commits_without_waiting_only_on_its_own(tenants, settings):
