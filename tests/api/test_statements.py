@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from kzreg.api import statements
 from kzreg.api.models import ApiToken, RateWindow
@@ -75,6 +75,39 @@ def test_instances_made_without_init_only_while_nothing_listens(tenants):
     quiet.last_used_at = clock.now()
     quiet.save(update_fields=["last_used_at"])  # an instance made either way saves as the ORM's does
     assert ApiToken.objects.get(pk=token.pk).last_used_at == quiet.last_used_at
+
+
+@isolate_apps("kzreg.api")
+def test_a_model_that_makes_its_own_instances_is_made_by_from_db():
+    from django.db import models
+
+    class Plain(models.Model):
+        number = models.IntegerField()
+
+        class Meta:
+            app_label = "api"
+
+        def __str__(self) -> str:
+            return str(self.number)
+
+    class Own(models.Model):
+        number = models.IntegerField()
+
+        class Meta:
+            app_label = "api"
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.seen = True
+
+        def __str__(self) -> str:
+            return str(self.number)
+
+    def part(model: Any) -> Any:
+        return statements._Part(model, "t0", None, None, tuple(model._meta.concrete_fields))
+
+    assert part(Plain).plain and not part(Own).plain
+    assert part(Own).make("default", [1, 7]).seen and part(Plain).make("default", [1, 7]).number == 7
 
 
 def test_an_unknown_prefix_reads_nothing(tenants):

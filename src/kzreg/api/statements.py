@@ -91,10 +91,13 @@ class _Part:
 
     @functools.cached_property
     def plain(self) -> bool:
-        """Every column's attribute is one `Model.__init__` would only store (a concrete field's deferred
+        """The model makes its instances as Django's `Model` does (no `__init__` or `from_db` of its own)
+        and every column's attribute is one `Model.__init__` would only store (a concrete field's deferred
         attribute, a foreign key's id): an instance can then be made by storing them (`make`)."""
         stored = (DeferredAttribute, ForeignKeyDeferredAttribute)
-        return all(type(inspect.getattr_static(self.model, name, None)) in stored for name in self.names)
+        own = any(inspect.getattr_static(self.model, name) is not inspect.getattr_static(Model, name)
+                  for name in ("__init__", "from_db"))  # fmt: skip
+        return not own and all(type(inspect.getattr_static(self.model, name, None)) in stored for name in self.names)
 
     def make(self, alias: str, values: list[Any]) -> Any:
         """`model.from_db(alias, names, values)` for a row of every concrete column: the same instance
