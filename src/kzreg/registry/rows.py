@@ -66,10 +66,10 @@ def _converted(query: str, encoding: str) -> tuple[bytes, Any, Any, Any]:
 class _ConvertedOnce(PostgresQuery):
     """psycopg's query, its placeholders converted once per statement text (`_converted`). psycopg keeps the
     conversion only of statements up to 4,096 bytes and 50 parameters; a registration's one INSERT of the
-    domain, its links and its history has ~75 (and a charge riding in it ~100), so psycopg split it with its
-    regular expression on every run: ~100 µs of a create's ~0.9 ms client CPU, ~175 µs with the charge. This
-    module's statements are few shapes (bounded by the cache), so every one is kept; the rest is psycopg's
-    own `convert` (a statement without parameters, or not text)."""
+    domain, its links and its history has ~45 with two name servers (more with more), and ~75 with the fee's
+    charge riding in it (`guards.ride`), which psycopg then split with its regular expression on every run
+    (~175 µs of client CPU, ~100 µs at 74 placeholders). This module's statements are few shapes (bounded by
+    the cache), so every one is kept; the rest is psycopg's own `convert` (no parameters, or not text)."""
 
     __slots__ = ()
 
