@@ -576,7 +576,7 @@ class Pending(Generic[M]):
         self._sql, self._attnames, self._converters = _select(model, db.vendor, tuple(columns), where)
         self._rows: list[M] | None = None
         self._cursor: Any = None
-        self._extra: list[tuple] = []  # the riders' columns of each row read (`_rider_columns`)
+        self._extra: list[Any] = []  # with riders: the first row read, their columns after this SELECT's own
         if _pipeline_of(db) is None:  # nothing to gain by waiting: read now
             self._rows = self._convert(_execute(self._sql, list(params), "all", db))
             return
