@@ -74,7 +74,7 @@ def test_a_guards_rider_joins_the_statement_and_gets_its_answer(make_domain):
     answers: list[tuple] = []
     padding = ", ".join(["%s::int"] * 40)  # past psycopg's own cache (50 parameters) with the family's
 
-    def riders(key_sql: str) -> list[Rider]:
+    def riders(key_sql: str, alias: str) -> list[Rider]:
         ctes = f"probe AS (SELECT %s::bigint AS n, {key_sql} AS k, ARRAY[{padding}] AS pad)"
         columns = "(SELECT n FROM probe), (SELECT k FROM probe)"
         return [Rider(ctes, columns, 2, [41, *range(40)], answers.append)]

@@ -296,11 +296,12 @@ class RegistryFees:
                 return [ledger.insufficient(account, fee.minor)]
         return []
 
-    def ride(self, ctx: GuardContext, result: Any, key_sql: str) -> Rider | None:
-        """The charge `after_soon` would send, as parts of the new domain's own INSERT statement
-        (`registry.guards.ride`): the same statement's CTEs and answer (posting.rider_parts), no statement of
-        its own. None where `after_soon` would not send it (then it decides as before)."""
-        found = _sendable(ctx, result)
+    def ride(self, ctx: GuardContext, result: Any, key_sql: str, alias: str) -> Rider | None:
+        """The charge `after_soon` would send, as parts of the new domain's own INSERT statement on the
+        connection `alias` (`registry.guards.ride`): the same statement's CTEs and answer (posting.rider_parts),
+        no statement of its own. None where `after_soon` would not send it (then it decides as before) or the
+        ledger is written elsewhere (`guard_reads.alias`)."""
+        found = _sendable(ctx, result) if guard_reads.alias() == alias else False
         if isinstance(found, bool):
             return None
         plan, revenue, row = found

@@ -19,7 +19,7 @@ A guard is any object with two methods, listed by dotted path in `settings.KZREG
 - optionally `ride_read(ctx, target, alias)` → a `ReadRider`: `prefetch`'s read, as part of one of the
   operation's own reads on the connection `alias` (a LEFT JOIN, `rows.select_soon(riders=…)`), so that it
   costs no statement of its own; `prefetch` then sends nothing.
-- optionally `ride(ctx, result, key_sql)` → a `Rider`: what `after` would write, as parts of the new row's own
+- optionally `ride(ctx, result, key_sql, alias)` → a `Rider`: what `after` would write, as parts of the new row's own
   INSERT statement (the domain's `WITH`, `rows.insert_with_children`), so that it costs no statement of its
   own; its answer comes back with the new row's key. Asked inside the operation's last write pipeline,
   before that INSERT is sent; a guard that rode then answers `after_soon` True and writes nothing in `after`.
@@ -111,12 +111,13 @@ def ride_reads(ctx: GuardContext, target: Any, alias: str) -> list[ReadRider]:
     return riders
 
 
-def ride(ctx: GuardContext, result: Any, key_sql: str) -> list[Rider]:
-    """What each guard with a `ride` adds to the new row's INSERT (`key_sql`: the new row's key inside it)."""
+def ride(ctx: GuardContext, result: Any, key_sql: str, alias: str) -> list[Rider]:
+    """What each guard with a `ride` adds to the new row's INSERT on the connection `alias` (`key_sql`: the new
+    row's key inside it)."""
     riders = []
     for guard in active_guards():
         join = getattr(guard, "ride", None)
-        rider = join(ctx, result, key_sql) if join is not None else None
+        rider = join(ctx, result, key_sql, alias) if join is not None else None
         if rider is not None:
             riders.append(rider)
     return riders

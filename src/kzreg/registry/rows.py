@@ -444,15 +444,16 @@ def _answer(riders: Sequence[Any], row: Sequence[Any]) -> None:
 def insert_with_children(
     obj: Model,
     children: Sequence[tuple[type[Model], Sequence[dict[str, Any]]]],
-    riders: Callable[[str], Sequence[Any]] | None = None,
+    riders: Callable[[str, str], Sequence[Any]] | None = None,
 ) -> InsertedKey:
     """INSERT a new row and the rows that refer to it (a domain, its name-server links and its history),
     the children given as attribute values with `PARENT_KEY` where the new key goes.
 
     On PostgreSQL it is one statement (data-modifying WITH), so the server parses, plans and answers one
     message instead of one per table and nothing waits for a key in between; elsewhere the parent first,
-    then each child's rows. Inside `pipeline()` on PostgreSQL, `riders` (given the new key's SQL expression)
-    names the guards' riders (`guards.ride`) that join the statement; elsewhere it is not asked."""
+    then each child's rows. Inside `pipeline()` on PostgreSQL, `riders` (given the new key's SQL expression and
+    the connection's alias) names the guards' riders (`guards.ride`) that join the statement; elsewhere it is
+    not asked."""
     db = _db(type(obj))
     children = [(model, child_rows) for model, child_rows in children if child_rows]
     if db.vendor != "postgresql":
@@ -475,7 +476,7 @@ def insert_with_children(
     if _pipeline_of(db) is None:
         _assign_key(obj, _execute(_family_sql(type(obj), db.vendor, tuple(shape)), params, "one", db)[0], db)
         return InsertedKey(obj, db)
-    joining = riders(family_key_sql(type(obj))) if riders is not None else ()
+    joining = riders(family_key_sql(type(obj)), db.alias) if riders is not None else ()
     if joining:
         for rider in joining:
             params.extend(rider.params)

@@ -128,7 +128,7 @@ def create_domain(command: CreateDomain, actor: Actor) -> OperationResult[Domain
                     (DomainNameServer, nameserver_links(rows.PARENT_KEY, hosts)),
                     (HistoryEntry, [domain_history(ctx, domain, rows.PARENT_KEY, hosts)]),
                 ],
-                riders=lambda key_sql: guards.ride(ctx, domain, key_sql),  # the fee's charge, in this statement
+                riders=lambda key_sql, alias: guards.ride(ctx, domain, key_sql, alias),  # the fee's charge
             )
             # The guards' other writes go behind these, and then the COMMIT with them, when the registration
             # is a transaction of its own and no guard writes after this.
