@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from psycopg._pipeline_base import BasePipeline
 
-from kzreg.billing import fees, guard, posting
+from kzreg.billing import fees, guard, guard_reads, posting
 from kzreg.billing.audit import check_ledger
 from kzreg.billing.books import open_prepaid, own_account
 from kzreg.billing.models import Account, AccountKind, Entry, QuoteUse, Transaction
@@ -175,6 +175,25 @@ def test_the_read_and_the_charge_ride_in_the_registrations_own_statements(deposi
     assert tx.object_id == domain.pk and tx.entries.count() == 2
     deposit.refresh_from_db()
     assert deposit.balance == Money.of("40.00", "USD") and check_ledger().ok  # warm.kz and rides.kz
+
+
+def test_a_ledger_written_elsewhere_is_not_joined_to_the_registrys_statements(
+    deposit, registrar_actor, sent, syncs, monkeypatch
+):
+    """Where the ledger's writes go to another connection than the registry's (`guard_reads.alias`), the read
+    and the charge do not ride: the read is sent from `prefetch`, the charge behind the domain's INSERT
+    (`after_soon`, its object id by `currval`) — here the same connection really, so both still travel in
+    the registration's two round trips, and the rows are the same."""
+    monkeypatch.setattr(guard_reads, "alias", lambda: "elsewhere")
+    create_domain(command("warm.kz", 1), registrar_actor)
+    syncs[0] = 0
+    domain = create_domain(agreed("apart.kz", "30.00"), registrar_actor).object
+    assert syncs[0] == 2
+    assert len(sent) == 2 and all("currval" in key for key in sent)
+    tx = Transaction.objects.get(object_key="apart.kz")
+    assert (tx.object_id, tx.fee_command, tx.years) == (domain.pk, "create", 1) and tx.entries.count() == 2
+    deposit.refresh_from_db()
+    assert deposit.balance == Money.of("40.00", "USD") and check_ledger().ok
 
 
 def test_an_agreed_fee_refused_by_the_statement_is_2104_and_changes_nothing(
