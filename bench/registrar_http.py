@@ -90,14 +90,26 @@ def start_web(
     if os.environ.get("KZREG_BENCH_API_WORKER_CONNECTIONS"):  # gthread: kept connections one worker may hold
         command[-1:-1] = ["--worker-connections", os.environ["KZREG_BENCH_API_WORKER_CONNECTIONS"]]
     server = subprocess.Popen(command, env=env, cwd=ROOT / "bench")
+    # With a socket per worker each worker binds its own after the fork: the clients' kept connections are
+    # made only once every worker listens, else the first worker up takes them all for the whole run.
+    sockets = workers if "--reuse-port" in command else 1
     for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return server, port
-        except OSError:
-            time.sleep(0.1)
+        if listeners(port) >= sockets:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                return server, port
+            except OSError:
+                pass
+        time.sleep(0.1)
     server.terminate()
-    raise RuntimeError("gunicorn did not listen within 30 s")
+    raise RuntimeError(f"gunicorn did not open {sockets} listening socket(s) within 30 s")
+
+
+def listeners(port: int) -> int:
+    """Listening TCP sockets on this port (/proc/net/tcp: local address `0100007F:PORT`, state 0A)."""
+    with open("/proc/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return sum(1 for row in rows if row[1].endswith(f":{port:04X}") and row[3] == "0A")
 
 
 def epp_registry(workers: int = 2) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
