@@ -301,7 +301,7 @@ class RegistryFees:
         connection `alias` (`registry.guards.ride`): the same statement's CTEs and answer (posting.rider_parts),
         no statement of its own. None where `after_soon` would not send it (then it decides as before) or the
         ledger is written elsewhere (`guard_reads.alias`)."""
-        found = _sendable(ctx, result, pipelined=True) if guard_reads.alias() == alias else False
+        found = _sendable(ctx, result) if guard_reads.alias() == alias else False
         if isinstance(found, bool):
             return None
         plan, revenue, row = found
@@ -365,13 +365,11 @@ class RegistryFees:
             refund_in_grace(ctx, result)  # not when the delete became a hold (T12)
 
 
-def _sendable(
-    ctx: GuardContext, result: Any, pipelined: bool = False
-) -> bool | tuple[Planned, Account, dict[str, object]]:
+def _sendable(ctx: GuardContext, result: Any) -> bool | tuple[Planned, Account, dict[str, object]]:
     """Whether the charge `check` planned can be sent with the operation's writes: the plan, the revenue
     account and the transaction row when it can; else True when `after` writes nothing (nothing charged
-    here) and False when `after` must write (it charges as before). `pipelined`: the caller knows the
-    ledger's connection is in the writes' pipeline (`ride`), so it is not looked up (`can_send_charge`)."""
+    here) and False when `after` must write (it charges as before). `can_send_charge` decides for a charge
+    that rides too (the bench's `--against-after` and the tests turn it off to charge in `after`)."""
     rule = FEE_RULES.get(ctx.operation)
     if rule is None:
         return ctx.operation not in REFUND_OPERATIONS
@@ -387,7 +385,7 @@ def _sendable(
         or plan.revenue_id is None
         or plan.account.low_balance_minor is not None
         or ctx.operation == "domain_restore"
-        or not (pipelined or can_send_charge(plan.account))
+        or not can_send_charge(plan.account)
     ):
         return False
     account = plan.account
