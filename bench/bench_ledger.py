@@ -55,6 +55,7 @@ def main() -> None:
     from kzreg.billing.audit import check_ledger
     from kzreg.billing.books import own_account, registry_book
     from kzreg.billing.ledger import Cause
+    from kzreg.billing.limits import record_opening
     from kzreg.billing.models import Account, AccountKind, Entry, Transaction
     from kzreg.billing.money import Money
     from kzreg.billing.payments import record_payment
@@ -67,10 +68,12 @@ def main() -> None:
     fee = Money.of("30.00", "USD")
 
     def fresh_account() -> Account:
-        account = Account.objects.create(
-            book=book, kind=AccountKind.PREPAID, holder_key=f"bench-{uuid.uuid4().hex[:12]}", name="bench",
-            currency="USD", credit_limit_minor=0, created_at=now,
-        )  # fmt: skip
+        with transaction.atomic():  # opened as books.open_prepaid opens one: with its limit trail's first row
+            account = Account.objects.create(
+                book=book, kind=AccountKind.PREPAID, holder_key=f"bench-{uuid.uuid4().hex[:12]}", name="bench",
+                currency="USD", credit_limit_minor=0, created_at=now,
+            )  # fmt: skip
+            record_opening(account, "bench", now)
         record_payment(account, fee.times(args.charges), "bench", now)
         account.refresh_from_db()
         return account

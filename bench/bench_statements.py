@@ -59,6 +59,7 @@ def make_resellers(count: int, fees: int) -> list[int]:
     (written in bulk: the benchmark is the statements, not the posting)."""
     from django.db import connection, transaction
 
+    from kzreg.billing.limits import record_opening
     from kzreg.billing.models import Account, AccountKind, Book, Entry, OwnerKind, Transaction
 
     now = dt.datetime(2026, 3, 1, 0, 0, tzinfo=dt.UTC)
@@ -78,6 +79,8 @@ def make_resellers(count: int, fees: int) -> list[int]:
                 for n in range(count)
             ]
         )  # fmt: skip
+        for account in accounts:  # each with its limit trail's first row, as books.open_prepaid opens one
+            record_opening(account, "bench", now)
         txs, moves = [], []
         for account in accounts:
             txs.append(
