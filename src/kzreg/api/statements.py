@@ -12,18 +12,13 @@ cached, as `select_related` leaves them (tests/api/test_statements.py compares t
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
-from django.db.models.base import ModelState
 from django.db.models.fields.related import ForeignObjectRel, RelatedField
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init, pre_init
 
 from kzreg.core import plain_sql
 
@@ -89,27 +84,14 @@ class _Part:
     def pk_at(self) -> int:
         return [f.primary_key for f in self.fields].index(True)
 
-    @functools.cached_property
-    def plain(self) -> bool:
-        """The model makes its instances as Django's `Model` does (no `__init__` or `from_db` of its own)
-        and every column's attribute is one `Model.__init__` would only store (a concrete field's deferred
-        attribute, a foreign key's id): an instance can then be made by storing them (`make`)."""
-        stored = (DeferredAttribute, ForeignKeyDeferredAttribute)
-        own = any(inspect.getattr_static(self.model, name) is not inspect.getattr_static(Model, name)
-                  for name in ("__init__", "from_db"))  # fmt: skip
-        return not own and all(type(inspect.getattr_static(self.model, name, None)) in stored for name in self.names)
-
     def make(self, alias: str, values: list[Any]) -> Any:
-        """`model.from_db(alias, names, values)` for a row of every concrete column: the same instance
-        without `Model.__init__`'s work per column (~half of a token's read back into six instances) when
-        nothing listens to `pre_init`/`post_init` and every column is plain; otherwise `from_db` itself."""
-        if not self.plain or pre_init.receivers or post_init.receivers:
-            return self.model.from_db(alias, self.names, values)
-        made = self.model.__new__(self.model)
-        made._state = ModelState()
-        made.__dict__.update(zip(self.names, values, strict=True))
-        made._state.adding, made._state.db = False, alias
-        return made
+        """`model.from_db(alias, names, values)` for a row of every concrete column, without
+        `Model.__init__`'s work per column (`core.plain_sql.make_instance`)."""
+        return plain_sql.make_instance(self.model, alias, self.attnames, values)
+
+    @functools.cached_property
+    def attnames(self) -> tuple[str, ...]:
+        return tuple(self.names)
 
 
 @dataclass(frozen=True)

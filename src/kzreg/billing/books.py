@@ -61,7 +61,7 @@ def _prepaid_sql(lock: bool) -> tuple[str, tuple[str, ...]]:
 
 
 def deposit_columns() -> tuple[str, ...]:
-    """The deposit's columns a plain statement reads (`Account.from_db` takes them in this order)."""
+    """The deposit's columns a plain statement reads (`Account.from_db` and `make_instance` take them in this order)."""
     return _prepaid_sql(False)[1]
 
 

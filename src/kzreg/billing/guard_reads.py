@@ -22,6 +22,7 @@ from kzreg.billing.books import deposit_columns
 from kzreg.billing.models import Account, AccountKind, OwnerKind
 from kzreg.billing.prices import PRICE_SQL, price_params
 from kzreg.billing.sqlrows import PendingRow
+from kzreg.core.plain_sql import make_instance
 
 QUOTE_COLUMNS = "registrar_id, zone, command, years, amount_minor, currency, valid, used"
 QUOTE_SUBQUERY = (
@@ -64,8 +65,9 @@ def _decode(alias: str, row: tuple[Any, ...] | None, quote_id: str) -> FeeReads 
     """`read`'s answer from its row (None, or NULLs where it joined another read: no deposit)."""
     if row is None or row[0] is None:
         return None
-    width = len(deposit_columns())
-    account = Account.from_db(alias, list(deposit_columns()), row[:width])
+    names = deposit_columns()
+    width = len(names)
+    account = make_instance(Account, alias, names, row[:width])
     revenue_id, price_minor, price_currency = row[width : width + 3]
     quote = tuple(row[width + 3 :]) if quote_id else None
     return FeeReads(

@@ -10,6 +10,8 @@ the registry by the import contract; billing's `sqlrows` also reads rows that a 
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +19,10 @@ import psycopg
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 
 def write_connection(model: type[Model]) -> BaseDatabaseWrapper:
@@ -64,3 +70,28 @@ def prep(model: type[Model], attname: str, value: Any) -> Any:
     field = model._meta.get_field(attname)
     assert isinstance(field, Field)
     return field.get_db_prep_save(value, write_connection(model))
+
+
+@functools.cache
+def _plain(model: type[Model], names: tuple[str, ...]) -> bool:
+    """The model makes its instances as Django's `Model` does (no `__init__` or `from_db` of its own) and
+    every one of `names` is an attribute `Model.__init__` would only store (a concrete field's deferred
+    attribute, a foreign key's id)."""
+    stored = (DeferredAttribute, ForeignKeyDeferredAttribute)
+    own = any(inspect.getattr_static(model, name) is not inspect.getattr_static(Model, name)
+              for name in ("__init__", "from_db"))  # fmt: skip
+    return not own and all(type(inspect.getattr_static(model, name, None)) in stored for name in names)
+
+
+def make_instance(model: type[Model], alias: str, names: tuple[str, ...], values: Sequence[Any]) -> Any:
+    """`model.from_db(alias, names, values)`: the same instance without `Model.__init__`'s work per column
+    (a hot path's read becomes its instance several times cheaper) when nothing listens to
+    `pre_init`/`post_init` and every column in `names` is plain; otherwise `from_db` itself. Columns not in
+    `names` are deferred, as `from_db` leaves them (loaded on first use)."""
+    if not _plain(model, names) or pre_init.receivers or post_init.receivers:
+        return model.from_db(alias, list(names), list(values))
+    made = model.__new__(model)
+    made._state = ModelState()
+    made.__dict__.update(zip(names, values, strict=True))
+    made._state.adding, made._state.db = False, alias
+    return made
