@@ -55,7 +55,8 @@ class Account(models.Model):
     """`holder_key` says whose money an account keeps inside the book: at the registry, a prepaid account
     per registrar (its id), the registry's own accounts with "". `version` counts balance changes."""
 
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="accounts")
+    # No index of its own: `billing_account_holder` begins with the book (migration 0013).
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="accounts", db_index=False)
     kind = models.CharField(max_length=12, choices=AccountKind.choices)
     holder_key = models.CharField(max_length=64, blank=True, default="")
     name = models.CharField(max_length=200)
@@ -96,7 +97,9 @@ class Transaction(models.Model):
     """One movement: balanced entries and their cause (an operation with its request id and object, or a
     payment with its reference). Later kinds of cause (orders, invoices) add their own columns."""
 
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="transactions")
+    # No index (migration 0013): nothing reads a book's transactions by the book alone, and the registry's
+    # book holds most of them, so an index on it would not be used; each charge paid an entry in it.
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="transactions", db_index=False)
     kind = models.CharField(max_length=20)  # "fee", "refund", "payment"
     operation = models.CharField(max_length=40, blank=True)  # the registry operation, e.g. domain_create
     request_id = models.CharField(max_length=64, blank=True)
@@ -234,7 +237,8 @@ class Price(models.Model):
     entered_by = models.CharField(max_length=200)
 
     class Meta:
-        indexes = [models.Index(fields=["zone", "command", "years", "valid_from"], name="billing_price_lookup")]
+        # The price in force is the newest by (valid_from, id): read backwards from this index, no sort.
+        indexes = [models.Index(fields=["zone", "command", "years", "valid_from", "id"], name="billing_price_in_force")]
 
     def __str__(self) -> str:
         return f"{self.command} {self.zone} {self.years}y: {self.amount}"
