@@ -4,8 +4,11 @@
     KZREG_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kzreg_charged_bench python bench/bench_charged_create.py [N]
         [--block K] [--threads T] [--profile] [--against-after]
 
-Three kinds of create alternate in blocks of K (default 250), so that the machine's drift (a shared VM) falls
-on all; each prints creates/s, client CPU and (on PostgreSQL) round trips per create, then the ratios:
+Three kinds of create alternate in blocks of K (default 50), so that the machine's drift (a shared VM) falls
+on all: its pace swings by half within seconds, and blocks of 250 (half a second or more each, the default
+until session 13) left one kind's blocks in a slow spell often enough to move a run's ratio by ±7 points.
+Each kind prints creates/s, client CPU and (on PostgreSQL) round trips per create, then the ratios over the
+whole run, and the spread of each round's ratio (its blocks side by side: lowest, median, highest):
 
 - **agreed**: the create states the fee it agrees to pay (`fee_agreed`, RFC 8748's <fee:fee> as an EPP
   client sends it; the figure the issue's target is taken on, ADR 0010). Here *quote* means: the registry
@@ -39,6 +42,7 @@ import dataclasses
 import gc
 import os
 import random
+import statistics
 import sys
 import threading
 import time
@@ -53,7 +57,7 @@ FEE_GUARD = "kzreg.billing.guard.RegistryFees"
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("count", nargs="?", type=int, default=4000, help="creates of each kind (default 4000)")
-    parser.add_argument("--block", type=int, default=250)
+    parser.add_argument("--block", type=int, default=50)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument(
@@ -214,14 +218,17 @@ def main() -> int:
     pace = machine_pace()
     hot_before = hot_rows_note(connection)
     entries_before = _count(connection, "billing_entry")
+    rounds: list[dict[str, float]] = []  # each round's wall time per kind
     for start in range(0, args.count, args.block):
+        rounds.append({})
         for kind, (requests, one, guard_list) in kinds.items():
             settings.KZREG["OPERATION_GUARDS"] = guard_list
             server = backend_cpu_seconds(connection) if args.threads <= 1 else 0.0  # before counting round trips
             before = counter.count if counter else 0
             wall, cpu = time.perf_counter(), time.process_time()
             run_block(requests[start : start + args.block], one)
-            totals[kind][0] += time.perf_counter() - wall
+            rounds[-1][kind] = time.perf_counter() - wall
+            totals[kind][0] += rounds[-1][kind]
             totals[kind][1] += time.process_time() - cpu
             trips[kind] += (counter.count if counter else 0) - before
             if args.threads <= 1:
@@ -238,9 +245,14 @@ def main() -> int:
         for kind in kinds
     )
     ratios = ", ".join(f"{kind}/{base} {100 * rate[kind] / rate[base]:.0f}%" for kind in kinds if kind != base)
+    spread = ", ".join(
+        "{} per round {:.0f}–{:.0f}–{:.0f}%".format(kind, *_low_median_high([100 * r[base] / r[kind] for r in rounds]))
+        for kind in kinds
+        if kind != base
+    )
     print(
         f"bench_charged_create: {connection.vendor}, {Domain.objects.count():,} domains, threads {args.threads}, "
-        f"blocks of {args.block}: {figures}; {ratios}; {charges:,} charges posted; "
+        f"blocks of {args.block}: {figures}; {ratios} ({spread}); {charges:,} charges posted; "
         f"load average {os.getloadavg()[0]:.2f}; machine pace {pace:.0f} → {machine_pace():.0f} ms"
         + (f"; before: {hot_before}; after: {hot_rows_note(connection)}" if hot_before else "")
     )
@@ -278,6 +290,11 @@ class _RoundTrips:
         BasePipeline._enqueue_sync = counted_sync
         psycopg.Cursor.execute = counted_execute
         psycopg.Connection.commit = counted_commit
+
+
+def _low_median_high(values: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(values)
+    return ordered[0], statistics.median(ordered), ordered[-1]
 
 
 def _count(connection, table: str) -> int:
