@@ -106,7 +106,7 @@ def test_a_model_that_makes_its_own_instances_is_made_by_from_db():
     def part(model: Any) -> Any:
         return statements._Part(model, "t0", None, None, tuple(model._meta.concrete_fields))
 
-    assert plain_sql._plain(Plain, part(Plain).attnames) and not plain_sql._plain(Own, part(Own).attnames)
+    assert plain_sql._plain(Plain, part(Plain).names) and not plain_sql._plain(Own, part(Own).names)
     assert part(Own).make("default", [1, 7]).seen and part(Plain).make("default", [1, 7]).number == 7
 
 

@@ -77,8 +77,8 @@ class _Part:
     fields: tuple[Field, ...]
 
     @functools.cached_property
-    def names(self) -> list[str]:
-        return [f.attname for f in self.fields]
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.attname for f in self.fields)
 
     @functools.cached_property
     def pk_at(self) -> int:
@@ -87,11 +87,7 @@ class _Part:
     def make(self, alias: str, values: list[Any]) -> Any:
         """`model.from_db(alias, names, values)` for a row of every concrete column, without
         `Model.__init__`'s work per column (`core.plain_sql.make_instance`)."""
-        return plain_sql.make_instance(self.model, alias, self.attnames, values)
-
-    @functools.cached_property
-    def attnames(self) -> tuple[str, ...]:
-        return tuple(self.names)
+        return plain_sql.make_instance(self.model, alias, self.names, values)
 
 
 @dataclass(frozen=True)
