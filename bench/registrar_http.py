@@ -83,10 +83,12 @@ def start_web(
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--threads", str(threads), "--keep-alive", keep_alive, "registrar_wsgi:application"]  # fmt: skip
     command[-1:-1] = ["--no-control-socket"]  # as `kzreg web`: one per user, concurrent servers would share it
-    if os.environ.get("KZREG_BENCH_API_REUSE_PORT", "1") == "1":  # as `kzreg web`: a socket per worker (ADR 0013)
+    if os.environ.get("KZREG_BENCH_API_REUSE_PORT", "0") == "1":  # a socket per worker (with gthread, ADR 0013)
         command[-1:-1] = ["--reuse-port"]
-    if os.environ.get("KZREG_BENCH_API_WORKER_CLASS"):  # sync, gthread (gunicorn's default: sync for 1 thread)
-        command[-1:-1] = ["--worker-class", os.environ["KZREG_BENCH_API_WORKER_CLASS"]]
+    from kzreg.server.cli import BALANCED_CLASS
+
+    # as `kzreg web`: the balanced gthread worker (least connections first, ADR 0013); or sync, gthread
+    command[-1:-1] = ["--worker-class", os.environ.get("KZREG_BENCH_API_WORKER_CLASS") or BALANCED_CLASS]
     if os.environ.get("KZREG_BENCH_API_WORKER_CONNECTIONS"):  # gthread: kept connections one worker may hold
         command[-1:-1] = ["--worker-connections", os.environ["KZREG_BENCH_API_WORKER_CONNECTIONS"]]
     server = subprocess.Popen(command, env=env, cwd=ROOT / "bench")
@@ -502,8 +504,9 @@ def run(what: str, workers: int, threads: int, repeat: int, clients: int, count:
     db.connections.close_all()
     server, port = start_web(workers, threads, extra)
     try:
-        reuse = ", a listening socket per worker" if os.environ.get("KZREG_BENCH_API_REUSE_PORT", "1") == "1" else ""
-        print(f"gunicorn: {workers} worker(s) × {threads} thread(s){reuse} on 127.0.0.1:{port}; registry connection "
+        reuse = ", a listening socket per worker" if os.environ.get("KZREG_BENCH_API_REUSE_PORT", "0") == "1" else ""
+        kind = os.environ.get("KZREG_BENCH_API_WORKER_CLASS") or "balanced"
+        print(f"gunicorn: {workers} {kind} worker(s) × {threads} thread(s){reuse} on 127.0.0.1:{port}; registry connection "
               f"{extra.get('KZREG_REGISTRY_CONNECTION', 'local')}")  # fmt: skip
         if what == "api-lists":
             run_lists(port, token, repeat)

@@ -1,6 +1,6 @@
-"""`kzreg web`'s gunicorn command line (ADR 0013): gthread, 2 workers of 4 threads, a 120 s request timeout,
-unless the environment or the options say otherwise; sync workers get one thread (more would make
-gunicorn switch to gthread)."""
+"""`kzreg web`'s gunicorn command line (ADR 0013): the balanced gthread worker (`server.balance`), 2 workers
+of 4 threads on one listening socket, a 120 s request timeout, unless the environment or the options say
+otherwise; sync workers get one thread (more would make gunicorn switch to gthread)."""
 
 from __future__ import annotations
 
@@ -37,16 +37,16 @@ def _clean_environment(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-def test_the_default_is_two_gthread_workers_of_four_threads():
+def test_the_default_is_two_balanced_workers_of_four_threads():
     argv = argv_of()
     assert (option(argv, "--worker-class"), option(argv, "--workers"), option(argv, "--threads")) == (
-        "gthread",
+        "kzreg.server.balance.BalancedThreadWorker",
         "2",
         "4",
     )
     assert option(argv, "--timeout") == "120"
     assert option(argv, "--access-logfile") == "-"
-    assert "--reuse-port" in argv  # a listening socket per worker: the kernel spreads the connections
+    assert "--reuse-port" not in argv  # one socket, the workers take connections least-connections first
     assert argv[-1] == "kzreg.config.wsgi:application"
     assert option(argv_of("--threads", "8"), "--threads") == "8"
 
@@ -69,13 +69,16 @@ def test_the_environment_and_the_options_set_every_part(monkeypatch):
     assert "--access-logfile" not in argv
 
 
-def test_one_listening_socket_is_one_setting_away(monkeypatch):
-    """`--reuse-port` is the default (gunicorn opens an SO_REUSEPORT socket in each worker, ADR 0013);
-    `--no-reuse-port` or KZREG_WEB_REUSE_PORT=0 gives the arbiter's one socket."""
+def test_a_socket_per_worker_is_one_setting_away_for_gthread(monkeypatch):
+    """`--reuse-port` or KZREG_WEB_REUSE_PORT=1 (gunicorn opens an SO_REUSEPORT socket in each worker, ADR
+    0013) with gthread; the balanced worker needs the one socket, so `kzreg web` refuses the pair."""
+    assert "--reuse-port" in argv_of("--reuse-port", "--worker-class", "gthread")
+    monkeypatch.setenv("KZREG_WEB_REUSE_PORT", "1")
+    assert "--reuse-port" in argv_of("--worker-class", "gthread")
     assert "--reuse-port" not in argv_of("--no-reuse-port")
-    monkeypatch.setenv("KZREG_WEB_REUSE_PORT", "0")
-    assert "--reuse-port" not in argv_of()
-    assert "--reuse-port" in argv_of("--reuse-port")
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers())
+    assert cli.cmd_web(parser.parse_args(["web", "--port", "1"])) == 2  # balanced and reuse-port: refused
 
 
 def test_a_port_another_server_listens_on_is_refused():
@@ -106,7 +109,10 @@ def test_gunicorn_takes_the_command_line_and_opens_no_control_socket():
         if value is not None and name in config.settings:
             config.set(name, value)
     assert config.control_socket_disable is True
-    assert (config.worker_class_str, config.workers, config.threads) == ("gthread", 2, 4)
+    assert (config.worker_class_str, config.workers, config.threads) == (cli.BALANCED_CLASS, 2, 4)
+    from kzreg.server.balance import BalancedThreadWorker
+
+    assert config.worker_class is BalancedThreadWorker  # gunicorn loads the class the name gives
 
 
 def test_an_address_the_probe_cannot_bind_is_left_to_gunicorn():

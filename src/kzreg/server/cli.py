@@ -23,16 +23,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     web.add_argument("--bind", default=os.environ.get("KZREG_BIND", "127.0.0.1"))
     web.add_argument("--workers", type=int, default=int(os.environ.get("KZREG_WEB_WORKERS") or 2),
                      help="worker processes (default 2; with sync workers: CPUs + 1, ADR 0013)")  # fmt: skip
-    web.add_argument("--worker-class", default=os.environ.get("KZREG_WEB_WORKER_CLASS") or "gthread",
-                     help="gunicorn worker class (default gthread; sync: one request per process, ADR 0013)")  # fmt: skip
+    web.add_argument("--worker-class", default=os.environ.get("KZREG_WEB_WORKER_CLASS") or BALANCED,
+                     help="gunicorn worker class (default balanced: gthread that spreads connections evenly; "
+                          "gthread; sync: one request per process; ADR 0013)")  # fmt: skip
     web.add_argument("--threads", type=int, default=int(os.environ.get("KZREG_WEB_THREADS") or 0) or None,
-                     help="threads per worker (gthread; default 4 for gthread, 1 otherwise)")  # fmt: skip
+                     help="threads per worker (balanced, gthread; default 4 for these, 1 otherwise)")  # fmt: skip
     web.add_argument("--timeout", type=int, default=int(os.environ.get("KZREG_WEB_TIMEOUT") or 120),
                      help="seconds a request may run before its worker is restarted (default 120)")  # fmt: skip
     web.add_argument("--reuse-port", action=argparse.BooleanOptionalAction,
-                     default=os.environ.get("KZREG_WEB_REUSE_PORT", "1") == "1",
-                     help="each worker its own listening socket (SO_REUSEPORT; default on): the kernel spreads "
-                          "new connections over the workers (ADR 0013)")  # fmt: skip
+                     default=os.environ.get("KZREG_WEB_REUSE_PORT", "0") == "1",
+                     help="each worker its own listening socket (SO_REUSEPORT; default off): the kernel hashes "
+                          "new connections over the workers; not with the balanced worker (ADR 0013)")  # fmt: skip
     web.set_defaults(func=cmd_web)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -77,16 +78,21 @@ def cmd_up(args: argparse.Namespace) -> int:
     return Supervisor(services).run()
 
 
+BALANCED = "balanced"  # `kzreg.server.balance.BalancedThreadWorker`: gthread, least connections first
+BALANCED_CLASS = "kzreg.server.balance.BalancedThreadWorker"
+
+
 def gunicorn_argv(args: argparse.Namespace) -> list[str]:
-    """gunicorn's command line for `kzreg web`: gthread, 4 threads per worker unless told otherwise; any
-    other worker class one thread (more would make gunicorn switch to gthread). ADR 0013 says when sync
-    workers serve the API better."""
-    threads = args.threads or (4 if args.worker_class == "gthread" else 1)
+    """gunicorn's command line for `kzreg web`: the balanced gthread worker on the arbiter's one socket,
+    4 threads per worker unless told otherwise; a class without threads one (more would make gunicorn
+    switch to gthread). ADR 0013 says why and when sync workers serve the API better."""
+    threaded = args.worker_class in (BALANCED, "gthread")
+    threads = args.threads or (4 if threaded else 1)
     argv = [
         "gunicorn",
         "--bind", f"{args.bind}:{args.port}",
         "--workers", str(args.workers),
-        "--worker-class", args.worker_class,
+        "--worker-class", BALANCED_CLASS if args.worker_class == BALANCED else args.worker_class,
         "--threads", str(threads),
         "--timeout", str(args.timeout),
         "--graceful-timeout", "5",
@@ -135,6 +141,10 @@ def cmd_web(args: argparse.Namespace) -> int:
     except secret_key.MissingSecretKey as refusal:
         print(f"kzreg: {refusal}", file=sys.stderr)
         return secret_key.EXIT_REFUSED
+    if args.reuse_port and args.worker_class == BALANCED:
+        print("kzreg: --reuse-port gives each worker a socket of its own, the balanced worker shares one: "
+              "use --no-reuse-port, or --worker-class gthread with --reuse-port", file=sys.stderr)  # fmt: skip
+        return 2
     if port_in_use(args.bind, args.port):
         print(f"kzreg: {args.bind}:{args.port} is in use: another server listens there", file=sys.stderr)
         return 1
