@@ -163,12 +163,15 @@ def open_conn(kind: str, port: int, pki_dir: str, read_back: bool = True) -> Any
 
 
 def workload() -> tuple[int, list[int], list[str]]:
-    """The big reseller, a sample of its customers (with registry contacts), two existing name servers."""
+    """The big reseller (its deposit topped up when low), a sample of its customers (with registry
+    contacts), two existing name servers."""
     from django.db import connection
 
     from kzreg.resellers.models import Reseller
+    from registrar_data import fund
 
     big = Reseller.objects.get(handle=BIG)
+    fund(big)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id FROM registrar_customer WHERE reseller_id = %s AND contact_handle <> '' "

@@ -24,6 +24,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -150,9 +151,7 @@ def make_records(reseller_ids: list[int], big: int) -> None:
 
 def open_books(reseller_ids: list[int]) -> None:
     """Price lists, funded deposits (the big reseller's topped up), PS-KZ's funded prepaid account."""
-    from kzreg.billing.books import open_prepaid, prepaid_account, reseller_deposit
-    from kzreg.billing.money import Money
-    from kzreg.billing.payments import record_payment
+    from kzreg.billing.books import open_prepaid, prepaid_account
     from kzreg.core import clock
     from kzreg.registrar.demo import open_demo_books
     from kzreg.registry.models import Registrar
@@ -161,13 +160,28 @@ def open_books(reseller_ids: list[int]) -> None:
     now = clock.now()
     resellers = list(Reseller.objects.filter(pk__in=reseller_ids))
     open_demo_books(HANDLE, resellers, now)
-    big = next(r for r in resellers if r.pk == reseller_ids[0])
+    registrar = Registrar.objects.get(handle=HANDLE)
+    prepaid_account(registrar.pk) or open_prepaid(registrar.pk, HANDLE, "USD", now)
+    fund(next(r for r in resellers if r.pk == reseller_ids[0]))
+
+
+def fund(big: Any) -> None:
+    """The big reseller's deposit and PS-KZ's prepaid account each topped up by USD 1,000,000 (40,000
+    creates) when under USD 100,000 — at loading and before each create run (`bench_registrar.workload`),
+    so a database used for many runs does not turn into a run of refused orders."""
+    from kzreg.billing.books import prepaid_account, reseller_deposit
+    from kzreg.billing.money import Money
+    from kzreg.billing.payments import record_payment
+    from kzreg.core import clock
+    from kzreg.registry.models import Registrar
+
+    now = clock.now()
     deposit = reseller_deposit(big)
     assert deposit is not None
-    if deposit.balance_minor < 10_000_000:  # under USD 100,000: a payment of USD 1,000,000 (40,000 creates)
+    if deposit.balance_minor < 10_000_000:
         record_payment(deposit, Money.of(TOP_UP, "USD"), "bench", now, reference="bench top-up")
-    registrar = Registrar.objects.get(handle=HANDLE)
-    account = prepaid_account(registrar.pk) or open_prepaid(registrar.pk, HANDLE, "USD", now)
+    account = prepaid_account(Registrar.objects.get(handle=HANDLE).pk)
+    assert account is not None
     if abs(account.balance_minor) < 10_000_000:
         record_payment(account, Money.of(TOP_UP, "USD"), "bench", now, reference="bench registry deposit")
 
