@@ -8,7 +8,6 @@ holding fewer once two are closed."""
 from __future__ import annotations
 
 import http.client
-import mmap
 import os
 import secrets
 import subprocess
@@ -23,12 +22,19 @@ from tests.config.conftest import environment
 from tests.server.test_refusal import free_port
 
 
-def table() -> mmap.mmap:
-    return mmap.mmap(-1, balance.SLOTS * balance._SLOT.size)
+def table() -> memoryview:
+    return balance.new_table()
 
 
-def put(shared: mmap.mmap, slot: int, pid: int, connections: int, booting_since: int = 0) -> None:
-    balance._SLOT.pack_into(shared, slot * balance._SLOT.size, pid, connections, booting_since)
+def put(shared: memoryview, slot: int, pid: int, connections: int, booting_since: int = 0) -> None:
+    at = 1 + slot * balance._FIELDS
+    shared[at], shared[at + 1], shared[at + 2] = pid, connections, booting_since
+    shared[0] = max(shared[0], slot + 1)
+
+
+def cells_of(shared: memoryview, slot: int) -> tuple[int, int, int]:
+    at = 1 + slot * balance._FIELDS
+    return shared[at], shared[at + 1], shared[at + 2]
 
 
 def dead_pid() -> int:
@@ -45,10 +51,11 @@ def test_a_slot_is_free_when_never_used_reserved_by_a_fork_that_did_not_happen_o
     put(shared, 1, os.getppid(), 0)
     put(shared, 2, dead_pid(), 5)
     assert balance.claim_slot(shared) == 2
-    assert balance._SLOT.unpack_from(shared, 2 * balance._SLOT.size) == (balance._RESERVED, 0, 0)  # count zeroed
+    assert cells_of(shared, 2) == (balance._RESERVED, 0, 0)  # its count zeroed
     assert balance.claim_slot(shared) == 2  # not forked after all: the same slot again
     put(shared, 2, os.getpid(), 0)  # forked: the arbiter wrote the worker's pid
     assert balance.claim_slot(shared) == 3
+    assert shared[0] == 4  # the workers look at the slots used so far, not all of them
 
 
 def test_the_fewest_connections_elsewhere_counts_live_siblings_and_booting_ones_for_a_while():

@@ -20,17 +20,24 @@ from __future__ import annotations
 
 import mmap
 import os
-import struct
 import time
 from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
 
 SLOTS = 256  # more than any worker count
-_SLOT = struct.Struct("qqq")  # pid, connections held, booting since (monotonic ns; 0 once it serves)
-_TABLE = mmap.mmap(-1, SLOTS * _SLOT.size)  # anonymous and shared: the arbiter's, inherited by each fork
-_RESERVED = -1  # a slot given to a worker object the arbiter is about to fork
+_FIELDS = 3  # per slot: pid, connections held, booting since (monotonic ns; 0 once it serves)
+_RESERVED = -1  # the pid of a slot given to a worker object the arbiter is about to fork
 BOOT_GRACE_NS = 30 * 10**9  # a sibling still booting after this long is left out (gunicorn's timeout kills it)
+
+
+def new_table() -> memoryview:
+    """Cell 0: how many slots have ever been used (the workers look at no more); then `SLOTS` slots.
+    Anonymous shared memory: made in the arbiter, the same pages in every worker it forks."""
+    return memoryview(mmap.mmap(-1, (1 + SLOTS * _FIELDS) * 8)).cast("q")
+
+
+_CELLS = new_table()
 
 
 def _alive(pid: int) -> bool:
@@ -41,32 +48,40 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def claim_slot(table: mmap.mmap = _TABLE) -> int:
+def claim_slot(cells: memoryview = _CELLS) -> int:
     """A free slot (never used, reserved by a fork that did not happen, or a worker's that is gone),
     reserved and zeroed. Runs in the arbiter, which makes its workers one at a time."""
     for slot in range(SLOTS):
-        pid = _SLOT.unpack_from(table, slot * _SLOT.size)[0]
-        if pid in (0, _RESERVED) or not _alive(pid):
-            _SLOT.pack_into(table, slot * _SLOT.size, _RESERVED, 0, 0)
+        at = 1 + slot * _FIELDS
+        if cells[at] in (0, _RESERVED) or not _alive(cells[at]):
+            cells[at], cells[at + 1], cells[at + 2] = _RESERVED, 0, 0
+            cells[0] = max(cells[0], slot + 1)
             return slot
     raise RuntimeError(f"more than {SLOTS} gunicorn workers")
 
 
-def fewest_elsewhere(own_slot: int, table: mmap.mmap = _TABLE, now_ns: int | None = None) -> int | None:
+def fewest_elsewhere(own_slot: int, cells: memoryview = _CELLS, now_ns: int | None = None) -> int | None:
     """The fewest connections any other live worker holds (None: no other worker). A sibling still
     booting counts as holding none, so the workers that are up leave it its share rather than take every
     connection that arrives meanwhile — for `BOOT_GRACE_NS` at most."""
-    now_ns = time.monotonic_ns() if now_ns is None else now_ns
     least = None
-    for slot in range(SLOTS):
-        if slot == own_slot:
+    for slot in range(cells[0]):
+        at = 1 + slot * _FIELDS
+        pid = cells[at]
+        if slot == own_slot or pid <= 0 or not _alive(pid):
             continue
-        pid, count, booting_since = _SLOT.unpack_from(table, slot * _SLOT.size)
-        if pid <= 0 or not _alive(pid) or (booting_since and now_ns - booting_since > BOOT_GRACE_NS):
-            continue
+        if cells[at + 2]:
+            now_ns = time.monotonic_ns() if now_ns is None else now_ns
+            if now_ns - cells[at + 2] > BOOT_GRACE_NS:
+                continue
+        count = cells[at + 1]
         if least is None or count < least:
             least = count
     return least
+
+
+def _write(slot: int, field: int, value: int) -> None:
+    _CELLS[1 + slot * _FIELDS + field] = value
 
 
 class BalancedThreadWorker(ThreadWorker):
@@ -89,7 +104,9 @@ class BalancedThreadWorker(ThreadWorker):
         the child's from then on, booting until it serves."""
         self._pid = value
         if isinstance(value, int):
-            _SLOT.pack_into(_TABLE, self._slot * _SLOT.size, value, self._connections, time.monotonic_ns())
+            _write(self._slot, 2, time.monotonic_ns())
+            _write(self._slot, 1, self._connections)
+            _write(self._slot, 0, value)
 
     @property
     def nr_conns(self) -> int:
@@ -98,7 +115,7 @@ class BalancedThreadWorker(ThreadWorker):
     @nr_conns.setter
     def nr_conns(self, value: int) -> None:
         self._connections = value
-        struct.pack_into("q", _TABLE, self._slot * _SLOT.size + 8, value)
+        _write(self._slot, 1, value)
 
     @property
     def worker_connections(self) -> int:
@@ -119,8 +136,8 @@ class BalancedThreadWorker(ThreadWorker):
         super().accept(listener)
 
     def run(self) -> None:
-        struct.pack_into("q", _TABLE, self._slot * _SLOT.size + 16, 0)  # the application is loaded: serving
+        _write(self._slot, 2, 0)  # the application is loaded: serving
         try:
             super().run()
         finally:  # a worker that stops frees its slot at once (one killed is found dead by the others)
-            _SLOT.pack_into(_TABLE, self._slot * _SLOT.size, 0, 0, 0)
+            _write(self._slot, 0, 0)
