@@ -1,7 +1,7 @@
 """`BalancedThreadWorker`: gunicorn's gthread worker that takes a new connection only while it holds no
 more connections than the least busy of its siblings (least-connections, on the arbiter's one socket).
 
-Why (ADR 0013, "2026-12-05"): a gthread worker serves a kept-alive connection for its whole life, so
+Why (ADR 0013, "Session 14"): a gthread worker serves a kept-alive connection for its whole life, so
 where a connection lands decides which interpreter does its work. On one listening socket the first
 worker to wake took every connection of a client's pool; with a socket per worker (`SO_REUSEPORT`) the
 kernel hashes each connection to a worker, so four connections split 0:4 or 1:3 in most runs. Either
