@@ -179,3 +179,26 @@ def test_kept_alive_connections_are_spread_evenly_and_a_new_one_goes_to_the_work
     finally:
         for client in clients:
             client.close()
+
+
+def test_a_worker_killed_is_replaced_and_the_split_stays_even(web):
+    """The dead worker's slot is found dead and given to its replacement; the new worker gets its share."""
+    import signal
+
+    port, arbiter = web
+    before = children(arbiter)
+    os.kill(before[0], signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (len(now := children(arbiter)) < 2 or before[0] in now):
+        time.sleep(0.1)
+    workers = children(arbiter)
+    assert len(workers) == 2 and before[0] not in workers
+    clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(4)]
+    try:
+        for client in clients:  # the replacement may still be loading: it is left its share meanwhile
+            ask(client)
+        held = [worker_of(client, port, workers) for client in clients]
+        assert sorted(held.count(pid) for pid in workers) == [2, 2], held
+    finally:
+        for client in clients:
+            client.close()
