@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -18,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from kzreg.server import balance
-from tests.config.conftest import environment
-from tests.server.test_refusal import free_port
+from tests.server.web_process import kzreg_web
 
 
 def table() -> memoryview:
@@ -134,22 +132,11 @@ def ask(client: http.client.HTTPConnection) -> None:
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
-    port = free_port()
-    env = environment(
-        tmp_path_factory.mktemp("balance"), KZREG_SECRET_KEY=secrets.token_urlsafe(50),
-        KZREG_WEB_WORKERS="2", KZREG_WEB_THREADS="2", KZREG_WEB_ACCESS_LOG="0",
-    )  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kzreg", "web", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while process.poll() is None and time.monotonic() < deadline and len(children(process.pid)) < 2:
-        time.sleep(0.1)
-    assert process.poll() is None, process.stderr.read() if process.stderr else ""
-    yield port, process.pid
-    process.terminate()
-    process.wait(timeout=15)
+    with kzreg_web(
+        tmp_path_factory.mktemp("balance"), lambda process, _port: len(children(process.pid)) >= 2,
+        KZREG_WEB_WORKERS="2", KZREG_WEB_THREADS="2",
+    ) as (port, process):  # fmt: skip
+        yield port, process.pid
 
 
 def test_kept_alive_connections_are_spread_evenly_and_a_new_one_goes_to_the_worker_with_fewer(web):

@@ -7,41 +7,21 @@ from __future__ import annotations
 
 import http.client
 import json
-import secrets
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
-from tests.config.conftest import environment
-from tests.server.test_refusal import free_port
+from tests.server.web_process import kzreg_web
 
 HTTPS = {"X-Forwarded-Proto": "https"}  # what the TLS proxy in front adds (gunicorn trusts it from 127.0.0.1)
 
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
-    port = free_port()
-    env = environment(
-        tmp_path_factory.mktemp("https"), KZREG_SECRET_KEY=secrets.token_urlsafe(50),
-        KZREG_PUBLIC_URL="https://rdap.nic.kz", KZREG_WEB_WORKERS="1", KZREG_WEB_ACCESS_LOG="0",
-    )  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kzreg", "web", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while process.poll() is None and time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    assert process.poll() is None, process.stderr.read() if process.stderr else ""
-    yield port
-    process.terminate()
-    process.wait(timeout=15)
+    with kzreg_web(tmp_path_factory.mktemp("https"), KZREG_PUBLIC_URL="https://rdap.nic.kz", KZREG_WEB_WORKERS="1") as (
+        port,
+        _process,
+    ):
+        yield port
 
 
 def get(port: int, path: str, host: str = "rdap.nic.kz", **headers: str) -> http.client.HTTPResponse:
