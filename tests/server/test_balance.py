@@ -189,3 +189,18 @@ def test_a_worker_killed_is_replaced_and_the_split_stays_even(web):
     finally:
         for client in clients:
             client.close()
+
+
+def test_the_pid_set_twice_around_the_fork_marks_the_slot_booting_once():
+    """gunicorn sets `pid` in the arbiter after the fork and in the child; whichever comes second must not
+    mark a worker that already serves as booting again."""
+    worker = balance.BalancedThreadWorker.__new__(balance.BalancedThreadWorker)
+    worker._slot, worker._connections = balance.claim_slot(), 0
+    try:
+        worker.pid = os.getpid()
+        assert cells_of(balance._CELLS, worker._slot)[2] > 0  # booting
+        balance._write(worker._slot, 2, 0)  # what `run` writes once the application is loaded
+        worker.pid = os.getpid()
+        assert cells_of(balance._CELLS, worker._slot) == (os.getpid(), 0, 0)
+    finally:
+        balance._write(worker._slot, 0, 0)

@@ -100,10 +100,10 @@ class BalancedThreadWorker(ThreadWorker):
 
     @pid.setter
     def pid(self, value: Any) -> None:
-        """gunicorn sets it in the arbiter right after the fork (and again in the child): the slot is
-        the child's from then on, booting until it serves."""
+        """gunicorn sets it in the arbiter right after the fork and again in the child, in either order:
+        the first makes the slot the child's, booting until it serves (`run`); the second changes nothing."""
         self._pid = value
-        if isinstance(value, int):
+        if isinstance(value, int) and _CELLS[1 + self._slot * _FIELDS] != value:
             _write(self._slot, 2, time.monotonic_ns())
             _write(self._slot, 1, self._connections)
             _write(self._slot, 0, value)
