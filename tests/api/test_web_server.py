@@ -79,6 +79,13 @@ def test_a_socket_per_worker_is_one_setting_away_for_gthread(monkeypatch):
     parser = argparse.ArgumentParser()
     cli.register(parser.add_subparsers())
     assert cli.cmd_web(parser.parse_args(["web", "--port", "1"])) == 2  # balanced and reuse-port: refused
+    by_path = ["web", "--port", "1", "--worker-class", cli.BALANCED_CLASS]
+    assert cli.cmd_web(parser.parse_args(by_path)) == 2  # the class named by its path is the same worker
+
+
+def test_the_balanced_worker_named_by_its_path_gets_threads_too():
+    argv = argv_of("--worker-class", "kzreg.server.balance.BalancedThreadWorker")
+    assert (option(argv, "--worker-class"), option(argv, "--threads")) == (cli.BALANCED_CLASS, "4")
 
 
 def test_a_port_another_server_listens_on_is_refused():

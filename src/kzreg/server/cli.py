@@ -82,17 +82,21 @@ BALANCED = "balanced"  # `kzreg.server.balance.BalancedThreadWorker`: gthread, l
 BALANCED_CLASS = "kzreg.server.balance.BalancedThreadWorker"
 
 
+def worker_class(args: argparse.Namespace) -> str:
+    """The class gunicorn loads: `balanced` is a short name for kzreg's own, given either way."""
+    return BALANCED_CLASS if args.worker_class == BALANCED else str(args.worker_class)
+
+
 def gunicorn_argv(args: argparse.Namespace) -> list[str]:
     """gunicorn's command line for `kzreg web`: the balanced gthread worker on the arbiter's one socket,
     4 threads per worker unless told otherwise; a class without threads one (more would make gunicorn
     switch to gthread). ADR 0013 says why and when sync workers serve the API better."""
-    threaded = args.worker_class in (BALANCED, "gthread")
-    threads = args.threads or (4 if threaded else 1)
+    threads = args.threads or (4 if worker_class(args) in (BALANCED_CLASS, "gthread") else 1)
     argv = [
         "gunicorn",
         "--bind", f"{args.bind}:{args.port}",
         "--workers", str(args.workers),
-        "--worker-class", BALANCED_CLASS if args.worker_class == BALANCED else args.worker_class,
+        "--worker-class", worker_class(args),
         "--threads", str(threads),
         "--timeout", str(args.timeout),
         "--graceful-timeout", "5",
@@ -141,7 +145,7 @@ def cmd_web(args: argparse.Namespace) -> int:
     except secret_key.MissingSecretKey as refusal:
         print(f"kzreg: {refusal}", file=sys.stderr)
         return secret_key.EXIT_REFUSED
-    if args.reuse_port and args.worker_class == BALANCED:
+    if args.reuse_port and worker_class(args) == BALANCED_CLASS:
         print("kzreg: --reuse-port gives each worker a socket of its own, the balanced worker shares one: "
               "use --no-reuse-port, or --worker-class gthread with --reuse-port", file=sys.stderr)  # fmt: skip
         return 2
